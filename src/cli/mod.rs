@@ -1,0 +1,129 @@
+//! The command line: parse arguments, load inputs, call the stages, print, choose the exit code.
+//! The only module that touches arguments, the terminal and the user's output files.
+
+pub mod args;
+mod lint;
+mod ops;
+mod rules;
+
+use crate::findings::Severity;
+use crate::report::terminal::Palette;
+use args::{Cli, ColorChoice, Command, FailOn};
+use clap::Parser;
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// How a run ended; the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Nothing at or above the failure threshold.
+    Success = 0,
+    /// Drift (findings) at or above the threshold.
+    Failure = 1,
+    /// Could not run: usage, configuration or contract error.
+    Error = 2,
+    /// The target was unreachable for every planned operation.
+    Unreachable = 3,
+}
+
+/// Standard output and error, and whether they are terminals that may be coloured.
+pub struct Console<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    /// Colour allowed on the terminal (before `--color`).
+    pub out_is_tty: bool,
+}
+
+/// Run drift with `args` (including the program name).
+pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) -> ExitStatus {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().ansi().to_string();
+            let text = if console.out_is_tty {
+                text
+            } else {
+                anstream::adapter::strip_str(&text).to_string()
+            };
+            return if e.use_stderr() {
+                let _ = write!(console.err, "{text}");
+                ExitStatus::Error
+            } else {
+                let _ = write!(console.out, "{text}");
+                ExitStatus::Success
+            };
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            console.out_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let palette = Palette { color };
+    let result = match cli.command {
+        Command::Ops(a) => ops::run(&a, console, palette),
+        Command::Lint(a) => lint::run(&a, console, palette),
+        Command::Rules(a) => rules::run(&a, console, palette),
+    };
+    match result {
+        Ok(status) => status,
+        Err(e) => {
+            let _ = writeln!(console.err, "drift: error: {e:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Breaking => Severity::Breaking,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// The API name shown in reports when none is given: the folder of a generically named file
+/// (`specs/fitbit-plus/swagger.yaml` → `fitbit-plus`), else the file stem.
+pub fn default_api_name(spec: &Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let generic = matches!(
+        stem.to_ascii_lowercase().as_str(),
+        "swagger" | "openapi" | "api" | "spec" | "contract"
+    );
+    let folder = spec.canonicalize().ok().and_then(|p| {
+        p.parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .map(String::from)
+    });
+    match folder {
+        Some(folder) if generic => folder,
+        _ => stem.to_string(),
+    }
+}
+
+/// Write `text` to `--output PATH` (atomically) or to standard output.
+pub fn emit(console: &mut Console<'_>, output: Option<&Path>, text: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(path) => crate::fsutil::write_atomic(path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        None => console
+            .out
+            .write_all(text)
+            .or_else(ignore_broken_pipe)
+            .map_err(Into::into),
+    }
+}
+
+fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}

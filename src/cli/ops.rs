@@ -1,0 +1,136 @@
+//! `drift ops`: list a contract's operations.
+
+use super::args::{OpsArgs, TextOrJson};
+use super::{default_api_name, emit, Console, ExitStatus};
+use crate::report::terminal::Palette;
+use crate::spec::{self, Contract, Operation};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let contract = spec::load(&args.spec.spec)?;
+    let api = args
+        .spec
+        .api
+        .clone()
+        .unwrap_or_else(|| default_api_name(&args.spec.spec));
+    let mut ops: Vec<&Operation> = contract.operations.iter().collect();
+    ops.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    let text = match args.format {
+        TextOrJson::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&json_report(&api, &args.spec.spec, &contract, &ops))?;
+            s.push('\n');
+            s
+        }
+        TextOrJson::Text => text_report(
+            &api,
+            &contract,
+            &ops,
+            if args.output.is_some() {
+                Palette { color: false }
+            } else {
+                p
+            },
+        ),
+    };
+    emit(console, args.output.as_deref(), text.as_bytes())?;
+    Ok(ExitStatus::Success)
+}
+
+fn json_report(api: &str, spec_path: &std::path::Path, c: &Contract, ops: &[&Operation]) -> Value {
+    json!({
+        "version": 1,
+        "tool": crate::report::json::tool(),
+        "api": {
+            "name": api,
+            "spec": spec_path.display().to_string(),
+            "dialect": c.dialect,
+            "title": c.title,
+            "version": c.version,
+            "servers": c.servers,
+            "operations_total": c.operations.len(),
+            "operations_read_only": c.operations.iter().filter(|o| o.is_read_only()).count(),
+        },
+        "operations": ops.iter().map(|o| json!({
+            "operation_id": o.id,
+            "operation_id_synthesized": o.id_synthesized,
+            "method": o.method,
+            "path": o.path,
+            "tags": o.tags,
+            "summary": o.summary,
+            "read_only": o.is_read_only(),
+            "deprecated": o.deprecated,
+            "responses": o.responses.iter().map(|r| json!({
+                "status": r.status.to_string(),
+                "media_types": r.content.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn text_report(api: &str, c: &Contract, ops: &[&Operation], p: Palette) -> String {
+    let mut s = String::new();
+    let read_only = ops.iter().filter(|o| o.is_read_only()).count();
+    let (b, d) = (p.bold(), p.dim());
+    let _ = writeln!(
+        s,
+        "{b}{api}{b:#}  {}  \"{}\" {}  {} operations, {read_only} read-only",
+        c.dialect,
+        c.title,
+        c.version,
+        ops.len()
+    );
+    if let Some(server) = c.servers.first() {
+        let _ = writeln!(s, "{d}server: {server}{d:#}");
+    }
+    let _ = writeln!(s);
+    let path_w = ops.iter().map(|o| o.path.len()).max().unwrap_or(4).min(60);
+    let id_w = ops
+        .iter()
+        .map(|o| o.id.len() + 1)
+        .max()
+        .unwrap_or(2)
+        .min(40);
+    for o in ops {
+        let id = if o.id_synthesized {
+            format!("{}*", o.id)
+        } else {
+            o.id.clone()
+        };
+        let responses: Vec<String> = o
+            .responses
+            .iter()
+            .map(|r| match r.content.first() {
+                Some(m) if r.content.len() == 1 => format!("{} {}", r.status, m.name),
+                Some(m) => format!("{} {} (+{})", r.status, m.name, r.content.len() - 1),
+                None => r.status.to_string(),
+            })
+            .collect();
+        let ro = if o.is_read_only() {
+            "read-only"
+        } else {
+            "         "
+        };
+        let tags = if o.tags.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", o.tags.join(", "))
+        };
+        let _ = writeln!(
+            s,
+            "{:<7}{:<path_w$}  {:<id_w$}  {ro}  {d}{}{tags}{d:#}",
+            o.method,
+            o.path,
+            id,
+            responses.join(", ")
+        );
+    }
+    if ops.iter().any(|o| o.id_synthesized) {
+        let _ = writeln!(
+            s,
+            "\n{d}* operationId synthesized from method and path (the contract has none){d:#}"
+        );
+    }
+    s
+}

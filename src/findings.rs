@@ -1,0 +1,167 @@
+//! Findings: the one data type every stage reports with (lint, check, spec diff).
+//!
+//! A finding is data, not an error: it says what drifted, where, and how bad it is. Reporters read
+//! findings; they never re-run checks. Ordering is deterministic (see [`Finding::sort_key`]).
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is. Ordered from most to least severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The check itself could not run.
+    Error,
+    /// A client written against the contract would break.
+    Breaking,
+    /// The contract is incomplete or surprising.
+    Warning,
+    /// Worth knowing, never a failure by default.
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [Self::Error, Self::Breaking, Self::Warning, Self::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Breaking => "breaking",
+            Self::Warning => "warning",
+            Self::Info => "info",
+        }
+    }
+
+    /// Whether a finding of this severity fails a run with the given threshold.
+    ///
+    /// `error` findings always count: a check that could not run is never a pass.
+    pub fn reaches(self, threshold: Severity) -> bool {
+        self == Self::Error || self <= threshold
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a contract file: the file, a JSON Pointer into its document, and the line when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpecLocation {
+    pub file: String,
+    pub pointer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// The operation a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRef {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+}
+
+/// One problem found by drift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub api: String,
+    pub operation: Option<OperationRef>,
+    /// Dot-separated kind, e.g. `schema.type`; the first segment is the class.
+    pub kind: String,
+    pub severity: Severity,
+    /// JSON Pointer into the response body or example; `""` for the whole body.
+    pub pointer: String,
+    pub schema_pointer: Option<String>,
+    pub spec_location: Option<SpecLocation>,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub message: String,
+    pub reproduce: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `kind` with the registry's default severity.
+    pub fn new(api: &str, kind: impl Into<String>, message: impl Into<String>) -> Finding {
+        let kind = kind.into();
+        let severity = crate::rules::default_severity(&kind);
+        Finding {
+            api: api.to_string(),
+            operation: None,
+            kind,
+            severity,
+            pointer: String::new(),
+            schema_pointer: None,
+            spec_location: None,
+            expected: None,
+            actual: None,
+            message: message.into(),
+            reproduce: None,
+        }
+    }
+
+    /// Findings sort by severity, then operation, then kind, then pointer.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        let op = self
+            .operation
+            .as_ref()
+            .map(|o| (o.path.as_str(), o.method.as_str(), o.id.as_str()));
+        let loc = self
+            .spec_location
+            .as_ref()
+            .map(|l| (l.file.as_str(), l.line, l.pointer.as_str()));
+        (
+            self.severity,
+            self.api.as_str(),
+            op,
+            self.kind.as_str(),
+            loc,
+            self.pointer.as_str(),
+            self.message.as_str(),
+        )
+    }
+}
+
+/// Sort findings into the report order.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Counts by severity, as the report's `summary`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub breaking: usize,
+    pub warning: usize,
+    pub info: usize,
+    pub error: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.severity {
+                Severity::Breaking => s.breaking += 1,
+                Severity::Warning => s.warning += 1,
+                Severity::Info => s.info += 1,
+                Severity::Error => s.error += 1,
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_counts_more_severe_and_errors() {
+        assert!(Severity::Breaking.reaches(Severity::Warning));
+        assert!(Severity::Warning.reaches(Severity::Warning));
+        assert!(!Severity::Info.reaches(Severity::Warning));
+        assert!(Severity::Error.reaches(Severity::Info));
+        assert!(!Severity::Warning.reaches(Severity::Breaking));
+    }
+}

@@ -1,0 +1,14 @@
+//! drift: catch API contract drift before your users do.
+//!
+//! The pipeline, one module per stage: [`spec`] (load contracts) → plan → replay → check →
+//! snapshot → report. [`lint`] checks a contract against itself. [`cli`] is the only module that
+//! knows about flags, files chosen by the user and the terminal.
+
+pub mod cli;
+pub mod findings;
+pub mod fsutil;
+pub mod lint;
+pub mod report;
+pub mod rules;
+pub mod spec;
+pub mod text;

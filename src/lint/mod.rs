@@ -1,0 +1,188 @@
+//! `lint`: contract self-checks that need no network. Pure over a loaded [`Contract`].
+//!
+//! - `example.invalid`: every documented example validated against the schema it documents —
+//!   schema `example` at any depth (and 3.1 `examples`), media-type `example`/`examples`, Swagger
+//!   2.0 response `examples` — one finding per violation, located in the example and the schema.
+//! - `lint.unknown-format`: each `format` the validator does not enforce (and OpenAPI does not define).
+//! - `lint.schema-invalid`: a response or example schema that does not compile.
+
+mod walk;
+
+use crate::findings::{self, Finding, OperationRef};
+use crate::spec::schemas::{self, violations};
+use crate::spec::{Contract, SchemaRef};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// Run every lint rule over a contract. Findings are sorted and their lines located.
+pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen_examples: HashSet<(usize, String)> = HashSet::new();
+    let mut bad_schemas: HashSet<SchemaRef> = HashSet::new();
+
+    let nodes = walk::schema_nodes(contract);
+    for node in &nodes {
+        if let Some(format) = node.format.as_deref() {
+            if !schemas::is_known_format(format) && !schemas::is_openapi_format(format) {
+                let mut f = Finding::new(api, "lint.unknown-format", format!("format `{format}` is not a known format; values are not checked against it"));
+                f.spec_location = Some(
+                    contract.location(node.schema.doc, &format!("{}/format", node.schema.pointer)),
+                );
+                f.actual = Some(format.to_string());
+                f.expected = Some(suggest_format(format).to_string());
+                out.push(f);
+            }
+        }
+        for (pointer, value) in &node.examples {
+            if seen_examples.insert((node.schema.doc, pointer.clone())) {
+                check_example(
+                    contract,
+                    api,
+                    None,
+                    &node.schema,
+                    node.schema.doc,
+                    pointer,
+                    value,
+                    &mut bad_schemas,
+                    &mut out,
+                );
+            }
+        }
+    }
+
+    for op in &contract.operations {
+        let op_ref = OperationRef {
+            id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+        };
+        for resp in &op.responses {
+            for media in &resp.content {
+                let Some(schema) = &media.schema else {
+                    continue;
+                };
+                if let Err(reason) = contract.schemas().validator(schema) {
+                    report_bad_schema(
+                        contract,
+                        api,
+                        Some(&op_ref),
+                        schema,
+                        &reason,
+                        &mut bad_schemas,
+                        &mut out,
+                    );
+                    continue;
+                }
+                if !is_json_media(&media.name) {
+                    continue;
+                }
+                for ex in &media.examples {
+                    if seen_examples.insert((ex.doc, ex.pointer.clone())) {
+                        check_example(
+                            contract,
+                            api,
+                            Some(&op_ref),
+                            schema,
+                            ex.doc,
+                            &ex.pointer,
+                            &ex.value,
+                            &mut bad_schemas,
+                            &mut out,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    contract.locate_lines(out.iter_mut().filter_map(|f| f.spec_location.as_mut()));
+    findings::sort(&mut out);
+    out
+}
+
+fn is_json_media(name: &str) -> bool {
+    let essence = name
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "*/*" || essence.ends_with("/json") || essence.ends_with("+json")
+}
+
+fn suggest_format(format: &str) -> &'static str {
+    let lower = format.to_ascii_lowercase().replace(['-', '_'], "");
+    match lower.as_str() {
+        "datetime" | "isodate" | "iso8601" | "timestamp" => "date-time",
+        "uuid4" | "guid" => "uuid",
+        "url" => "uri",
+        _ => "a standard format",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_example(
+    contract: &Contract,
+    api: &str,
+    op: Option<&OperationRef>,
+    schema: &SchemaRef,
+    doc: usize,
+    pointer: &str,
+    value: &Value,
+    bad_schemas: &mut HashSet<SchemaRef>,
+    out: &mut Vec<Finding>,
+) {
+    let validator = match contract.schemas().validator(schema) {
+        Ok(v) => v,
+        Err(reason) => {
+            return report_bad_schema(contract, api, op, schema, &reason, bad_schemas, out)
+        }
+    };
+    for v in violations(&validator, value) {
+        let where_ = if v.instance_pointer.is_empty() {
+            "the example".to_string()
+        } else {
+            v.instance_pointer.clone()
+        };
+        let mut f = Finding::new(api, "example.invalid", format!("{where_}: {}", v.message));
+        f.operation = op.cloned();
+        f.pointer = v.instance_pointer;
+        f.schema_pointer = v.schema.map(|(d, p)| schema_pointer(contract, d, &p));
+        f.spec_location = Some(contract.location(doc, pointer));
+        f.expected = v.expected;
+        f.actual = v.actual;
+        out.push(f);
+    }
+}
+
+fn report_bad_schema(
+    contract: &Contract,
+    api: &str,
+    op: Option<&OperationRef>,
+    schema: &SchemaRef,
+    reason: &str,
+    bad_schemas: &mut HashSet<SchemaRef>,
+    out: &mut Vec<Finding>,
+) {
+    if !bad_schemas.insert(schema.clone()) {
+        return;
+    }
+    let mut f = Finding::new(
+        api,
+        "lint.schema-invalid",
+        format!("schema cannot be compiled, responses using it are not validated: {reason}"),
+    );
+    f.operation = op.cloned();
+    f.spec_location = Some(contract.location(schema.doc, &schema.pointer));
+    f.schema_pointer = Some(schema_pointer(contract, schema.doc, &schema.pointer));
+    out.push(f);
+}
+
+/// `#/a/b` for the root document, `file#/a/b` for others.
+pub fn schema_pointer(contract: &Contract, doc: usize, pointer: &str) -> String {
+    if doc == 0 {
+        pointer.to_string()
+    } else {
+        format!("{}{pointer}", contract.file_name(doc))
+    }
+}

@@ -1,0 +1,276 @@
+//! Translate OpenAPI schema dialects into JSON Schema 2020-12, once, at load.
+//!
+//! The translation keeps every schema at the same JSON Pointer (so findings point into the file
+//! the user wrote), except where a `$ref` with a `nullable` sibling becomes `anyOf`. Decisions:
+//! - `nullable: true` / `x-nullable: true` add `"null"` to `type` (and to `enum` when present);
+//!   `nullable` without `type` has no effect, as OpenAPI 3.0.3 specifies.
+//! - Swagger 2.0 / OpenAPI 3.0: siblings of `$ref` are ignored (the spec says so), except a
+//!   `nullable` flag, which generators emit beside `$ref` and users expect to be honoured.
+//! - 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` become the 2020-12 numeric form.
+//! - `items: [..]` (a tuple, not allowed by OpenAPI but seen in the wild) becomes `prefixItems`.
+//! - `writeOnly` properties are dropped from `required`: drift validates responses, where a
+//!   write-only property is absent by design. `readOnly` needs nothing for responses.
+//! - `discriminator` is an annotation: `oneOf`/`anyOf` already decide validity.
+//! - `type: file` (2.0) accepts anything. Unknown `format`s are not enforced (lint reports them).
+//! - `$ref`s to other files are rewritten to the registry URI of that file; remote `$ref`s (never
+//!   fetched) accept anything.
+
+use super::model::Dialect;
+use super::source::{Documents, RefTarget};
+use serde_json::{json, Map, Value};
+
+/// The registry URI under which document `index` is known to the validator.
+pub fn doc_uri(index: usize) -> String {
+    format!("file:///drift-contract/doc{index}.json")
+}
+
+/// Keys whose values are data, never schemas: left untouched.
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+/// The translated copy of document `index` of `docs`.
+pub fn translate(docs: &Documents, index: usize, dialect: Dialect) -> Value {
+    let mut value = docs.docs[index].value.clone();
+    let t = Translator {
+        docs,
+        index,
+        dialect,
+    };
+    t.walk(&mut value);
+    value
+}
+
+struct Translator<'a> {
+    docs: &'a Documents,
+    index: usize,
+    dialect: Dialect,
+}
+
+impl Translator<'_> {
+    fn legacy(&self) -> bool {
+        self.dialect != Dialect::OpenApi31
+    }
+
+    fn walk(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                self.object(map);
+                for (k, v) in map.iter_mut() {
+                    if !is_data_key(k) {
+                        self.walk(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.walk(v)),
+            _ => {}
+        }
+    }
+
+    fn object(&self, map: &mut Map<String, Value>) {
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            let nullable = is_true(map.get("nullable")) || is_true(map.get("x-nullable"));
+            let target = match self.docs.resolve_ref(self.index, reference) {
+                Some(RefTarget::Doc(doc, pointer)) if doc == self.index => Some(pointer),
+                Some(RefTarget::Doc(doc, pointer)) => Some(format!("{}{}", doc_uri(doc), pointer)),
+                _ => None,
+            };
+            let Some(target) = target.map(|t| encode_fragment(&t)) else {
+                map.clear(); // remote or unloadable: accept anything
+                return;
+            };
+            if self.legacy() {
+                map.clear();
+                if nullable {
+                    map.insert(
+                        "anyOf".into(),
+                        json!([{ "$ref": target }, { "type": "null" }]),
+                    );
+                } else {
+                    map.insert("$ref".into(), Value::String(target));
+                }
+                return;
+            }
+            map.insert("$ref".into(), Value::String(target));
+        }
+        // Only objects that look like schemas are touched below.
+        if is_true(map.get("nullable")) || is_true(map.get("x-nullable")) {
+            add_null(map);
+        }
+        if self.legacy() {
+            exclusive_bound(map, "exclusiveMinimum", "minimum");
+            exclusive_bound(map, "exclusiveMaximum", "maximum");
+            if map.get("items").is_some_and(Value::is_array) {
+                if let Some(items) = map.shift_remove("items") {
+                    map.insert("prefixItems".into(), items);
+                }
+            }
+        }
+        if map.get("type").and_then(Value::as_str) == Some("file") {
+            map.shift_remove("type");
+        }
+        // `required: true` belongs to parameters and headers, not schemas; 2020-12 would reject it.
+        if map.get("required").is_some_and(Value::is_boolean) {
+            map.shift_remove("required");
+        }
+        drop_write_only_required(map);
+    }
+}
+
+fn is_true(v: Option<&Value>) -> bool {
+    v.and_then(Value::as_bool) == Some(true)
+}
+
+fn add_null(map: &mut Map<String, Value>) {
+    match map.get_mut("type") {
+        Some(Value::String(t)) if t != "null" => {
+            let t = std::mem::take(t);
+            map.insert("type".into(), json!([t, "null"]));
+        }
+        Some(Value::Array(types)) if !types.iter().any(|t| t == "null") => {
+            types.push(json!("null"))
+        }
+        _ => return, // no type: nullable has no effect
+    }
+    if let Some(Value::Array(values)) = map.get_mut("enum") {
+        if !values.iter().any(Value::is_null) {
+            values.push(Value::Null);
+        }
+    }
+}
+
+fn exclusive_bound(map: &mut Map<String, Value>, exclusive: &str, bound: &str) {
+    match map.get(exclusive) {
+        Some(Value::Bool(true)) => {
+            if let Some(limit) = map.shift_remove(bound) {
+                map.insert(exclusive.into(), limit);
+            } else {
+                map.shift_remove(exclusive);
+            }
+        }
+        Some(Value::Bool(false)) => {
+            map.shift_remove(exclusive);
+        }
+        _ => {}
+    }
+}
+
+fn drop_write_only_required(map: &mut Map<String, Value>) {
+    let Some(props) = map.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let write_only: Vec<String> = props
+        .iter()
+        .filter(|(_, s)| is_true(s.get("writeOnly")))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if write_only.is_empty() {
+        return;
+    }
+    if let Some(Value::Array(required)) = map.get_mut("required") {
+        required.retain(|r| {
+            r.as_str()
+                .is_none_or(|name| !write_only.iter().any(|w| w == name))
+        });
+    }
+}
+
+/// Percent-encode the characters a URI fragment may not hold (`{`, `}`, spaces, …).
+pub fn encode_fragment(reference: &str) -> String {
+    let (base, frag) = match reference.split_once('#') {
+        Some((b, f)) => (b, f),
+        None => return reference.to_string(),
+    };
+    let mut out = String::with_capacity(reference.len() + 8);
+    out.push_str(base);
+    out.push('#');
+    for b in frag.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b) || b == b'%';
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn translated(dialect: Dialect, mut schema: Value) -> Value {
+        let docs = Documents::from_values(vec![schema.clone()]);
+        let t = Translator {
+            docs: &docs,
+            index: 0,
+            dialect,
+        };
+        t.walk(&mut schema);
+        schema
+    }
+
+    #[test]
+    fn nullable_adds_null_to_type_and_enum() {
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"type": "string", "nullable": true, "enum": ["a"]}),
+        );
+        assert_eq!(s["type"], json!(["string", "null"]));
+        assert_eq!(s["enum"], json!(["a", null]));
+        let s = translated(
+            Dialect::Swagger2,
+            json!({"type": "integer", "x-nullable": true}),
+        );
+        assert_eq!(s["type"], json!(["integer", "null"]));
+    }
+
+    #[test]
+    fn legacy_ref_siblings_dropped_but_nullable_kept() {
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"$ref": "#/a", "description": "d", "type": "string"}),
+        );
+        assert_eq!(s, json!({"$ref": "#/a"}));
+        let s = translated(Dialect::OpenApi30, json!({"$ref": "#/a", "nullable": true}));
+        assert_eq!(s, json!({"anyOf": [{"$ref": "#/a"}, {"type": "null"}]}));
+        let s = translated(Dialect::OpenApi31, json!({"$ref": "#/a", "type": "object"}));
+        assert_eq!(s, json!({"$ref": "#/a", "type": "object"}));
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds() {
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"minimum": 1, "exclusiveMinimum": true, "maximum": 5, "exclusiveMaximum": false}),
+        );
+        assert_eq!(s, json!({"exclusiveMinimum": 1, "maximum": 5}));
+    }
+
+    #[test]
+    fn write_only_not_required_in_responses() {
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"required": ["a", "pw"], "properties": {"a": {}, "pw": {"writeOnly": true}}}),
+        );
+        assert_eq!(s["required"], json!(["a"]));
+    }
+
+    #[test]
+    fn examples_are_not_translated() {
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"type": "object", "example": {"nullable": true, "type": "x"}}),
+        );
+        assert_eq!(s["example"], json!({"nullable": true, "type": "x"}));
+    }
+
+    #[test]
+    fn fragments_are_encoded() {
+        assert_eq!(
+            encode_fragment("#/paths/~1a~1{id}"),
+            "#/paths/~1a~1%7Bid%7D"
+        );
+        assert_eq!(encode_fragment("#/definitions/A B"), "#/definitions/A%20B");
+    }
+}

@@ -1,0 +1,285 @@
+//! Compiled response-schema validators: built once per schema location, shared by every check.
+//!
+//! All loaded documents, translated to JSON Schema 2020-12 (see `dialect`), go into one
+//! `jsonschema` registry. A schema at `(doc, pointer)` compiles as `{"$ref": "<doc uri>#<pointer>"}`
+//! against that registry, so `$ref`s and recursion inside it resolve without copying anything.
+
+use super::dialect::{doc_uri, encode_fragment, translate};
+use super::model::{Dialect, SchemaRef};
+use super::source::Documents;
+use jsonschema::{Draft, Registry, Validator};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A compiled validator, or why the schema could not be compiled.
+pub type Compiled = Result<Arc<Validator>, String>;
+
+pub struct Schemas {
+    registry: Result<Registry<'static>, String>,
+    cache: Mutex<HashMap<SchemaRef, Compiled>>,
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas").finish_non_exhaustive()
+    }
+}
+
+impl Schemas {
+    pub fn new(docs: &Documents, dialect: Dialect) -> Schemas {
+        let resources = (0..docs.docs.len()).map(|i| {
+            (
+                doc_uri(i),
+                Draft::Draft202012.create_resource(translate(docs, i, dialect)),
+            )
+        });
+        let registry = Registry::new()
+            .draft(Draft::Draft202012)
+            .extend(resources)
+            .and_then(|b| b.prepare())
+            .map_err(|e| e.to_string());
+        Schemas {
+            registry,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The validator for a schema location, compiled on first use.
+    pub fn validator(&self, schema: &SchemaRef) -> Compiled {
+        if let Some(hit) = self.lock().get(schema) {
+            return hit.clone();
+        }
+        let compiled = self.compile(schema);
+        self.lock()
+            .entry(schema.clone())
+            .or_insert(compiled)
+            .clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SchemaRef, Compiled>> {
+        // A panic while holding the lock cannot leave the map inconsistent: entries are inserted whole.
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn compile(&self, schema: &SchemaRef) -> Compiled {
+        let registry = self.registry.as_ref().map_err(Clone::clone)?;
+        let root = json!({ "$ref": encode_fragment(&format!("{}{}", doc_uri(schema.doc), schema.pointer)) });
+        jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true)
+            .with_registry(registry)
+            .with_base_uri("file:///drift-contract/check.json")
+            .build(&root)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    }
+
+    /// How many distinct schemas have been compiled (successfully or not).
+    pub fn compiled_count(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// Whether the validator knows (and so enforces) a `format`.
+pub fn is_known_format(name: &str) -> bool {
+    jsonschema::options().is_known_format(Draft::Draft202012, name)
+}
+
+/// OpenAPI's own formats: documented, meaningful to generators, not checked by JSON Schema.
+pub fn is_openapi_format(name: &str) -> bool {
+    matches!(
+        name,
+        "int32" | "int64" | "float" | "double" | "byte" | "binary" | "password"
+    )
+}
+
+/// Map a keyword location from the validator (`file:///drift-contract/doc0.json#/a/b`) back to
+/// (document, `#/a/b`).
+pub fn split_location(location: &str) -> Option<(usize, String)> {
+    let rest = location.strip_prefix("file:///drift-contract/doc")?;
+    let (index, frag) = rest.split_once(".json")?;
+    let pointer = frag.strip_prefix('#').unwrap_or("");
+    Some((
+        index.parse().ok()?,
+        format!("#{}", crate::text::percent_decode(pointer)),
+    ))
+}
+
+/// One validation failure, ready to become a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The JSON Schema keyword that failed: `type`, `required`, …
+    pub keyword: String,
+    /// Pointer into the validated instance.
+    pub instance_pointer: String,
+    /// Where the failing schema is (the schema object holding the keyword).
+    pub schema: Option<(usize, String)>,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub message: String,
+}
+
+/// Validate `instance`, returning every violation (empty when valid).
+pub fn violations(validator: &Validator, instance: &Value) -> Vec<Violation> {
+    use jsonschema::error::ValidationErrorKind as K;
+    validator
+        .iter_errors(instance)
+        .map(|err| {
+            let keyword = err.kind().keyword().to_string();
+            let schema = err
+                .absolute_keyword_location()
+                .and_then(|uri| split_location(uri.as_str()))
+                .map(|(doc, pointer)| (doc, strip_keyword(&pointer, &keyword)));
+            let (expected, actual) = match err.kind() {
+                K::Type { kind } => (
+                    Some(type_names(kind)),
+                    Some(json_type(err.instance()).to_string()),
+                ),
+                K::Required { property } => {
+                    (property.as_str().map(String::from), Some("missing".into()))
+                }
+                K::Enum { options } => {
+                    (Some(options.to_string()), Some(err.instance().to_string()))
+                }
+                K::Format { format } => (Some(format.clone()), Some(err.instance().to_string())),
+                K::AdditionalProperties { unexpected } => (
+                    Some("no other properties".into()),
+                    Some(unexpected.join(", ")),
+                ),
+                _ => (None, None),
+            };
+            Violation {
+                message: err.to_string(),
+                keyword,
+                instance_pointer: err.instance_path().as_str().to_string(),
+                schema,
+                expected,
+                actual,
+            }
+        })
+        .collect()
+}
+
+fn strip_keyword(pointer: &str, keyword: &str) -> String {
+    match pointer.rsplit_once('/') {
+        Some((parent, last)) if last == keyword => parent.to_string(),
+        _ => pointer.to_string(),
+    }
+}
+
+fn type_names(kind: &jsonschema::error::TypeKind) -> String {
+    use jsonschema::error::TypeKind;
+    match kind {
+        TypeKind::Single(t) => t.to_string(),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    }
+}
+
+/// The JSON type name of a value (`integer` for whole numbers).
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schemas(doc: Value, dialect: Dialect) -> Schemas {
+        Schemas::new(&Documents::from_values(vec![doc]), dialect)
+    }
+
+    #[test]
+    fn validates_through_refs_and_reports_locations() {
+        let s = schemas(
+            json!({
+                "definitions": {
+                    "Patient": {"type": "object", "required": ["id"], "properties": {
+                        "id": {"type": "string"},
+                        "birth": {"type": "string", "format": "date", "x-nullable": true},
+                        "friend": {"$ref": "#/definitions/Patient"}
+                    }}
+                },
+                "paths": {"/p/{id}": {"get": {"responses": {"200": {"schema": {"$ref": "#/definitions/Patient"}}}}}}
+            }),
+            Dialect::Swagger2,
+        );
+        let v = s.validator(&SchemaRef {
+            doc: 0,
+            pointer: "#/paths/~1p~1{id}/get/responses/200/schema".into(),
+        });
+        let v = v.unwrap_or_else(|e| panic!("{e}"));
+        assert!(violations(
+            &v,
+            &json!({"id": "a", "birth": null, "friend": {"id": "b"}})
+        )
+        .is_empty());
+        let found = violations(&v, &json!({"id": 3, "birth": "nope", "friend": {}}));
+        let mut kinds: Vec<_> = found
+            .iter()
+            .map(|f| (f.keyword.as_str(), f.instance_pointer.as_str()))
+            .collect();
+        kinds.sort();
+        assert_eq!(
+            kinds,
+            vec![
+                ("format", "/birth"),
+                ("required", "/friend"),
+                ("type", "/id")
+            ]
+        );
+        let ty = found.iter().find(|f| f.keyword == "type").cloned();
+        let ty = ty.unwrap_or_else(|| panic!("no type violation"));
+        assert_eq!(
+            ty.schema,
+            Some((0, "#/definitions/Patient/properties/id".to_string()))
+        );
+        assert_eq!(
+            (ty.expected.as_deref(), ty.actual.as_deref()),
+            (Some("string"), Some("integer"))
+        );
+        assert_eq!(s.compiled_count(), 1);
+    }
+
+    #[test]
+    fn unknown_formats_are_tolerated() {
+        let s = schemas(
+            json!({"definitions": {"T": {"type": "string", "format": "dateTime"}}}),
+            Dialect::Swagger2,
+        );
+        let v = s.validator(&SchemaRef {
+            doc: 0,
+            pointer: "#/definitions/T".into(),
+        });
+        assert!(v.is_ok_and(|v| v.is_valid(&json!("whenever"))));
+        assert!(is_known_format("date-time") && !is_known_format("dateTime"));
+    }
+
+    #[test]
+    fn bad_schema_is_an_error_not_a_panic() {
+        let s = schemas(
+            json!({"definitions": {"T": {"type": "string", "pattern": "(unclosed"}}}),
+            Dialect::OpenApi30,
+        );
+        assert!(s
+            .validator(&SchemaRef {
+                doc: 0,
+                pointer: "#/definitions/T".into()
+            })
+            .is_err());
+    }
+}

@@ -1,0 +1,416 @@
+//! Reading contract files: YAML or JSON into `serde_json::Value`, and every file reachable through
+//! relative `$ref`s. Each `$ref` is checked once here, so later stages can resolve without failing.
+
+use super::error::{Position, SpecError};
+use super::locate;
+use crate::text::pointer_tokens;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// One parsed file.
+#[derive(Debug)]
+pub struct Document {
+    /// The path as the user gave it (or as joined from a `$ref`), for messages.
+    pub path: PathBuf,
+    /// Canonical path, for identity.
+    pub canonical: PathBuf,
+    pub value: Value,
+}
+
+/// Where a `$ref` string points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefTarget {
+    /// A loaded document (index into [`Documents::docs`]) and a `#/…` pointer.
+    Doc(usize, String),
+    /// An absolute URL: never fetched while loading.
+    Remote(String),
+}
+
+/// The root document and every file it references.
+#[derive(Debug)]
+pub struct Documents {
+    pub docs: Vec<Document>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+/// Keys whose values are data, not contract structure: `$ref`s are not looked for inside them.
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+/// Parse YAML or JSON text. JSON is chosen by extension or by a leading `{`.
+pub fn parse_text(path: &Path, text: &str) -> Result<Value, SpecError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{');
+    if is_json {
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            return Ok(v);
+        }
+        // JSON with a defect might still be YAML (a superset); report JSON errors for .json files.
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            return serde_json::from_str::<Value>(text).map_err(|e| SpecError::Syntax {
+                at: Position::at(path, e.line(), e.column()),
+                format: "JSON",
+                message: e.to_string(),
+            });
+        }
+    }
+    let mut value: Value = yaml_serde::from_str(text).map_err(|e| {
+        let at = match e.location() {
+            Some(loc) => Position::at(path, loc.line(), loc.column()),
+            None => Position::file(path),
+        };
+        SpecError::Syntax {
+            at,
+            format: "YAML",
+            message: e.to_string(),
+        }
+    })?;
+    if text.contains("<<") {
+        apply_merge_keys(&mut value);
+    }
+    Ok(value)
+}
+
+/// YAML 1.1 merge keys (`<<: *anchor`), which the YAML reader leaves as plain keys.
+fn apply_merge_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                apply_merge_keys(v);
+            }
+            if let Some(merge) = map.shift_remove("<<") {
+                let sources = match merge {
+                    Value::Array(items) => items,
+                    other => vec![other],
+                };
+                for source in sources {
+                    if let Value::Object(src) = source {
+                        for (k, v) in src {
+                            map.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(apply_merge_keys),
+        _ => {}
+    }
+}
+
+fn read_file(path: &Path) -> Result<String, SpecError> {
+    let bytes = std::fs::read(path).map_err(|source| SpecError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| SpecError::Syntax {
+        at: Position::file(path),
+        format: "text",
+        message: format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+/// Look up a `#/…` pointer (percent-decoded, `~` escapes) in a value.
+pub fn get<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let mut cur = value;
+    for token in pointer_tokens(pointer) {
+        cur = match cur {
+            Value::Object(map) => map.get(&token)?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+impl Documents {
+    /// Load `root` and every file reachable from it through relative `$ref`s, and check that every
+    /// `$ref` resolves.
+    pub fn load(root: &Path) -> Result<Documents, SpecError> {
+        let mut set = Documents {
+            docs: Vec::new(),
+            by_path: HashMap::new(),
+        };
+        set.add(root.to_path_buf())?;
+        let mut next = 0;
+        // Refs to check once every file is loaded: (doc, pointer of the $ref, the string).
+        let mut sites: Vec<(usize, String, String)> = Vec::new();
+        while next < set.docs.len() {
+            let mut found = Vec::new();
+            collect_refs(&set.docs[next].value, &mut String::from("#"), &mut found);
+            for (pointer, reference) in found {
+                if let Some((file, _)) = split_file(&reference) {
+                    let target = set.docs[next]
+                        .path
+                        .parent()
+                        .unwrap_or(Path::new("."))
+                        .join(file);
+                    if set.index_of(&target).is_none() {
+                        if !target.is_file() {
+                            return Err(set.missing_ref(
+                                next,
+                                &pointer,
+                                &reference,
+                                format!("no file {}", target.display()),
+                            ));
+                        }
+                        set.add(target)?;
+                    }
+                }
+                sites.push((next, pointer, reference));
+            }
+            next += 1;
+        }
+        for (doc, pointer, reference) in &sites {
+            match set.resolve_ref(*doc, reference) {
+                Some(RefTarget::Doc(target, target_pointer)) => {
+                    if get(&set.docs[target].value, &target_pointer).is_none() {
+                        let reason =
+                            format!("no {target_pointer} in {}", set.docs[target].path.display());
+                        return Err(set.missing_ref(*doc, pointer, reference, reason));
+                    }
+                }
+                Some(RefTarget::Remote(_)) => {}
+                None => {
+                    return Err(set.missing_ref(
+                        *doc,
+                        pointer,
+                        reference,
+                        "not a file path or URL".into(),
+                    ));
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// Documents held in memory (embedded contracts, tests); `$ref`s to files are not followed.
+    pub fn from_values(values: Vec<Value>) -> Documents {
+        let docs = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, value)| {
+                let path = PathBuf::from(format!("<memory:{i}>"));
+                Document {
+                    canonical: path.clone(),
+                    path,
+                    value,
+                }
+            })
+            .collect();
+        Documents {
+            docs,
+            by_path: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, path: PathBuf) -> Result<usize, SpecError> {
+        let text = read_file(&path)?;
+        let value = parse_text(&path, &text)?;
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let index = self.docs.len();
+        self.by_path.insert(canonical.clone(), index);
+        self.docs.push(Document {
+            path,
+            canonical,
+            value,
+        });
+        Ok(index)
+    }
+
+    fn index_of(&self, path: &Path) -> Option<usize> {
+        let canonical = path.canonicalize().ok()?;
+        self.by_path.get(&canonical).copied()
+    }
+
+    /// The root document.
+    pub fn root(&self) -> &Document {
+        &self.docs[0]
+    }
+
+    /// Where a `$ref` string written in document `doc` points. `None` for an unloaded file.
+    pub fn resolve_ref(&self, doc: usize, reference: &str) -> Option<RefTarget> {
+        if is_remote(reference) {
+            return Some(RefTarget::Remote(reference.to_string()));
+        }
+        match split_file(reference) {
+            None => Some(RefTarget::Doc(doc, fragment(reference))),
+            Some((file, frag)) => {
+                let base = self.docs[doc].path.parent().unwrap_or(Path::new("."));
+                let target = self.index_of(&base.join(file))?;
+                Some(RefTarget::Doc(target, frag))
+            }
+        }
+    }
+
+    /// Follow `$ref`s from `value` (found at `pointer` in `doc`) to the object they name.
+    /// Returns the document and pointer where the value really lives.
+    pub fn deref<'a>(
+        &'a self,
+        doc: usize,
+        pointer: &str,
+        value: &'a Value,
+    ) -> Result<(usize, String, &'a Value), SpecError> {
+        let mut cur = (doc, pointer.to_string(), value);
+        let mut chain: Vec<String> = Vec::new();
+        while let Some(reference) = cur.2.get("$ref").and_then(Value::as_str) {
+            if chain.len() > 64 || chain.iter().any(|c| c == reference) {
+                chain.push(reference.to_string());
+                return Err(SpecError::RefCycle {
+                    at: self.position(doc, pointer),
+                    pointer: pointer.to_string(),
+                    chain: chain.join(" -> "),
+                });
+            }
+            chain.push(reference.to_string());
+            match self.resolve_ref(cur.0, reference) {
+                Some(RefTarget::Doc(d, p)) => match get(&self.docs[d].value, &p) {
+                    Some(v) => cur = (d, p, v),
+                    None => {
+                        return Err(self.missing_ref(cur.0, &cur.1, reference, format!("no {p}")))
+                    }
+                },
+                Some(RefTarget::Remote(url)) => {
+                    return Err(self.missing_ref(
+                        cur.0,
+                        &cur.1,
+                        reference,
+                        format!("{url} is remote; drift does not fetch contracts over the network"),
+                    ));
+                }
+                None => {
+                    return Err(self.missing_ref(
+                        cur.0,
+                        &cur.1,
+                        reference,
+                        "file not loaded".into(),
+                    ))
+                }
+            }
+        }
+        Ok(cur)
+    }
+
+    /// The position of a pointer in a document's file (re-reads the file; only for messages).
+    pub fn position(&self, doc: usize, pointer: &str) -> Position {
+        let path = &self.docs[doc].path;
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| locate::locate_one(&text, pointer))
+            .map_or_else(|| Position::file(path), |(l, c)| Position::at(path, l, c))
+    }
+
+    fn missing_ref(&self, doc: usize, pointer: &str, reference: &str, reason: String) -> SpecError {
+        SpecError::MissingRef {
+            at: self.position(doc, pointer),
+            pointer: pointer.to_string(),
+            reference: reference.to_string(),
+            reason,
+        }
+    }
+}
+
+fn is_remote(reference: &str) -> bool {
+    reference.starts_with("//")
+        || reference
+            .split_once("://")
+            .is_some_and(|(scheme, _)| !scheme.contains(['/', '#']))
+}
+
+/// `other.yaml#/a` → (`other.yaml`, `#/a`); a local `#/a` → None.
+fn split_file(reference: &str) -> Option<(&str, String)> {
+    if is_remote(reference) {
+        return None;
+    }
+    let (file, frag) = reference.split_once('#').unwrap_or((reference, ""));
+    if file.is_empty() {
+        None
+    } else {
+        Some((file, format!("#{frag}")))
+    }
+}
+
+fn fragment(reference: &str) -> String {
+    match reference.split_once('#') {
+        Some((_, frag)) => format!("#{frag}"),
+        None => "#".to_string(),
+    }
+}
+
+fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                out.push((pointer.clone(), r.clone()));
+            }
+            for (k, v) in map {
+                if is_data_key(k) || !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&crate::text::escape_pointer_token(k));
+                collect_refs(v, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                if v.is_object() || v.is_array() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    collect_refs(v, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let v = parse_text(
+            Path::new("x.yaml"),
+            "b: &x {k: 1, m: 0}\nc:\n  <<: *x\n  m: 2\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(v["c"], serde_json::json!({"m": 2, "k": 1}));
+    }
+
+    #[test]
+    fn yaml_syntax_error_has_position() {
+        let err = parse_text(Path::new("bad.yaml"), "a:\n  b: [1, 2\n  c: 3\n").err();
+        match err {
+            Some(SpecError::Syntax { at, .. }) => assert_eq!(at.line, Some(3)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn remote_and_file_refs() {
+        assert!(is_remote("https://x/y.json#/a"));
+        assert!(!is_remote("common.yaml#/a"));
+        assert_eq!(
+            split_file("common.yaml#/a"),
+            Some(("common.yaml", "#/a".to_string()))
+        );
+        assert_eq!(split_file("#/a"), None);
+        assert_eq!(fragment("#/a/b"), "#/a/b");
+    }
+}

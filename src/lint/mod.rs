@@ -21,6 +21,13 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     let mut bad_schemas: HashSet<SchemaRef> = HashSet::new();
 
     let nodes = walk::schema_nodes(contract);
+    let example_schemas = nodes
+        .iter()
+        .filter(|n| !n.examples.is_empty())
+        .map(|n| &n.schema);
+    contract
+        .schemas()
+        .prepare(example_schemas.chain(contract.response_schemas()));
     for node in &nodes {
         if let Some(format) = node.format.as_deref() {
             if !schemas::is_known_format(format) && !schemas::is_openapi_format(format) {

@@ -2,6 +2,9 @@
 //! files) into one model. Guarantees: every `$ref` resolves or loading fails with file:line:column;
 //! no panic on any input; each response schema compiles at most once (see [`schemas`]).
 
+// A load error ends the run: the error path is cold, so `SpecError` stays a plain enum.
+#![allow(clippy::result_large_err)]
+
 pub mod dialect;
 pub mod error;
 pub mod locate;
@@ -67,6 +70,15 @@ impl Contract {
     pub fn schemas(&self) -> &schemas::Schemas {
         self.schemas
             .get_or_init(|| schemas::Schemas::new(&self.documents, self.dialect))
+    }
+
+    /// Every response schema of every operation (with repeats).
+    pub fn response_schemas(&self) -> impl Iterator<Item = &SchemaRef> {
+        self.operations
+            .iter()
+            .flat_map(|o| o.responses.iter())
+            .flat_map(|r| r.content.iter())
+            .filter_map(|m| m.schema.as_ref())
     }
 
     /// The file name of a document as the user should see it.

@@ -58,19 +58,29 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Value, SpecError> {
             return serde_json::from_str::<Value>(text).map_err(|e| SpecError::Syntax {
                 at: Position::at(path, e.line(), e.column()),
                 format: "JSON",
-                message: e.to_string(),
+                message: e.to_string().replacen(
+                    &format!(" at line {} column {}", e.line(), e.column()),
+                    "",
+                    1,
+                ),
             });
         }
     }
     let mut value: Value = yaml_serde::from_str(text).map_err(|e| {
+        let mut message = e.to_string();
         let at = match e.location() {
-            Some(loc) => Position::at(path, loc.line(), loc.column()),
+            Some(loc) => {
+                // The position is printed in front; do not repeat it inside the message.
+                let repeated = format!(" at line {} column {}", loc.line(), loc.column());
+                message = message.replacen(&repeated, "", 1);
+                Position::at(path, loc.line(), loc.column())
+            }
             None => Position::file(path),
         };
         SpecError::Syntax {
             at,
             format: "YAML",
-            message: e.to_string(),
+            message,
         }
     })?;
     if text.contains("<<") {

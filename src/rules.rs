@@ -48,6 +48,18 @@ place so the author can switch to a standard name (usually `date-time`) and get 
 Example: `format: dateTime` at `#/definitions/Patient/properties/created_at`.",
     },
     Rule {
+        id: "lint.unsupported-pattern",
+        severity: Severity::Info,
+        summary: "a `pattern` the regular-expression engine cannot compile; it is not enforced",
+        doc: "\
+JSON Schema patterns are ECMA-262 regular expressions; drift's engine (Rust `regex` with
+look-around support) accepts almost all of them, but not every ECMA or Java construct (for example
+`\\p{XDigit}`) nor patterns past its size limit (`^.{0,262144}$`). Such a pattern is dropped, so the
+rest of its schema is still enforced, and this finding lists each place.
+
+Example: `pattern: \"\\p{XDigit}{8}\"` at `#/components/schemas/Id/pattern`.",
+    },
+    Rule {
         id: "lint.schema-invalid",
         severity: Severity::Warning,
         summary:

@@ -4,21 +4,24 @@
 //!   schema `example` at any depth (and 3.1 `examples`), media-type `example`/`examples`, Swagger
 //!   2.0 response `examples` — one finding per violation, located in the example and the schema.
 //! - `lint.unknown-format`: each `format` the validator does not enforce (and OpenAPI does not define).
+//! - `lint.unsupported-pattern`: a `pattern` the regular-expression engine cannot compile (dropped).
 //! - `lint.schema-invalid`: a response or example schema that does not compile.
 
 mod walk;
 
 use crate::findings::{self, Finding, OperationRef};
+use crate::spec::dialect::pattern_supported;
 use crate::spec::schemas::{self, violations};
 use crate::spec::{Contract, SchemaRef};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Run every lint rule over a contract. Findings are sorted and their lines located.
 pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen_examples: HashSet<(usize, String)> = HashSet::new();
     let mut bad_schemas: HashSet<SchemaRef> = HashSet::new();
+    let mut patterns: HashMap<String, bool> = HashMap::new();
 
     let nodes = walk::schema_nodes(contract);
     let example_schemas = nodes
@@ -37,6 +40,19 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
                 );
                 f.actual = Some(format.to_string());
                 f.expected = Some(suggest_format(format).to_string());
+                out.push(f);
+            }
+        }
+        if let Some(pattern) = node.pattern.as_deref() {
+            let ok = *patterns
+                .entry(pattern.to_string())
+                .or_insert_with(|| pattern_supported(pattern));
+            if !ok {
+                let mut f = Finding::new(api, "lint.unsupported-pattern", format!("pattern `{pattern}` cannot be compiled by the regular-expression engine; values are not checked against it"));
+                f.spec_location = Some(
+                    contract.location(node.schema.doc, &format!("{}/pattern", node.schema.pointer)),
+                );
+                f.actual = Some(pattern.to_string());
                 out.push(f);
             }
         }

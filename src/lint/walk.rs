@@ -8,6 +8,7 @@ use serde_json::Value;
 pub struct SchemaNode {
     pub schema: SchemaRef,
     pub format: Option<String>,
+    pub pattern: Option<String>,
     /// (pointer of the example, value).
     pub examples: Vec<(String, Value)>,
 }
@@ -134,8 +135,10 @@ impl Walker<'_> {
             }
         }
         let format = map.get("format").and_then(Value::as_str).map(String::from);
-        if format.is_some() || !examples.is_empty() {
+        let pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
+        if format.is_some() || pattern.is_some() || !examples.is_empty() {
             self.out.push(SchemaNode {
+                pattern,
                 schema: SchemaRef {
                     doc: self.doc,
                     pointer: pointer.to_string(),

@@ -12,12 +12,17 @@
 //!   write-only property is absent by design. `readOnly` needs nothing for responses.
 //! - `discriminator` is an annotation: `oneOf`/`anyOf` already decide validity.
 //! - `type: file` (2.0) accepts anything. Unknown `format`s are not enforced (lint reports them).
+//! - A `pattern` the regular-expression engine cannot compile (ECMA-only syntax such as
+//!   `\p{XDigit}`, or a size past the engine's limit) is dropped, so the rest of the schema is still
+//!   enforced; `drift lint` reports it as `lint.unsupported-pattern`.
 //! - `$ref`s to other files are rewritten to the registry URI of that file; remote `$ref`s (never
 //!   fetched) accept anything.
 
 use super::model::Dialect;
 use super::source::{Documents, RefTarget};
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// The registry URI under which document `index` is known to the validator.
 pub fn doc_uri(index: usize) -> String {
@@ -36,6 +41,7 @@ pub fn translate(docs: &Documents, index: usize, dialect: Dialect) -> Value {
         docs,
         index,
         dialect,
+        patterns: RefCell::default(),
     };
     t.walk(&mut value);
     value
@@ -45,6 +51,16 @@ struct Translator<'a> {
     docs: &'a Documents,
     index: usize,
     dialect: Dialect,
+    /// Pattern → whether the validator can compile it.
+    patterns: RefCell<HashMap<String, bool>>,
+}
+
+/// Whether the validator's regular-expression engine accepts a `pattern`.
+pub fn pattern_supported(pattern: &str) -> bool {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&json!({ "pattern": pattern }))
+        .is_ok()
 }
 
 impl Translator<'_> {
@@ -114,6 +130,15 @@ impl Translator<'_> {
             map.shift_remove("required");
         }
         drop_write_only_required(map);
+        if let Some(Value::String(pattern)) = map.get("pattern") {
+            let mut cache = self.patterns.borrow_mut();
+            let ok = *cache
+                .entry(pattern.clone())
+                .or_insert_with(|| pattern_supported(pattern));
+            if !ok {
+                map.shift_remove("pattern");
+            }
+        }
     }
 }
 
@@ -205,6 +230,7 @@ mod tests {
             docs: &docs,
             index: 0,
             dialect,
+            patterns: RefCell::default(),
         };
         t.walk(&mut schema);
         schema
@@ -263,6 +289,20 @@ mod tests {
             json!({"type": "object", "example": {"nullable": true, "type": "x"}}),
         );
         assert_eq!(s["example"], json!({"nullable": true, "type": "x"}));
+    }
+
+    #[test]
+    fn unsupported_patterns_are_dropped_not_fatal() {
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"type": "string", "pattern": "\\p{XDigit}{8}", "maxLength": 3}),
+        );
+        assert_eq!(s, json!({"type": "string", "maxLength": 3}));
+        let s = translated(
+            Dialect::OpenApi30,
+            json!({"type": "string", "pattern": "^[a-z]+$"}),
+        );
+        assert_eq!(s["pattern"], "^[a-z]+$");
     }
 
     #[test]

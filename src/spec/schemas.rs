@@ -370,7 +370,7 @@ mod tests {
     #[test]
     fn bad_schema_is_an_error_not_a_panic() {
         let s = schemas(
-            json!({"definitions": {"T": {"type": "string", "pattern": "(unclosed"}}}),
+            json!({"definitions": {"T": {"type": "strung"}}}),
             Dialect::OpenApi30,
         );
         assert!(s
@@ -379,5 +379,34 @@ mod tests {
                 pointer: "#/definitions/T".into()
             })
             .is_err());
+    }
+
+    #[test]
+    fn a_bad_schema_does_not_spoil_its_batch() {
+        let s = schemas(
+            json!({"definitions": {
+                "A": {"type": "string"},
+                "B": {"type": "strung"},
+                "C": {"type": "integer"},
+                "D": {"$ref": "#/definitions/A"}
+            }}),
+            Dialect::OpenApi30,
+        );
+        let refs: Vec<SchemaRef> = ["A", "B", "C", "D"]
+            .iter()
+            .map(|n| SchemaRef {
+                doc: 0,
+                pointer: format!("#/definitions/{n}"),
+            })
+            .collect();
+        s.prepare(&refs);
+        let ok: Vec<bool> = refs.iter().map(|r| s.validator(r).is_ok()).collect();
+        assert_eq!(ok, vec![true, false, true, true]);
+        let c = s.validator(&refs[2]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.is_valid(&json!(3)) && !c.is_valid(&json!("3")));
+        let found = violations(&c, &json!("3"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].instance_pointer, "");
+        assert_eq!(found[0].schema, Some((0, "#/definitions/C".to_string())));
     }
 }

@@ -34,12 +34,17 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     for node in &nodes {
         if let Some(format) = node.format.as_deref() {
             if !schemas::is_known_format(format) && !schemas::is_openapi_format(format) {
-                let mut f = Finding::new(api, "lint.unknown-format", format!("format `{format}` is not a known format; values are not checked against it"));
+                let hint = match suggest_format(format) {
+                    Some(known) => format!(" (did you mean `{known}`?)"),
+                    None => String::new(),
+                };
+                let message = format!("format `{format}` is not a known format{hint}; values are not checked against it");
+                let mut f = Finding::new(api, "lint.unknown-format", message);
                 f.spec_location = Some(
                     contract.location(node.schema.doc, &format!("{}/format", node.schema.pointer)),
                 );
                 f.actual = Some(format.to_string());
-                f.expected = Some(suggest_format(format).to_string());
+                f.expected = suggest_format(format).map(String::from);
                 out.push(f);
             }
         }
@@ -133,13 +138,13 @@ fn is_json_media(name: &str) -> bool {
     essence == "*/*" || essence.ends_with("/json") || essence.ends_with("+json")
 }
 
-fn suggest_format(format: &str) -> &'static str {
+fn suggest_format(format: &str) -> Option<&'static str> {
     let lower = format.to_ascii_lowercase().replace(['-', '_'], "");
     match lower.as_str() {
-        "datetime" | "isodate" | "iso8601" | "timestamp" => "date-time",
-        "uuid4" | "guid" => "uuid",
-        "url" => "uri",
-        _ => "a standard format",
+        "datetime" | "isodate" | "iso8601" | "timestamp" => Some("date-time"),
+        "uuid4" | "guid" => Some("uuid"),
+        "url" => Some("uri"),
+        _ => None,
     }
 }
 

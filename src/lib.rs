@@ -8,6 +8,7 @@ pub mod cli;
 pub mod findings;
 pub mod fsutil;
 pub mod lint;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod spec;

@@ -294,3 +294,38 @@ fn fitbit_plus_history_loads_except_the_one_invalid_yaml() {
         run.stderr
     );
 }
+
+#[test]
+fn fitbit_plus_plans_every_get_and_skips_the_rest_with_reasons() {
+    let Some(spec) = shared("corpus/fitbit-plus/swagger.yaml") else {
+        return;
+    };
+    let run = drift(&["ops", "--spec", &spec.to_string_lossy(), "--format", "json"]);
+    let ops = json(&run)["operations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let planned: Vec<_> = ops
+        .iter()
+        .filter(|o| o["plan"]["path"].is_string())
+        .collect();
+    let skipped: Vec<_> = ops
+        .iter()
+        .filter(|o| o["plan"]["skipped"].is_string())
+        .collect();
+    assert_eq!((planned.len(), skipped.len()), (42, 20));
+    assert!(planned.iter().all(|o| o["method"] == "GET"));
+    let patient = ops
+        .iter()
+        .find(|o| o["operation_id"] == "fetchPatient")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(patient["plan"]["path"], "/patient/58163112237d84a94035f78b");
+    let source = patient["plan"]["bindings"][0]["source"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        source.contains("#/definitions/FetchPatientResponse/example at /data/id"),
+        "{source}"
+    );
+}

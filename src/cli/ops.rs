@@ -2,9 +2,11 @@
 
 use super::args::{OpsArgs, TextOrJson};
 use super::{default_api_name, emit, Console, ExitStatus};
+use crate::plan::{self, ParamValues, Planned};
 use crate::report::terminal::Palette;
 use crate::spec::{self, Contract, Operation};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
@@ -14,12 +16,24 @@ pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Res
         .api
         .clone()
         .unwrap_or_else(|| default_api_name(&args.spec.spec));
+    let planned = plan::build(&contract, &ParamValues::default());
+    let plans: HashMap<&str, &Planned> = contract
+        .operations
+        .iter()
+        .map(|o| o.id.as_str())
+        .zip(planned.iter())
+        .collect();
     let mut ops: Vec<&Operation> = contract.operations.iter().collect();
     ops.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
     let text = match args.format {
         TextOrJson::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&json_report(&api, &args.spec.spec, &contract, &ops))?;
+            let mut s = serde_json::to_string_pretty(&json_report(
+                &api,
+                &args.spec.spec,
+                &contract,
+                &ops,
+                &plans,
+            ))?;
             s.push('\n');
             s
         }
@@ -27,6 +41,7 @@ pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Res
             &api,
             &contract,
             &ops,
+            &plans,
             if args.output.is_some() {
                 Palette { color: false }
             } else {
@@ -38,7 +53,27 @@ pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Res
     Ok(ExitStatus::Success)
 }
 
-fn json_report(api: &str, spec_path: &std::path::Path, c: &Contract, ops: &[&Operation]) -> Value {
+fn plan_json(p: Option<&&Planned>) -> Value {
+    match p {
+        Some(Planned::Request(r)) => json!({
+            "path": r.path,
+            "query": r.query.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "bindings": r.bindings.iter().map(|b| json!({
+                "name": b.name, "in": b.location, "value": b.value, "source": b.source.to_string(),
+            })).collect::<Vec<_>>(),
+        }),
+        Some(Planned::Skipped { reason, .. }) => json!({ "skipped": reason }),
+        None => Value::Null,
+    }
+}
+
+fn json_report(
+    api: &str,
+    spec_path: &std::path::Path,
+    c: &Contract,
+    ops: &[&Operation],
+    plans: &HashMap<&str, &Planned>,
+) -> Value {
     json!({
         "version": 1,
         "tool": crate::report::json::tool(),
@@ -61,6 +96,7 @@ fn json_report(api: &str, spec_path: &std::path::Path, c: &Contract, ops: &[&Ope
             "summary": o.summary,
             "read_only": o.is_read_only(),
             "deprecated": o.deprecated,
+            "plan": plan_json(plans.get(o.id.as_str())),
             "responses": o.responses.iter().map(|r| json!({
                 "status": r.status.to_string(),
                 "media_types": r.content.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
@@ -69,7 +105,13 @@ fn json_report(api: &str, spec_path: &std::path::Path, c: &Contract, ops: &[&Ope
     })
 }
 
-fn text_report(api: &str, c: &Contract, ops: &[&Operation], p: Palette) -> String {
+fn text_report(
+    api: &str,
+    c: &Contract,
+    ops: &[&Operation],
+    plans: &HashMap<&str, &Planned>,
+    p: Palette,
+) -> String {
     let mut s = String::new();
     let read_only = ops.iter().filter(|o| o.is_read_only()).count();
     let (b, d) = (p.bold(), p.dim());
@@ -98,13 +140,26 @@ fn text_report(api: &str, c: &Contract, ops: &[&Operation], p: Palette) -> Strin
         } else {
             o.id.clone()
         };
-        let responses: Vec<String> = o
-            .responses
-            .iter()
-            .map(|r| match r.content.first() {
-                Some(m) if r.content.len() == 1 => format!("{} {}", r.status, m.name),
-                Some(m) => format!("{} {} (+{})", r.status, m.name, r.content.len() - 1),
-                None => r.status.to_string(),
+        // `200 401 403 application/vnd.api+json`: statuses grouped by their media types.
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for r in &o.responses {
+            let media = r
+                .content
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            match groups.iter_mut().find(|(m, _)| *m == media) {
+                Some((_, statuses)) => statuses.push(r.status.to_string()),
+                None => groups.push((media, vec![r.status.to_string()])),
+            }
+        }
+        let responses: Vec<String> = groups
+            .into_iter()
+            .map(|(media, statuses)| {
+                format!("{} {media}", statuses.join(" "))
+                    .trim_end()
+                    .to_string()
             })
             .collect();
         let ro = if o.is_read_only() {
@@ -125,6 +180,21 @@ fn text_report(api: &str, c: &Contract, ops: &[&Operation], p: Palette) -> Strin
             id,
             responses.join(", ")
         );
+        if let Some(Planned::Request(r)) = plans.get(o.id.as_str()) {
+            let mut target = r.path.clone();
+            if !r.query.is_empty() {
+                let q: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                target = format!("{target}?{}", q.join("&"));
+            }
+            let _ = writeln!(s, "{d}       → {target}{d:#}");
+            for b in &r.bindings {
+                let _ = writeln!(
+                    s,
+                    "{d}         {} = {:?} from {}{d:#}",
+                    b.name, b.value, b.source
+                );
+            }
+        }
     }
     if ops.iter().any(|o| o.id_synthesized) {
         let _ = writeln!(

@@ -1,0 +1,472 @@
+//! Stage 3, `plan`: choose the read-only operations and bind their parameter values.
+//!
+//! Pure: a function of the contract and the user's parameter values. Each value records where it
+//! came from, in priority order: configuration > the parameter's own documented example >
+//! a value found in a documented response example (the operation's own, then its collection's:
+//! `data.id` of `GET /patient/{id}`'s example, ids in `GET /patient`'s list) > `x-example` >
+//! `default` > the first `enum` value > a placeholder synthesized from the schema. An operation
+//! that is not planned is `Skipped` with its reason, never dropped.
+
+use crate::spec::source::get;
+use crate::spec::{Contract, Operation, ParamIn, Parameter};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Values the user gave: for every operation, or for one operation id.
+#[derive(Debug, Clone, Default)]
+pub struct ParamValues {
+    pub global: BTreeMap<String, String>,
+    pub per_operation: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// Where a bound value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Config,
+    /// A documented example: its place in the contract and the path inside it.
+    Example {
+        location: String,
+        path: String,
+    },
+    VendorExample,
+    Default,
+    Enum,
+    Placeholder,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Config => f.write_str("config"),
+            Source::Example { location, path } if path.is_empty() => {
+                write!(f, "example {location}")
+            }
+            Source::Example { location, path } => write!(f, "example {location} at {path}"),
+            Source::VendorExample => f.write_str("x-example"),
+            Source::Default => f.write_str("default"),
+            Source::Enum => f.write_str("enum"),
+            Source::Placeholder => f.write_str("placeholder"),
+        }
+    }
+}
+
+/// One bound parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub name: String,
+    pub location: ParamIn,
+    pub value: String,
+    pub source: Source,
+}
+
+/// A request ready to replay (relative to the API's base URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRequest {
+    pub operation_id: String,
+    pub method: String,
+    pub path_template: String,
+    /// The path with every parameter filled in and percent-encoded.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub bindings: Vec<Binding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Planned {
+    Request(PlannedRequest),
+    Skipped {
+        operation_id: String,
+        method: String,
+        path: String,
+        reason: String,
+    },
+}
+
+/// Plan every operation of a contract, in contract order.
+pub fn build(contract: &Contract, values: &ParamValues) -> Vec<Planned> {
+    contract
+        .operations
+        .iter()
+        .map(|op| plan_operation(contract, op, values))
+        .collect()
+}
+
+fn plan_operation(contract: &Contract, op: &Operation, values: &ParamValues) -> Planned {
+    if !op.is_read_only() {
+        return Planned::Skipped {
+            operation_id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            reason: format!(
+                "{} is not read-only: drift only sends GET and HEAD",
+                op.method
+            ),
+        };
+    }
+    let mut bindings = Vec::new();
+    for p in &op.parameters {
+        let needed = p.location == ParamIn::Path || p.required;
+        if !needed || p.location == ParamIn::FormData {
+            continue;
+        }
+        let (value, source) = bind(contract, op, p, values);
+        bindings.push(Binding {
+            name: p.name.clone(),
+            location: p.location,
+            value,
+            source,
+        });
+    }
+    let mut path = op.path.clone();
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for b in &bindings {
+        match b.location {
+            ParamIn::Path => {
+                path = path.replace(&format!("{{{}}}", b.name), &encode_segment(&b.value))
+            }
+            ParamIn::Query => query.push((b.name.clone(), b.value.clone())),
+            ParamIn::Header => headers.push((b.name.clone(), b.value.clone())),
+            ParamIn::Cookie => headers.push(("Cookie".into(), format!("{}={}", b.name, b.value))),
+            ParamIn::FormData => {}
+        }
+    }
+    Planned::Request(PlannedRequest {
+        operation_id: op.id.clone(),
+        method: op.method.clone(),
+        path_template: op.path.clone(),
+        path,
+        query,
+        headers,
+        bindings,
+    })
+}
+
+fn bind(
+    contract: &Contract,
+    op: &Operation,
+    p: &Parameter,
+    values: &ParamValues,
+) -> (String, Source) {
+    let configured = values
+        .per_operation
+        .get(&op.id)
+        .and_then(|m| m.get(&p.name))
+        .or_else(|| values.global.get(&p.name));
+    if let Some(v) = configured {
+        return (v.clone(), Source::Config);
+    }
+    if let Some(ex) = p
+        .examples
+        .first()
+        .and_then(|e| scalar(&e.value).map(|v| (v, e)))
+    {
+        let location = format!("{}{}", contract.file_name(ex.1.doc), ex.1.pointer);
+        return (
+            ex.0,
+            Source::Example {
+                location,
+                path: String::new(),
+            },
+        );
+    }
+    if p.location == ParamIn::Path {
+        if let Some(found) = from_response_examples(contract, op, &p.name) {
+            return found;
+        }
+    }
+    if let Some(v) = p.vendor_example.as_ref().and_then(scalar) {
+        return (v, Source::VendorExample);
+    }
+    let schema = p.schema.as_ref();
+    if let Some(v) = schema.and_then(|s| s.get("default")).and_then(scalar) {
+        return (v, Source::Default);
+    }
+    if let Some(v) = schema
+        .and_then(|s| s.get("enum"))
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+        .and_then(scalar)
+    {
+        return (v, Source::Enum);
+    }
+    (placeholder(schema), Source::Placeholder)
+}
+
+/// Look for a value for path parameter `name` in the documented 2xx examples of the operation
+/// itself, then of the GET operations on its parent paths (the collection it belongs to).
+fn from_response_examples(
+    contract: &Contract,
+    op: &Operation,
+    name: &str,
+) -> Option<(String, Source)> {
+    let prefix = op
+        .path
+        .split(&format!("{{{name}}}"))
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let parents = contract.operations.iter().filter(|o| {
+        o.method == "GET"
+            && o.path != op.path
+            && !prefix.is_empty()
+            && o.path.trim_end_matches('/') == prefix
+    });
+    for candidate in std::iter::once(op).chain(parents) {
+        for (location, example) in success_examples(contract, candidate) {
+            if let Some((path, value)) = find_key(example, name) {
+                return Some((value, Source::Example { location, path }));
+            }
+        }
+    }
+    None
+}
+
+/// The examples of an operation's 2xx responses: media-type examples, then the `example` of the
+/// response schema itself.
+fn success_examples<'c>(contract: &'c Contract, op: &'c Operation) -> Vec<(String, &'c Value)> {
+    let mut out = Vec::new();
+    for r in op.responses.iter().filter(|r| {
+        matches!(
+            r.status,
+            crate::spec::Status::Code(200..=299) | crate::spec::Status::Range(2)
+        )
+    }) {
+        for m in &r.content {
+            for ex in &m.examples {
+                out.push((
+                    format!("{}{}", contract.file_name(ex.doc), ex.pointer),
+                    &ex.value,
+                ));
+            }
+            if let Some(schema) = &m.schema {
+                let doc = &contract.documents.docs[schema.doc].value;
+                if let Some(example) = get(doc, &schema.pointer).and_then(|s| s.get("example")) {
+                    out.push((
+                        format!(
+                            "{}{}/example",
+                            contract.file_name(schema.doc),
+                            schema.pointer
+                        ),
+                        example,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Find a scalar for parameter `name` in an example: the key itself, or `id` when the parameter
+/// is an id (`id`, `patient_id`, `patientId`). JSON:API `data` and HAL `_embedded` come first,
+/// then a breadth-first search. Returns (JSON Pointer, value).
+fn find_key(example: &Value, name: &str) -> Option<(String, String)> {
+    let is_id = name == "id" || name.ends_with("_id") || name.ends_with("Id") || name == "pk";
+    let keys: Vec<&str> = if is_id && name != "id" {
+        vec![name, "id"]
+    } else {
+        vec![name]
+    };
+    let mut queue: std::collections::VecDeque<(String, &Value)> = Default::default();
+    // Preferred roots first.
+    if let Some(data) = example.get("data") {
+        queue.push_back(("/data".into(), data));
+    }
+    queue.push_back((String::new(), example));
+    let mut visited = 0;
+    while let Some((pointer, v)) = queue.pop_front() {
+        visited += 1;
+        if visited > 10_000 {
+            break;
+        }
+        match v {
+            Value::Object(map) => {
+                for key in &keys {
+                    if let Some(found) = map.get(*key).and_then(scalar) {
+                        return Some((
+                            format!("{pointer}/{}", crate::text::escape_pointer_token(key)),
+                            found,
+                        ));
+                    }
+                }
+                for (k, child) in map {
+                    if child.is_object() || child.is_array() {
+                        queue.push_back((
+                            format!("{pointer}/{}", crate::text::escape_pointer_token(k)),
+                            child,
+                        ));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(first) = items.first() {
+                    queue.push_back((format!("{pointer}/0"), first));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A scalar as it would be written in a URL; objects and arrays are not usable.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A value synthesized from the schema when nothing better is documented.
+fn placeholder(schema: Option<&Value>) -> String {
+    let ty = schema
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("string");
+    let format = schema
+        .and_then(|s| s.get("format"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match (ty, format) {
+        ("integer" | "number", _) => schema
+            .and_then(|s| s.get("minimum"))
+            .and_then(Value::as_f64)
+            .map_or("1".into(), |m| format!("{}", m.max(1.0) as i64)),
+        ("boolean", _) => "true".into(),
+        ("array", _) => placeholder(schema.and_then(|s| s.get("items"))),
+        (_, "uuid") => "00000000-0000-4000-8000-000000000000".into(),
+        (_, "date-time") => "2026-01-01T00:00:00Z".into(),
+        (_, "date") => "2026-01-01".into(),
+        (_, "email") => "drift@example.com".into(),
+        _ => "example".into(),
+    }
+}
+
+/// Percent-encode a value for use as one path segment.
+pub fn encode_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Contract, Documents};
+    use serde_json::json;
+
+    fn contract(doc: Value) -> Contract {
+        Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn swagger() -> Contract {
+        contract(json!({
+            "swagger": "2.0", "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/patient": {"get": {"operationId": "fetchPatients", "parameters": [
+                    {"name": "page[size]", "in": "query", "type": "integer", "default": 50},
+                    {"name": "filter[group]", "in": "query", "required": true, "type": "string", "x-example": "g-1"}
+                ], "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/List"}}}},
+                "post": {"operationId": "createPatient", "responses": {"201": {"description": "ok"}}}},
+                "/patient/{id}": {"get": {"operationId": "fetchPatient",
+                    "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}],
+                    "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/One"}}}}},
+                "/patient/{patient_id}/goal/{goal_id}": {"get": {"operationId": "fetchGoal", "parameters": [
+                    {"name": "patient_id", "in": "path", "required": true, "type": "string"},
+                    {"name": "goal_id", "in": "path", "required": true, "type": "integer", "minimum": 3},
+                    {"name": "sort", "in": "query", "required": true, "type": "string", "enum": ["asc", "desc"]}
+                ], "responses": {"200": {"description": "ok"}}}}
+            },
+            "definitions": {
+                "One": {"type": "object", "example": {"data": {"type": "patient", "id": "58163112237d84a94035f78b"}}},
+                "List": {"type": "object", "example": {"data": [{"type": "patient", "id": "5816311223"}]}}
+            }
+        }))
+    }
+
+    fn request(planned: &[Planned], id: &str) -> PlannedRequest {
+        planned
+            .iter()
+            .find_map(|p| match p {
+                Planned::Request(r) if r.operation_id == id => Some(r.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{id} not planned"))
+    }
+
+    #[test]
+    fn ids_come_from_the_item_example_then_the_collection() {
+        let planned = build(&swagger(), &ParamValues::default());
+        let one = request(&planned, "fetchPatient");
+        assert_eq!(one.path, "/patient/58163112237d84a94035f78b");
+        assert_eq!(
+            one.bindings[0].source,
+            Source::Example {
+                location: "<memory:0>#/definitions/One/example".into(),
+                path: "/data/id".into()
+            }
+        );
+        let goal = request(&planned, "fetchGoal");
+        assert_eq!(
+            goal.path, "/patient/5816311223/goal/3",
+            "collection example, then the schema minimum"
+        );
+        assert_eq!(goal.bindings[1].source, Source::Placeholder);
+        assert_eq!(goal.query, vec![("sort".to_string(), "asc".to_string())]);
+        assert_eq!(goal.bindings[2].source, Source::Enum);
+    }
+
+    #[test]
+    fn config_wins_and_optional_query_parameters_are_left_out() {
+        let mut values = ParamValues::default();
+        values
+            .per_operation
+            .entry("fetchPatient".into())
+            .or_default()
+            .insert("id".into(), "p/1 x".into());
+        let planned = build(&swagger(), &values);
+        let one = request(&planned, "fetchPatient");
+        assert_eq!(one.path, "/patient/p%2F1%20x");
+        assert_eq!(one.bindings[0].source, Source::Config);
+        let list = request(&planned, "fetchPatients");
+        assert_eq!(
+            list.query,
+            vec![("filter[group]".to_string(), "g-1".to_string())]
+        );
+        assert_eq!(list.bindings[0].source, Source::VendorExample);
+    }
+
+    #[test]
+    fn unsafe_methods_are_skipped_with_a_reason() {
+        let planned = build(&swagger(), &ParamValues::default());
+        let skipped: Vec<_> = planned
+            .iter()
+            .filter_map(|p| match p {
+                Planned::Skipped {
+                    operation_id,
+                    reason,
+                    ..
+                } => Some((operation_id.as_str(), reason.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![(
+                "createPatient",
+                "POST is not read-only: drift only sends GET and HEAD"
+            )]
+        );
+    }
+}

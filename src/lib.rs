@@ -4,11 +4,15 @@
 //! snapshot → report. [`lint`] checks a contract against itself. [`cli`] is the only module that
 //! knows about flags, files chosen by the user and the terminal.
 
+pub mod check;
 pub mod cli;
+pub mod config;
 pub mod findings;
 pub mod fsutil;
 pub mod lint;
+pub mod mock;
 pub mod plan;
+pub mod replay;
 pub mod report;
 pub mod rules;
 pub mod spec;

@@ -20,6 +20,103 @@ pub struct Rule {
 /// Every registered rule, in display order.
 pub static RULES: &[Rule] = &[
     Rule {
+        id: "status.undeclared",
+        severity: Severity::Breaking,
+        summary: "the response status is not declared for the operation",
+        doc: "\
+The API answered with a status code the contract does not declare for this operation (neither
+the exact code, nor a `4XX`-style range, nor `default`). Clients generated from the contract have
+no branch for it.
+
+Example: `GET /patient/{id}` declares 200 and 404 and the API answers 410.",
+    },
+    Rule {
+        id: "content-type.mismatch",
+        severity: Severity::Warning,
+        summary: "the response content type is not one the contract declares",
+        doc: "\
+The `Content-Type` of the response is not among the media types declared for its status (`*/*`
+and `type/*` ranges match). Clients that dispatch on the content type break; a JSON body is still
+validated against the declared JSON schema.
+
+Example: declared `application/vnd.api+json`, received `text/html`.",
+    },
+    Rule {
+        id: "body.empty",
+        severity: Severity::Breaking,
+        summary: "the body is empty where the contract declares a JSON schema",
+        doc: "\
+The response has no body (or only whitespace) although the contract declares a JSON body with a
+schema for its status. Clients that parse the body fail.",
+    },
+    Rule {
+        id: "body.invalid-json",
+        severity: Severity::Breaking,
+        summary: "the body is not valid JSON",
+        doc: "\
+The body of a JSON response does not parse as strict JSON (RFC 8259: no `NaN`, no trailing
+commas, no comments). The message shows the parser error and the start of the body.",
+    },
+    Rule {
+        id: "body.too-large",
+        severity: Severity::Error,
+        summary: "the body is larger than the response size cap, so it was not checked",
+        doc: "\
+drift reads at most the configured number of bytes of a response (10 MiB by default) so a runaway
+endpoint cannot exhaust memory. A larger body is cut and not validated.",
+    },
+    Rule {
+        id: "schema.*",
+        severity: Severity::Breaking,
+        summary: "the body fails a JSON Schema keyword of the response schema (`schema.type`, `schema.required`, …)",
+        doc: "\
+The body does not validate against the response schema. The kind names the failing keyword
+(`schema.required`, `schema.type`, `schema.enum`, `schema.format`, `schema.pattern`,
+`schema.additionalProperties`, `schema.oneOf`, …), `pointer` the failing value in the body and
+`schema_pointer` the schema that holds the keyword.
+
+Example: `schema.type` at `/data/attributes/birth_date`: expected string, got integer.",
+    },
+    Rule {
+        id: "transport.timeout",
+        severity: Severity::Error,
+        summary: "the exchange did not complete within the timeout, after retries",
+        doc: "The request was sent (or connecting was attempted) but no complete response arrived within the timeout, on every attempt.",
+    },
+    Rule {
+        id: "transport.connect",
+        severity: Severity::Error,
+        summary: "the target could not be reached (DNS, refused connection, …)",
+        doc: "drift could not open a connection to the target, on every attempt. When every planned operation ends like this, `drift check` exits 3.",
+    },
+    Rule {
+        id: "transport.tls",
+        severity: Severity::Error,
+        summary: "the TLS handshake failed (certificate, protocol)",
+        doc: "The connection was opened but TLS failed, usually an untrusted or expired certificate.",
+    },
+    Rule {
+        id: "transport.error",
+        severity: Severity::Error,
+        summary: "the exchange failed for another transport reason",
+        doc: "A transport failure that is neither a timeout, a connection failure nor TLS; the message says what happened.",
+    },
+    Rule {
+        id: "transport.http-5xx",
+        severity: Severity::Error,
+        summary: "the server answered 5xx on every attempt",
+        doc: "The server failed (500–599) on the first attempt and on every retry, so the response could not be checked.",
+    },
+    Rule {
+        id: "auth.failed",
+        severity: Severity::Error,
+        summary: "the API refused the credentials (401/403), or fetching a token failed",
+        doc: "\
+The API answered 401 or 403 (after one token refresh when OAuth2 is configured), or the token
+request itself failed. Check the environment variables named in the configuration; their values
+are never printed.",
+    },
+    Rule {
         id: "example.invalid",
         severity: Severity::Warning,
         summary: "a documented example does not match its own schema",

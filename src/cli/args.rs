@@ -24,6 +24,22 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Replay the contract's read-only operations against a base URL (or the embedded mock) and
+    /// report where responses break the contract.
+    #[command(after_help = "\
+Exit codes: 0 nothing at or above --fail-on, 1 drift, 2 could not run, 3 target unreachable.
+
+Examples:
+  drift check                                   # every API of ./drift.yaml
+  drift check --spec swagger.yaml               # against the embedded mock
+  drift check --spec swagger.yaml --base-url https://api.example.com/v1 \\
+      --auth bearer --token-env API_TOKEN --format terminal --format json=drift.json")]
+    Check(Box<CheckArgs>),
+    /// Serve the contract's examples as a mock API.
+    #[command(
+        after_help = "Example:\n  drift mock --spec specs/coaching/openapi.yaml --port 4010\n  curl -H 'Prefer: code=404' localhost:4010/patients/1"
+    )]
+    Mock(MockArgs),
     /// List every operation of a contract: method, path, operationId, tags, declared responses.
     #[command(
         after_help = "Example:\n  drift ops --spec specs/fitbit-plus/swagger.yaml --format json"
@@ -37,6 +53,136 @@ pub enum Command {
     /// List the finding kinds with their docs, or print one.
     #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
     Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format, repeatable: terminal, json; `FORMAT=PATH` writes to a file.
+    #[arg(long = "format", value_name = "F[=PATH]")]
+    pub formats: Vec<String>,
+    /// Write the (single) format to this file.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
+    pub fail_on: FailOn,
+}
+
+/// Which APIs to check and how to reach them: from drift.yaml, from flags, or both (flags win).
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// APIs of the config file to run (default: all).
+    #[arg(value_name = "API")]
+    pub apis: Vec<String>,
+    /// The config file (default: ./drift.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A contract file, instead of a config file.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Name of the API given with --spec.
+    #[arg(long, value_name = "NAME")]
+    pub api: Option<String>,
+    /// The API's base URL, or `mock` for the embedded mock (the default without one).
+    #[arg(long, value_name = "URL|mock")]
+    pub base_url: Option<String>,
+    /// Requests in flight at once, per API.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Seconds allowed for each exchange.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Requests per second, per API.
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<f64>,
+    /// Retries for transport errors, 429 and 5xx.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthKind {
+    Bearer,
+    ApiKey,
+    Basic,
+    #[value(name = "oauth2-client-credentials")]
+    OAuth2ClientCredentials,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenStyleArg {
+    Form,
+    JsonApi,
+    Json,
+}
+
+/// Credentials come from environment variables; flags only name them.
+#[derive(Debug, Args)]
+#[command(
+    next_help_heading = "Auth (values are read from environment variables, never from flags)"
+)]
+pub struct AuthArgs {
+    #[arg(long, value_enum)]
+    pub auth: Option<AuthKind>,
+    /// bearer: the variable holding the token.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// api-key: send the key in this header.
+    #[arg(long, value_name = "NAME")]
+    pub header: Option<String>,
+    /// api-key: send the key in this query parameter.
+    #[arg(long, value_name = "NAME")]
+    pub query: Option<String>,
+    /// api-key: the variable holding the key.
+    #[arg(long, value_name = "VAR")]
+    pub key_env: Option<String>,
+    /// basic: the variable holding the user name.
+    #[arg(long, value_name = "VAR")]
+    pub user_env: Option<String>,
+    /// basic: the variable holding the password.
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// oauth2: the token endpoint (relative URLs are joined to the base URL).
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// oauth2: the variable holding the client id.
+    #[arg(long, value_name = "VAR")]
+    pub client_id_env: Option<String>,
+    /// oauth2: the variable holding the client secret.
+    #[arg(long, value_name = "VAR")]
+    pub client_secret_env: Option<String>,
+    /// oauth2: the scope to ask for.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+    /// oauth2: how the token request is encoded (default: from the contract's token operation, else form).
+    #[arg(long, value_enum)]
+    pub token_style: Option<TokenStyleArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// The API of the config file to serve.
+    #[arg(value_name = "API")]
+    pub api: Option<String>,
+    /// The config file (default: ./drift.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A contract file, instead of a config file.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Port to listen on (0: any free port, printed at start).
+    #[arg(long, short, default_value_t = 4010)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Log every request on standard error.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,8 +2,11 @@
 //! The only module that touches arguments, the terminal and the user's output files.
 
 pub mod args;
+mod check;
 mod lint;
+mod mock;
 mod ops;
+pub mod options;
 mod rules;
 
 use crate::findings::Severity;
@@ -64,6 +67,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
     };
     let palette = Palette { color };
     let result = match cli.command {
+        Command::Check(a) => check::run(&a, console, palette),
+        Command::Mock(a) => mock::run(&a, console),
         Command::Ops(a) => ops::run(&a, console, palette),
         Command::Lint(a) => lint::run(&a, console, palette),
         Command::Rules(a) => rules::run(&a, console, palette),

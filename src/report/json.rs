@@ -59,3 +59,35 @@ pub fn findings_report(apis: Vec<Value>, findings: &[Finding]) -> Value {
         "summary": Summary::of(findings),
     })
 }
+
+/// The full `drift check` report, version 1 (DESIGN's JSON report contract).
+pub fn check_report(r: &super::CheckReport) -> Value {
+    json!({
+        "version": REPORT_VERSION,
+        "tool": tool(),
+        "started_at": r.started_at,
+        "duration_ms": r.duration_ms,
+        "apis": r.apis.iter().map(|a| json!({
+            "name": a.name,
+            "spec": a.spec,
+            "target": a.target,
+            "operations_total": a.operations_total,
+            "operations_checked": a.operations_checked,
+            "operations_skipped": a.operations_skipped,
+            "notes": a.notes,
+        })).collect::<Vec<_>>(),
+        "operations": r.operations.iter().map(|o| json!({
+            "api": o.api,
+            "operation_id": o.operation_id,
+            "method": o.method,
+            "path": o.path,
+            "url": o.url,
+            "status": o.status,
+            "outcome": o.outcome,
+            "reason": o.reason,
+            "duration_ms": o.duration_ms,
+        })).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(finding).collect::<Vec<_>>(),
+        "summary": Summary::of(&r.findings),
+    })
+}

@@ -89,3 +89,84 @@ pub fn write_summary(w: &mut dyn Write, p: Palette, s: &Summary) -> io::Result<(
     }
     writeln!(w)
 }
+
+/// The terminal report of `drift check`: per-API summary, then findings grouped by operation.
+pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::Result<()> {
+    use crate::check::Outcome;
+    let (b, d) = (p.bold(), p.dim());
+    for api in &r.apis {
+        let ops: Vec<&super::OperationResult> =
+            r.operations.iter().filter(|o| o.api == api.name).collect();
+        let count = |o: Outcome| ops.iter().filter(|x| x.outcome == o).count();
+        writeln!(
+            w,
+            "{b}{}{b:#}  {d}{} → {}{d:#}",
+            api.name, api.spec, api.target
+        )?;
+        let (good, bad, err) = (
+            p.good(),
+            p.severity(Severity::Breaking),
+            p.severity(Severity::Error),
+        );
+        writeln!(
+            w,
+            "  {good}{} pass{good:#}  {bad}{} drift{bad:#}  {err}{} error{err:#}  {} skipped",
+            count(Outcome::Pass),
+            count(Outcome::Drift),
+            count(Outcome::Error),
+            count(Outcome::Skipped)
+        )?;
+        for note in &api.notes {
+            writeln!(w, "  {d}note: {note}{d:#}")?;
+        }
+        for op in ops
+            .iter()
+            .filter(|o| matches!(o.outcome, Outcome::Drift | Outcome::Error))
+        {
+            let status = op
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "—".into());
+            writeln!(
+                w,
+                "\n  {b}{} {}{b:#}  {}  → {status}",
+                op.method, op.path, op.operation_id
+            )?;
+            let findings = r.findings.iter().filter(|f| {
+                f.api == op.api
+                    && f.operation
+                        .as_ref()
+                        .is_some_and(|o| o.id == op.operation_id)
+            });
+            for f in findings {
+                let sev = p.severity(f.severity);
+                let at = if f.pointer.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", f.pointer)
+                };
+                writeln!(
+                    w,
+                    "    {sev}{:<8}{sev:#} {}{at}",
+                    f.severity.as_str(),
+                    f.kind
+                )?;
+                writeln!(w, "      {}", f.message)?;
+                if let Some(sp) = &f.schema_pointer {
+                    writeln!(w, "      {d}schema {sp}{d:#}")?;
+                }
+            }
+        }
+        writeln!(w)?;
+    }
+    let checked: usize = r.apis.iter().map(|a| a.operations_checked).sum();
+    let skipped: usize = r.apis.iter().map(|a| a.operations_skipped).sum();
+    write!(w, "{b}summary{b:#}: ")?;
+    let s = Summary::of(&r.findings);
+    write!(
+        w,
+        "{checked} operations checked, {skipped} skipped, {:.2}s; ",
+        r.duration_ms as f64 / 1000.0
+    )?;
+    write_summary(w, p, &s)
+}

@@ -1,0 +1,314 @@
+//! Stage 5, `check`: judge one exchange against the contract. Pure: no I/O.
+//!
+//! In order: did the exchange happen (`transport.*`, `auth.failed`)? Is the status declared
+//! (`status.undeclared`)? Does the content type match a declared media type
+//! (`content-type.mismatch`)? Is there a body, is it JSON (`body.empty`, `body.invalid-json`,
+//! `body.too-large`)? Does it validate against the compiled schema (`schema.<keyword>`)?
+
+use crate::findings::{Finding, OperationRef, Severity};
+use crate::mock::is_json;
+use crate::replay::transport::{HttpResponse, TransportError};
+use crate::replay::{Exchange, ReplayError};
+use crate::spec::schemas::violations;
+use crate::spec::{Contract, MediaType, Operation};
+use serde_json::Value;
+
+/// How an operation's check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Drift,
+    Skipped,
+    Error,
+}
+
+/// The verdict on one exchange.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub outcome: Outcome,
+    pub status: Option<u16>,
+    pub reason: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The parsed JSON body, when there was one (for snapshots).
+    pub body: Option<Value>,
+    pub content_type: Option<String>,
+}
+
+/// Check one exchange of `op`. `reproduce` is the ready-to-run command attached to each finding.
+pub fn check(
+    contract: &Contract,
+    api: &str,
+    op: &Operation,
+    exchange: &Exchange,
+    reproduce: &str,
+) -> Checked {
+    let op_ref = OperationRef {
+        id: op.id.clone(),
+        method: op.method.clone(),
+        path: op.path.clone(),
+    };
+    let mut c = Checker {
+        contract,
+        api,
+        op_ref,
+        reproduce,
+        findings: Vec::new(),
+    };
+    let response = match &exchange.result {
+        Ok(r) => r,
+        Err(e) => {
+            let (kind, reason) = match e {
+                ReplayError::Transport(TransportError::Timeout(_)) => {
+                    ("transport.timeout", e.to_string())
+                }
+                ReplayError::Transport(TransportError::Connect(_)) => {
+                    ("transport.connect", e.to_string())
+                }
+                ReplayError::Transport(TransportError::Tls(_)) => ("transport.tls", e.to_string()),
+                ReplayError::Transport(_) => ("transport.error", e.to_string()),
+                ReplayError::Auth(_) => ("auth.failed", e.to_string()),
+            };
+            c.push(kind, "", &reason, None, None);
+            return c.done(None, Some(reason), None, None);
+        }
+    };
+    let status = response.status;
+    if status == 401 || status == 403 {
+        let msg = format!("{status}: the API refused the credentials (or none are configured)");
+        c.push("auth.failed", "", &msg, None, Some(status.to_string()));
+        return c.done(Some(status), Some(msg), None, None);
+    }
+    if status >= 500 {
+        let msg = format!(
+            "server error {status} after {} attempt(s)",
+            exchange.attempts
+        );
+        c.push(
+            "transport.http-5xx",
+            "",
+            &msg,
+            None,
+            Some(status.to_string()),
+        );
+        return c.done(Some(status), Some(msg), None, None);
+    }
+    let Some(declared) = op.response_for(status) else {
+        let statuses: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
+        let msg = format!(
+            "status {status} is not declared (declared: {})",
+            statuses.join(", ")
+        );
+        c.push(
+            "status.undeclared",
+            "",
+            &msg,
+            Some(statuses.join(" | ")),
+            Some(status.to_string()),
+        );
+        return c.done(Some(status), None, None, content_type(response));
+    };
+    let actual_type = content_type(response);
+    let media = c.content_type(&declared.content, actual_type.as_deref(), response);
+    if op.method == "HEAD" || status == 204 || status == 304 {
+        return c.done(Some(status), None, None, actual_type);
+    }
+    let Some(media) = media else {
+        return c.done(Some(status), None, None, actual_type);
+    };
+    let Some(schema) = &media.schema else {
+        return c.done(Some(status), None, None, actual_type);
+    };
+    if !is_json(&media.name) && media.name != "*/*" {
+        return c.done(Some(status), None, None, actual_type);
+    }
+    if response.truncated {
+        c.push(
+            "body.too-large",
+            "",
+            &format!(
+                "the body is larger than the size cap ({} bytes read)",
+                response.body.len()
+            ),
+            None,
+            None,
+        );
+        return c.done(Some(status), None, None, actual_type);
+    }
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        c.push(
+            "body.empty",
+            "",
+            "the body is empty but the contract declares a JSON schema for it",
+            Some("JSON".into()),
+            Some("empty".into()),
+        );
+        return c.done(Some(status), None, None, actual_type);
+    }
+    let body: Value = match serde_json::from_slice(&response.body) {
+        Ok(v) => v,
+        Err(e) => {
+            let snippet: String = String::from_utf8_lossy(&response.body)
+                .chars()
+                .take(60)
+                .collect();
+            c.push(
+                "body.invalid-json",
+                "",
+                &format!("the body is not valid JSON ({e}): {snippet:?}"),
+                Some("JSON".into()),
+                None,
+            );
+            return c.done(Some(status), None, None, actual_type);
+        }
+    };
+    match contract.schemas().validator(schema) {
+        Ok(validator) => {
+            for v in violations(&validator, &body) {
+                let schema_pointer = v
+                    .schema
+                    .map(|(d, p)| crate::lint::schema_pointer(contract, d, &p));
+                let mut f = c.finding(
+                    &format!("schema.{}", v.keyword),
+                    &v.instance_pointer,
+                    &v.message,
+                    v.expected,
+                    v.actual,
+                );
+                f.schema_pointer = schema_pointer;
+                c.findings.push(f);
+            }
+        }
+        Err(reason) => {
+            let msg = format!(
+                "the response schema cannot be compiled, the body is not validated: {reason}"
+            );
+            c.push("lint.schema-invalid", "", &msg, None, None);
+        }
+    }
+    c.done(Some(status), None, Some(body), actual_type)
+}
+
+fn content_type(r: &HttpResponse) -> Option<String> {
+    r.header("content-type").map(String::from)
+}
+
+/// `application/vnd.api+json; charset=utf-8` → `application/vnd.api+json`.
+pub fn essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn media_matches(declared: &str, actual: &str) -> bool {
+    let (d, a) = (essence(declared), essence(actual));
+    d == a
+        || d == "*/*"
+        || d.strip_suffix("/*")
+            .is_some_and(|t| a.split('/').next() == Some(t))
+}
+
+struct Checker<'a> {
+    contract: &'a Contract,
+    api: &'a str,
+    op_ref: OperationRef,
+    reproduce: &'a str,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Checker<'a> {
+    fn finding(
+        &self,
+        kind: &str,
+        pointer: &str,
+        message: &str,
+        expected: Option<String>,
+        actual: Option<String>,
+    ) -> Finding {
+        let mut f = Finding::new(self.api, kind, message);
+        f.operation = Some(self.op_ref.clone());
+        f.pointer = pointer.to_string();
+        f.expected = expected;
+        f.actual = actual;
+        f.reproduce = Some(self.reproduce.to_string());
+        f
+    }
+
+    fn push(
+        &mut self,
+        kind: &str,
+        pointer: &str,
+        message: &str,
+        expected: Option<String>,
+        actual: Option<String>,
+    ) {
+        let f = self.finding(kind, pointer, message, expected, actual);
+        self.findings.push(f);
+    }
+
+    /// Check the content type; return the declared media type to validate the body with.
+    fn content_type<'m>(
+        &mut self,
+        declared: &'m [MediaType],
+        actual: Option<&str>,
+        r: &HttpResponse,
+    ) -> Option<&'m MediaType> {
+        if declared.is_empty() {
+            return None;
+        }
+        let matched = actual.and_then(|a| declared.iter().find(|m| media_matches(&m.name, a)));
+        if matched.is_some() {
+            return matched;
+        }
+        let names: Vec<&str> = declared.iter().map(|m| m.name.as_str()).collect();
+        if !r.body.is_empty() || actual.is_some() {
+            let got = actual.unwrap_or("no Content-Type");
+            let msg = format!(
+                "content type {got} is not declared (declared: {})",
+                names.join(", ")
+            );
+            self.push(
+                "content-type.mismatch",
+                "",
+                &msg,
+                Some(names.join(" | ")),
+                Some(got.to_string()),
+            );
+        }
+        // Still validate a JSON body against the declared JSON schema.
+        declared.iter().find(|m| is_json(&m.name))
+    }
+
+    fn done(
+        mut self,
+        status: Option<u16>,
+        reason: Option<String>,
+        body: Option<Value>,
+        content_type: Option<String>,
+    ) -> Checked {
+        let _ = self.contract;
+        crate::findings::sort(&mut self.findings);
+        let outcome = if self.findings.iter().any(|f| f.severity == Severity::Error) {
+            Outcome::Error
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.severity <= Severity::Warning)
+        {
+            Outcome::Drift
+        } else {
+            Outcome::Pass
+        };
+        Checked {
+            outcome,
+            status,
+            reason,
+            findings: self.findings,
+            body,
+            content_type,
+        }
+    }
+}

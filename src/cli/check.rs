@@ -1,0 +1,407 @@
+//! `drift check`: plan → replay → check → report, for every selected API.
+
+use super::args::CheckArgs;
+use super::options::{self, absolute_token_url, ApiRun, BaseUrl};
+use super::{Console, ExitStatus};
+use crate::check::{self, Outcome};
+use crate::config;
+use crate::findings::Finding;
+use crate::mock::{Mock, MockTransport};
+use crate::plan::{self, Planned, PlannedRequest};
+use crate::replay::auth::{AuthConfig, Credentials, Redactor, TokenStyle};
+use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
+use crate::replay::{self, Target};
+use crate::report::terminal::{self, Palette};
+use crate::report::{ApiSummary, CheckReport, OperationResult};
+use crate::spec::{self, Contract};
+use anyhow::{bail, Context};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Terminal,
+    Json,
+}
+
+pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let outputs = parse_formats(&args.formats, args.output.as_ref())?;
+    let runs = options::resolve(&args.target)?;
+    let started_at = crate::text::rfc3339(SystemTime::now());
+    let t0 = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let redactor = Redactor::default();
+    let mut report = CheckReport {
+        started_at,
+        duration_ms: 0,
+        apis: Vec::new(),
+        operations: Vec::new(),
+        findings: Vec::new(),
+    };
+    let (mut attempted, mut unreachable) = (0usize, 0usize);
+    for run in &runs {
+        options::check_spec_exists(&run.spec)?;
+        let contract = Arc::new(spec::load(&run.spec)?);
+        let outcome = runtime.block_on(check_api(run, contract, redactor.clone()))?;
+        attempted += outcome.attempted;
+        unreachable += outcome.unreachable;
+        report.apis.push(outcome.summary);
+        report.operations.extend(outcome.operations);
+        report.findings.extend(outcome.findings);
+    }
+    report.duration_ms = t0.elapsed().as_millis() as u64;
+    report
+        .operations
+        .sort_by(|a, b| (&a.api, &a.path, &a.method).cmp(&(&b.api, &b.path, &b.method)));
+    crate::findings::sort(&mut report.findings);
+
+    for (format, path) in &outputs {
+        let palette = if path.is_some() {
+            Palette { color: false }
+        } else {
+            p
+        };
+        let mut buf = Vec::new();
+        match format {
+            Format::Terminal => terminal::write_check(&mut buf, palette, &report)?,
+            Format::Json => {
+                serde_json::to_writer_pretty(
+                    &mut buf,
+                    &crate::report::json::check_report(&report),
+                )?;
+                buf.push(b'\n');
+            }
+        }
+        // Belt and braces: no credential value can reach any output.
+        let text = redactor.redact(&String::from_utf8_lossy(&buf));
+        super::emit(console, path.as_deref(), text.as_bytes())?;
+    }
+
+    let threshold = args.fail_on.severity();
+    Ok(if attempted > 0 && unreachable == attempted {
+        ExitStatus::Unreachable
+    } else if report
+        .findings
+        .iter()
+        .any(|f| f.severity.reaches(threshold))
+    {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn parse_formats(
+    formats: &[String],
+    output: Option<&PathBuf>,
+) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> {
+    let mut out = Vec::new();
+    for f in formats {
+        let (name, path) = match f.split_once('=') {
+            Some((n, p)) => (n, Some(PathBuf::from(p))),
+            None => (f.as_str(), None),
+        };
+        let format = match name {
+            "terminal" | "text" => Format::Terminal,
+            "json" => Format::Json,
+            other => bail!("unknown format `{other}` (terminal, json)"),
+        };
+        out.push((format, path));
+    }
+    if out.is_empty() {
+        out.push((Format::Terminal, None));
+    }
+    if let Some(path) = output {
+        if out.len() != 1 || out[0].1.is_some() {
+            bail!("--output goes with exactly one --format; use --format F=PATH for several");
+        }
+        out[0].1 = Some(path.clone());
+    }
+    Ok(out)
+}
+
+struct ApiOutcome {
+    summary: ApiSummary,
+    operations: Vec<OperationResult>,
+    findings: Vec<Finding>,
+    attempted: usize,
+    unreachable: usize,
+}
+
+async fn check_api(
+    run: &ApiRun,
+    contract: Arc<Contract>,
+    redactor: Redactor,
+) -> anyhow::Result<ApiOutcome> {
+    let mut notes = Vec::new();
+    let planned = plan::build(&contract, &run.params);
+    let mut operations = Vec::new();
+    let mut to_send: Vec<(usize, PlannedRequest)> = Vec::new();
+    for (i, p) in planned.into_iter().enumerate() {
+        let op = &contract.operations[i];
+        let skip = |reason: String| OperationResult {
+            api: run.name.clone(),
+            operation_id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            url: None,
+            status: None,
+            outcome: Outcome::Skipped,
+            reason: Some(reason),
+            duration_ms: None,
+        };
+        match p {
+            Planned::Skipped { reason, .. } => operations.push(skip(reason)),
+            Planned::Request(_)
+                if !config::selected(&run.selection, &op.id, &op.tags, &op.path) =>
+            {
+                operations.push(skip(
+                    "excluded by the configuration's operations include/exclude".into(),
+                ));
+            }
+            Planned::Request(r) => to_send.push((i, r)),
+        }
+    }
+
+    let (target, target_name, mock_base) =
+        build_target(run, &contract, redactor.clone(), &mut notes)?;
+    // Compile every response schema the run can need, in one batch, before the first request.
+    let needed: Vec<_> = to_send
+        .iter()
+        .flat_map(|(i, _)| contract.operations[*i].responses.iter())
+        .flat_map(|r| r.content.iter())
+        .filter_map(|m| m.schema.as_ref())
+        .collect();
+    contract.schemas().prepare(needed);
+
+    let requests: Vec<HttpRequest> = to_send
+        .iter()
+        .map(|(_, p)| replay::http_request(&target.base_url, p))
+        .collect();
+    let progress = progress_reporter(&run.name);
+    let exchanges = replay::run(target.clone(), requests.clone(), &run.replay, progress).await;
+    clear_progress();
+
+    let mut findings = Vec::new();
+    let mut unreachable = 0;
+    for ex in &exchanges {
+        let (op_index, _) = &to_send[ex.index];
+        let op = &contract.operations[*op_index];
+        let reproduce = reproduce(
+            &requests[ex.index],
+            &run.auth,
+            mock_base.as_deref(),
+            &run.spec,
+        );
+        let checked = check::check(&contract, &run.name, op, ex, &reproduce);
+        if checked.findings.iter().any(|f| {
+            matches!(
+                f.kind.as_str(),
+                "transport.connect" | "transport.timeout" | "transport.tls"
+            )
+        }) {
+            unreachable += 1;
+        }
+        operations.push(OperationResult {
+            api: run.name.clone(),
+            operation_id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            url: Some(ex.url.clone()),
+            status: checked.status,
+            outcome: checked.outcome,
+            reason: checked.reason.clone(),
+            duration_ms: Some(ex.duration.as_millis() as u64),
+        });
+        findings.extend(checked.findings);
+    }
+    if let Some(creds) = &target.credentials {
+        let n = creds
+            .token_requests
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if n > 0 {
+            notes.push(format!("{n} token request(s) sent"));
+        }
+    }
+    let summary = ApiSummary {
+        name: run.name.clone(),
+        spec: run.spec.display().to_string(),
+        target: target_name,
+        operations_total: contract.operations.len(),
+        operations_checked: exchanges.len(),
+        operations_skipped: contract.operations.len() - exchanges.len(),
+        notes,
+    };
+    Ok(ApiOutcome {
+        summary,
+        operations,
+        findings,
+        attempted: exchanges.len(),
+        unreachable,
+    })
+}
+
+fn build_target(
+    run: &ApiRun,
+    contract: &Arc<Contract>,
+    redactor: Redactor,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Arc<Target>, String, Option<String>)> {
+    match &run.base_url {
+        BaseUrl::Mock => {
+            let mock = MockTransport::new(Arc::new(Mock::new(contract.clone())));
+            let base = mock.base_url();
+            if run.auth != AuthConfig::None {
+                notes.push("auth is not applied against the embedded mock".into());
+            }
+            let transport: Arc<dyn Transport> = Arc::new(mock);
+            Ok((
+                Arc::new(Target {
+                    base_url: base.clone(),
+                    transport,
+                    http: None,
+                    credentials: None,
+                }),
+                "mock".into(),
+                Some(base),
+            ))
+        }
+        BaseUrl::Url(base) => {
+            let mut auth = run.auth.clone();
+            let mut token_url = None;
+            if let AuthConfig::OAuth2ClientCredentials {
+                token_url: url,
+                style,
+                ..
+            } = &mut auth
+            {
+                *url = absolute_token_url(url, base);
+                if style.is_none() {
+                    *style = Some(token_style_from_contract(contract, url));
+                }
+                token_url = Some(url.clone());
+            }
+            let http = Arc::new(HttpTransport::new(HttpOptions {
+                timeout: run.timeout,
+                token_url,
+                ..Default::default()
+            })?);
+            let credentials = Credentials::from_config(&auth, redactor)
+                .with_context(|| format!("API `{}`", run.name))?;
+            let transport: Arc<dyn Transport> = http.clone();
+            Ok((
+                Arc::new(Target {
+                    base_url: base.clone(),
+                    transport,
+                    http: Some(http),
+                    credentials: Some(Arc::new(credentials)),
+                }),
+                base.clone(),
+                None,
+            ))
+        }
+    }
+}
+
+/// The token operation the contract describes (`POST /oauth/token`) decides the request style.
+fn token_style_from_contract(contract: &Contract, token_url: &str) -> TokenStyle {
+    let path = token_url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.find('/').map(|i| &r[i..]))
+        .unwrap_or(token_url);
+    let path = path.split('?').next().unwrap_or(path);
+    let op = contract
+        .operations
+        .iter()
+        .find(|o| o.method == "POST" && path.ends_with(o.path.as_str()));
+    let consumes: Vec<&str> = op
+        .and_then(|o| o.request_body.as_ref())
+        .map(|b| b.content.iter().map(|m| m.name.as_str()).collect())
+        .unwrap_or_default();
+    if consumes.iter().any(|c| c.contains("vnd.api+json")) {
+        TokenStyle::JsonApi
+    } else if consumes.iter().any(|c| c.contains("json")) {
+        TokenStyle::Json
+    } else {
+        TokenStyle::Form
+    }
+}
+
+/// A ready-to-run `curl` line; credentials appear as `$ENV_VAR` names, never values.
+fn reproduce(
+    req: &HttpRequest,
+    auth: &AuthConfig,
+    mock_base: Option<&str>,
+    spec: &std::path::Path,
+) -> String {
+    let mut url = req.url.clone();
+    let mut prefix = String::new();
+    if mock_base.is_some() {
+        url = url.replacen(crate::mock::MOCK_ORIGIN, "http://127.0.0.1:4010", 1);
+        prefix = format!("drift mock --spec {} --port 4010 & ", spec.display());
+    }
+    let mut parts = vec![format!("curl -sS -X {}", req.method)];
+    let mut auth_parts = Vec::new();
+    match auth {
+        _ if mock_base.is_some() => {}
+        AuthConfig::None => {}
+        AuthConfig::Bearer { token_env } => {
+            auth_parts.push(format!("-H \"Authorization: Bearer ${token_env}\""))
+        }
+        AuthConfig::ApiKey {
+            header,
+            query,
+            key_env,
+        } => match (header, query) {
+            (_, Some(q)) => {
+                url = format!(
+                    "{url}{}{q}=${key_env}",
+                    if url.contains('?') { "&" } else { "?" }
+                )
+            }
+            (h, None) => auth_parts.push(format!(
+                "-H \"{}: ${key_env}\"",
+                h.as_deref().unwrap_or("X-API-Key")
+            )),
+        },
+        AuthConfig::Basic {
+            user_env,
+            password_env,
+        } => auth_parts.push(format!("-u \"${user_env}:${password_env}\"")),
+        AuthConfig::OAuth2ClientCredentials { .. } => {
+            auth_parts.push("-H \"Authorization: Bearer $ACCESS_TOKEN\"".into())
+        }
+    }
+    parts.push(format!("\"{url}\""));
+    for (k, v) in &req.headers {
+        parts.push(format!("-H '{k}: {v}'"));
+    }
+    parts.extend(auth_parts);
+    format!("{prefix}{}", parts.join(" "))
+}
+
+/// Progress on standard error when it is a terminal: `  checking coaching 12/42`.
+fn progress_reporter(api: &str) -> Arc<dyn Fn(usize, usize) + Send + Sync> {
+    if !std::io::stderr().is_terminal() {
+        return Arc::new(|_, _| {});
+    }
+    let api = api.to_string();
+    let started = Instant::now();
+    Arc::new(move |done, total| {
+        if started.elapsed().as_millis() > 300 || done == total && total > 20 {
+            let _ = write!(std::io::stderr(), "\r  checking {api} {done}/{total}");
+        }
+    })
+}
+
+fn clear_progress() {
+    if std::io::stderr().is_terminal() {
+        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+    }
+}

@@ -1,0 +1,263 @@
+//! The one place where flags, `drift.yaml` and the environment become validated options.
+//! Flags win over the config file.
+
+use super::args::{AuthArgs, AuthKind, TargetArgs, TokenStyleArg};
+use super::default_api_name;
+use crate::config::{self, ApiConfig, AuthEntry, Selection};
+use crate::plan::ParamValues;
+use crate::replay::auth::{AuthConfig, TokenStyle};
+use crate::replay::ReplayOptions;
+use anyhow::{anyhow, bail, Context};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where an API's requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseUrl {
+    /// The embedded mock, in process.
+    Mock,
+    Url(String),
+}
+
+/// Everything needed to check one API.
+#[derive(Debug, Clone)]
+pub struct ApiRun {
+    pub name: String,
+    pub spec: PathBuf,
+    pub base_url: BaseUrl,
+    pub auth: AuthConfig,
+    pub params: ParamValues,
+    pub selection: Selection,
+    pub replay: ReplayOptions,
+    pub timeout: Duration,
+}
+
+/// The APIs selected by the flags (and the config file when there is one).
+pub fn resolve(t: &TargetArgs) -> anyhow::Result<Vec<ApiRun>> {
+    let mut runs = Vec::new();
+    if let Some(spec) = &t.spec {
+        if !t.apis.is_empty() {
+            bail!("give either --spec or API names from the config file, not both");
+        }
+        let name = t.api.clone().unwrap_or_else(|| default_api_name(spec));
+        runs.push(from_config(
+            &name,
+            &ApiConfig {
+                spec: spec.clone(),
+                ..Default::default()
+            },
+        )?);
+    } else {
+        let path = t
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("drift.yaml"));
+        if t.config.is_none() && !path.exists() {
+            bail!("no drift.yaml in this folder\n  hint: pass --spec FILE (and --base-url URL, or the embedded mock is used), or --config FILE");
+        }
+        let cfg = config::load(&path)?;
+        for name in &t.apis {
+            if !cfg.apis.contains_key(name) {
+                let names: Vec<&str> = cfg.apis.keys().map(String::as_str).collect();
+                let hint = names
+                    .iter()
+                    .min_by_key(|n| crate::text::edit_distance(name, n))
+                    .map(|n| format!("\n  hint: did you mean `{n}`?"))
+                    .unwrap_or_default();
+                bail!(
+                    "{}: no API named `{name}` (APIs: {}){hint}",
+                    path.display(),
+                    names.join(", ")
+                );
+            }
+        }
+        for (name, api) in &cfg.apis {
+            if t.apis.is_empty() || t.apis.contains(name) {
+                runs.push(
+                    from_config(name, api)
+                        .with_context(|| format!("{}: API `{name}`", path.display()))?,
+                );
+            }
+        }
+    }
+    for run in &mut runs {
+        apply_flags(run, t)?;
+    }
+    Ok(runs)
+}
+
+fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
+    let base_url = match api.base_url.as_deref() {
+        None | Some("mock") => BaseUrl::Mock,
+        Some(url) => BaseUrl::Url(config::interpolate(url).map_err(|e| anyhow!(e))?),
+    };
+    let auth = match &api.auth {
+        Some(a) => auth_from_entry(a)?,
+        None => AuthConfig::None,
+    };
+    let mut params = ParamValues::default();
+    for (k, v) in &api.params.global {
+        params
+            .global
+            .insert(k.clone(), scalar(v).with_context(|| format!("params.{k}"))?);
+    }
+    for (op, values) in &api.params.operations {
+        for (k, v) in values {
+            let v = scalar(v).with_context(|| format!("params.operations.{op}.{k}"))?;
+            params
+                .per_operation
+                .entry(op.clone())
+                .or_default()
+                .insert(k.clone(), v);
+        }
+    }
+    let mut replay = ReplayOptions::default();
+    if let Some(c) = api.concurrency {
+        replay.concurrency = c.max(1);
+    }
+    replay.rate_limit = api.rate_limit;
+    Ok(ApiRun {
+        name: name.to_string(),
+        spec: api.spec.clone(),
+        base_url,
+        auth,
+        params,
+        selection: api.operations.clone(),
+        replay,
+        timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0).max(0.1)),
+    })
+}
+
+fn scalar(v: &Value) -> anyhow::Result<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => bail!("a parameter value must be a string, number or boolean"),
+    }
+}
+
+fn required(value: &Option<String>, what: &str, kind: &str) -> anyhow::Result<String> {
+    value
+        .clone()
+        .ok_or_else(|| anyhow!("auth `{kind}` needs `{what}`"))
+}
+
+fn auth_from_entry(a: &AuthEntry) -> anyhow::Result<AuthConfig> {
+    let kind = a.kind.as_str();
+    Ok(match kind {
+        "bearer" => AuthConfig::Bearer {
+            token_env: required(&a.token_env, "token_env", kind)?,
+        },
+        "api-key" => AuthConfig::ApiKey {
+            header: a.header.clone(),
+            query: a.query.clone(),
+            key_env: required(&a.key_env, "key_env", kind)?,
+        },
+        "basic" => AuthConfig::Basic {
+            user_env: required(&a.user_env, "user_env", kind)?,
+            password_env: required(&a.password_env, "password_env", kind)?,
+        },
+        "oauth2-client-credentials" => AuthConfig::OAuth2ClientCredentials {
+            token_url: required(&a.token_url, "token_url", kind)?,
+            client_id_env: required(&a.client_id_env, "client_id_env", kind)?,
+            client_secret_env: required(&a.client_secret_env, "client_secret_env", kind)?,
+            scope: a.scope.clone(),
+            style: match a.style.as_deref() {
+                None => None,
+                Some("form") => Some(TokenStyle::Form),
+                Some("json-api") => Some(TokenStyle::JsonApi),
+                Some("json") => Some(TokenStyle::Json),
+                Some(other) => bail!("unknown token style `{other}` (form, json-api, json)"),
+            },
+        },
+        other => {
+            bail!("unknown auth type `{other}` (bearer, api-key, basic, oauth2-client-credentials)")
+        }
+    })
+}
+
+fn auth_from_flags(a: &AuthArgs) -> anyhow::Result<Option<AuthConfig>> {
+    let Some(kind) = a.auth else {
+        return Ok(None);
+    };
+    let flag =
+        |v: &Option<String>, name: &str| v.clone().ok_or_else(|| anyhow!("--auth needs {name}"));
+    Ok(Some(match kind {
+        AuthKind::Bearer => AuthConfig::Bearer {
+            token_env: flag(&a.token_env, "--token-env VAR")?,
+        },
+        AuthKind::ApiKey => AuthConfig::ApiKey {
+            header: a.header.clone(),
+            query: a.query.clone(),
+            key_env: flag(&a.key_env, "--key-env VAR")?,
+        },
+        AuthKind::Basic => AuthConfig::Basic {
+            user_env: flag(&a.user_env, "--user-env VAR")?,
+            password_env: flag(&a.password_env, "--password-env VAR")?,
+        },
+        AuthKind::OAuth2ClientCredentials => AuthConfig::OAuth2ClientCredentials {
+            token_url: flag(&a.token_url, "--token-url URL")?,
+            client_id_env: flag(&a.client_id_env, "--client-id-env VAR")?,
+            client_secret_env: flag(&a.client_secret_env, "--client-secret-env VAR")?,
+            scope: a.scope.clone(),
+            style: a.token_style.map(|s| match s {
+                TokenStyleArg::Form => TokenStyle::Form,
+                TokenStyleArg::JsonApi => TokenStyle::JsonApi,
+                TokenStyleArg::Json => TokenStyle::Json,
+            }),
+        },
+    }))
+}
+
+fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
+    if let Some(url) = t.base_url.as_deref() {
+        run.base_url = if url == "mock" {
+            BaseUrl::Mock
+        } else {
+            BaseUrl::Url(config::interpolate(url).map_err(|e| anyhow!(e))?)
+        };
+    }
+    if let BaseUrl::Url(url) = &run.base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            bail!("base URL `{url}` must start with http:// or https:// (or be `mock`)");
+        }
+    }
+    if let Some(auth) = auth_from_flags(&t.auth)? {
+        run.auth = auth;
+    }
+    if let Some(c) = t.concurrency {
+        run.replay.concurrency = c.max(1);
+    }
+    if let Some(r) = t.rate_limit {
+        run.replay.rate_limit = Some(r);
+    }
+    if let Some(s) = t.timeout {
+        run.timeout = Duration::from_secs_f64(s.max(0.1));
+    }
+    run.replay.retries = t.retries;
+    Ok(())
+}
+
+/// A relative token URL (`/oauth/token`, as Swagger's `tokenUrl` often is) is joined to the base URL.
+pub fn absolute_token_url(token_url: &str, base_url: &str) -> String {
+    if token_url.contains("://") {
+        token_url.to_string()
+    } else {
+        format!(
+            "{}/{}",
+            base_url.trim_end_matches('/'),
+            token_url.trim_start_matches('/')
+        )
+    }
+}
+
+/// Whether a spec path exists, for a friendlier error than the loader's.
+pub fn check_spec_exists(spec: &Path) -> anyhow::Result<()> {
+    if spec.exists() {
+        Ok(())
+    } else {
+        bail!("{}: no such contract file", spec.display())
+    }
+}

@@ -1,0 +1,271 @@
+//! `drift.yaml`: the APIs a repository monitors. Parsed strictly: an unknown key is an error with
+//! file, line and a "did you mean" hint. Environment variables are only *named* here; values are
+//! read at run time (`${VAR}` in `base_url`, `*_env` keys for credentials).
+//!
+//! ```yaml
+//! apis:
+//!   coaching:
+//!     spec: specs/coaching/openapi.yaml
+//!     base_url: mock                 # or https://api.example.com/v1, or ${COACHING_URL}
+//!     auth:
+//!       type: oauth2-client-credentials   # bearer | api-key | basic
+//!       token_url: https://api.example.com/oauth/token
+//!       client_id_env: COACHING_CLIENT_ID
+//!       client_secret_env: COACHING_CLIENT_SECRET
+//!     params:
+//!       id: 58163112237d84a94035f78b  # any operation's parameter named `id`
+//!       operations:
+//!         fetchPatient: {id: 5816…}    # one operation's
+//!     operations:
+//!       exclude: [fetchAuditLog, "tag:internal", "/admin/*"]
+//!     rate_limit: 5     # requests per second
+//!     timeout: 10       # seconds per exchange
+//!     concurrency: 4
+//! ```
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub apis: BTreeMap<String, ApiConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    pub spec: PathBuf,
+    pub base_url: Option<String>,
+    pub auth: Option<AuthEntry>,
+    #[serde(default)]
+    pub params: Params,
+    #[serde(default)]
+    pub operations: Selection,
+    pub rate_limit: Option<f64>,
+    pub timeout: Option<f64>,
+    pub concurrency: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct Params {
+    #[serde(default)]
+    pub operations: BTreeMap<String, BTreeMap<String, Value>>,
+    #[serde(flatten)]
+    pub global: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthEntry {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub token_env: Option<String>,
+    pub header: Option<String>,
+    pub query: Option<String>,
+    pub key_env: Option<String>,
+    pub user_env: Option<String>,
+    pub password_env: Option<String>,
+    pub token_url: Option<String>,
+    pub client_id_env: Option<String>,
+    pub client_secret_env: Option<String>,
+    pub scope: Option<String>,
+    pub style: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}{at}: {message}")]
+    Invalid {
+        path: PathBuf,
+        at: String,
+        message: String,
+    },
+}
+
+const KEYS: &[&str] = &[
+    "apis",
+    "spec",
+    "base_url",
+    "auth",
+    "params",
+    "operations",
+    "rate_limit",
+    "timeout",
+    "concurrency",
+    "include",
+    "exclude",
+    "type",
+    "token_env",
+    "header",
+    "query",
+    "key_env",
+    "user_env",
+    "password_env",
+    "token_url",
+    "client_id_env",
+    "client_secret_env",
+    "scope",
+    "style",
+];
+
+/// Read and validate a config file. Paths inside are relative to the file's folder.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut config: Config = yaml_serde::from_str(&text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        let mut message = e.to_string();
+        if let Some(loc) = e.location() {
+            message = message.replacen(
+                &format!(" at line {} column {}", loc.line(), loc.column()),
+                "",
+                1,
+            );
+        }
+        if let Some(unknown) = message
+            .split("unknown field `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+        {
+            if let Some(best) = KEYS
+                .iter()
+                .min_by_key(|k| crate::text::edit_distance(unknown, k))
+                .filter(|k| crate::text::edit_distance(unknown, k) <= 3)
+            {
+                message.push_str(&format!("\n  hint: did you mean `{best}`?"));
+            }
+        }
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            at,
+            message,
+        }
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for api in config.apis.values_mut() {
+        if api.spec.is_relative() && !base.as_os_str().is_empty() {
+            api.spec = base.join(&api.spec);
+        }
+    }
+    Ok(config)
+}
+
+/// Replace `${NAME}` with the environment variable's value.
+pub fn interpolate(text: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('}') else {
+            return Err(format!("unclosed `${{` in {text:?}"));
+        };
+        let name = &rest[start + 2..start + end];
+        let value = std::env::var(name)
+            .map_err(|_| format!("environment variable {name} is not set (used in {text:?})"))?;
+        out.push_str(&value);
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Whether an operation is selected by `include`/`exclude` entries: an operationId, `tag:NAME`,
+/// or a path glob starting with `/` (`*` matches within a segment, `**` across segments).
+pub fn selected(selection: &Selection, id: &str, tags: &[String], path: &str) -> bool {
+    let hit = |entry: &String| {
+        if let Some(tag) = entry.strip_prefix("tag:") {
+            tags.iter().any(|t| t == tag)
+        } else if entry.starts_with('/') {
+            glob(entry, path)
+        } else {
+            entry == id
+        }
+    };
+    (selection.include.is_empty() || selection.include.iter().any(hit))
+        && !selection.exclude.iter().any(hit)
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => (0..=t.len()).any(|i| go(&p[2..], &t[i..])),
+            Some(b'*') => (0..=t.len())
+                .take_while(|&i| i == 0 || t[i - 1] != b'/')
+                .any(|i| go(&p[1..], &t[i..])),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_selection() {
+        assert!(glob("/admin/*", "/admin/users"));
+        assert!(!glob("/admin/*", "/admin/users/1"));
+        assert!(glob("/admin/**", "/admin/users/1"));
+        let s = Selection {
+            include: vec![],
+            exclude: vec!["tag:internal".into(), "/admin/*".into(), "fetchX".into()],
+        };
+        assert!(selected(&s, "a", &[], "/patient"));
+        assert!(!selected(&s, "a", &["internal".into()], "/patient"));
+        assert!(!selected(&s, "a", &[], "/admin/x"));
+        assert!(!selected(&s, "fetchX", &[], "/x"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_line_and_a_hint() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("drift.yaml");
+        std::fs::write(&path, "apis:\n  a:\n    spec: x.yaml\n    base_ulr: mock\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = load(&path).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("drift.yaml:4:"), "{err}");
+        assert!(
+            err.contains("unknown field `base_ulr`") && err.contains("did you mean `base_url`?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn params_split_global_and_per_operation() {
+        let c: Config = yaml_serde::from_str("apis:\n  a:\n    spec: s.yaml\n    params:\n      id: 7\n      operations:\n        op1: {id: x}\n").unwrap_or_else(|e| panic!("{e}"));
+        let p = &c.apis["a"].params;
+        assert_eq!(p.global.get("id"), Some(&Value::from(7)));
+        assert_eq!(p.operations["op1"]["id"], Value::from("x"));
+    }
+
+    #[test]
+    fn interpolation() {
+        assert_eq!(interpolate("plain").ok(), Some("plain".to_string()));
+        assert!(interpolate("${DRIFT_SURELY_UNSET_VAR}/x").is_err());
+    }
+}

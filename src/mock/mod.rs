@@ -1,0 +1,496 @@
+//! The embedded mock: serves every operation of a contract from its documented examples, or from a
+//! value synthesized from the schema, with the declared status and content type.
+//!
+//! [`Mock::respond`] is pure (request in, response out). It backs both the in-process
+//! [`MockTransport`] that `drift check --base-url mock` replays against (no port opened) and the
+//! HTTP server of `drift mock` ([`server`]).
+//!
+//! - Routing: path templates matched segment by segment; a literal beats a parameter
+//!   (`/patient/me` before `/patient/{id}`); the contract's base path is optional in requests.
+//! - The response: the first declared 2xx (or the first declared one); `Prefer: code=404` picks
+//!   another declared status, `Prefer: example=NAME` a named example.
+//! - The body: the chosen example, else the response schema's own `example`, else synthesized.
+//! - Unknown path: 404; known path, undeclared method: 405 with `Allow`. Both as JSON
+//!   `{"error": …}`, or the contract's own 404 example when it declares one.
+
+pub mod server;
+mod synth;
+
+use crate::replay::transport::{gate, HttpRequest, HttpResponse, SendFuture, Transport};
+use crate::spec::source::get;
+use crate::spec::{Contract, MediaType, Operation, Response, Status};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// A request as the mock sees it.
+#[derive(Debug, Clone, Default)]
+pub struct MockRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Which operation answered (for the request log).
+    pub operation_id: Option<String>,
+}
+
+enum Segment {
+    Literal(String),
+    /// A segment holding one or more `{param}`s, matched by its literal prefix and suffix.
+    Param {
+        prefix: String,
+        suffix: String,
+    },
+}
+
+struct Route {
+    segments: Vec<Segment>,
+    literals: usize,
+    /// (method, index into contract.operations)
+    operations: Vec<(String, usize)>,
+}
+
+pub struct Mock {
+    contract: Arc<Contract>,
+    routes: Vec<Route>,
+    base_path: String,
+}
+
+impl Mock {
+    pub fn new(contract: Arc<Contract>) -> Mock {
+        let mut routes: Vec<Route> = Vec::new();
+        for (i, op) in contract.operations.iter().enumerate() {
+            let key = normalize(&op.path);
+            let existing = routes.iter_mut().find(|r| template_key(&r.segments) == key);
+            match existing {
+                Some(r) => r.operations.push((op.method.clone(), i)),
+                None => {
+                    let segments = parse_template(&op.path);
+                    let literals = segments
+                        .iter()
+                        .filter(|s| matches!(s, Segment::Literal(_)))
+                        .count();
+                    routes.push(Route {
+                        segments,
+                        literals,
+                        operations: vec![(op.method.clone(), i)],
+                    });
+                }
+            }
+        }
+        // More literal segments first, then longer templates.
+        routes.sort_by(|a, b| {
+            b.literals
+                .cmp(&a.literals)
+                .then(b.segments.len().cmp(&a.segments.len()))
+        });
+        let base_path = contract
+            .servers
+            .first()
+            .map(|s| server_path(s))
+            .unwrap_or_default();
+        Mock {
+            contract,
+            routes,
+            base_path,
+        }
+    }
+
+    pub fn contract(&self) -> &Contract {
+        &self.contract
+    }
+
+    /// The base path requests may carry (`/pub` for `https://api.example.com/pub`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    pub fn respond(&self, req: &MockRequest) -> MockResponse {
+        let path = req.path.split('?').next().unwrap_or("");
+        let path = match path.strip_prefix(self.base_path.as_str()) {
+            Some(rest)
+                if !self.base_path.is_empty() && (rest.is_empty() || rest.starts_with('/')) =>
+            {
+                rest
+            }
+            _ => path,
+        };
+        let Some(route) = self.routes.iter().find(|r| matches(&r.segments, path)) else {
+            return self.error(404, &format!("no operation matches {path}"), None);
+        };
+        let method = if req.method == "HEAD" && !route.operations.iter().any(|(m, _)| m == "HEAD") {
+            "GET"
+        } else {
+            req.method.as_str()
+        };
+        let Some(&(_, index)) = route.operations.iter().find(|(m, _)| m == method) else {
+            let allow: Vec<&str> = route.operations.iter().map(|(m, _)| m.as_str()).collect();
+            let mut resp = self.error(
+                405,
+                &format!("{} is not declared for {path}", req.method),
+                None,
+            );
+            resp.headers.push(("allow".into(), allow.join(", ")));
+            return resp;
+        };
+        let op = &self.contract.operations[index];
+        let prefer = header(&req.headers, "prefer").unwrap_or("");
+        let mut resp = self.answer(op, prefer);
+        if req.method == "HEAD" {
+            resp.body.clear();
+        }
+        resp
+    }
+
+    fn answer(&self, op: &Operation, prefer: &str) -> MockResponse {
+        let wanted_code = prefer_value(prefer, "code").and_then(|c| c.parse::<u16>().ok());
+        let wanted_example = prefer_value(prefer, "example");
+        let response = match wanted_code {
+            Some(code) => op.responses.iter().find(|r| r.status == Status::Code(code)),
+            None => default_response(op),
+        };
+        let Some(response) = response else {
+            let msg = match wanted_code {
+                Some(code) => format!("{} {} declares no {code} response", op.method, op.path),
+                None => format!("{} {} declares no response", op.method, op.path),
+            };
+            return self.error(
+                if wanted_code.is_some() { 422 } else { 501 },
+                &msg,
+                Some(op.id.clone()),
+            );
+        };
+        let status = match response.status {
+            Status::Code(c) => c,
+            Status::Range(r) => u16::from(r) * 100,
+            Status::Default => wanted_code.unwrap_or(200),
+        };
+        let Some(media) = pick_media(&response.content) else {
+            return MockResponse {
+                status,
+                content_type: None,
+                headers: Vec::new(),
+                body: Vec::new(),
+                operation_id: Some(op.id.clone()),
+            };
+        };
+        let body = self.body(media, wanted_example.as_deref());
+        let bytes = match &body {
+            Value::String(s) if !is_json(&media.name) => s.clone().into_bytes(),
+            v => serde_json::to_vec_pretty(v).unwrap_or_default(),
+        };
+        MockResponse {
+            status,
+            content_type: Some(media.name.clone()),
+            headers: Vec::new(),
+            body: bytes,
+            operation_id: Some(op.id.clone()),
+        }
+    }
+
+    fn body(&self, media: &MediaType, wanted: Option<&str>) -> Value {
+        if let Some(name) = wanted {
+            if let Some(ex) = media
+                .examples
+                .iter()
+                .find(|e| e.name.as_deref() == Some(name))
+            {
+                return ex.value.clone();
+            }
+        }
+        if let Some(ex) = media.examples.first() {
+            return ex.value.clone();
+        }
+        let Some(schema) = &media.schema else {
+            return json!({});
+        };
+        let doc = &self.contract.documents.docs[schema.doc].value;
+        if let Some(example) = get(doc, &schema.pointer).and_then(|s| s.get("example")) {
+            return example.clone();
+        }
+        synth::synthesize(&self.contract, schema.doc, &schema.pointer)
+    }
+
+    /// A 404/405: the contract's own example for that status when one is declared anywhere,
+    /// else `{"error": …}`.
+    fn error(&self, status: u16, message: &str, operation_id: Option<String>) -> MockResponse {
+        let declared = self
+            .contract
+            .operations
+            .iter()
+            .flat_map(|o| o.responses.iter())
+            .filter(|r| r.status == Status::Code(status))
+            .find_map(|r| {
+                pick_media(&r.content)
+                    .filter(|m| !m.examples.is_empty())
+                    .map(|m| (m.name.clone(), m.examples[0].value.clone()))
+            });
+        let (content_type, body) =
+            declared.unwrap_or_else(|| ("application/json".into(), json!({ "error": message })));
+        MockResponse {
+            status,
+            content_type: Some(content_type),
+            headers: Vec::new(),
+            body: serde_json::to_vec(&body).unwrap_or_default(),
+            operation_id,
+        }
+    }
+}
+
+fn default_response(op: &Operation) -> Option<&Response> {
+    let mut success: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| matches!(r.status, Status::Code(200..=299) | Status::Range(2)))
+        .collect();
+    success.sort_by_key(|r| r.status);
+    success.first().copied().or_else(|| op.responses.first())
+}
+
+/// JSON media types first.
+fn pick_media(content: &[MediaType]) -> Option<&MediaType> {
+    content
+        .iter()
+        .find(|m| is_json(&m.name))
+        .or_else(|| content.first())
+}
+
+pub fn is_json(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence.ends_with("/json") || essence.ends_with("+json")
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// `code=404` out of `Prefer: code=404, example=empty`.
+fn prefer_value(prefer: &str, key: &str) -> Option<String> {
+    prefer.split([',', ';']).find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+fn server_path(server: &str) -> String {
+    let rest = server
+        .split_once("://")
+        .map_or(server, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));
+    let rest = if server.contains("://") {
+        rest.to_string()
+    } else {
+        server.trim_start_matches('/').to_string()
+    };
+    let trimmed = rest.trim_end_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+fn normalize(path: &str) -> String {
+    template_key(&parse_template(path))
+}
+
+fn template_key(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => l.clone(),
+            Segment::Param { prefix, suffix } => format!("{prefix}{{}}{suffix}"),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn parse_template(path: &str) -> Vec<Segment> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match (s.find('{'), s.rfind('}')) {
+            (Some(open), Some(close)) if open < close => Segment::Param {
+                prefix: s[..open].to_string(),
+                suffix: s[close + 1..].to_string(),
+            },
+            _ => Segment::Literal(s.to_string()),
+        })
+        .collect()
+}
+
+fn matches(segments: &[Segment], path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    parts.len() == segments.len()
+        && segments.iter().zip(&parts).all(|(seg, part)| match seg {
+            Segment::Literal(l) => l == part || crate::text::percent_decode(part) == *l,
+            Segment::Param { prefix, suffix } => {
+                part.len() > prefix.len() + suffix.len()
+                    && part.starts_with(prefix.as_str())
+                    && part.ends_with(suffix.as_str())
+            }
+        })
+}
+
+/// The origin of in-process mock URLs: reserved (`.invalid`), so it can never reach a network.
+pub const MOCK_ORIGIN: &str = "http://mock.drift.invalid";
+
+/// The mock as a [`Transport`]: no socket, same safety gate as the network.
+pub struct MockTransport {
+    mock: Arc<Mock>,
+}
+
+impl MockTransport {
+    pub fn new(mock: Arc<Mock>) -> MockTransport {
+        MockTransport { mock }
+    }
+
+    /// The base URL replayed requests use: nothing listens there, the transport answers.
+    pub fn base_url(&self) -> String {
+        format!("{MOCK_ORIGIN}{}", self.mock.base_path())
+    }
+}
+
+impl Transport for MockTransport {
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+        Box::pin(async move {
+            gate(&request)?;
+            let path = request
+                .url
+                .split_once("://")
+                .map_or(request.url.as_str(), |(_, rest)| {
+                    rest.find('/').map_or("/", |i| &rest[i..])
+                })
+                .to_string();
+            let headers: Vec<(String, String)> = request
+                .headers
+                .iter()
+                .chain(request.secret_headers.iter())
+                .cloned()
+                .collect();
+            let r = self.mock.respond(&MockRequest {
+                method: request.method.clone(),
+                path,
+                headers,
+            });
+            let mut headers = r.headers;
+            if let Some(ct) = r.content_type {
+                headers.push(("content-type".into(), ct));
+            }
+            Ok(HttpResponse {
+                status: r.status,
+                headers,
+                body: r.body,
+                truncated: false,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Documents;
+
+    fn mock() -> Mock {
+        let doc = json!({
+            "swagger": "2.0", "info": {"title": "t", "version": "1"}, "basePath": "/pub", "host": "x.example",
+            "produces": ["application/vnd.api+json"],
+            "paths": {
+                "/patient/{id}": {
+                    "get": {"operationId": "fetchPatient", "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/Patient"}},
+                        "404": {"description": "missing", "schema": {"type": "object"}, "examples": {"application/vnd.api+json": {"errors": [{"status": "404"}]}}}
+                    }},
+                    "delete": {"responses": {"204": {"description": "gone"}}}
+                },
+                "/patient/me": {"get": {"operationId": "fetchMe", "responses": {"200": {"description": "ok", "schema": {"type": "object", "properties": {"me": {"type": "boolean"}}}}}}}
+            },
+            "definitions": {"Patient": {"type": "object", "properties": {
+                "id": {"type": "string"}, "born": {"type": "string", "format": "date"}, "tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}}
+            }, "example": {"id": "p1"}}}
+        });
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Mock::new(Arc::new(contract))
+    }
+
+    fn get_json(m: &Mock, path: &str, prefer: Option<&str>) -> (u16, Value) {
+        let headers = prefer
+            .map(|p| vec![("Prefer".to_string(), p.to_string())])
+            .unwrap_or_default();
+        let r = m.respond(&MockRequest {
+            method: "GET".into(),
+            path: path.into(),
+            headers,
+        });
+        (
+            r.status,
+            serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+        )
+    }
+
+    #[test]
+    fn serves_documented_examples_with_declared_status_and_type() {
+        let m = mock();
+        let r = m.respond(&MockRequest {
+            method: "GET".into(),
+            path: "/pub/patient/42".into(),
+            headers: vec![],
+        });
+        assert_eq!(
+            (r.status, r.content_type.as_deref()),
+            (200, Some("application/vnd.api+json"))
+        );
+        assert_eq!(
+            serde_json::from_slice::<Value>(&r.body).unwrap_or_default(),
+            json!({"id": "p1"})
+        );
+        assert_eq!(
+            get_json(&m, "/patient/42", None).0,
+            200,
+            "base path optional"
+        );
+    }
+
+    #[test]
+    fn literal_routes_win_and_prefer_selects_a_status() {
+        let m = mock();
+        assert_eq!(
+            get_json(&m, "/pub/patient/me", None),
+            (200, json!({"me": true}))
+        );
+        assert_eq!(
+            get_json(&m, "/pub/patient/42", Some("code=404")),
+            (404, json!({"errors": [{"status": "404"}]}))
+        );
+    }
+
+    #[test]
+    fn unknown_routes_and_methods() {
+        let m = mock();
+        assert_eq!(get_json(&m, "/pub/nothing", None).0, 404);
+        let r = m.respond(&MockRequest {
+            method: "PUT".into(),
+            path: "/pub/patient/1".into(),
+            headers: vec![],
+        });
+        assert_eq!(r.status, 405);
+        assert_eq!(
+            r.headers,
+            vec![("allow".to_string(), "GET, DELETE".to_string())]
+        );
+    }
+}

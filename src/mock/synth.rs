@@ -1,0 +1,165 @@
+//! A JSON value synthesized from a schema, for responses the contract documents no example for.
+//! Documented `example`s inside the schema win over synthesis at every depth.
+
+use crate::spec::source::{get, RefTarget};
+use crate::spec::Contract;
+use serde_json::{json, Map, Value};
+
+const MAX_DEPTH: usize = 8;
+
+/// Synthesize a value for the schema at (`doc`, `pointer`).
+pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> Value {
+    match get(&contract.documents.docs[doc].value, pointer) {
+        Some(schema) => Synth { contract }.value(doc, schema, 0),
+        None => Value::Null,
+    }
+}
+
+struct Synth<'a> {
+    contract: &'a Contract,
+}
+
+impl Synth<'_> {
+    fn value(&self, doc: usize, schema: &Value, depth: usize) -> Value {
+        let Some(map) = schema.as_object() else {
+            return json!({});
+        };
+        if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+            if depth >= MAX_DEPTH {
+                return Value::Null;
+            }
+            return match self.contract.documents.resolve_ref(doc, r) {
+                Some(RefTarget::Doc(d, p)) => match get(&self.contract.documents.docs[d].value, &p)
+                {
+                    Some(target) => self.value(d, target, depth + 1),
+                    None => Value::Null,
+                },
+                _ => json!({}),
+            };
+        }
+        for key in ["example", "const", "default"] {
+            if let Some(v) = map.get(key) {
+                return v.clone();
+            }
+        }
+        if let Some(Value::Array(examples)) = map.get("examples") {
+            if let Some(first) = examples.first() {
+                return first.clone();
+            }
+        }
+        if let Some(first) = map
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+        {
+            return first.clone();
+        }
+        if let Some(Value::Array(all)) = map.get("allOf") {
+            let mut merged = Map::new();
+            for part in all {
+                if let Value::Object(o) = self.value(doc, part, depth + 1) {
+                    merged.extend(o);
+                }
+            }
+            if let Value::Object(own) = self.object(doc, map, depth) {
+                merged.extend(own);
+            }
+            return Value::Object(merged);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(first) = map
+                .get(key)
+                .and_then(Value::as_array)
+                .and_then(|a| a.first())
+            {
+                return self.value(doc, first, depth + 1);
+            }
+        }
+        let ty = match map.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null")
+                .unwrap_or("null"),
+            _ if map.contains_key("properties") => "object",
+            _ if map.contains_key("items") => "array",
+            _ => "object",
+        };
+        match ty {
+            "object" => self.object(doc, map, depth),
+            "array" => {
+                let n = map
+                    .get("minItems")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1)
+                    .clamp(1, 3);
+                if depth >= MAX_DEPTH {
+                    return json!([]);
+                }
+                let item = map
+                    .get("items")
+                    .map_or(json!("string"), |i| self.value(doc, i, depth + 1));
+                Value::Array(vec![item; n as usize])
+            }
+            "integer" => json!(bound(map).round() as i64),
+            "number" => json!(bound(map)),
+            "boolean" => json!(true),
+            "null" => Value::Null,
+            _ => json!(string_for(map)),
+        }
+    }
+
+    fn object(&self, doc: usize, map: &Map<String, Value>, depth: usize) -> Value {
+        let mut out = Map::new();
+        if depth >= MAX_DEPTH {
+            return Value::Object(out);
+        }
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            for (k, s) in props {
+                if s.get("writeOnly").and_then(Value::as_bool) == Some(true) {
+                    continue;
+                }
+                out.insert(k.clone(), self.value(doc, s, depth + 1));
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+fn bound(map: &Map<String, Value>) -> f64 {
+    let min = map
+        .get("minimum")
+        .or_else(|| map.get("exclusiveMinimum"))
+        .and_then(Value::as_f64);
+    let max = map.get("maximum").and_then(Value::as_f64);
+    match (min, max) {
+        (Some(lo), _) if map.get("exclusiveMinimum").is_some() => lo + 1.0,
+        (Some(lo), _) => lo,
+        (None, Some(hi)) => hi.min(1.0),
+        (None, None) => 1.0,
+    }
+}
+
+fn string_for(map: &Map<String, Value>) -> String {
+    let format = map.get("format").and_then(Value::as_str).unwrap_or("");
+    let s = match format {
+        "date-time" | "dateTime" => "2026-01-01T00:00:00Z",
+        "date" => "2026-01-01",
+        "time" => "12:00:00",
+        "uuid" => "00000000-0000-4000-8000-000000000000",
+        "email" => "drift@example.com",
+        "uri" | "url" => "https://example.com/",
+        "hostname" => "example.com",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "byte" => "ZHJpZnQ=",
+        _ => "string",
+    };
+    let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    if s.len() < min {
+        s.repeat(min / s.len() + 1)
+    } else {
+        s.to_string()
+    }
+}

@@ -1,0 +1,410 @@
+//! Credentials: read from environment variables once, attached to requests as *secret* headers or
+//! query parameters (dropped on cross-origin redirects, never printed), and registered with the
+//! [`Redactor`] so no report, log or error message can show them.
+//!
+//! OAuth2 `client_credentials`: the token is fetched through the transport's token entry point
+//! (the one POST drift may send), cached until shortly before it expires, and fetched again after
+//! one 401. Request styles: RFC 6749 form body; JSON:API (`{"data":{"type":"token","attributes":
+//! {…}}}`, as the Fitbit Plus API requires); plain JSON. The token is read from `access_token` or
+//! `data.attributes.access_token`.
+
+use super::transport::{HttpRequest, HttpTransport, TransportError};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How a token request is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStyle {
+    Form,
+    JsonApi,
+    Json,
+}
+
+/// Auth as configured: names of environment variables, never values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AuthConfig {
+    #[default]
+    None,
+    Bearer {
+        token_env: String,
+    },
+    ApiKey {
+        header: Option<String>,
+        query: Option<String>,
+        key_env: String,
+    },
+    Basic {
+        user_env: String,
+        password_env: String,
+    },
+    OAuth2ClientCredentials {
+        token_url: String,
+        client_id_env: String,
+        client_secret_env: String,
+        scope: Option<String>,
+        style: Option<TokenStyle>,
+    },
+}
+
+/// Replaces every known secret value in a text by `***`.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    secrets: Arc<Mutex<Vec<String>>>,
+}
+
+impl Redactor {
+    pub fn add(&self, secret: &str) {
+        // Very short values would redact ordinary words; credentials are never that short.
+        if secret.len() >= 4 {
+            if let Ok(mut s) = self.secrets.lock() {
+                if !s.iter().any(|x| x == secret) {
+                    s.push(secret.to_string());
+                }
+            }
+        }
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let Ok(secrets) = self.secrets.lock() else {
+            return text.to_string();
+        };
+        let mut out = text.to_string();
+        for s in secrets.iter() {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "***");
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("environment variable {0} is not set (it should hold a credential)")]
+    MissingEnv(String),
+    #[error("token request to {url} failed: {reason}")]
+    Token { url: String, reason: String },
+}
+
+fn env(name: &str, redactor: &Redactor) -> Result<String, AuthError> {
+    let value = std::env::var(name).map_err(|_| AuthError::MissingEnv(name.to_string()))?;
+    if value.is_empty() {
+        return Err(AuthError::MissingEnv(name.to_string()));
+    }
+    redactor.add(&value);
+    Ok(value)
+}
+
+struct CachedToken {
+    value: String,
+    expires: Option<Instant>,
+}
+
+/// Credentials ready to attach.
+pub struct Credentials {
+    config: AuthConfig,
+    static_headers: Vec<(String, String)>,
+    static_query: Vec<(String, String)>,
+    oauth: Option<OAuth>,
+    token: tokio::sync::Mutex<Option<CachedToken>>,
+    pub redactor: Redactor,
+    /// How many token requests were sent (tests and the run summary).
+    pub token_requests: std::sync::atomic::AtomicUsize,
+}
+
+struct OAuth {
+    token_url: String,
+    client_id: String,
+    client_secret: String,
+    scope: Option<String>,
+    style: TokenStyle,
+}
+
+impl Credentials {
+    /// Read the environment variables named by `config`.
+    pub fn from_config(config: &AuthConfig, redactor: Redactor) -> Result<Credentials, AuthError> {
+        let mut static_headers = Vec::new();
+        let mut static_query = Vec::new();
+        let mut oauth = None;
+        match config {
+            AuthConfig::None => {}
+            AuthConfig::Bearer { token_env } => {
+                static_headers.push((
+                    "Authorization".into(),
+                    format!("Bearer {}", env(token_env, &redactor)?),
+                ));
+            }
+            AuthConfig::ApiKey {
+                header,
+                query,
+                key_env,
+            } => {
+                let key = env(key_env, &redactor)?;
+                match (header, query) {
+                    (_, Some(q)) => static_query.push((q.clone(), key)),
+                    (Some(h), None) => static_headers.push((h.clone(), key)),
+                    (None, None) => static_headers.push(("X-API-Key".into(), key)),
+                }
+            }
+            AuthConfig::Basic {
+                user_env,
+                password_env,
+            } => {
+                let pair = format!(
+                    "{}:{}",
+                    env(user_env, &redactor)?,
+                    env(password_env, &redactor)?
+                );
+                let encoded = base64(pair.as_bytes());
+                redactor.add(&encoded);
+                static_headers.push(("Authorization".into(), format!("Basic {encoded}")));
+            }
+            AuthConfig::OAuth2ClientCredentials {
+                token_url,
+                client_id_env,
+                client_secret_env,
+                scope,
+                style,
+            } => {
+                oauth = Some(OAuth {
+                    token_url: token_url.clone(),
+                    client_id: env(client_id_env, &redactor)?,
+                    client_secret: env(client_secret_env, &redactor)?,
+                    scope: scope.clone(),
+                    style: style.unwrap_or(TokenStyle::Form),
+                });
+            }
+        }
+        Ok(Credentials {
+            config: config.clone(),
+            static_headers,
+            static_query,
+            oauth,
+            token: tokio::sync::Mutex::new(None),
+            redactor,
+            token_requests: Default::default(),
+        })
+    }
+
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+
+    /// Attach credentials to a request, fetching an OAuth2 token first when needed.
+    pub async fn apply(
+        &self,
+        request: &mut HttpRequest,
+        transport: Option<&HttpTransport>,
+    ) -> Result<(), AuthError> {
+        request
+            .secret_headers
+            .extend(self.static_headers.iter().cloned());
+        request
+            .secret_query
+            .extend(self.static_query.iter().cloned());
+        if self.oauth.is_some() {
+            let token = self.token(transport, false).await?;
+            request
+                .secret_headers
+                .push(("Authorization".into(), format!("Bearer {token}")));
+        }
+        Ok(())
+    }
+
+    /// After a 401: forget the cached token so the next `apply` fetches a new one.
+    pub async fn invalidate(&self) -> bool {
+        if self.oauth.is_none() {
+            return false;
+        }
+        *self.token.lock().await = None;
+        true
+    }
+
+    async fn token(
+        &self,
+        transport: Option<&HttpTransport>,
+        force: bool,
+    ) -> Result<String, AuthError> {
+        let mut cached = self.token.lock().await;
+        if let Some(t) = cached.as_ref() {
+            if !force && t.expires.is_none_or(|e| Instant::now() < e) {
+                return Ok(t.value.clone());
+            }
+        }
+        let Some(oauth) = &self.oauth else {
+            return Ok(String::new());
+        };
+        let Some(transport) = transport else {
+            return Err(AuthError::Token {
+                url: oauth.token_url.clone(),
+                reason: "no network transport (the embedded mock needs no token)".into(),
+            });
+        };
+        self.token_requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let fail = |reason: String| AuthError::Token {
+            url: oauth.token_url.clone(),
+            reason: self.redactor.redact(&reason),
+        };
+        let response = transport
+            .send_token_request(oauth.request())
+            .await
+            .map_err(|e: TransportError| fail(e.to_string()))?;
+        if !(200..300).contains(&response.status) {
+            return Err(fail(format!("status {}", response.status)));
+        }
+        let body: Value = serde_json::from_slice(&response.body)
+            .map_err(|e| fail(format!("response is not JSON: {e}")))?;
+        let attrs = body.pointer("/data/attributes");
+        let field = |name: &str| body.get(name).or_else(|| attrs.and_then(|a| a.get(name)));
+        let token = field("access_token")
+            .and_then(Value::as_str)
+            .ok_or_else(|| fail("no access_token in the response".into()))?
+            .to_string();
+        self.redactor.add(&token);
+        if let Some(refresh) = field("refresh_token").and_then(Value::as_str) {
+            self.redactor.add(refresh);
+        }
+        let expires = field("expires_in")
+            .and_then(Value::as_u64)
+            .map(|s| Instant::now() + Duration::from_secs(s.saturating_sub(30).max(1)));
+        *cached = Some(CachedToken {
+            value: token.clone(),
+            expires,
+        });
+        Ok(token)
+    }
+}
+
+impl OAuth {
+    fn request(&self) -> HttpRequest {
+        let (content_type, body) = match self.style {
+            TokenStyle::Form => {
+                let mut parts = vec![
+                    ("grant_type", "client_credentials"),
+                    ("client_id", &self.client_id),
+                    ("client_secret", &self.client_secret),
+                ];
+                if let Some(s) = &self.scope {
+                    parts.push(("scope", s));
+                }
+                let body = parts
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", form_encode(v)))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                ("application/x-www-form-urlencoded", body.into_bytes())
+            }
+            TokenStyle::JsonApi => {
+                let mut attributes = json!({"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret});
+                if let Some(s) = &self.scope {
+                    attributes["scope"] = json!(s);
+                }
+                (
+                    "application/vnd.api+json",
+                    serde_json::to_vec(
+                        &json!({"data": {"type": "token", "attributes": attributes}}),
+                    )
+                    .unwrap_or_default(),
+                )
+            }
+            TokenStyle::Json => {
+                let mut body = json!({"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret});
+                if let Some(s) = &self.scope {
+                    body["scope"] = json!(s);
+                }
+                (
+                    "application/json",
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                )
+            }
+        };
+        HttpRequest {
+            method: "POST".into(),
+            url: self.token_url.clone(),
+            headers: vec![
+                ("Content-Type".into(), content_type.into()),
+                (
+                    "Accept".into(),
+                    "application/json, application/vnd.api+json".into(),
+                ),
+            ],
+            body: Some(body),
+            ..Default::default()
+        }
+    }
+}
+
+fn form_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_form_encoding() {
+        assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(form_encode("a b&c"), "a+b%26c");
+    }
+
+    #[test]
+    fn redactor_hides_registered_secrets() {
+        let r = Redactor::default();
+        r.add("canary-7f3a");
+        assert_eq!(r.redact("token canary-7f3a rejected"), "token *** rejected");
+    }
+
+    #[test]
+    fn json_api_token_request_shape() {
+        let o = OAuth {
+            token_url: "http://x/oauth/token".into(),
+            client_id: "id".into(),
+            client_secret: "s3".into(),
+            scope: None,
+            style: TokenStyle::JsonApi,
+        };
+        let r = o.request();
+        let body: Value =
+            serde_json::from_slice(r.body.as_deref().unwrap_or_default()).unwrap_or_default();
+        assert_eq!(
+            body,
+            json!({"data": {"type": "token", "attributes": {"grant_type": "client_credentials", "client_id": "id", "client_secret": "s3"}}})
+        );
+        assert_eq!(r.headers[0].1, "application/vnd.api+json");
+    }
+}

@@ -1,0 +1,241 @@
+//! Stage 4, `replay`: send planned requests with bounded concurrency (a tokio semaphore), a per-API
+//! rate limit, a timeout on each exchange (in the transport), and retries — with exponential
+//! backoff, honouring `Retry-After` — only for transport errors, 429 and 5xx. A 401 with OAuth2
+//! configured fetches a new token once. Every request goes through a [`transport::Transport`],
+//! whose safety gate refuses unsafe methods.
+
+pub mod auth;
+pub mod transport;
+
+use crate::plan::PlannedRequest;
+use auth::Credentials;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, Semaphore};
+use transport::{HttpRequest, HttpResponse, HttpTransport, Transport, TransportError};
+
+#[derive(Debug, Clone)]
+pub struct ReplayOptions {
+    pub concurrency: usize,
+    /// Requests per second, per API.
+    pub rate_limit: Option<f64>,
+    /// Retries after the first attempt.
+    pub retries: u32,
+    pub backoff: Duration,
+    /// The longest `Retry-After` honoured; longer waits end the retries.
+    pub max_retry_after: Duration,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            concurrency: 8,
+            rate_limit: None,
+            retries: 2,
+            backoff: Duration::from_millis(200),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One replayed request and what came back.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// Index into the planned requests.
+    pub index: usize,
+    pub method: String,
+    pub url: String,
+    pub result: Result<HttpResponse, ReplayError>,
+    pub attempts: u32,
+    pub duration: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error("{0}")]
+    Auth(String),
+}
+
+/// Where to send requests and with what.
+pub struct Target {
+    pub base_url: String,
+    pub transport: Arc<dyn Transport>,
+    /// The real HTTP transport when there is one (for the OAuth2 token request).
+    pub http: Option<Arc<HttpTransport>>,
+    pub credentials: Option<Arc<Credentials>>,
+}
+
+/// Build the HTTP request of a planned request (credentials are added at send time).
+pub fn http_request(base_url: &str, p: &PlannedRequest) -> HttpRequest {
+    let mut url = format!("{}{}", base_url.trim_end_matches('/'), p.path);
+    if !p.query.is_empty() {
+        let q: Vec<String> = p
+            .query
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
+            .collect();
+        url = format!("{url}?{}", q.join("&"));
+    }
+    let mut headers = vec![(
+        "Accept".to_string(),
+        "application/json, */*;q=0.8".to_string(),
+    )];
+    headers.extend(p.headers.iter().cloned());
+    HttpRequest {
+        method: p.method.clone(),
+        url,
+        headers,
+        ..Default::default()
+    }
+}
+
+fn encode_query(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~[]!$'()*,;:@/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Replay every request; `progress` is called after each exchange with (done, total).
+pub async fn run(
+    target: Arc<Target>,
+    requests: Vec<HttpRequest>,
+    options: &ReplayOptions,
+    progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
+) -> Vec<Exchange> {
+    let total = requests.len();
+    let semaphore = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let limiter = Arc::new(RateLimiter::new(options.rate_limit));
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, request) in requests.into_iter().enumerate() {
+        let (target, semaphore, limiter, done, progress) = (
+            target.clone(),
+            semaphore.clone(),
+            limiter.clone(),
+            done.clone(),
+            progress.clone(),
+        );
+        let options = options.clone();
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await.ok();
+            let exchange = replay_one(&target, index, request, &options, &limiter).await;
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            exchange
+        });
+    }
+    let mut out = Vec::with_capacity(total);
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok(exchange) = joined {
+            out.push(exchange);
+        }
+    }
+    out.sort_by_key(|e| e.index);
+    out
+}
+
+async fn replay_one(
+    target: &Target,
+    index: usize,
+    request: HttpRequest,
+    options: &ReplayOptions,
+    limiter: &RateLimiter,
+) -> Exchange {
+    let started = Instant::now();
+    let (method, url) = (request.method.clone(), request.url.clone());
+    let mut attempts = 0;
+    let mut reauthorized = false;
+    let result = loop {
+        attempts += 1;
+        let mut req = request.clone();
+        if let Some(creds) = &target.credentials {
+            if let Err(e) = creds.apply(&mut req, target.http.as_deref()).await {
+                break Err(ReplayError::Auth(e.to_string()));
+            }
+        }
+        limiter.wait().await;
+        let outcome = target.transport.send(req).await;
+        let retry_after = match &outcome {
+            Ok(r) if r.status == 401 && !reauthorized => {
+                if let Some(creds) = &target.credentials {
+                    if creds.invalidate().await {
+                        reauthorized = true;
+                        continue;
+                    }
+                }
+                None
+            }
+            Ok(r) if r.status == 429 || r.status >= 500 => Some(retry_after(r)),
+            Ok(_) => None,
+            Err(TransportError::Refused(_)) => None,
+            Err(_) => Some(None),
+        };
+        match retry_after {
+            Some(wait) if attempts <= options.retries => {
+                let backoff = options.backoff * 2u32.saturating_pow(attempts - 1);
+                let wait = wait.unwrap_or(backoff);
+                if wait > options.max_retry_after {
+                    break outcome.map_err(ReplayError::from);
+                }
+                tokio::time::sleep(wait).await;
+            }
+            _ => break outcome.map_err(ReplayError::from),
+        }
+    };
+    Exchange {
+        index,
+        method,
+        url,
+        result,
+        attempts,
+        duration: started.elapsed(),
+    }
+}
+
+/// `Retry-After` in seconds (HTTP dates are rare on APIs and are treated as absent).
+fn retry_after(r: &HttpResponse) -> Option<Duration> {
+    r.header("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// Spaces requests at least `1/rate` seconds apart.
+struct RateLimiter {
+    interval: Option<Duration>,
+    next: Mutex<Instant>,
+}
+
+impl RateLimiter {
+    fn new(rate: Option<f64>) -> RateLimiter {
+        let interval = rate
+            .filter(|r| *r > 0.0 && r.is_finite())
+            .map(|r| Duration::from_secs_f64(1.0 / r));
+        RateLimiter {
+            interval,
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    async fn wait(&self) {
+        let Some(interval) = self.interval else {
+            return;
+        };
+        let slot = {
+            let mut next = self.next.lock().await;
+            let now = Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + interval;
+            slot
+        };
+        tokio::time::sleep_until(slot.into()).await;
+    }
+}

@@ -1,0 +1,324 @@
+//! The network boundary. Every request drift makes goes through a [`Transport`]; the real one is
+//! [`HttpTransport`], the embedded mock is another (`crate::mock::MockTransport`).
+//!
+//! **The safety gate lives here**, at the lowest layer: a transport refuses any method other than
+//! GET, HEAD and OPTIONS before a byte leaves the process. The one exception is the token request
+//! of a configured auth flow, which has its own entry point ([`HttpTransport::send_token_request`])
+//! and is only allowed to the token URL the transport was built with.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A request, with credentials kept apart so they can be dropped on a cross-origin redirect and
+/// never printed.
+#[derive(Clone, Default)]
+pub struct HttpRequest {
+    pub method: String,
+    /// Absolute URL, without the secret query parameters.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// Credential headers (`Authorization`, an API-key header, …).
+    pub secret_headers: Vec<(String, String)>,
+    /// Credential query parameters (an API key in the query).
+    pub secret_query: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field(
+                "secret_headers",
+                &self
+                    .secret_headers
+                    .iter()
+                    .map(|(k, _)| k)
+                    .collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The body was longer than the size cap and was cut.
+    pub truncated: bool,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    #[error("TLS error: {0}")]
+    Tls(String),
+    /// The safety gate refused the request; nothing was sent.
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// Sends one request and returns the whole (capped) response.
+pub trait Transport: Send + Sync {
+    fn send(&self, request: HttpRequest) -> SendFuture<'_>;
+}
+
+/// The methods that may leave the process.
+pub fn is_safe_method(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS")
+}
+
+/// The gate every transport applies first.
+pub fn gate(request: &HttpRequest) -> Result<(), TransportError> {
+    if is_safe_method(&request.method) {
+        Ok(())
+    } else {
+        Err(TransportError::Refused(format!(
+            "{} {}: drift only sends GET, HEAD and OPTIONS",
+            request.method,
+            redact_url(&request.url)
+        )))
+    }
+}
+
+/// The URL without its query string (for messages; query values may be sensitive).
+pub fn redact_url(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
+/// Options of the real HTTP transport.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub connect_timeout: Duration,
+    /// The whole exchange: connect, send, read the body, follow redirects.
+    pub timeout: Duration,
+    pub max_body_bytes: usize,
+    pub max_redirects: usize,
+    /// The only URL a POST may go to: the configured token endpoint.
+    pub token_url: Option<String>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            token_url: None,
+        }
+    }
+}
+
+/// reqwest with rustls (ring provider), gzip/deflate, no automatic redirects (drift follows them
+/// itself so credentials never cross origins), a body size cap and a total timeout.
+pub struct HttpTransport {
+    client: reqwest::Client,
+    options: HttpOptions,
+}
+
+impl HttpTransport {
+    pub fn new(options: HttpOptions) -> Result<HttpTransport, TransportError> {
+        // Installing twice is harmless; the first provider stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.connect_timeout)
+            .user_agent(concat!("drift/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError::Other(e.to_string()))?;
+        Ok(HttpTransport { client, options })
+    }
+
+    /// POST the token request of a configured auth flow; refused for any other URL.
+    pub async fn send_token_request(
+        &self,
+        request: HttpRequest,
+    ) -> Result<HttpResponse, TransportError> {
+        let allowed = self.options.token_url.as_deref() == Some(request.url.as_str())
+            && request.method == "POST";
+        if !allowed {
+            return Err(TransportError::Refused(format!(
+                "{} {}: only the configured token URL accepts a POST",
+                request.method,
+                redact_url(&request.url)
+            )));
+        }
+        let timeout = self.options.timeout;
+        tokio::time::timeout(timeout, self.exchange(&request))
+            .await
+            .map_err(|_| TransportError::Timeout(timeout))?
+    }
+
+    async fn follow(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let mut hops = 0;
+        loop {
+            gate(&request)?;
+            let response = self.exchange(&request).await?;
+            let location = response.header("location").map(String::from);
+            let redirect = matches!(response.status, 301 | 302 | 303 | 307 | 308);
+            let (true, Some(location)) = (redirect, location) else {
+                return Ok(response);
+            };
+            if hops >= self.options.max_redirects {
+                return Ok(response);
+            }
+            hops += 1;
+            let next = reqwest::Url::parse(&request.url)
+                .and_then(|base| base.join(&location))
+                .map_err(|e| TransportError::Other(format!("bad redirect location: {e}")))?;
+            let same_origin =
+                reqwest::Url::parse(&request.url).is_ok_and(|u| u.origin() == next.origin());
+            if !same_origin {
+                request.secret_headers.clear();
+                request.secret_query.clear();
+            }
+            request.url = next.to_string();
+        }
+    }
+
+    async fn exchange(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| TransportError::Other(e.to_string()))?;
+        let mut url = reqwest::Url::parse(&request.url).map_err(|e| {
+            TransportError::Other(format!("bad URL {}: {e}", redact_url(&request.url)))
+        })?;
+        if !request.secret_query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(request.secret_query.iter());
+        }
+        let mut builder = self.client.request(method, url);
+        for (k, v) in request.headers.iter().chain(request.secret_headers.iter()) {
+            builder = builder.header(k, v);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let mut response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            let room = self.options.max_body_bytes.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+            truncated,
+        })
+    }
+}
+
+impl Transport for HttpTransport {
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+        Box::pin(async move {
+            gate(&request)?;
+            let timeout = self.options.timeout;
+            tokio::time::timeout(timeout, self.follow(request))
+                .await
+                .map_err(|_| TransportError::Timeout(timeout))?
+        })
+    }
+}
+
+/// Sort a reqwest error into the transport error kinds findings are made of.
+fn classify(e: reqwest::Error) -> TransportError {
+    let text = error_chain(&e);
+    if e.is_timeout() {
+        TransportError::Timeout(Duration::ZERO)
+    } else if text.contains("certificate") || text.contains("tls") || text.contains("TLS") {
+        TransportError::Tls(text)
+    } else if e.is_connect() {
+        TransportError::Connect(text)
+    } else {
+        TransportError::Other(text)
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gate_lets_only_safe_methods_through() {
+        for m in ["GET", "HEAD", "OPTIONS"] {
+            assert!(gate(&HttpRequest {
+                method: m.into(),
+                ..Default::default()
+            })
+            .is_ok());
+        }
+        for m in ["POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT", "get"] {
+            let r = HttpRequest {
+                method: m.into(),
+                url: "http://x/a?key=secret".into(),
+                ..Default::default()
+            };
+            match gate(&r) {
+                Err(TransportError::Refused(msg)) => assert!(!msg.contains("secret"), "{msg}"),
+                other => panic!("{m}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_secret_values() {
+        let r = HttpRequest {
+            method: "GET".into(),
+            secret_headers: vec![("Authorization".into(), "Bearer canary-123".into())],
+            ..Default::default()
+        };
+        assert!(!format!("{r:?}").contains("canary-123"));
+    }
+}

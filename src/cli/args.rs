@@ -100,6 +100,9 @@ pub struct TargetArgs {
     /// Retries for transport errors, 429 and 5xx.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
+    /// Largest response body read, in bytes; longer bodies are cut and reported.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_body_bytes: usize,
     #[command(flatten)]
     pub auth: AuthArgs,
 }

@@ -294,6 +294,7 @@ fn build_target(
             let http = Arc::new(HttpTransport::new(HttpOptions {
                 timeout: run.timeout,
                 token_url,
+                max_body_bytes: run.max_body_bytes,
                 ..Default::default()
             })?);
             let credentials = Credentials::from_config(&auth, redactor)

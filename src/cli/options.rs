@@ -31,6 +31,7 @@ pub struct ApiRun {
     pub selection: Selection,
     pub replay: ReplayOptions,
     pub timeout: Duration,
+    pub max_body_bytes: usize,
 }
 
 /// The APIs selected by the flags (and the config file when there is one).
@@ -126,6 +127,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         selection: api.operations.clone(),
         replay,
         timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0).max(0.1)),
+        max_body_bytes: 10 * 1024 * 1024,
     })
 }
 
@@ -237,6 +239,7 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
         run.timeout = Duration::from_secs_f64(s.max(0.1));
     }
     run.replay.retries = t.retries;
+    run.max_body_bytes = t.max_body_bytes;
     Ok(())
 }
 

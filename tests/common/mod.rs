@@ -1,6 +1,8 @@
 //! Helpers for end-to-end tests: run the real binary, find the shared corpus.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -22,10 +24,16 @@ impl Run {
 
 /// Run `drift` with `args` from the crate root, colour off.
 pub fn drift(args: &[&str]) -> Run {
+    drift_env(args, &[])
+}
+
+/// Run `drift` with extra environment variables.
+pub fn drift_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_drift"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run drift: {e}"));
     Run {

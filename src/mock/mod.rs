@@ -17,7 +17,6 @@ pub mod server;
 mod synth;
 
 use crate::replay::transport::{gate, HttpRequest, HttpResponse, SendFuture, Transport};
-use crate::spec::source::get;
 use crate::spec::{Contract, MediaType, Operation, Response, Status};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -38,6 +37,8 @@ pub struct MockResponse {
     pub body: Vec<u8>,
     /// Which operation answered (for the request log).
     pub operation_id: Option<String>,
+    /// The documented examples the body was made from, as `file#/pointer` (empty: synthesized).
+    pub served_examples: Vec<String>,
 }
 
 enum Segment {
@@ -178,9 +179,10 @@ impl Mock {
                 headers: Vec::new(),
                 body: Vec::new(),
                 operation_id: Some(op.id.clone()),
+                served_examples: Vec::new(),
             };
         };
-        let body = self.body(media, wanted_example.as_deref());
+        let (body, served) = self.body(media, wanted_example.as_deref());
         let bytes = match &body {
             Value::String(s) if !is_json(&media.name) => s.clone().into_bytes(),
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
@@ -191,29 +193,27 @@ impl Mock {
             headers: Vec::new(),
             body: bytes,
             operation_id: Some(op.id.clone()),
+            served_examples: served
+                .iter()
+                .map(|(d, p)| format!("{}{p}", self.contract.file_name(*d)))
+                .collect(),
         }
     }
 
-    fn body(&self, media: &MediaType, wanted: Option<&str>) -> Value {
-        if let Some(name) = wanted {
-            if let Some(ex) = media
+    /// The body, and the documented examples it comes from as (document, pointer).
+    fn body(&self, media: &MediaType, wanted: Option<&str>) -> (Value, Vec<(usize, String)>) {
+        let named = wanted.and_then(|name| {
+            media
                 .examples
                 .iter()
                 .find(|e| e.name.as_deref() == Some(name))
-            {
-                return ex.value.clone();
-            }
-        }
-        if let Some(ex) = media.examples.first() {
-            return ex.value.clone();
+        });
+        if let Some(ex) = named.or_else(|| media.examples.first()) {
+            return (ex.value.clone(), vec![(ex.doc, ex.pointer.clone())]);
         }
         let Some(schema) = &media.schema else {
-            return json!({});
+            return (json!({}), Vec::new());
         };
-        let doc = &self.contract.documents.docs[schema.doc].value;
-        if let Some(example) = get(doc, &schema.pointer).and_then(|s| s.get("example")) {
-            return example.clone();
-        }
         synth::synthesize(&self.contract, schema.doc, &schema.pointer)
     }
 
@@ -239,6 +239,7 @@ impl Mock {
             headers: Vec::new(),
             body: serde_json::to_vec(&body).unwrap_or_default(),
             operation_id,
+            served_examples: Vec::new(),
         }
     }
 }

@@ -3,24 +3,33 @@
 
 use crate::spec::source::{get, RefTarget};
 use crate::spec::Contract;
+use crate::text::pointer_push;
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
 
 const MAX_DEPTH: usize = 8;
 
-/// Synthesize a value for the schema at (`doc`, `pointer`).
-pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> Value {
-    match get(&contract.documents.docs[doc].value, pointer) {
-        Some(schema) => Synth { contract }.value(doc, schema, 0),
+/// Synthesize a value for the schema at (`doc`, `pointer`). Also returns the documented examples
+/// the value was assembled from, as (document, pointer).
+pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> (Value, Vec<(usize, String)>) {
+    let synth = Synth {
+        contract,
+        used: RefCell::default(),
+    };
+    let value = match get(&contract.documents.docs[doc].value, pointer) {
+        Some(schema) => synth.value(doc, pointer, schema, 0),
         None => Value::Null,
-    }
+    };
+    (value, synth.used.into_inner())
 }
 
 struct Synth<'a> {
     contract: &'a Contract,
+    used: RefCell<Vec<(usize, String)>>,
 }
 
 impl Synth<'_> {
-    fn value(&self, doc: usize, schema: &Value, depth: usize) -> Value {
+    fn value(&self, doc: usize, pointer: &str, schema: &Value, depth: usize) -> Value {
         let Some(map) = schema.as_object() else {
             return json!({});
         };
@@ -31,21 +40,32 @@ impl Synth<'_> {
             return match self.contract.documents.resolve_ref(doc, r) {
                 Some(RefTarget::Doc(d, p)) => match get(&self.contract.documents.docs[d].value, &p)
                 {
-                    Some(target) => self.value(d, target, depth + 1),
+                    Some(target) => self.value(d, &p, target, depth + 1),
                     None => Value::Null,
                 },
                 _ => json!({}),
             };
         }
-        for key in ["example", "const", "default"] {
+        if let Some(v) = map.get("example") {
+            self.used
+                .borrow_mut()
+                .push((doc, pointer_push(pointer, "example")));
+            return v.clone();
+        }
+        for key in ["const", "default"] {
             if let Some(v) = map.get(key) {
                 return v.clone();
             }
         }
-        if let Some(Value::Array(examples)) = map.get("examples") {
-            if let Some(first) = examples.first() {
-                return first.clone();
-            }
+        if let Some(first) = map
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|e| e.first())
+        {
+            self.used
+                .borrow_mut()
+                .push((doc, format!("{pointer}/examples/0")));
+            return first.clone();
         }
         if let Some(first) = map
             .get("enum")
@@ -56,12 +76,14 @@ impl Synth<'_> {
         }
         if let Some(Value::Array(all)) = map.get("allOf") {
             let mut merged = Map::new();
-            for part in all {
-                if let Value::Object(o) = self.value(doc, part, depth + 1) {
+            for (i, part) in all.iter().enumerate() {
+                if let Value::Object(o) =
+                    self.value(doc, &format!("{pointer}/allOf/{i}"), part, depth + 1)
+                {
                     merged.extend(o);
                 }
             }
-            if let Value::Object(own) = self.object(doc, map, depth) {
+            if let Value::Object(own) = self.object(doc, pointer, map, depth) {
                 merged.extend(own);
             }
             return Value::Object(merged);
@@ -72,7 +94,7 @@ impl Synth<'_> {
                 .and_then(Value::as_array)
                 .and_then(|a| a.first())
             {
-                return self.value(doc, first, depth + 1);
+                return self.value(doc, &format!("{pointer}/{key}/0"), first, depth + 1);
             }
         }
         let ty = match map.get("type") {
@@ -87,7 +109,7 @@ impl Synth<'_> {
             _ => "object",
         };
         match ty {
-            "object" => self.object(doc, map, depth),
+            "object" => self.object(doc, pointer, map, depth),
             "array" => {
                 let n = map
                     .get("minItems")
@@ -97,9 +119,12 @@ impl Synth<'_> {
                 if depth >= MAX_DEPTH {
                     return json!([]);
                 }
-                let item = map
-                    .get("items")
-                    .map_or(json!("string"), |i| self.value(doc, i, depth + 1));
+                let item = match map.get("items") {
+                    Some(items) => {
+                        self.value(doc, &pointer_push(pointer, "items"), items, depth + 1)
+                    }
+                    None => json!("string"),
+                };
                 Value::Array(vec![item; n as usize])
             }
             "integer" => json!(bound(map).round() as i64),
@@ -110,7 +135,7 @@ impl Synth<'_> {
         }
     }
 
-    fn object(&self, doc: usize, map: &Map<String, Value>, depth: usize) -> Value {
+    fn object(&self, doc: usize, pointer: &str, map: &Map<String, Value>, depth: usize) -> Value {
         let mut out = Map::new();
         if depth >= MAX_DEPTH {
             return Value::Object(out);
@@ -120,7 +145,8 @@ impl Synth<'_> {
                 if s.get("writeOnly").and_then(Value::as_bool) == Some(true) {
                     continue;
                 }
-                out.insert(k.clone(), self.value(doc, s, depth + 1));
+                let p = pointer_push(&pointer_push(pointer, "properties"), k);
+                out.insert(k.clone(), self.value(doc, &p, s, depth + 1));
             }
         }
         Value::Object(out)

@@ -1,0 +1,231 @@
+//! The embedded mock: over HTTP (`drift mock`) and in process (`drift check --base-url mock`), on
+//! the project's demo contracts and the real Fitbit Plus contract.
+
+mod common;
+use common::{drift, json, shared};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+/// `drift mock` on a free port; killed on drop.
+struct MockProcess {
+    child: Child,
+    base: String,
+}
+
+impl MockProcess {
+    fn start(spec: &str) -> MockProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_drift"))
+            .args(["mock", "--spec", spec, "--port", "0"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start drift mock: {e}"));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.as_mut() {
+            let _ = BufReader::new(out).read_line(&mut line);
+        }
+        // "drift mock: SPEC (N operations) on http://127.0.0.1:PORT/base"
+        let base = line.split(" on ").nth(1).unwrap_or("").trim().to_string();
+        assert!(
+            base.starts_with("http://127.0.0.1:"),
+            "unexpected banner: {line:?}"
+        );
+        MockProcess { child, base }
+    }
+
+    fn origin(&self) -> String {
+        self.base
+            .splitn(4, '/')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw HTTP/1.1 GET: (status, content-type, body).
+fn get(origin: &str, path: &str) -> (u16, String, String) {
+    let host = origin.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap_or_else(|e| panic!("connect {host}: {e}"));
+    let _ = write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    );
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let ct = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    (status, ct, body.to_string())
+}
+
+/// The README's first command: the demo contracts against the embedded mock, exit 0.
+#[test]
+fn the_readme_main_job_passes_on_the_demo_contracts() {
+    let run = drift(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(run.stdout.contains("coaching") && run.stdout.contains("under-armour"));
+    assert!(
+        run.stdout
+            .contains("0 breaking, 0 warning, 0 info, 0 error"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The README's drift example: a mock of a changed contract, checked against the original.
+#[test]
+fn the_readme_drift_example_exits_1_and_names_the_field() {
+    let mock = MockProcess::start("tests/fixtures/drift/coaching-v2.json");
+    let run = drift(&[
+        "check",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--base-url",
+        &mock.base,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    assert!(
+        run.stdout.contains("\"first_name\" is a required property"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("GET /patients/{id}"));
+}
+
+#[test]
+fn prefer_selects_a_declared_status_over_http() {
+    let mock = MockProcess::start("specs/coaching/openapi.json");
+    let (status, ct, body) = get(&mock.origin(), "/api/coaches");
+    assert_eq!((status, ct.as_str()), (200, "application/vnd.api+json"));
+    assert!(body.contains("Grace"));
+    let host = mock.origin().trim_start_matches("http://").to_string();
+    let mut stream = TcpStream::connect(&host).unwrap_or_else(|e| panic!("{e}"));
+    let _ = write!(stream, "GET /api/coaches/x HTTP/1.1\r\nHost: {host}\r\nPrefer: code=404\r\nConnection: close\r\n\r\n");
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    assert!(raw.starts_with("HTTP/1.1 404"), "{raw}");
+    assert!(raw.contains("Resource not found"));
+    assert_eq!(get(&mock.origin(), "/api/nowhere").0, 404);
+}
+
+/// Every GET path of the real Fitbit Plus contract answers with its declared content type and JSON.
+#[test]
+fn fitbit_plus_mock_answers_all_42_get_paths() {
+    let Some(spec) = shared("corpus/fitbit-plus/swagger.yaml") else {
+        return;
+    };
+    let spec = spec.to_string_lossy().to_string();
+    let ops = json(&drift(&["ops", "--spec", &spec, "--format", "json"]))["operations"].clone();
+    let mock = MockProcess::start(&spec);
+    let mut answered = 0;
+    for op in ops
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["method"] == "GET")
+    {
+        let path = op["plan"]["path"].as_str().unwrap_or_default();
+        let query: Vec<String> = op["plan"]["query"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|kv| {
+                format!(
+                    "{}={}",
+                    kv[0].as_str().unwrap_or(""),
+                    kv[1].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let target = if query.is_empty() {
+            format!("/pub{path}")
+        } else {
+            format!("/pub{path}?{}", query.join("&"))
+        };
+        let (status, ct, body) = get(&mock.origin(), &target);
+        assert_eq!(status, 200, "{target}");
+        assert_eq!(ct, "application/vnd.api+json", "{target}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&body).is_ok(),
+            "{target}: {body}"
+        );
+        answered += 1;
+    }
+    assert_eq!(answered, 42);
+}
+
+/// Where the mock serves a documented example that violates its own schema, `drift check`
+/// reports exactly that: the operations whose served examples `drift lint` flags, no others.
+#[test]
+fn fitbit_plus_check_against_mock_flags_exactly_the_invalid_served_examples() {
+    let Some(spec_path) = shared("corpus/fitbit-plus/swagger.yaml") else {
+        return;
+    };
+    let spec = spec_path.to_string_lossy().to_string();
+    let contract =
+        std::sync::Arc::new(drift::spec::load(&spec_path).unwrap_or_else(|e| panic!("{e}")));
+    let mock = drift::mock::Mock::new(contract.clone());
+    let plan = drift::plan::build(&contract, &drift::plan::ParamValues::default());
+    // The documented examples each GET operation's mock response is made from.
+    let mut served = std::collections::BTreeMap::new();
+    for p in &plan {
+        if let drift::plan::Planned::Request(r) = p {
+            let resp = mock.respond(&drift::mock::MockRequest {
+                method: r.method.clone(),
+                path: r.path.clone(),
+                headers: vec![],
+            });
+            served.insert(r.operation_id.clone(), resp.served_examples);
+        }
+    }
+    let lint = json(&drift(&["lint", "--spec", &spec, "--format", "json"]));
+    let flagged: BTreeSet<String> = lint["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "example.invalid")
+        .map(|f| {
+            format!(
+                "{}{}",
+                f["spec_location"]["file"].as_str().unwrap_or(""),
+                f["spec_location"]["pointer"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let check = json(&drift(&["check", "--spec", &spec, "--format", "json"]));
+    let drifted: BTreeSet<String> = check["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"].as_str().is_some_and(|k| k.starts_with("schema.")))
+        .filter_map(|f| f["operation_id"].as_str().map(String::from))
+        .collect();
+    let expected: BTreeSet<String> = served
+        .iter()
+        .filter(|(_, ex)| ex.iter().any(|e| flagged.contains(e)))
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(drifted, expected);
+    assert_eq!(drifted.len(), 10, "{drifted:?}");
+}

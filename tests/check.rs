@@ -483,3 +483,107 @@ fn missing_credential_variable_is_a_clear_error() {
         run.stderr
     );
 }
+
+/// API key in a header or the query, and basic auth: sent as configured, never printed.
+#[test]
+fn api_key_and_basic_auth_are_sent_and_never_printed() {
+    let server = TestServer::start(|_, _| Reply::json(200, r#"{"id": "t1", "name": "one"}"#));
+    let env = [
+        ("DRIFT_KEY", "canary-key-71b0"),
+        ("DRIFT_USER", "ada"),
+        ("DRIFT_PASS", "canary-pass-2e8d"),
+    ];
+    let url = server.url();
+    let header = drift_env(
+        &[
+            "check",
+            "--spec",
+            KINDS,
+            "--base-url",
+            &url,
+            "--retries",
+            "0",
+            "--auth",
+            "api-key",
+            "--header",
+            "X-Api-Key",
+            "--key-env",
+            "DRIFT_KEY",
+        ],
+        &env,
+    );
+    let query = drift_env(
+        &[
+            "check",
+            "--spec",
+            KINDS,
+            "--base-url",
+            &url,
+            "--retries",
+            "0",
+            "--auth",
+            "api-key",
+            "--query",
+            "api_key",
+            "--key-env",
+            "DRIFT_KEY",
+            "--format",
+            "json",
+        ],
+        &env,
+    );
+    let basic = drift_env(
+        &[
+            "check",
+            "--spec",
+            KINDS,
+            "--base-url",
+            &url,
+            "--retries",
+            "0",
+            "--auth",
+            "basic",
+            "--user-env",
+            "DRIFT_USER",
+            "--password-env",
+            "DRIFT_PASS",
+        ],
+        &env,
+    );
+    let recorded = server.recorded();
+    assert!(recorded
+        .iter()
+        .any(|r| r.headers.get("x-api-key").map(String::as_str) == Some("canary-key-71b0")));
+    assert!(recorded
+        .iter()
+        .any(|r| r.path.contains("api_key=canary-key-71b0")));
+    // base64("ada:canary-pass-2e8d")
+    assert!(recorded
+        .iter()
+        .any(|r| r.headers.get("authorization").map(String::as_str)
+            == Some("Basic YWRhOmNhbmFyeS1wYXNzLTJlOGQ=")));
+    for run in [&header, &query, &basic] {
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !all.contains("canary-key-71b0")
+                && !all.contains("canary-pass-2e8d")
+                && !all.contains("YWRhOmNhbmFyeS1wYXNzLTJlOGQ="),
+            "{all}"
+        );
+    }
+    // The reproduction names the variable instead.
+    let report = json(&query);
+    let ok = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .next()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        ok["reproduce"]
+            .as_str()
+            .is_some_and(|r| r.contains("api_key=$DRIFT_KEY")),
+        "{ok}"
+    );
+}

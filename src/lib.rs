@@ -15,5 +15,6 @@ pub mod plan;
 pub mod replay;
 pub mod report;
 pub mod rules;
+pub mod snapshot;
 pub mod spec;
 pub mod text;

@@ -1,0 +1,337 @@
+//! Stage 5b, `snapshot`: shape snapshots — quiet on live data, loud on drift.
+//!
+//! A snapshot stores what a client depends on: the status, the content type and the **shape** of
+//! the body (see [`shape`]), plus values only at pinned pointers; `volatile` pointers are removed
+//! first. Values of data are expected to change; shapes are not. [`compare`] is pure; [`store`]
+//! does the (atomic) file work.
+
+pub mod diff;
+pub mod select;
+pub mod shape;
+pub mod store;
+
+use crate::findings::Severity;
+use diff::Change;
+use select::Selector;
+use serde_json::{json, Map, Value};
+use shape::Shape;
+use std::collections::BTreeMap;
+
+pub const SNAPSHOT_VERSION: u64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotOperation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+}
+
+/// One stored response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub api: String,
+    pub operation: SnapshotOperation,
+    /// `GET /pub/patient/5816…?page[size]=2`: the request, without credentials.
+    pub request: String,
+    pub spec_hash: String,
+    pub drift_version: String,
+    pub status: u16,
+    /// The media type essence, without parameters.
+    pub content_type: Option<String>,
+    /// `None` when the response has no JSON body.
+    pub shape: Option<Shape>,
+    pub pinned: BTreeMap<String, Value>,
+}
+
+/// What to ignore and what to hold fixed.
+#[derive(Debug, Clone, Default)]
+pub struct Selectors {
+    pub volatile: Vec<Selector>,
+    pub pin: Vec<Selector>,
+}
+
+impl Selectors {
+    pub fn parse(volatile: &[String], pin: &[String]) -> Result<Selectors, String> {
+        Ok(Selectors {
+            volatile: volatile
+                .iter()
+                .map(|s| Selector::parse(s))
+                .collect::<Result<_, _>>()?,
+            pin: pin
+                .iter()
+                .map(|s| Selector::parse(s))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// Build the snapshot of one response.
+#[allow(clippy::too_many_arguments)]
+pub fn capture(
+    api: &str,
+    operation: SnapshotOperation,
+    request: String,
+    spec_hash: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: Option<&Value>,
+    selectors: &Selectors,
+) -> Snapshot {
+    let (shape, pinned) = match body {
+        Some(b) => {
+            let pinned = select::pinned(b, &selectors.pin);
+            let mut b = b.clone();
+            select::strip(&mut b, &selectors.volatile);
+            (Some(Shape::of(&b)), pinned)
+        }
+        None => (None, BTreeMap::new()),
+    };
+    Snapshot {
+        api: api.to_string(),
+        operation,
+        request,
+        spec_hash: spec_hash.to_string(),
+        drift_version: env!("CARGO_PKG_VERSION").to_string(),
+        status,
+        content_type: content_type.map(crate::check::essence),
+        shape,
+        pinned,
+    }
+}
+
+/// What changed from the stored snapshot to the current one. Metadata (spec hash, version, the
+/// request's parameter values) is not drift.
+pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
+    let mut out = Vec::new();
+    if stored.status != current.status {
+        out.push(Change {
+            kind: "status.changed",
+            severity: Severity::Breaking,
+            pointer: String::new(),
+            expected: Some(stored.status.to_string()),
+            actual: Some(current.status.to_string()),
+            message: format!("status was {}, now {}", stored.status, current.status),
+        });
+        return out; // a different response: its body is not comparable
+    }
+    if stored.content_type != current.content_type {
+        let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "none".into());
+        out.push(Change {
+            kind: "content-type.changed",
+            severity: Severity::Breaking,
+            pointer: String::new(),
+            expected: Some(show(&stored.content_type)),
+            actual: Some(show(&current.content_type)),
+            message: format!(
+                "content type was {}, now {}",
+                show(&stored.content_type),
+                show(&current.content_type)
+            ),
+        });
+    }
+    match (&stored.shape, &current.shape) {
+        (Some(old), Some(new)) => out.extend(diff::diff(old, new)),
+        (Some(old), None) => out.push(Change {
+            kind: "snapshot.removed",
+            severity: Severity::Breaking,
+            pointer: String::new(),
+            expected: Some(old.describe()),
+            actual: Some("no JSON body".into()),
+            message: "the JSON body is gone".into(),
+        }),
+        _ => {}
+    }
+    for (pointer, old) in &stored.pinned {
+        let now = current.pinned.get(pointer);
+        if now != Some(old) {
+            let actual = now.map_or_else(|| "missing".to_string(), Value::to_string);
+            out.push(Change {
+                kind: "snapshot.value-changed",
+                severity: Severity::Breaking,
+                pointer: pointer.clone(),
+                expected: Some(old.to_string()),
+                actual: Some(actual.clone()),
+                message: format!("pinned value at {pointer} was {old}, now {actual}"),
+            });
+        }
+    }
+    out
+}
+
+impl Snapshot {
+    /// The parts that matter for drift (not metadata).
+    pub fn same_content(&self, other: &Snapshot) -> bool {
+        self.status == other.status
+            && self.content_type == other.content_type
+            && self.shape == other.shape
+            && self.pinned == other.pinned
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut pinned = Map::new();
+        for (k, v) in &self.pinned {
+            pinned.insert(k.clone(), v.clone());
+        }
+        sort_keys(json!({
+            "drift_snapshot": SNAPSHOT_VERSION,
+            "api": self.api,
+            "operation": {"id": self.operation.id, "method": self.operation.method, "path": self.operation.path},
+            "request": self.request,
+            "spec_hash": self.spec_hash,
+            "drift_version": self.drift_version,
+            "status": self.status,
+            "content_type": self.content_type,
+            "shape": self.shape.as_ref().map(Shape::to_json),
+            "pinned": pinned,
+        }))
+    }
+
+    /// Pretty JSON with sorted keys and a final newline: small, reviewable diffs.
+    pub fn to_pretty(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    pub fn parse(text: &str) -> Result<Snapshot, String> {
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| format!("not a snapshot file: {e}"))?;
+        if v.get("drift_snapshot").and_then(Value::as_u64) != Some(SNAPSHOT_VERSION) {
+            return Err("not a drift snapshot (version 1)".into());
+        }
+        let s = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let op = v.get("operation").cloned().unwrap_or_default();
+        let os = |k: &str| {
+            op.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let shape = match v.get("shape") {
+            None | Some(Value::Null) => None,
+            Some(sh) => Some(Shape::from_json(sh).ok_or("the `shape` is not a valid shape")?),
+        };
+        Ok(Snapshot {
+            api: s("api"),
+            operation: SnapshotOperation {
+                id: os("id"),
+                method: os("method"),
+                path: os("path"),
+            },
+            request: s("request"),
+            spec_hash: s("spec_hash"),
+            drift_version: s("drift_version"),
+            status: v
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|n| u16::try_from(n).ok())
+                .ok_or("no `status`")?,
+            content_type: v
+                .get("content_type")
+                .and_then(Value::as_str)
+                .map(String::from),
+            shape,
+            pinned: v
+                .get("pinned")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// Recursively sort object keys (the document model keeps insertion order).
+pub fn sort_keys(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sort_keys(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
+}
+
+/// A short, stable hash of a file's bytes (FNV-1a, 64 bits), to tell which contract a snapshot saw.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(status: u16, body: Value, sel: &Selectors) -> Snapshot {
+        let op = SnapshotOperation {
+            id: "op".into(),
+            method: "GET".into(),
+            path: "/x".into(),
+        };
+        capture(
+            "api",
+            op,
+            "GET /x".into(),
+            "h",
+            status,
+            Some("application/json; charset=utf-8"),
+            Some(&body),
+            sel,
+        )
+    }
+
+    #[test]
+    fn round_trips_through_its_file_form() {
+        let sel = Selectors::parse(&[], &["/kind".into()]).unwrap_or_default();
+        let s = snap(
+            200,
+            json!({"kind": "a", "items": [{"n": 1}, {"n": 2, "o": "x"}]}),
+            &sel,
+        );
+        assert_eq!(Snapshot::parse(&s.to_pretty()), Ok(s.clone()));
+        assert_eq!(s.content_type.as_deref(), Some("application/json"));
+    }
+
+    #[test]
+    fn status_content_type_and_pins() {
+        let sel = Selectors::parse(&["/meta/*".into()], &["/kind".into()]).unwrap_or_default();
+        let a = snap(200, json!({"kind": "a", "meta": {"req": "1"}}), &sel);
+        let b = snap(
+            200,
+            json!({"kind": "b", "meta": {"req": "2", "new": true}}),
+            &sel,
+        );
+        let kinds: Vec<_> = compare(&a, &b)
+            .into_iter()
+            .map(|c| (c.kind, c.pointer))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![("snapshot.value-changed", "/kind".to_string())],
+            "volatile keys are ignored, pinned values compared"
+        );
+        let c = snap(404, json!({}), &sel);
+        assert_eq!(
+            compare(&a, &c)
+                .into_iter()
+                .map(|c| c.kind)
+                .collect::<Vec<_>>(),
+            vec!["status.changed"]
+        );
+    }
+}

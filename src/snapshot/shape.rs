@@ -1,0 +1,343 @@
+//! The shape of a JSON value: what a client depends on, without the data.
+//!
+//! Objects keep their keys and each key's shape; arrays keep the merged shape of all their
+//! elements (keys missing from some elements become optional); `null` is its own type; integers and
+//! numbers differ; strings keep a cheap format class (date-time, date, uuid, uri, email, plain), so a
+//! timestamp that becomes an epoch number or a plain word is caught while its value changing is not.
+
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StringClass {
+    DateTime,
+    Date,
+    Uuid,
+    Uri,
+    Email,
+    Plain,
+}
+
+impl StringClass {
+    pub fn of(s: &str) -> StringClass {
+        let b = s.as_bytes();
+        let digits =
+            |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+        let date = b.len() >= 10
+            && digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10);
+        if date && b.len() == 10 {
+            StringClass::Date
+        } else if date
+            && matches!(b.get(10), Some(b'T' | b't' | b' '))
+            && b.len() >= 16
+            && digits(11..13)
+            && b[13] == b':'
+        {
+            StringClass::DateTime
+        } else if b.len() == 36
+            && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
+            && s.chars()
+                .filter(|c| *c != '-')
+                .all(|c| c.is_ascii_hexdigit())
+        {
+            StringClass::Uuid
+        } else if (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(' ') {
+            StringClass::Uri
+        } else if !s.contains(' ')
+            && s.split_once('@')
+                .is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.ends_with('.'))
+        {
+            StringClass::Email
+        } else {
+            StringClass::Plain
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            StringClass::DateTime => "string:date-time",
+            StringClass::Date => "string:date",
+            StringClass::Uuid => "string:uuid",
+            StringClass::Uri => "string:uri",
+            StringClass::Email => "string:email",
+            StringClass::Plain => "string",
+        }
+    }
+}
+
+/// One member of a shape: a type, and for containers their content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    String(StringClass),
+    /// The merged element shape; `None` when every array seen was empty.
+    Array(Option<Box<Shape>>),
+    Object(BTreeMap<String, Field>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub shape: Shape,
+    /// Missing from some of the objects merged into this one.
+    pub optional: bool,
+}
+
+/// A union of kinds, at most one of each type name (objects and arrays merge).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Shape {
+    pub kinds: Vec<Kind>,
+}
+
+impl Kind {
+    /// The type name used in snapshot files and findings.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Boolean => "boolean",
+            Kind::Integer => "integer",
+            Kind::Number => "number",
+            Kind::String(c) => c.name(),
+            Kind::Array(_) => "array",
+            Kind::Object(_) => "object",
+        }
+    }
+}
+
+impl Shape {
+    pub fn of(value: &Value) -> Shape {
+        let kind = match value {
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
+            Value::Number(_) => Kind::Number,
+            Value::String(s) => Kind::String(StringClass::of(s)),
+            Value::Array(items) => {
+                let mut merged: Option<Shape> = None;
+                for item in items {
+                    let s = Shape::of(item);
+                    merged = Some(match merged {
+                        None => s,
+                        Some(m) => m.merge(s),
+                    });
+                }
+                Kind::Array(merged.map(Box::new))
+            }
+            Value::Object(map) => Kind::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            Field {
+                                shape: Shape::of(v),
+                                optional: false,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Shape { kinds: vec![kind] }
+    }
+
+    /// The union of two shapes. Object keys present on one side only become optional.
+    pub fn merge(mut self, other: Shape) -> Shape {
+        for kind in other.kinds {
+            match self.kinds.iter().position(|k| k.name() == kind.name()) {
+                None => self.kinds.push(kind),
+                Some(i) => {
+                    let mine = std::mem::replace(&mut self.kinds[i], Kind::Null);
+                    self.kinds[i] = merge_kind(mine, kind);
+                }
+            }
+        }
+        // An integer seen beside a number is a number that happened to be whole.
+        if self.kinds.contains(&Kind::Number) {
+            self.kinds.retain(|k| *k != Kind::Integer);
+        }
+        self.kinds.sort_by(|a, b| a.name().cmp(b.name()));
+        self
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.kinds.iter().map(Kind::name).collect()
+    }
+
+    /// `string | null`
+    pub fn describe(&self) -> String {
+        self.names().join(" | ")
+    }
+
+    /// The serialized form: `"integer"`, `["null", "string:date-time"]`,
+    /// `{"object": {"id": "string", "nick?": "string"}}`, `{"array": …}`.
+    pub fn to_json(&self) -> Value {
+        let parts: Vec<Value> = self.kinds.iter().map(kind_json).collect();
+        if parts.len() == 1 {
+            parts.into_iter().next().unwrap_or(Value::Null)
+        } else {
+            Value::Array(parts)
+        }
+    }
+
+    pub fn from_json(v: &Value) -> Option<Shape> {
+        let kinds = match v {
+            Value::Array(parts) => parts
+                .iter()
+                .map(kind_from_json)
+                .collect::<Option<Vec<_>>>()?,
+            other => vec![kind_from_json(other)?],
+        };
+        Some(Shape { kinds })
+    }
+}
+
+fn merge_kind(a: Kind, b: Kind) -> Kind {
+    match (a, b) {
+        (Kind::Array(x), Kind::Array(y)) => Kind::Array(match (x, y) {
+            (Some(x), Some(y)) => Some(Box::new(x.merge(*y))),
+            (x, y) => x.or(y),
+        }),
+        (Kind::Object(mut x), Kind::Object(y)) => {
+            for (k, f) in x.iter_mut() {
+                if !y.contains_key(k) {
+                    f.optional = true;
+                }
+            }
+            for (k, f) in y {
+                match x.remove(&k) {
+                    Some(mine) => {
+                        x.insert(
+                            k,
+                            Field {
+                                optional: mine.optional || f.optional,
+                                shape: mine.shape.merge(f.shape),
+                            },
+                        );
+                    }
+                    None => {
+                        x.insert(
+                            k,
+                            Field {
+                                optional: true,
+                                shape: f.shape,
+                            },
+                        );
+                    }
+                }
+            }
+            Kind::Object(x)
+        }
+        (a, _) => a,
+    }
+}
+
+fn kind_json(k: &Kind) -> Value {
+    match k {
+        Kind::Array(None) => json!({"array": null}),
+        Kind::Array(Some(s)) => json!({"array": s.to_json()}),
+        Kind::Object(fields) => {
+            let mut map = Map::new();
+            for (name, f) in fields {
+                let key = if f.optional {
+                    format!("{name}?")
+                } else {
+                    name.clone()
+                };
+                map.insert(key, f.shape.to_json());
+            }
+            json!({"object": map})
+        }
+        other => json!(other.name()),
+    }
+}
+
+fn kind_from_json(v: &Value) -> Option<Kind> {
+    Some(match v {
+        Value::String(s) => match s.as_str() {
+            "null" => Kind::Null,
+            "boolean" => Kind::Boolean,
+            "integer" => Kind::Integer,
+            "number" => Kind::Number,
+            "string" => Kind::String(StringClass::Plain),
+            "string:date-time" => Kind::String(StringClass::DateTime),
+            "string:date" => Kind::String(StringClass::Date),
+            "string:uuid" => Kind::String(StringClass::Uuid),
+            "string:uri" => Kind::String(StringClass::Uri),
+            "string:email" => Kind::String(StringClass::Email),
+            _ => return None,
+        },
+        Value::Object(o) if o.contains_key("array") => match o.get("array") {
+            Some(Value::Null) => Kind::Array(None),
+            Some(inner) => Kind::Array(Some(Box::new(Shape::from_json(inner)?))),
+            None => return None,
+        },
+        Value::Object(o) => {
+            let fields = o.get("object")?.as_object()?;
+            let mut out = BTreeMap::new();
+            for (k, v) in fields {
+                let (name, optional) = match k.strip_suffix('?') {
+                    Some(n) => (n.to_string(), true),
+                    None => (k.clone(), false),
+                };
+                out.insert(
+                    name,
+                    Field {
+                        shape: Shape::from_json(v)?,
+                        optional,
+                    },
+                );
+            }
+            Kind::Object(out)
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_classes() {
+        assert_eq!(
+            StringClass::of("2026-11-21T06:00:00Z"),
+            StringClass::DateTime
+        );
+        assert_eq!(StringClass::of("2026-11-21"), StringClass::Date);
+        assert_eq!(
+            StringClass::of("23001d51-669b-4948-b9fa-11dbffdf8ced"),
+            StringClass::Uuid
+        );
+        assert_eq!(StringClass::of("https://x.example/a"), StringClass::Uri);
+        assert_eq!(StringClass::of("a@b.example"), StringClass::Email);
+        assert_eq!(StringClass::of("yesterday"), StringClass::Plain);
+        assert_eq!(StringClass::of("/pub/patient/1"), StringClass::Plain);
+    }
+
+    #[test]
+    fn arrays_merge_elements_and_mark_optional_keys() {
+        let s = Shape::of(&json!([{"a": 1, "b": "x"}, {"a": 2.5}, {"a": 3, "c": null}]));
+        assert_eq!(
+            s.to_json(),
+            json!({"array": {"object": {"a": "number", "b?": "string", "c?": "null"}}})
+        );
+        assert_eq!(Shape::from_json(&s.to_json()), Some(s));
+    }
+
+    #[test]
+    fn values_do_not_matter_only_shapes() {
+        let a = Shape::of(
+            &json!({"id": "58163112237d84a94035f78b", "n": 3, "at": "2016-03-16T13:32:57.000Z", "tags": ["x"]}),
+        );
+        let b = Shape::of(
+            &json!({"tags": ["y", "z"], "at": "2026-01-01T00:00:00Z", "n": 9, "id": "5816"}),
+        );
+        assert_eq!(a, b);
+    }
+}

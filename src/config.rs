@@ -21,6 +21,9 @@
 //!     rate_limit: 5     # requests per second
 //!     timeout: 10       # seconds per exchange
 //!     concurrency: 4
+//!     volatile: [/meta/req_id, "/data/*/attributes/updated_at"]   # ignored by snapshots
+//!     pin: [/jsonapi/version]                                      # must not change
+//! snapshots: snapshots  # the snapshot folder (default), relative to this file
 //! ```
 
 use serde::Deserialize;
@@ -32,6 +35,8 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub apis: BTreeMap<String, ApiConfig>,
+    /// The snapshot folder, relative to the config file (default `snapshots`).
+    pub snapshots: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -47,6 +52,12 @@ pub struct ApiConfig {
     pub rate_limit: Option<f64>,
     pub timeout: Option<f64>,
     pub concurrency: Option<usize>,
+    /// JSON Pointer selectors whose values snapshots ignore.
+    #[serde(default)]
+    pub volatile: Vec<String>,
+    /// JSON Pointer selectors whose values must not change.
+    #[serde(default)]
+    pub pin: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -165,9 +176,14 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         }
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
-    for api in config.apis.values_mut() {
-        if api.spec.is_relative() && !base.as_os_str().is_empty() {
-            api.spec = base.join(&api.spec);
+    if !base.as_os_str().is_empty() {
+        for api in config.apis.values_mut() {
+            if api.spec.is_relative() {
+                api.spec = base.join(&api.spec);
+            }
+        }
+        if let Some(dir) = config.snapshots.as_mut().filter(|d| d.is_relative()) {
+            *dir = base.join(&*dir);
         }
     }
     Ok(config)

@@ -117,6 +117,65 @@ request itself failed. Check the environment variables named in the configuratio
 are never printed.",
     },
     Rule {
+        id: "status.changed",
+        severity: Severity::Breaking,
+        summary: "the response status differs from the stored snapshot",
+        doc: "The operation answered with another status than when its snapshot was recorded (for example 200 then 404): the same request no longer gets the same kind of response.",
+    },
+    Rule {
+        id: "content-type.changed",
+        severity: Severity::Breaking,
+        summary: "the response content type differs from the stored snapshot",
+        doc: "The media type (parameters such as `charset` aside) differs from the one recorded in the snapshot.",
+    },
+    Rule {
+        id: "snapshot.added",
+        severity: Severity::Warning,
+        summary: "a key the snapshot never saw",
+        doc: "\
+The body has a key its snapshot does not: usually an undocumented addition. It rarely breaks a
+client, but strict deserializers and `additionalProperties: false` consumers notice. Accept the
+snapshot (`drift review`) once the field is known.",
+    },
+    Rule {
+        id: "snapshot.removed",
+        severity: Severity::Breaking,
+        summary: "a key the snapshot always had is gone",
+        doc: "\
+A key present in every recorded response (and in every element, for arrays) is missing. Keys the
+snapshot already saw as optional may come and go without a finding.",
+    },
+    Rule {
+        id: "snapshot.type-changed",
+        severity: Severity::Breaking,
+        summary: "a value changed type, or string format class, since the snapshot",
+        doc: "\
+The type at a place changed: a nested object became a string, a date-time string became an epoch
+number or a plain word. `null` appearing where the snapshot never saw one is a warning (live data is
+sometimes empty); an integer where a number was seen is fine. Pointers use `*` for every element of
+an array.
+
+Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
+    },
+    Rule {
+        id: "snapshot.value-changed",
+        severity: Severity::Breaking,
+        summary: "a pinned value changed",
+        doc: "A value at a pointer listed under `pin` (for example an API version string or an enum-like constant) differs from the snapshot. Only pinned values are compared; data is expected to change.",
+    },
+    Rule {
+        id: "snapshot.missing",
+        severity: Severity::Info,
+        summary: "no snapshot recorded yet for this operation",
+        doc: "There is no baseline to compare with. `drift check` writes a pending `.json.new` file (outside CI); accept it with `drift review` or record all with `drift snapshot`. Never a failure.",
+    },
+    Rule {
+        id: "snapshot.unreadable",
+        severity: Severity::Error,
+        summary: "the stored snapshot file cannot be read",
+        doc: "The snapshot file exists but is not a drift snapshot (edited by hand, merge conflict markers, …). The message names the file; re-record it with `drift snapshot --accept`.",
+    },
+    Rule {
         id: "example.invalid",
         severity: Severity::Warning,
         summary: "a documented example does not match its own schema",

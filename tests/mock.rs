@@ -82,7 +82,8 @@ fn get(origin: &str, path: &str) -> (u16, String, String) {
 /// The README's first command: the demo contracts against the embedded mock, exit 0.
 #[test]
 fn the_readme_main_job_passes_on_the_demo_contracts() {
-    let run = drift(&["check"]);
+    // CI set: compare with the committed snapshots, write nothing into the checkout.
+    let run = common::drift_env(&["check"], &[("CI", "true")]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert!(run.stdout.contains("coaching") && run.stdout.contains("under-armour"));
     assert!(

@@ -35,6 +35,19 @@ Examples:
   drift check --spec swagger.yaml --base-url https://api.example.com/v1 \\
       --auth bearer --token-env API_TOKEN --format terminal --format json=drift.json")]
     Check(Box<CheckArgs>),
+    /// Record (or accept) the current responses as shape snapshots.
+    #[command(after_help = "\
+New snapshots are written; changed ones are written as <op>.json.new for review unless --accept.
+
+Examples:
+  drift snapshot                      # every API of ./drift.yaml, into snapshots/
+  drift snapshot coaching --accept    # re-record one API, accepting every change")]
+    Snapshot(Box<SnapshotArgs>),
+    /// Walk pending snapshot changes (.json.new files): accept, reject or skip each.
+    #[command(
+        after_help = "Keys: a accept, r reject, s skip, A accept all, R reject all, q quit."
+    )]
+    Review(ReviewArgs),
     /// Serve the contract's examples as a mock API.
     #[command(
         after_help = "Example:\n  drift mock --spec specs/coaching/openapi.yaml --port 4010\n  curl -H 'Prefer: code=404' localhost:4010/patients/1"
@@ -68,6 +81,34 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
+    /// Write pending snapshots and the run history even when CI is set.
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Replace changed snapshots instead of writing .json.new files.
+    #[arg(long)]
+    pub accept: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The snapshot folder (default: snapshots/ beside drift.yaml).
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
+    /// The config file (default: ./drift.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Accept every pending change without asking.
+    #[arg(long, conflicts_with = "reject_all")]
+    pub accept_all: bool,
+    /// Reject every pending change without asking.
+    #[arg(long)]
+    pub reject_all: bool,
 }
 
 /// Which APIs to check and how to reach them: from drift.yaml, from flags, or both (flags win).
@@ -100,6 +141,15 @@ pub struct TargetArgs {
     /// Retries for transport errors, 429 and 5xx.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
+    /// The snapshot folder (default with a config file: snapshots/ beside it).
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
+    /// A JSON Pointer whose value is ignored in snapshots (`*` and `**` allowed); repeatable.
+    #[arg(long, value_name = "POINTER")]
+    pub volatile: Vec<String>,
+    /// A JSON Pointer whose value must not change (`*` and `**` allowed); repeatable.
+    #[arg(long, value_name = "POINTER")]
+    pub pin: Vec<String>,
     /// Largest response body read, in bytes; longer bodies are cut and reported.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_body_bytes: usize,

@@ -13,6 +13,8 @@ use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transpor
 use crate::replay::{self, Target};
 use crate::report::terminal::{self, Palette};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
+use crate::snapshot::store::Store;
+use crate::snapshot::{self as snap, SnapshotOperation};
 use crate::spec::{self, Contract};
 use anyhow::{bail, Context};
 use std::io::{IsTerminal, Write};
@@ -26,9 +28,91 @@ enum Format {
     Json,
 }
 
+/// What a run does with snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotMode {
+    /// `drift check`: compare; write pending `.json.new` files and history when `write`.
+    Compare { write: bool },
+    /// `drift snapshot`: record missing snapshots; changed ones pending, or replaced when `accept`.
+    Record { accept: bool },
+}
+
+/// What happened to snapshot files during a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SnapshotStats {
+    pub recorded: usize,
+    pub unchanged: usize,
+    pub pending: usize,
+    pub accepted: usize,
+}
+
+pub struct RunResult {
+    pub report: CheckReport,
+    pub attempted: usize,
+    pub unreachable: usize,
+    pub snapshots: SnapshotStats,
+    pub snapshot_dir: Option<PathBuf>,
+    pub redactor: Redactor,
+}
+
+/// Whether this is a CI run (insta's rule: then nothing is written unless asked).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = parse_formats(&args.formats, args.output.as_ref())?;
-    let runs = options::resolve(&args.target)?;
+    let resolved = options::resolve(&args.target)?;
+    let result = run_apis(
+        &resolved,
+        SnapshotMode::Compare {
+            write: args.write || !in_ci(),
+        },
+    )?;
+    let (report, redactor) = (&result.report, &result.redactor);
+    for (format, path) in &outputs {
+        let palette = if path.is_some() {
+            Palette { color: false }
+        } else {
+            p
+        };
+        let mut buf = Vec::new();
+        match format {
+            Format::Terminal => {
+                terminal::write_check(&mut buf, palette, report)?;
+                if result.snapshots.pending > 0 {
+                    if let Some(dir) = &result.snapshot_dir {
+                        writeln!(buf, "{} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", result.snapshots.pending, dir.display())?;
+                    }
+                }
+            }
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut buf, &crate::report::json::check_report(report))?;
+                buf.push(b'\n');
+            }
+        }
+        // Belt and braces: no credential value can reach any output.
+        let text = redactor.redact(&String::from_utf8_lossy(&buf));
+        super::emit(console, path.as_deref(), text.as_bytes())?;
+    }
+    let threshold = args.fail_on.severity();
+    Ok(
+        if result.attempted > 0 && result.unreachable == result.attempted {
+            ExitStatus::Unreachable
+        } else if report
+            .findings
+            .iter()
+            .any(|f| f.severity.reaches(threshold))
+        {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        },
+    )
+}
+
+/// Plan, replay and check every API; compare or record snapshots.
+pub fn run_apis(resolved: &options::Resolved, mode: SnapshotMode) -> anyhow::Result<RunResult> {
     let started_at = crate::text::rfc3339(SystemTime::now());
     let t0 = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -37,17 +121,52 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         .context("cannot start the async runtime")?;
     let redactor = Redactor::default();
     let mut report = CheckReport {
-        started_at,
+        started_at: started_at.clone(),
         duration_ms: 0,
         apis: Vec::new(),
         operations: Vec::new(),
         findings: Vec::new(),
     };
     let (mut attempted, mut unreachable) = (0usize, 0usize);
-    for run in &runs {
+    let mut stats = SnapshotStats::default();
+    let store = resolved.snapshots.clone().map(Store::new);
+    let runs = &resolved.runs;
+    for run in runs {
         options::check_spec_exists(&run.spec)?;
+        let spec_bytes = std::fs::read(&run.spec)
+            .with_context(|| format!("cannot read {}", run.spec.display()))?;
         let contract = Arc::new(spec::load(&run.spec)?);
-        let outcome = runtime.block_on(check_api(run, contract, redactor.clone()))?;
+        let snap = store.as_ref().map(|store| SnapshotCtx {
+            store,
+            mode,
+            spec_hash: crate::snapshot::content_hash(&spec_bytes),
+        });
+        let outcome = runtime.block_on(check_api(
+            run,
+            contract,
+            redactor.clone(),
+            snap.as_ref(),
+            &mut stats,
+        ))?;
+        if let (Some(ctx), SnapshotMode::Compare { write: true }) = (&snap, mode) {
+            let counts = crate::findings::Summary::of(&outcome.findings);
+            let errored = outcome
+                .operations
+                .iter()
+                .filter(|o| o.outcome == Outcome::Error)
+                .count();
+            let line = serde_json::json!({
+                "time": started_at,
+                "spec_hash": ctx.spec_hash,
+                "drift_version": env!("CARGO_PKG_VERSION"),
+                "target": outcome.summary.target,
+                "counts": counts,
+                "operations": {"checked": outcome.summary.operations_checked, "skipped": outcome.summary.operations_skipped, "errored": errored},
+            });
+            ctx.store
+                .append_history(&run.name, &line)
+                .with_context(|| format!("cannot append to the history of {}", run.name))?;
+        }
         attempted += outcome.attempted;
         unreachable += outcome.unreachable;
         report.apis.push(outcome.summary);
@@ -59,40 +178,13 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         .operations
         .sort_by(|a, b| (&a.api, &a.path, &a.method).cmp(&(&b.api, &b.path, &b.method)));
     crate::findings::sort(&mut report.findings);
-
-    for (format, path) in &outputs {
-        let palette = if path.is_some() {
-            Palette { color: false }
-        } else {
-            p
-        };
-        let mut buf = Vec::new();
-        match format {
-            Format::Terminal => terminal::write_check(&mut buf, palette, &report)?,
-            Format::Json => {
-                serde_json::to_writer_pretty(
-                    &mut buf,
-                    &crate::report::json::check_report(&report),
-                )?;
-                buf.push(b'\n');
-            }
-        }
-        // Belt and braces: no credential value can reach any output.
-        let text = redactor.redact(&String::from_utf8_lossy(&buf));
-        super::emit(console, path.as_deref(), text.as_bytes())?;
-    }
-
-    let threshold = args.fail_on.severity();
-    Ok(if attempted > 0 && unreachable == attempted {
-        ExitStatus::Unreachable
-    } else if report
-        .findings
-        .iter()
-        .any(|f| f.severity.reaches(threshold))
-    {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
+    Ok(RunResult {
+        report,
+        attempted,
+        unreachable,
+        snapshots: stats,
+        snapshot_dir: resolved.snapshots.clone(),
+        redactor,
     })
 }
 
@@ -133,10 +225,18 @@ struct ApiOutcome {
     unreachable: usize,
 }
 
+struct SnapshotCtx<'a> {
+    store: &'a Store,
+    mode: SnapshotMode,
+    spec_hash: String,
+}
+
 async fn check_api(
     run: &ApiRun,
     contract: Arc<Contract>,
     redactor: Redactor,
+    snap_ctx: Option<&SnapshotCtx<'_>>,
+    stats: &mut SnapshotStats,
 ) -> anyhow::Result<ApiOutcome> {
     let mut notes = Vec::new();
     let planned = plan::build(&contract, &run.params);
@@ -203,7 +303,24 @@ async fn check_api(
             mock_base.as_deref(),
             &run.spec,
         );
-        let checked = check::check(&contract, &run.name, op, ex, &reproduce);
+        let mut checked = check::check(&contract, &run.name, op, ex, &reproduce);
+        if let Some(ctx) = snap_ctx {
+            let extra = snapshot_step(ctx, run, op, ex, &checked, &reproduce, stats);
+            if extra
+                .iter()
+                .any(|f| f.severity <= crate::findings::Severity::Warning)
+                && checked.outcome == Outcome::Pass
+            {
+                checked.outcome = Outcome::Drift;
+            }
+            if extra
+                .iter()
+                .any(|f| f.severity == crate::findings::Severity::Error)
+            {
+                checked.outcome = Outcome::Error;
+            }
+            checked.findings.extend(extra);
+        }
         if checked.findings.iter().any(|f| {
             matches!(
                 f.kind.as_str(),
@@ -310,6 +427,165 @@ fn build_target(
                 base.clone(),
                 None,
             ))
+        }
+    }
+}
+
+/// Compare the response with its snapshot (or record it); returns snapshot findings.
+fn snapshot_step(
+    ctx: &SnapshotCtx<'_>,
+    run: &ApiRun,
+    op: &crate::spec::Operation,
+    ex: &replay::Exchange,
+    checked: &check::Checked,
+    reproduce: &str,
+    stats: &mut SnapshotStats,
+) -> Vec<Finding> {
+    // Only real answers have a snapshot: not transport failures, auth refusals or server errors.
+    let Some(status) = checked.status else {
+        return Vec::new();
+    };
+    if status == 401 || status == 403 || status >= 500 {
+        return Vec::new();
+    }
+    let request = match ex
+        .url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+    {
+        Some(path) => format!("{} {path}", ex.method),
+        None => format!("{} {}", ex.method, ex.url),
+    };
+    let operation = SnapshotOperation {
+        id: op.id.clone(),
+        method: op.method.clone(),
+        path: op.path.clone(),
+    };
+    let current = snap::capture(
+        &run.name,
+        operation,
+        request,
+        &ctx.spec_hash,
+        status,
+        checked.content_type.as_deref(),
+        checked.body.as_ref(),
+        &run.selectors,
+    );
+    let finding = |kind: &str,
+                   severity,
+                   pointer: &str,
+                   expected: Option<String>,
+                   actual: Option<String>,
+                   message: String| {
+        let mut f = Finding::new(&run.name, kind, message);
+        f.severity = severity;
+        f.operation = Some(crate::findings::OperationRef {
+            id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+        });
+        f.pointer = pointer.to_string();
+        f.expected = expected;
+        f.actual = actual;
+        f.reproduce = Some(reproduce.to_string());
+        f
+    };
+    let io_error = |e: std::io::Error| {
+        let path = ctx.store.path(&run.name, &op.id);
+        finding(
+            "snapshot.unreadable",
+            crate::findings::Severity::Error,
+            "",
+            None,
+            None,
+            format!("cannot write the snapshot beside {}: {e}", path.display()),
+        )
+    };
+    let stored = match ctx.store.read(&run.name, &op.id) {
+        Ok(s) => s,
+        Err(e) if matches!(ctx.mode, SnapshotMode::Record { accept: true }) => {
+            let _ = e;
+            None
+        }
+        Err(e) => {
+            return vec![finding(
+                "snapshot.unreadable",
+                crate::findings::Severity::Error,
+                "",
+                None,
+                None,
+                e,
+            )]
+        }
+    };
+    match (ctx.mode, stored) {
+        (SnapshotMode::Compare { write }, None) => {
+            if write {
+                if let Err(e) = ctx.store.write_pending(&current) {
+                    return vec![io_error(e)];
+                }
+                stats.pending += 1;
+            }
+            let msg = format!(
+                "no snapshot yet at {}",
+                ctx.store.path(&run.name, &op.id).display()
+            );
+            vec![finding(
+                "snapshot.missing",
+                crate::findings::Severity::Info,
+                "",
+                None,
+                None,
+                msg,
+            )]
+        }
+        (SnapshotMode::Compare { write }, Some(stored)) => {
+            let changes = snap::compare(&stored, &current);
+            if write && !stored.same_content(&current) {
+                if let Err(e) = ctx.store.write_pending(&current) {
+                    return vec![io_error(e)];
+                }
+                stats.pending += 1;
+            }
+            changes
+                .into_iter()
+                .map(|c| {
+                    finding(
+                        c.kind, c.severity, &c.pointer, c.expected, c.actual, c.message,
+                    )
+                })
+                .collect()
+        }
+        (SnapshotMode::Record { .. }, None) => match ctx.store.write(&current) {
+            Ok(()) => {
+                stats.recorded += 1;
+                Vec::new()
+            }
+            Err(e) => vec![io_error(e)],
+        },
+        (SnapshotMode::Record { accept }, Some(stored)) => {
+            if stored.same_content(&current) {
+                stats.unchanged += 1;
+                return Vec::new();
+            }
+            let result = if accept {
+                ctx.store.write(&current)
+            } else {
+                ctx.store.write_pending(&current)
+            };
+            match result {
+                Ok(()) if accept => stats.accepted += 1,
+                Ok(()) => stats.pending += 1,
+                Err(e) => return vec![io_error(e)],
+            }
+            snap::compare(&stored, &current)
+                .into_iter()
+                .map(|c| {
+                    finding(
+                        c.kind, c.severity, &c.pointer, c.expected, c.actual, c.message,
+                    )
+                })
+                .collect()
         }
     }
 }

@@ -8,6 +8,7 @@ mod mock;
 mod ops;
 pub mod options;
 mod rules;
+mod snapshot;
 
 use crate::findings::Severity;
 use crate::report::terminal::Palette;
@@ -69,6 +70,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
     let result = match cli.command {
         Command::Check(a) => check::run(&a, console, palette),
         Command::Mock(a) => mock::run(&a, console),
+        Command::Snapshot(a) => snapshot::record(&a, console, palette),
+        Command::Review(a) => snapshot::review(&a, console, palette),
         Command::Ops(a) => ops::run(&a, console, palette),
         Command::Lint(a) => lint::run(&a, console, palette),
         Command::Rules(a) => rules::run(&a, console, palette),

@@ -7,6 +7,7 @@ use crate::config::{self, ApiConfig, AuthEntry, Selection};
 use crate::plan::ParamValues;
 use crate::replay::auth::{AuthConfig, TokenStyle};
 use crate::replay::ReplayOptions;
+use crate::snapshot::Selectors;
 use anyhow::{anyhow, bail, Context};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -32,11 +33,21 @@ pub struct ApiRun {
     pub replay: ReplayOptions,
     pub timeout: Duration,
     pub max_body_bytes: usize,
+    pub selectors: Selectors,
+}
+
+/// The selected APIs and where their snapshots live.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub runs: Vec<ApiRun>,
+    /// `--snapshots DIR`, or `snapshots/` beside the config file (config mode only).
+    pub snapshots: Option<PathBuf>,
 }
 
 /// The APIs selected by the flags (and the config file when there is one).
-pub fn resolve(t: &TargetArgs) -> anyhow::Result<Vec<ApiRun>> {
+pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
     let mut runs = Vec::new();
+    let mut snapshots = t.snapshots.clone();
     if let Some(spec) = &t.spec {
         if !t.apis.is_empty() {
             bail!("give either --spec or API names from the config file, not both");
@@ -58,6 +69,17 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Vec<ApiRun>> {
             bail!("no drift.yaml in this folder\n  hint: pass --spec FILE (and --base-url URL, or the embedded mock is used), or --config FILE");
         }
         let cfg = config::load(&path)?;
+        if snapshots.is_none() {
+            let base = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            snapshots = Some(
+                cfg.snapshots
+                    .clone()
+                    .unwrap_or_else(|| base.join("snapshots")),
+            );
+        }
         for name in &t.apis {
             if !cfg.apis.contains_key(name) {
                 let names: Vec<&str> = cfg.apis.keys().map(String::as_str).collect();
@@ -85,7 +107,7 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Vec<ApiRun>> {
     for run in &mut runs {
         apply_flags(run, t)?;
     }
-    Ok(runs)
+    Ok(Resolved { runs, snapshots })
 }
 
 fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
@@ -128,6 +150,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         replay,
         timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0).max(0.1)),
         max_body_bytes: 10 * 1024 * 1024,
+        selectors: Selectors::parse(&api.volatile, &api.pin).map_err(|e| anyhow!(e))?,
     })
 }
 
@@ -240,6 +263,11 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
     }
     run.replay.retries = t.retries;
     run.max_body_bytes = t.max_body_bytes;
+    if !t.volatile.is_empty() || !t.pin.is_empty() {
+        let extra = Selectors::parse(&t.volatile, &t.pin).map_err(|e| anyhow!(e))?;
+        run.selectors.volatile.extend(extra.volatile);
+        run.selectors.pin.extend(extra.pin);
+    }
     Ok(())
 }
 

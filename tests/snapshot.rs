@@ -1,0 +1,400 @@
+//! Shape snapshots end to end: each change kind, silence on live data (20 noisy runs), and a
+//! `drift snapshot` killed mid-write that leaves every file whole.
+
+mod common;
+use common::server::{Reply, TestServer};
+use common::{drift, drift_env, json};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+const SPEC: &str = "tests/fixtures/check/kinds.yaml";
+
+/// A server whose `/ok` body is whatever the test puts in the slot (everything else: 404).
+fn slot_server(body: Arc<Mutex<(u16, String, bool)>>) -> TestServer {
+    TestServer::start(move |req, _| {
+        if req.path != "/ok" {
+            return Reply::json(404, "{}");
+        }
+        let (status, text, gzip) = body.lock().map(|b| b.clone()).unwrap_or_default();
+        if gzip {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = enc.write_all(text.as_bytes());
+            let bytes = enc.finish().unwrap_or_default();
+            Reply::raw(status, "application/json", &bytes).with("Content-Encoding", "gzip")
+        } else {
+            Reply::raw(status, "application/json", text.as_bytes())
+        }
+    })
+}
+
+fn args<'a>(url: &'a str, dir: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "--spec",
+        SPEC,
+        "--base-url",
+        url,
+        "--snapshots",
+        dir,
+        "--retries",
+        "0",
+        "--api",
+        "things",
+    ];
+    a.extend_from_slice(extra);
+    a
+}
+
+fn snapshot_findings(report: &Value) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["operation_id"] == "ok")
+        .filter(|f| {
+            f["kind"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("snapshot.") || k.ends_with(".changed"))
+        })
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or("").into(),
+                f["pointer"].as_str().unwrap_or("").into(),
+                f["severity"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+const BASE: &str = r#"{"id": "t1", "name": "one", "kind": "a", "at": "2026-01-01T00:00:00Z", "count": 3,
+  "meta": {"req_id": "23001d51-669b-4948-b9fa-11dbffdf8ced", "version": "7.1"},
+  "items": [{"sku": "a-1", "qty": 2, "price": 9.5}, {"sku": "b-2", "qty": 1, "price": 12.25, "gift": true}]}"#;
+
+/// Record BASE, then check `changed`: the snapshot findings of `/ok`.
+fn check_change(changed: Value, status: u16) -> Vec<(String, String, String)> {
+    let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
+    let server = slot_server(slot.clone());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
+    let rec = drift(
+        &[
+            vec!["snapshot"],
+            args(
+                &url,
+                &d,
+                &["--pin", "/meta/version", "--volatile", "/meta/req_id"],
+            ),
+        ]
+        .concat(),
+    );
+    assert_eq!(rec.code, 0, "{}", rec.transcript());
+    if let Ok(mut s) = slot.lock() {
+        *s = (status, changed.to_string(), false);
+    }
+    let run = drift(
+        &[
+            vec!["check"],
+            args(
+                &url,
+                &d,
+                &[
+                    "--pin",
+                    "/meta/version",
+                    "--volatile",
+                    "/meta/req_id",
+                    "--format",
+                    "json",
+                ],
+            ),
+        ]
+        .concat(),
+    );
+    snapshot_findings(&json(&run))
+}
+
+fn base() -> Value {
+    serde_json::from_str(BASE).unwrap_or_default()
+}
+
+fn one(kind: &str, pointer: &str, severity: &str) -> Vec<(String, String, String)> {
+    vec![(kind.into(), pointer.into(), severity.into())]
+}
+
+#[test]
+fn added_key() {
+    let mut v = base();
+    v["nickname"] = json!("uno");
+    assert_eq!(
+        check_change(v, 200),
+        one("snapshot.added", "/nickname", "warning")
+    );
+}
+
+#[test]
+fn removed_key() {
+    let mut v = base();
+    v.as_object_mut().map(|o| o.remove("count"));
+    assert_eq!(
+        check_change(v, 200),
+        one("snapshot.removed", "/count", "breaking")
+    );
+}
+
+#[test]
+fn nested_object_became_a_string() {
+    let mut v = base();
+    v["meta"] = json!("v7.1");
+    let mut want = one("snapshot.type-changed", "/meta", "breaking");
+    // The pinned value lived inside the object: it is gone too.
+    want.extend(one("snapshot.value-changed", "/meta/version", "breaking"));
+    assert_eq!(check_change(v, 200), want);
+}
+
+#[test]
+fn date_time_became_epoch_number_and_a_plain_word() {
+    let mut v = base();
+    v["at"] = json!(1767225600);
+    assert_eq!(
+        check_change(v, 200),
+        one("snapshot.type-changed", "/at", "breaking")
+    );
+    let mut v = base();
+    v["at"] = json!("tomorrow");
+    assert_eq!(
+        check_change(v, 200),
+        one("snapshot.type-changed", "/at", "breaking")
+    );
+}
+
+#[test]
+fn array_element_field_changed_type() {
+    let mut v = base();
+    v["items"][0]["qty"] = json!("2");
+    v["items"][1]["qty"] = json!("1");
+    assert_eq!(
+        check_change(v, 200),
+        one("snapshot.type-changed", "/items/*/qty", "breaking")
+    );
+}
+
+#[test]
+fn pinned_value_changed_and_volatile_ignored() {
+    let mut v = base();
+    v["meta"]["version"] = json!("7.2");
+    v["meta"].as_object_mut().map(|o| o.remove("req_id"));
+    assert_eq!(
+        check_change(v, 200),
+        one("snapshot.value-changed", "/meta/version", "breaking")
+    );
+}
+
+#[test]
+fn status_changed() {
+    assert_eq!(
+        check_change(base(), 201),
+        one("status.changed", "", "breaking")
+    );
+}
+
+#[test]
+fn missing_baseline_is_info_and_never_a_failure() {
+    let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
+    let server = slot_server(slot);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
+    let run = drift(
+        &[
+            vec!["check"],
+            args(&url, &d, &["--format", "json", "--fail-on", "info"]),
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        snapshot_findings(&json(&run)),
+        one("snapshot.missing", "", "info")
+    );
+    // Not in CI: a pending file to accept; in CI nothing is written unless asked.
+    assert!(dir.path().join("things/ok.json.new").exists());
+    let ci_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ci_d = ci_dir.path().to_string_lossy().to_string();
+    drift_env(
+        &[vec!["check"], args(&url, &ci_d, &[])].concat(),
+        &[("CI", "true")],
+    );
+    assert_eq!(
+        std::fs::read_dir(ci_dir.path())
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0,
+        "CI wrote files"
+    );
+    // Accepting the pending file makes the next check quiet.
+    let review = drift(&["review", "--snapshots", &d, "--accept-all"]);
+    assert!(review.stdout.contains("accepted 1"), "{}", review.stdout);
+    let run = drift(&[vec!["check"], args(&url, &d, &["--format", "json"])].concat());
+    assert!(snapshot_findings(&json(&run)).is_empty());
+    assert!(
+        std::fs::read_to_string(dir.path().join("things/history.jsonl"))
+            .is_ok_and(|h| h.lines().count() == 2)
+    );
+}
+
+/// Live data changes every night; the snapshot must stay silent. 20 runs with every scalar value
+/// changed, array order reversed, key order and whitespace changed, gzip on and off.
+#[test]
+fn silent_on_live_data_noise() {
+    let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
+    let server = slot_server(slot.clone());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
+    assert_eq!(
+        drift(&[vec!["snapshot"], args(&url, &d, &[])].concat()).code,
+        0
+    );
+    for run in 1..=20u64 {
+        let noisy = noise(&base(), run);
+        let text = if run % 2 == 0 {
+            serde_json::to_string_pretty(&noisy).unwrap_or_default()
+        } else {
+            serde_json::to_string(&noisy).unwrap_or_default()
+        };
+        if let Ok(mut s) = slot.lock() {
+            *s = (200, text, run % 3 == 0);
+        }
+        let report = json(&drift(
+            &[vec!["check"], args(&url, &d, &["--format", "json"])].concat(),
+        ));
+        assert_eq!(snapshot_findings(&report), vec![], "run {run}: {}", noisy);
+    }
+}
+
+/// Same shape, different data: scalars replaced (same type and string class), arrays reversed,
+/// keys in a different order.
+fn noise(v: &Value, seed: u64) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            if seed % 2 == 0 {
+                entries.reverse();
+            } else {
+                entries.rotate_left(1);
+            }
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            noise(v, seed.wrapping_mul(31).wrapping_add(k.len() as u64)),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().rev().map(|x| noise(x, seed + 1)).collect())
+        }
+        Value::String(s) if s.contains('T') && s.len() == 20 => json!(format!(
+            "20{:02}-0{}-1{}T0{}:1{}:2{}Z",
+            seed % 30,
+            seed % 9 + 1,
+            seed % 9,
+            seed % 9,
+            seed % 6,
+            seed % 10
+        )),
+        Value::String(s) if s.len() == 36 && s.matches('-').count() == 4 => {
+            json!(format!("{:08x}-1111-4222-8333-{:012x}", seed, seed * 7))
+        }
+        Value::String(_) => json!(format!("value{seed}")),
+        Value::Number(n) if n.is_i64() => json!((seed % 97) as i64),
+        Value::Number(_) => json!(seed as f64 + 0.25),
+        Value::Bool(b) => json!(!b),
+        Value::Null => Value::Null,
+    }
+}
+
+/// `drift snapshot --accept` killed with SIGKILL while rewriting many files leaves each one either
+/// the old or the new complete version.
+#[test]
+fn a_killed_snapshot_run_leaves_every_file_whole() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = |version: u32| {
+        let mut paths = serde_json::Map::new();
+        for i in 0..300 {
+            let example = if version == 1 {
+                json!({"id": format!("r{i}"), "n": i})
+            } else {
+                json!({"id": i, "n": format!("x{i}"), "extra": [1, 2, 3]})
+            };
+            paths.insert(format!("/r{i}"), json!({"get": {"operationId": format!("op{i}"), "responses": {"200": {"description": "ok", "content": {"application/json": {"example": example}}}}}}));
+        }
+        json!({"openapi": "3.0.3", "info": {"title": "many", "version": "1"}, "paths": paths})
+    };
+    let snaps = dir.path().join("snaps");
+    let s = snaps.to_string_lossy().to_string();
+    let write_spec = |v: u32| {
+        let p = dir.path().join(format!("spec{v}.json"));
+        std::fs::write(&p, spec(v).to_string()).unwrap_or_else(|e| panic!("{e}"));
+        p.to_string_lossy().to_string()
+    };
+    let (v1, v2) = (write_spec(1), write_spec(2));
+    assert_eq!(
+        drift(&[
+            "snapshot",
+            "--spec",
+            &v1,
+            "--api",
+            "many",
+            "--snapshots",
+            &s
+        ])
+        .code,
+        0
+    );
+    for (attempt, delay_ms) in [1u64, 3, 5, 8, 12, 20, 30, 50].iter().enumerate() {
+        let spec = if attempt % 2 == 0 { &v2 } else { &v1 };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+            .args([
+                "snapshot",
+                "--spec",
+                spec,
+                "--api",
+                "many",
+                "--snapshots",
+                &s,
+                "--accept",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::thread::sleep(std::time::Duration::from_millis(*delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let mut whole = 0;
+        for entry in std::fs::read_dir(snaps.join("many"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = entry.path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !name.ends_with(".json") || name.starts_with('.') {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                drift::snapshot::Snapshot::parse(&text).is_ok(),
+                "after a kill at {delay_ms} ms, {name} is not whole:\n{text}"
+            );
+            whole += 1;
+        }
+        assert_eq!(whole, 300, "every snapshot is still there");
+    }
+}

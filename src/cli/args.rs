@@ -63,6 +63,9 @@ Examples:
         after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 could not run.\n\nExample:\n  drift lint --spec swagger.yaml --format json --output lint.json"
     )]
     Lint(LintArgs),
+    /// Show the example payloads extracted from documentation pages.
+    #[command(after_help = "Example:\n  drift docs specs/under-armour/docs/*.md --format json")]
+    Docs(DocsArgs),
     /// List the finding kinds with their docs, or print one.
     #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
     Rules(RulesArgs),
@@ -286,6 +289,16 @@ pub struct LintArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Documentation pages: Markdown, HTML or plain text.
+    #[arg(required = true, value_name = "PAGE")]
+    pub pages: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod check;
+mod docs;
 mod lint;
 mod mock;
 mod ops;
@@ -75,9 +76,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
         Command::Ops(a) => ops::run(&a, console, palette),
         Command::Lint(a) => lint::run(&a, console, palette),
         Command::Rules(a) => rules::run(&a, console, palette),
+        Command::Docs(a) => docs::run(&a, console, palette),
     };
     match result {
         Ok(status) => status,
+        // Output piped into `head` and closed early: the reader has what it wanted.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitStatus::Success
+        }
         Err(e) => {
             let _ = writeln!(console.err, "drift: error: {e:#}");
             ExitStatus::Error

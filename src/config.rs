@@ -42,7 +42,11 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ApiConfig {
-    pub spec: PathBuf,
+    /// The contract file. An API with only `docs` is checked against its documentation pages.
+    pub spec: Option<PathBuf>,
+    /// Globs of documentation pages whose examples are part of the contract.
+    #[serde(default)]
+    pub docs: Vec<String>,
     pub base_url: Option<String>,
     pub auth: Option<AuthEntry>,
     #[serde(default)]
@@ -175,11 +179,25 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             message,
         }
     })?;
+    for (name, api) in &config.apis {
+        if api.spec.is_none() && api.docs.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                at: String::new(),
+                message: format!("API `{name}` needs `spec`, `docs`, or both"),
+            });
+        }
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     if !base.as_os_str().is_empty() {
         for api in config.apis.values_mut() {
-            if api.spec.is_relative() {
-                api.spec = base.join(&api.spec);
+            if let Some(spec) = api.spec.as_mut().filter(|s| s.is_relative()) {
+                *spec = base.join(&*spec);
+            }
+            for pattern in &mut api.docs {
+                if Path::new(pattern.as_str()).is_relative() {
+                    *pattern = base.join(pattern.as_str()).to_string_lossy().into_owned();
+                }
             }
         }
         if let Some(dir) = config.snapshots.as_mut().filter(|d| d.is_relative()) {
@@ -205,6 +223,51 @@ pub fn interpolate(text: &str) -> Result<String, String> {
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
+    Ok(out)
+}
+
+/// Expand documentation globs (`docs/*.md`, `pages/**/*.html`) into files, sorted. A plain path
+/// must exist; a glob must match at least one file.
+pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for pattern in patterns {
+        if !pattern.contains('*') {
+            let p = PathBuf::from(pattern);
+            if !p.is_file() {
+                return Err(format!("docs page {pattern} does not exist"));
+            }
+            out.push(p);
+            continue;
+        }
+        let parts: Vec<&str> = pattern.split('/').collect();
+        let fixed = parts.iter().take_while(|p| !p.contains('*')).count();
+        let root = if fixed == 0 {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from(parts[..fixed].join("/"))
+        };
+        let rest = format!("/{}", parts[fixed..].join("/"));
+        let mut found = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(rel) = path.strip_prefix(&root) {
+                    if glob(&rest, &format!("/{}", rel.to_string_lossy())) {
+                        found.push(path);
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(format!("docs glob {pattern} matches no file"));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    out.dedup();
     Ok(out)
 }
 

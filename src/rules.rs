@@ -176,6 +176,44 @@ Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
         doc: "The snapshot file exists but is not a drift snapshot (edited by hand, merge conflict markers, …). The message names the file; re-record it with `drift snapshot --accept`.",
     },
     Rule {
+        id: "docs.added",
+        severity: Severity::Warning,
+        summary: "the response has a key its documentation page's example does not show",
+        doc: "\
+The live body has a key the documented example (from a docs page listed under `docs:`) never
+shows. Readers of the page do not know it exists. `spec_location` names the page and the line of
+the example.",
+    },
+    Rule {
+        id: "docs.removed",
+        severity: Severity::Breaking,
+        summary: "a key the documentation page's example shows is missing from the response",
+        doc: "\
+A key of the documented example is missing from the live body: code written from the page breaks.
+
+Example: the Friendship page documents `_links.from_user`, the API stopped sending it.",
+    },
+    Rule {
+        id: "docs.type-changed",
+        severity: Severity::Breaking,
+        summary: "a value's type differs from the documentation page's example",
+        doc: "\
+A value has another type (or string format class) than in the documented example. Placeholders in
+the example (`\"<remote_id>\"`, `\"{user ID}\"`) stand for any value and are never compared.",
+    },
+    Rule {
+        id: "docs.operation-missing",
+        severity: Severity::Warning,
+        summary: "a documentation page documents an operation the spec does not have",
+        doc: "`drift lint --spec FILE --docs PAGES` found a request documented on a page (method and path template) that the contract file does not declare: one of the two is out of date.",
+    },
+    Rule {
+        id: "docs.unreadable",
+        severity: Severity::Warning,
+        summary: "an example on a documentation page cannot be read, even with repairs",
+        doc: "The tolerant reader repairs trailing commas, missing commas, comments, single quotes and bare placeholders; what remains broken (a truncated example, stray text) is reported with its line and left out of the contract.",
+    },
+    Rule {
         id: "example.invalid",
         severity: Severity::Warning,
         summary: "a documented example does not match its own schema",

@@ -129,6 +129,9 @@ pub struct TargetArgs {
     /// Name of the API given with --spec.
     #[arg(long, value_name = "NAME")]
     pub api: Option<String>,
+    /// Documentation pages whose examples are part of the contract (globs allowed); repeatable.
+    #[arg(long, value_name = "PAGE")]
+    pub docs: Vec<String>,
     /// The API's base URL, or `mock` for the embedded mock (the default without one).
     #[arg(long, value_name = "URL|mock")]
     pub base_url: Option<String>,

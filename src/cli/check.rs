@@ -15,7 +15,7 @@ use crate::report::terminal::{self, Palette};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::snapshot::store::Store;
 use crate::snapshot::{self as snap, SnapshotOperation};
-use crate::spec::{self, Contract};
+use crate::spec::Contract;
 use anyhow::{bail, Context};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -132,18 +132,24 @@ pub fn run_apis(resolved: &options::Resolved, mode: SnapshotMode) -> anyhow::Res
     let store = resolved.snapshots.clone().map(Store::new);
     let runs = &resolved.runs;
     for run in runs {
-        options::check_spec_exists(&run.spec)?;
-        let spec_bytes = std::fs::read(&run.spec)
-            .with_context(|| format!("cannot read {}", run.spec.display()))?;
-        let contract = Arc::new(spec::load(&run.spec)?);
+        let docs = crate::docs::DocsContract {
+            pages: crate::docs::read_pages(&run.docs).map_err(anyhow::Error::msg)?,
+        };
+        let (contract, spec_bytes, label) = options::load_contract(run, &docs)?;
+        let contract = Arc::new(contract);
         let snap = store.as_ref().map(|store| SnapshotCtx {
             store,
             mode,
             spec_hash: crate::snapshot::content_hash(&spec_bytes),
         });
+        let input = ApiInput {
+            contract,
+            docs: &docs,
+            label: &label,
+        };
         let outcome = runtime.block_on(check_api(
             run,
-            contract,
+            input,
             redactor.clone(),
             snap.as_ref(),
             &mut stats,
@@ -231,13 +237,30 @@ struct SnapshotCtx<'a> {
     spec_hash: String,
 }
 
+/// What an API is checked against: its contract, its documentation pages, a label for reports.
+struct ApiInput<'a> {
+    contract: Arc<Contract>,
+    docs: &'a crate::docs::DocsContract,
+    label: &'a str,
+}
+
 async fn check_api(
     run: &ApiRun,
-    contract: Arc<Contract>,
+    input: ApiInput<'_>,
     redactor: Redactor,
     snap_ctx: Option<&SnapshotCtx<'_>>,
     stats: &mut SnapshotStats,
 ) -> anyhow::Result<ApiOutcome> {
+    let ApiInput {
+        contract,
+        docs,
+        label,
+    } = input;
+    let base_path = contract
+        .servers
+        .first()
+        .map(|s| crate::mock::server_path(s))
+        .unwrap_or_default();
     let mut notes = Vec::new();
     let planned = plan::build(&contract, &run.params);
     let mut operations = Vec::new();
@@ -297,12 +320,7 @@ async fn check_api(
     for ex in &exchanges {
         let (op_index, _) = &to_send[ex.index];
         let op = &contract.operations[*op_index];
-        let reproduce = reproduce(
-            &requests[ex.index],
-            &run.auth,
-            mock_base.as_deref(),
-            &run.spec,
-        );
+        let reproduce = reproduce(&requests[ex.index], &run.auth, mock_base.as_deref(), run);
         let mut checked = check::check(&contract, &run.name, op, ex, &reproduce);
         if let Some(ctx) = snap_ctx {
             let extra = snapshot_step(ctx, run, op, ex, &checked, &reproduce, stats);
@@ -321,6 +339,15 @@ async fn check_api(
             }
             checked.findings.extend(extra);
         }
+        let documented = docs_step(docs, &base_path, run, op, &checked, &reproduce);
+        if documented
+            .iter()
+            .any(|f| f.severity <= crate::findings::Severity::Warning)
+            && checked.outcome == Outcome::Pass
+        {
+            checked.outcome = Outcome::Drift;
+        }
+        checked.findings.extend(documented);
         if checked.findings.iter().any(|f| {
             matches!(
                 f.kind.as_str(),
@@ -352,7 +379,7 @@ async fn check_api(
     }
     let summary = ApiSummary {
         name: run.name.clone(),
-        spec: run.spec.display().to_string(),
+        spec: label.to_string(),
         target: target_name,
         operations_total: contract.operations.len(),
         operations_checked: exchanges.len(),
@@ -429,6 +456,52 @@ fn build_target(
             ))
         }
     }
+}
+
+/// Compare the live body with the example its documentation page shows (`docs.*` findings).
+fn docs_step(
+    docs: &crate::docs::DocsContract,
+    base_path: &str,
+    run: &ApiRun,
+    op: &crate::spec::Operation,
+    checked: &check::Checked,
+    reproduce: &str,
+) -> Vec<Finding> {
+    let (Some(status), Some(body)) = (checked.status, checked.body.as_ref()) else {
+        return Vec::new();
+    };
+    let Some((page, example)) = docs.response_for(&op.method, &op.path, base_path, status) else {
+        return Vec::new();
+    };
+    let Some(documented) = example.body.as_ref() else {
+        return Vec::new();
+    };
+    let changes = crate::snapshot::diff::diff_documented(
+        &crate::snapshot::shape::Shape::of_documented(documented),
+        &crate::snapshot::shape::Shape::of(body),
+    );
+    changes
+        .into_iter()
+        .map(|c| {
+            let mut f = Finding::new(&run.name, c.kind, c.message);
+            f.severity = c.severity;
+            f.operation = Some(crate::findings::OperationRef {
+                id: op.id.clone(),
+                method: op.method.clone(),
+                path: op.path.clone(),
+            });
+            f.pointer = c.pointer;
+            f.expected = c.expected;
+            f.actual = c.actual;
+            f.spec_location = Some(crate::findings::SpecLocation {
+                file: page.file.clone(),
+                pointer: String::new(),
+                line: Some(example.line),
+            });
+            f.reproduce = Some(reproduce.to_string());
+            f
+        })
+        .collect()
 }
 
 /// Compare the response with its snapshot (or record it); returns snapshot findings.
@@ -620,13 +693,16 @@ fn reproduce(
     req: &HttpRequest,
     auth: &AuthConfig,
     mock_base: Option<&str>,
-    spec: &std::path::Path,
+    run: &ApiRun,
 ) -> String {
     let mut url = req.url.clone();
     let mut prefix = String::new();
     if mock_base.is_some() {
         url = url.replacen(crate::mock::MOCK_ORIGIN, "http://127.0.0.1:4010", 1);
-        prefix = format!("drift mock --spec {} --port 4010 & ", spec.display());
+        prefix = match &run.spec {
+            Some(spec) => format!("drift mock --spec {} --port 4010 & ", spec.display()),
+            None => format!("drift mock {} --port 4010 & ", run.name),
+        };
     }
     let mut parts = vec![format!("curl -sS -X {}", req.method)];
     let mut auth_parts = Vec::new();

@@ -10,8 +10,8 @@ use std::io::Write;
 use std::sync::Arc;
 
 pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitStatus> {
-    let spec_path = match (&args.spec, &args.api) {
-        (Some(spec), None) => spec.clone(),
+    let (contract, label) = match (&args.spec, &args.api) {
+        (Some(spec), None) => (spec::load(spec)?, spec.display().to_string()),
         (Some(_), Some(_)) => {
             bail!("give either --spec or an API name from the config file, not both")
         }
@@ -27,13 +27,26 @@ pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitSta
                     cfg.apis.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
             };
-            match cfg.apis.get(&name) {
-                Some(api) => api.spec.clone(),
-                None => bail!("{}: no API named `{name}`", path.display()),
+            let Some(api) = cfg.apis.get(&name) else {
+                bail!("{}: no API named `{name}`", path.display())
+            };
+            match &api.spec {
+                Some(spec) => (spec::load(spec)?, spec.display().to_string()),
+                None => {
+                    let pages = crate::docs::read_pages(
+                        &config::expand_globs(&api.docs).map_err(anyhow::Error::msg)?,
+                    )
+                    .map_err(anyhow::Error::msg)?;
+                    let doc = crate::docs::DocsContract { pages }.to_openapi(&name);
+                    (
+                        spec::Contract::from_documents(spec::Documents::from_values(vec![doc]))?,
+                        format!("the docs pages of {name}"),
+                    )
+                }
             }
         }
     };
-    let contract = Arc::new(spec::load(&spec_path)?);
+    let contract = Arc::new(contract);
     let mock = Arc::new(Mock::new(contract.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -47,7 +60,7 @@ pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitSta
         writeln!(
             console.out,
             "drift mock: {} ({} operations) on http://{addr}{}",
-            spec_path.display(),
+            label,
             contract.operations.len(),
             mock.base_path()
         )?;

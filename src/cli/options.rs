@@ -25,7 +25,10 @@ pub enum BaseUrl {
 #[derive(Debug, Clone)]
 pub struct ApiRun {
     pub name: String,
-    pub spec: PathBuf,
+    /// The contract file; `None` for an API described by its documentation pages only.
+    pub spec: Option<PathBuf>,
+    /// Documentation pages whose examples are part of the contract.
+    pub docs: Vec<PathBuf>,
     pub base_url: BaseUrl,
     pub auth: AuthConfig,
     pub params: ParamValues,
@@ -56,7 +59,7 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
         runs.push(from_config(
             &name,
             &ApiConfig {
-                spec: spec.clone(),
+                spec: Some(spec.clone()),
                 ..Default::default()
             },
         )?);
@@ -143,6 +146,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
     Ok(ApiRun {
         name: name.to_string(),
         spec: api.spec.clone(),
+        docs: config::expand_globs(&api.docs).map_err(|e| anyhow!(e))?,
         base_url,
         auth,
         params,
@@ -237,6 +241,10 @@ fn auth_from_flags(a: &AuthArgs) -> anyhow::Result<Option<AuthConfig>> {
 }
 
 fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
+    if !t.docs.is_empty() {
+        run.docs
+            .extend(config::expand_globs(&t.docs).map_err(|e| anyhow!(e))?);
+    }
     if let Some(url) = t.base_url.as_deref() {
         run.base_url = if url == "mock" {
             BaseUrl::Mock
@@ -290,5 +298,38 @@ pub fn check_spec_exists(spec: &Path) -> anyhow::Result<()> {
         Ok(())
     } else {
         bail!("{}: no such contract file", spec.display())
+    }
+}
+
+/// The contract of an API: its spec file, or one built from its documentation pages. Also the
+/// bytes its snapshots' `spec_hash` is computed from, and a label for reports.
+pub fn load_contract(
+    run: &ApiRun,
+    docs: &crate::docs::DocsContract,
+) -> anyhow::Result<(crate::spec::Contract, Vec<u8>, String)> {
+    match &run.spec {
+        Some(spec) => {
+            check_spec_exists(spec)?;
+            let bytes =
+                std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
+            Ok((crate::spec::load(spec)?, bytes, spec.display().to_string()))
+        }
+        None => {
+            let doc = docs.to_openapi(&run.name);
+            let bytes = serde_json::to_vec(&doc)?;
+            let contract =
+                crate::spec::Contract::from_documents(crate::spec::Documents::from_values(vec![
+                    doc,
+                ]))?;
+            let label = format!(
+                "docs: {}",
+                run.docs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok((contract, bytes, label))
+        }
     }
 }

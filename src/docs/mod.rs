@@ -2,9 +2,11 @@
 //! examples of Markdown, HTML and plain-text pages; [`tolerant`] reads their sloppy JSON and says
 //! what it repaired.
 
+pub mod contract;
 pub mod page;
 pub mod tolerant;
 
+pub use contract::DocsContract;
 pub use page::{extract, DocExample, Page, Part};
 
 /// Read and extract every page, then give each path template one set of parameter names.

@@ -287,7 +287,8 @@ fn prefer_value(prefer: &str, key: &str) -> Option<String> {
     })
 }
 
-fn server_path(server: &str) -> String {
+/// The path part of a server URL: `https://api.example.com/pub` → `/pub`.
+pub fn server_path(server: &str) -> String {
     let rest = server
         .split_once("://")
         .map_or(server, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));

@@ -284,7 +284,11 @@ fn find_key(example: &Value, name: &str) -> Option<(String, String)> {
         match v {
             Value::Object(map) => {
                 for key in &keys {
-                    if let Some(found) = map.get(*key).and_then(scalar) {
+                    let found = map
+                        .get(*key)
+                        .and_then(scalar)
+                        .filter(|v| !crate::snapshot::shape::is_placeholder(v));
+                    if let Some(found) = found {
                         return Some((
                             format!("{pointer}/{}", crate::text::escape_pointer_token(key)),
                             found,

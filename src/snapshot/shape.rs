@@ -72,6 +72,8 @@ impl StringClass {
 /// One member of a shape: a type, and for containers their content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
+    /// Unknown: a documented placeholder (`"<user_id>"`, `"{pk}"`) that stands for any value.
+    Any,
     Null,
     Boolean,
     Integer,
@@ -99,6 +101,7 @@ impl Kind {
     /// The type name used in snapshot files and findings.
     pub fn name(&self) -> &'static str {
         match self {
+            Kind::Any => "any",
             Kind::Null => "null",
             Kind::Boolean => "boolean",
             Kind::Integer => "integer",
@@ -144,6 +147,45 @@ impl Shape {
             ),
         };
         Shape { kinds: vec![kind] }
+    }
+
+    /// The shape of a documented example: a string that is only a placeholder (`<remote_id>`,
+    /// `{user ID}`, `:to_user:`) stands for any value.
+    pub fn of_documented(value: &Value) -> Shape {
+        match value {
+            Value::String(s) if is_placeholder(s) => Shape {
+                kinds: vec![Kind::Any],
+            },
+            Value::Array(items) => {
+                let mut merged: Option<Shape> = None;
+                for item in items {
+                    let s = Shape::of_documented(item);
+                    merged = Some(match merged {
+                        None => s,
+                        Some(m) => m.merge(s),
+                    });
+                }
+                Shape {
+                    kinds: vec![Kind::Array(merged.map(Box::new))],
+                }
+            }
+            Value::Object(map) => Shape {
+                kinds: vec![Kind::Object(
+                    map.iter()
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                Field {
+                                    shape: Shape::of_documented(v),
+                                    optional: false,
+                                },
+                            )
+                        })
+                        .collect(),
+                )],
+            },
+            other => Shape::of(other),
+        }
     }
 
     /// The union of two shapes. Object keys present on one side only become optional.
@@ -195,6 +237,17 @@ impl Shape {
         };
         Some(Shape { kinds })
     }
+}
+
+/// `<remote_id>`, `{user ID}`, `:to_user:`: a documentation placeholder, not data.
+pub fn is_placeholder(s: &str) -> bool {
+    let inner = |open: char, close: char| {
+        s.len() > 2
+            && s.starts_with(open)
+            && s.ends_with(close)
+            && !s[1..s.len() - 1].contains([open, close])
+    };
+    inner('<', '>') || inner('{', '}') || (inner(':', ':') && !s.contains(' '))
 }
 
 fn merge_kind(a: Kind, b: Kind) -> Kind {
@@ -260,6 +313,7 @@ fn kind_json(k: &Kind) -> Value {
 fn kind_from_json(v: &Value) -> Option<Kind> {
     Some(match v {
         Value::String(s) => match s.as_str() {
+            "any" => Kind::Any,
             "null" => Kind::Null,
             "boolean" => Kind::Boolean,
             "integer" => Kind::Integer,

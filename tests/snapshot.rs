@@ -204,12 +204,15 @@ fn missing_baseline_is_info_and_never_a_failure() {
     let server = slot_server(slot);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
-    let run = drift(
+    // Outside CI (the variable is cleared even when the tests themselves run in CI).
+    let local = [("CI", "")];
+    let run = drift_env(
         &[
             vec!["check"],
             args(&url, &d, &["--format", "json", "--fail-on", "info"]),
         ]
         .concat(),
+        &local,
     );
     assert_eq!(
         snapshot_findings(&json(&run)),
@@ -233,7 +236,10 @@ fn missing_baseline_is_info_and_never_a_failure() {
     // Accepting the pending file makes the next check quiet.
     let review = drift(&["review", "--snapshots", &d, "--accept-all"]);
     assert!(review.stdout.contains("accepted 1"), "{}", review.stdout);
-    let run = drift(&[vec!["check"], args(&url, &d, &["--format", "json"])].concat());
+    let run = drift_env(
+        &[vec!["check"], args(&url, &d, &["--format", "json"])].concat(),
+        &local,
+    );
     assert!(snapshot_findings(&json(&run)).is_empty());
     assert!(
         std::fs::read_to_string(dir.path().join("things/history.jsonl"))

@@ -5,6 +5,9 @@ mod common;
 use common::{drift, json, shared};
 
 /// (part, method, path, query, status, line, repairs as "kind@line", has body)
+type Row = (String, String, String, String, Option<u64>, u64, Vec<String>, bool);
+
+/// (part, method, path, query, status, line, repairs as "kind@line", has body)
 type Expected = (
     &'static str,
     &'static str,
@@ -26,16 +29,7 @@ fn check_page(file: &str, expected: &[Expected]) {
         serde_json::json!([]),
         "every body parses after repair"
     );
-    let got: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<u64>,
-        u64,
-        Vec<String>,
-        bool,
-    )> = page["examples"]
+    let got: Vec<Row> = page["examples"]
         .as_array()
         .into_iter()
         .flatten()
@@ -64,16 +58,7 @@ fn check_page(file: &str, expected: &[Expected]) {
             )
         })
         .collect();
-    let want: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<u64>,
-        u64,
-        Vec<String>,
-        bool,
-    )> = expected
+    let want: Vec<Row> = expected
         .iter()
         .map(|(part, m, p, q, s, l, r, b)| {
             (

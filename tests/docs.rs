@@ -5,7 +5,16 @@ mod common;
 use common::{drift, json, shared};
 
 /// (part, method, path, query, status, line, repairs as "kind@line", has body)
-type Row = (String, String, String, String, Option<u64>, u64, Vec<String>, bool);
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<u64>,
+    u64,
+    Vec<String>,
+    bool,
+);
 
 /// (part, method, path, query, status, line, repairs as "kind@line", has body)
 type Expected = (

@@ -63,10 +63,10 @@ pub fn extract(file: &str, raw: &str) -> Page {
             .to_ascii_lowercase()
             .starts_with("<!doctype")
         || raw.trim_start().to_ascii_lowercase().starts_with("<html");
-    let text = if is_html {
+    let (text, line_map) = if is_html {
         html_to_text(raw)
     } else {
-        raw.to_string()
+        (raw.to_string(), Vec::new())
     };
     let (text, vars) = front_matter(&text);
     let text = liquid(&text, &vars);
@@ -148,6 +148,19 @@ pub fn extract(file: &str, raw: &str) -> Page {
             continue;
         }
         i += 1;
+    }
+    if !line_map.is_empty() {
+        // Report the lines of the HTML file, not of its text rendering.
+        let map = |l: usize| line_map.get(l.saturating_sub(1)).copied().unwrap_or(l);
+        for ex in &mut page.examples {
+            ex.line = map(ex.line);
+            for r in &mut ex.repairs {
+                r.line = map(r.line);
+            }
+        }
+        for r in &mut page.refused {
+            r.line = map(r.line);
+        }
     }
     page
 }
@@ -463,40 +476,59 @@ fn liquid(text: &str, vars: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// HTML to text: block ends become newlines, tags go, entities are decoded.
-fn html_to_text(html: &str) -> String {
+/// HTML to text: block tags become line breaks, tags go, entities are decoded. Also returns, for
+/// each line of the text, the line of the HTML file it comes from.
+fn html_to_text(html: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(html.len());
+    let mut map = vec![1usize];
+    let mut line = 1usize;
     let mut rest = html;
+    let copy = |segment: &str, out: &mut String, map: &mut Vec<usize>, line: &mut usize| {
+        for c in segment.chars() {
+            out.push(c);
+            if c == '\n' {
+                *line += 1;
+                map.push(*line);
+            }
+        }
+    };
     while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
+        copy(&rest[..open], &mut out, &mut map, &mut line);
         let Some(close) = rest[open..].find('>') else {
-            out.push_str(&rest[open..]);
+            copy(&rest[open..], &mut out, &mut map, &mut line);
             rest = "";
             break;
         };
-        let tag = rest[open + 1..open + close]
+        let tag_text = &rest[open..open + close + 1];
+        let tag = tag_text[1..tag_text.len() - 1]
             .trim_start_matches('/')
             .to_ascii_lowercase();
         let name: String = tag
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
-        if matches!(
+        let breaks = matches!(
             name.as_str(),
             "br" | "p" | "div" | "pre" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        ) {
+        );
+        if breaks && !out.ends_with('\n') {
             out.push('\n');
+            map.push(line);
         }
+        // Newlines inside a tag still advance the file's line.
+        line += tag_text.matches('\n').count();
         rest = &rest[open + close + 1..];
     }
-    out.push_str(rest);
-    out.replace("&quot;", "\"")
+    copy(rest, &mut out, &mut map, &mut line);
+    let text = out
+        .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&apos;", "'")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
+        .replace("&amp;", "&");
+    (text, map)
 }
 
 #[cfg(test)]
@@ -552,6 +584,21 @@ mod tests {
             ]
         );
         assert_eq!(template_key("/a/{x}/b/{y_z}"), "/a/{}/b/{}");
+    }
+
+    #[test]
+    fn html_lines_are_those_of_the_file() {
+        let page = extract("p.html", "<html>\n<h3>Request GET: /a/{id}/</h3><h4>Response</h4>\n<pre>{\n  &quot;a&quot;: 1,\n}</pre>\n</html>\n");
+        assert_eq!(page.examples.len(), 1);
+        assert_eq!(page.examples[0].line, 3);
+        assert_eq!(
+            page.examples[0].repairs,
+            vec![Repair {
+                line: 4,
+                kind: "trailing-comma"
+            }]
+        );
+        assert_eq!(page.examples[0].body, Some(serde_json::json!({"a": 1})));
     }
 
     #[test]

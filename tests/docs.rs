@@ -278,3 +278,193 @@ fn seed_bodies_keep_escaped_slashes_and_placeholders_as_text() {
         "https://developer.mapmyfitness.com/docs/Friendship"
     );
 }
+
+// --- The project's own pages as contracts ---
+
+use common::server::{Reply, TestServer};
+
+const UA_SPEC: &str = "specs/under-armour/swagger.yaml";
+const UA_PAGE: &str = "specs/under-armour/docs/remoteconnection.md";
+
+fn docs_findings(report: &serde_json::Value) -> Vec<(String, String, String, u64)> {
+    let mut out: Vec<(String, String, String, u64)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"].as_str().is_some_and(|k| k.starts_with("docs.")))
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or("").into(),
+                f["pointer"].as_str().unwrap_or("").into(),
+                f["severity"].as_str().unwrap_or("").into(),
+                f["spec_location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A live body that differs from the page's example: a documented key gone, a date-time turned
+/// epoch number, an undocumented key. Placeholders in the example (`"<remote_id>"`) match anything.
+#[test]
+fn live_bodies_are_compared_with_documented_examples() {
+    let server = TestServer::start(|req, _| {
+        if req.path == "/v7.1/remoteconnection/555/" {
+            Reply::json(
+                200,
+                r#"{"remote_id": 555, "created_datetime": "2014-04-20T03:12:00+00:00", "last_sync_time": 1399224666,
+                "brand_new": true, "_links": {"self": [{"href": "/v7.1/remoteconnection/555/", "id": "555"}], "user": [{"href": "/v7.1/user/1/", "id": "1"}]}}"#,
+            )
+        } else {
+            Reply::json(404, "{}")
+        }
+    });
+    let base = format!("{}/v7.1", server.url());
+    let run = drift(&[
+        "check",
+        "--spec",
+        UA_SPEC,
+        "--docs",
+        UA_PAGE,
+        "--base-url",
+        &base,
+        "--retries",
+        "0",
+        "--format",
+        "json",
+    ]);
+    let got = docs_findings(&json(&run));
+    let want: Vec<(String, String, String, u64)> = vec![
+        (
+            "docs.added".into(),
+            "/brand_new".into(),
+            "warning".into(),
+            26,
+        ),
+        ("docs.removed".into(), "/type".into(), "breaking".into(), 26),
+        (
+            "docs.type-changed".into(),
+            "/last_sync_time".into(),
+            "breaking".into(),
+            26,
+        ),
+    ];
+    assert_eq!(got, want, "{}", run.stdout);
+}
+
+/// An API known only from its pages: planned from their examples, replayed, compared.
+#[test]
+fn a_docs_only_api_is_first_class() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let pages = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/under-armour/docs");
+    let config = dir.path().join("drift.yaml");
+    std::fs::write(
+        &config,
+        format!("apis:\n  ua:\n    docs: [\"{}/*\"]\n", pages.display()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let cfg = config.to_string_lossy().to_string();
+    // Against its own mock: every documented read-only operation passes.
+    let run = common::drift_env(
+        &["check", "--config", &cfg, "--format", "json"],
+        &[("CI", "true")],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let report = json(&run);
+    assert_eq!(report["apis"][0]["operations_checked"], 5);
+    let paths: Vec<String> = report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["outcome"] == "pass")
+        .filter_map(|o| o["url"].as_str().map(String::from))
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|u| u.ends_with("/v7.1/remoteconnection/555/")),
+        "ids come from the examples: {paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|u| u.ends_with("/v7.1/friendship/77777_66666/")),
+        "{paths:?}"
+    );
+    // Against a live server whose friendship lost a documented key.
+    let server = TestServer::start(|req, _| match req.path.as_str() {
+        p if p.starts_with("/v7.1/friendship/77777_66666") => Reply::json(
+            200,
+            r#"{"status": "active", "created_datetime": "2014-05-01T16:12:03+00:00", "_links": {}}"#,
+        ),
+        _ => Reply::json(404, "{}"),
+    });
+    let run = common::drift_env(
+        &[
+            "check",
+            "--config",
+            &cfg,
+            "--base-url",
+            &server.url(),
+            "--retries",
+            "0",
+            "--format",
+            "json",
+        ],
+        &[("CI", "true")],
+    );
+    let found = docs_findings(&json(&run));
+    assert!(
+        found.contains(&(
+            "docs.removed".into(),
+            "/message".into(),
+            "breaking".into(),
+            17
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn lint_checks_pages_against_the_spec() {
+    let clean = drift(&[
+        "lint",
+        "--spec",
+        UA_SPEC,
+        "--docs",
+        "specs/under-armour/docs/*",
+    ]);
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    let broken = drift(&[
+        "lint",
+        "--spec",
+        UA_SPEC,
+        "--docs",
+        "tests/fixtures/docs/disagreeing.md",
+        "--format",
+        "json",
+    ]);
+    let report = json(&broken);
+    let mut got: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or("").into(),
+                f["pointer"].as_str().unwrap_or("").into(),
+                f["spec_location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("docs.operation-missing".into(), "".into(), 14),
+            ("docs.unreadable".into(), "".into(), 22),
+            ("example.invalid".into(), "/total_count".into(), 6),
+        ]
+    );
+}

@@ -292,6 +292,9 @@ pub struct LintArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+    /// Documentation pages to check against the spec (globs allowed); repeatable.
+    #[arg(long, value_name = "PAGE")]
+    pub docs: Vec<String>,
 }
 
 #[derive(Debug, Args)]

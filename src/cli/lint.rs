@@ -14,7 +14,19 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         .api
         .clone()
         .unwrap_or_else(|| default_api_name(&args.spec.spec));
-    let findings = crate::lint::run(&contract, &api);
+    let mut findings = crate::lint::run(&contract, &api);
+    if !args.docs.is_empty() {
+        let pages = crate::docs::read_pages(
+            &crate::config::expand_globs(&args.docs).map_err(anyhow::Error::msg)?,
+        )
+        .map_err(anyhow::Error::msg)?;
+        findings.extend(crate::lint::docs::run(
+            &contract,
+            &crate::docs::DocsContract { pages },
+            &api,
+        ));
+        crate::findings::sort(&mut findings);
+    }
     let out = match args.format {
         TextOrJson::Json => {
             let apis = vec![json!({

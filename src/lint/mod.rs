@@ -7,6 +7,7 @@
 //! - `lint.unsupported-pattern`: a `pattern` the regular-expression engine cannot compile (dropped).
 //! - `lint.schema-invalid`: a response or example schema that does not compile.
 
+pub mod docs;
 mod walk;
 
 use crate::findings::{self, Finding, OperationRef};

@@ -57,7 +57,7 @@ pub fn write_finding(w: &mut dyn Write, p: Palette, f: &Finding) -> io::Result<(
         write!(w, "  {} {} ({})", op.method, op.path, op.id)?;
     }
     writeln!(w)?;
-    if let Some(loc) = &f.spec_location {
+    if let Some(loc) = f.spec_location.as_ref().filter(|l| !l.pointer.is_empty()) {
         writeln!(w, "    at      {}", loc.pointer)?;
     }
     writeln!(w, "    {}", f.message)?;

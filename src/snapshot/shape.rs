@@ -239,15 +239,40 @@ impl Shape {
     }
 }
 
-/// `<remote_id>`, `{user ID}`, `:to_user:`: a documentation placeholder, not data.
+/// `<remote_id>`, `{user ID}`, `:to_user:`, `{from_user ID}_{to_user ID}`: a documentation
+/// placeholder, not data — nothing but placeholders and punctuation.
 pub fn is_placeholder(s: &str) -> bool {
-    let inner = |open: char, close: char| {
-        s.len() > 2
-            && s.starts_with(open)
-            && s.ends_with(close)
-            && !s[1..s.len() - 1].contains([open, close])
-    };
-    inner('<', '>') || inner('{', '}') || (inner(':', ':') && !s.contains(' '))
+    if s.len() > 2
+        && s.starts_with(':')
+        && s.ends_with(':')
+        && !s[1..s.len() - 1].contains([':', ' '])
+    {
+        return true;
+    }
+    let mut rest = s;
+    let mut found = false;
+    let mut outside = String::new();
+    while let Some(open) = rest.find(['<', '{']) {
+        let close_char = if rest.as_bytes()[open] == b'<' {
+            '>'
+        } else {
+            '}'
+        };
+        let Some(close) = rest[open..].find(close_char) else {
+            return false;
+        };
+        if close < 2 {
+            return false;
+        }
+        outside.push_str(&rest[..open]);
+        found = true;
+        rest = &rest[open + close + 1..];
+    }
+    outside.push_str(rest);
+    found
+        && outside
+            .chars()
+            .all(|c| c.is_ascii_punctuation() && c != '/')
 }
 
 fn merge_kind(a: Kind, b: Kind) -> Kind {
@@ -382,6 +407,21 @@ mod tests {
             json!({"array": {"object": {"a": "number", "b?": "string", "c?": "null"}}})
         );
         assert_eq!(Shape::from_json(&s.to_json()), Some(s));
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "<remote_id>",
+            "{user ID}",
+            ":to_user:",
+            "{from_user ID}_{to_user ID}",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for p in ["/v7.1/user/{to_user ID}/", "withings", "{}", "a<b>", ""] {
+            assert!(!is_placeholder(p), "{p}");
+        }
     }
 
     #[test]

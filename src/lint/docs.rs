@@ -1,0 +1,117 @@
+//! Lint documentation pages against the spec: every documented response example is validated
+//! against the schema the spec declares for it (`example.invalid`, located on the page), every
+//! documented operation must exist in the spec (`docs.operation-missing`), and examples the tolerant
+//! reader refused are reported (`docs.unreadable`).
+
+use crate::docs::contract::same_template;
+use crate::docs::{DocsContract, Part};
+use crate::findings::{Finding, OperationRef, SpecLocation};
+use crate::spec::schemas::violations;
+use crate::spec::{Contract, Status};
+use std::collections::BTreeSet;
+
+pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let base_path = contract
+        .servers
+        .first()
+        .map(|s| crate::mock::server_path(s))
+        .unwrap_or_default();
+    let mut missing: BTreeSet<(String, String)> = BTreeSet::new();
+    for (page, ex) in docs.examples() {
+        let location = SpecLocation {
+            file: page.file.clone(),
+            pointer: String::new(),
+            line: Some(ex.line),
+        };
+        let Some(op) = contract
+            .operations
+            .iter()
+            .find(|o| o.method == ex.method && same_template(&ex.path, &o.path, &base_path))
+        else {
+            if missing.insert((ex.method.clone(), ex.path.clone())) {
+                let mut f = Finding::new(
+                    api,
+                    "docs.operation-missing",
+                    format!(
+                        "{} {} is documented on {} but the spec has no such operation",
+                        ex.method, ex.path, page.file
+                    ),
+                );
+                f.spec_location = Some(location);
+                out.push(f);
+            }
+            continue;
+        };
+        let (Part::Response, Some(body)) = (ex.part, ex.body.as_ref()) else {
+            continue;
+        };
+        let response = match ex.status {
+            Some(code) => op.response_for(code),
+            None => op
+                .responses
+                .iter()
+                .filter(|r| matches!(r.status, Status::Code(200..=299) | Status::Range(2)))
+                .min_by_key(|r| r.status),
+        };
+        let Some(schema) = response
+            .and_then(|r| {
+                r.content
+                    .iter()
+                    .find(|m| crate::mock::is_json(&m.name))
+                    .or(r.content.first())
+            })
+            .and_then(|m| m.schema.as_ref())
+        else {
+            continue;
+        };
+        let Ok(validator) = contract.schemas().validator(schema) else {
+            continue;
+        };
+        for v in violations(&validator, body) {
+            let where_ = if v.instance_pointer.is_empty() {
+                "the example".to_string()
+            } else {
+                v.instance_pointer.clone()
+            };
+            let mut f = Finding::new(
+                api,
+                "example.invalid",
+                format!("{where_}: {} (documented on {})", v.message, page.file),
+            );
+            f.operation = Some(OperationRef {
+                id: op.id.clone(),
+                method: op.method.clone(),
+                path: op.path.clone(),
+            });
+            f.pointer = v.instance_pointer;
+            f.schema_pointer = v
+                .schema
+                .map(|(d, p)| super::schema_pointer(contract, d, &p));
+            f.spec_location = Some(location.clone());
+            f.expected = v.expected;
+            f.actual = v.actual;
+            out.push(f);
+        }
+    }
+    for page in &docs.pages {
+        for r in &page.refused {
+            let mut f = Finding::new(
+                api,
+                "docs.unreadable",
+                format!(
+                    "an example cannot be read, even with repairs: {}",
+                    r.message
+                ),
+            );
+            f.spec_location = Some(SpecLocation {
+                file: page.file.clone(),
+                pointer: String::new(),
+                line: Some(r.line),
+            });
+            out.push(f);
+        }
+    }
+    crate::findings::sort(&mut out);
+    out
+}

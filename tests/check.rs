@@ -587,3 +587,82 @@ fn api_key_and_basic_auth_are_sent_and_never_printed() {
         "{ok}"
     );
 }
+
+/// A token the API rejects (401) is refreshed with the `refresh_token` grant, then the request is
+/// sent again with the new token.
+#[test]
+fn a_rejected_token_is_refreshed_with_the_refresh_grant() {
+    let server = TestServer::start(|req, _| {
+        if req.path == "/oauth/token" {
+            return if req.body.contains("grant_type=refresh_token")
+                && req.body.contains("refresh_token=rt-first")
+            {
+                Reply::json(200, r#"{"access_token": "tok-second", "expires_in": 3600}"#)
+            } else {
+                Reply::json(
+                    200,
+                    r#"{"access_token": "tok-first", "refresh_token": "rt-first", "expires_in": 3600}"#,
+                )
+            };
+        }
+        match req.headers.get("authorization").map(String::as_str) {
+            Some("Bearer tok-second") => Reply::json(200, r#"{"id": "t1", "name": "one"}"#),
+            _ => Reply::json(401, "{}"),
+        }
+    });
+    let env = [
+        ("DRIFT_R_ID", "client"),
+        ("DRIFT_R_SECRET", "secret-refresh-77"),
+    ];
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            KINDS,
+            "--base-url",
+            &server.url(),
+            "--retries",
+            "0",
+            "--concurrency",
+            "1",
+            "--auth",
+            "oauth2-client-credentials",
+            "--token-url",
+            "/oauth/token",
+            "--client-id-env",
+            "DRIFT_R_ID",
+            "--client-secret-env",
+            "DRIFT_R_SECRET",
+            "--format",
+            "json",
+        ],
+        &env,
+    );
+    let report = json(&run);
+    let ok = report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["operation_id"] == "ok")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ok["outcome"], "pass", "{}", run.stdout);
+    let grants: Vec<String> = server
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/oauth/token")
+        .map(|r| {
+            if r.body.contains("refresh_token=") {
+                "refresh".to_string()
+            } else {
+                "client_credentials".to_string()
+            }
+        })
+        .collect();
+    assert_eq!(
+        grants,
+        vec!["client_credentials", "refresh"],
+        "one grant, then one refresh"
+    );
+    assert!(!run.stdout.contains("secret-refresh-77") && !run.stdout.contains("tok-second"));
+}

@@ -99,6 +99,17 @@ fn env(name: &str, redactor: &Redactor) -> Result<String, AuthError> {
 struct CachedToken {
     value: String,
     expires: Option<Instant>,
+    /// A `refresh_token` the server gave with it, used before asking for a new grant.
+    refresh: Option<String>,
+    /// Rejected by the API (a 401): refresh before the next use.
+    stale: bool,
+}
+
+/// Which OAuth2 grant a token request asks for.
+#[derive(Debug, Clone, Copy)]
+enum Grant<'a> {
+    ClientCredentials,
+    RefreshToken(&'a str),
 }
 
 /// Credentials ready to attach.
@@ -217,10 +228,14 @@ impl Credentials {
         if self.oauth.is_none() {
             return false;
         }
-        *self.token.lock().await = None;
+        if let Some(t) = self.token.lock().await.as_mut() {
+            t.stale = true;
+        }
         true
     }
 
+    /// The current access token: cached while valid; else refreshed with the `refresh_token`
+    /// grant when the server gave one; else (or when refreshing fails) a new client-credentials grant.
     async fn token(
         &self,
         transport: Option<&HttpTransport>,
@@ -228,7 +243,7 @@ impl Credentials {
     ) -> Result<String, AuthError> {
         let mut cached = self.token.lock().await;
         if let Some(t) = cached.as_ref() {
-            if !force && t.expires.is_none_or(|e| Instant::now() < e) {
+            if !force && !t.stale && t.expires.is_none_or(|e| Instant::now() < e) {
                 return Ok(t.value.clone());
             }
         }
@@ -241,6 +256,30 @@ impl Credentials {
                 reason: "no network transport (the embedded mock needs no token)".into(),
             });
         };
+        if let Some(refresh) = cached.as_ref().and_then(|t| t.refresh.clone()) {
+            if let Ok(fresh) = self
+                .fetch(transport, oauth, Grant::RefreshToken(&refresh))
+                .await
+            {
+                let value = fresh.value.clone();
+                *cached = Some(fresh);
+                return Ok(value);
+            }
+        }
+        let fresh = self
+            .fetch(transport, oauth, Grant::ClientCredentials)
+            .await?;
+        let value = fresh.value.clone();
+        *cached = Some(fresh);
+        Ok(value)
+    }
+
+    async fn fetch(
+        &self,
+        transport: &HttpTransport,
+        oauth: &OAuth,
+        grant: Grant<'_>,
+    ) -> Result<CachedToken, AuthError> {
         self.token_requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let fail = |reason: String| AuthError::Token {
@@ -248,7 +287,7 @@ impl Credentials {
             reason: self.redactor.redact(&reason),
         };
         let response = transport
-            .send_token_request(oauth.request())
+            .send_token_request(oauth.request(grant))
             .await
             .map_err(|e: TransportError| fail(e.to_string()))?;
         if !(200..300).contains(&response.status) {
@@ -258,67 +297,68 @@ impl Credentials {
             .map_err(|e| fail(format!("response is not JSON: {e}")))?;
         let attrs = body.pointer("/data/attributes");
         let field = |name: &str| body.get(name).or_else(|| attrs.and_then(|a| a.get(name)));
-        let token = field("access_token")
+        let value = field("access_token")
             .and_then(Value::as_str)
             .ok_or_else(|| fail("no access_token in the response".into()))?
             .to_string();
-        self.redactor.add(&token);
-        if let Some(refresh) = field("refresh_token").and_then(Value::as_str) {
-            self.redactor.add(refresh);
+        self.redactor.add(&value);
+        let refresh = field("refresh_token")
+            .and_then(Value::as_str)
+            .map(String::from);
+        if let Some(r) = &refresh {
+            self.redactor.add(r);
         }
         let expires = field("expires_in")
             .and_then(Value::as_u64)
             .map(|s| Instant::now() + Duration::from_secs(s.saturating_sub(30).max(1)));
-        *cached = Some(CachedToken {
-            value: token.clone(),
+        Ok(CachedToken {
+            value,
             expires,
-        });
-        Ok(token)
+            refresh,
+            stale: false,
+        })
     }
 }
 
 impl OAuth {
-    fn request(&self) -> HttpRequest {
+    fn request(&self, grant: Grant<'_>) -> HttpRequest {
+        let mut fields: Vec<(&str, &str)> = match grant {
+            Grant::ClientCredentials => vec![("grant_type", "client_credentials")],
+            Grant::RefreshToken(token) => {
+                vec![("grant_type", "refresh_token"), ("refresh_token", token)]
+            }
+        };
+        fields.push(("client_id", &self.client_id));
+        fields.push(("client_secret", &self.client_secret));
+        if let Some(s) = &self.scope {
+            fields.push(("scope", s));
+        }
+        let object = || {
+            Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect(),
+            )
+        };
         let (content_type, body) = match self.style {
             TokenStyle::Form => {
-                let mut parts = vec![
-                    ("grant_type", "client_credentials"),
-                    ("client_id", &self.client_id),
-                    ("client_secret", &self.client_secret),
-                ];
-                if let Some(s) = &self.scope {
-                    parts.push(("scope", s));
-                }
-                let body = parts
+                let body = fields
                     .iter()
                     .map(|(k, v)| format!("{k}={}", form_encode(v)))
                     .collect::<Vec<_>>()
                     .join("&");
                 ("application/x-www-form-urlencoded", body.into_bytes())
             }
-            TokenStyle::JsonApi => {
-                let mut attributes = json!({"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret});
-                if let Some(s) = &self.scope {
-                    attributes["scope"] = json!(s);
-                }
-                (
-                    "application/vnd.api+json",
-                    serde_json::to_vec(
-                        &json!({"data": {"type": "token", "attributes": attributes}}),
-                    )
+            TokenStyle::JsonApi => (
+                "application/vnd.api+json",
+                serde_json::to_vec(&json!({"data": {"type": "token", "attributes": object()}}))
                     .unwrap_or_default(),
-                )
-            }
-            TokenStyle::Json => {
-                let mut body = json!({"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret});
-                if let Some(s) = &self.scope {
-                    body["scope"] = json!(s);
-                }
-                (
-                    "application/json",
-                    serde_json::to_vec(&body).unwrap_or_default(),
-                )
-            }
+            ),
+            TokenStyle::Json => (
+                "application/json",
+                serde_json::to_vec(&object()).unwrap_or_default(),
+            ),
         };
         HttpRequest {
             method: "POST".into(),
@@ -398,7 +438,7 @@ mod tests {
             scope: None,
             style: TokenStyle::JsonApi,
         };
-        let r = o.request();
+        let r = o.request(Grant::ClientCredentials);
         let body: Value =
             serde_json::from_slice(r.body.as_deref().unwrap_or_default()).unwrap_or_default();
         assert_eq!(
@@ -406,5 +446,22 @@ mod tests {
             json!({"data": {"type": "token", "attributes": {"grant_type": "client_credentials", "client_id": "id", "client_secret": "s3"}}})
         );
         assert_eq!(r.headers[0].1, "application/vnd.api+json");
+    }
+
+    #[test]
+    fn refresh_grant_request_shape() {
+        let o = OAuth {
+            token_url: "http://x/t".into(),
+            client_id: "id".into(),
+            client_secret: "s3".into(),
+            scope: Some("org".into()),
+            style: TokenStyle::Form,
+        };
+        let r = o.request(Grant::RefreshToken("rt-1"));
+        let body = String::from_utf8(r.body.unwrap_or_default()).unwrap_or_default();
+        assert_eq!(
+            body,
+            "grant_type=refresh_token&refresh_token=rt-1&client_id=id&client_secret=s3&scope=org"
+        );
     }
 }

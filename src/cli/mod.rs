@@ -9,7 +9,9 @@ mod mock;
 mod ops;
 pub mod options;
 mod rules;
+mod run;
 mod snapshot;
+mod target;
 
 use crate::findings::Severity;
 use crate::report::terminal::Palette;

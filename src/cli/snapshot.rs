@@ -1,7 +1,7 @@
 //! `drift snapshot` (record or accept) and `drift review` (walk pending changes).
 
 use super::args::{ReviewArgs, SnapshotArgs};
-use super::check::{run_apis, SnapshotMode};
+use super::run::{run_apis, SnapshotMode};
 use super::{options, Console, ExitStatus};
 use crate::report::terminal::Palette;
 use crate::snapshot::store::{self, Store};

@@ -1,0 +1,155 @@
+//! Where requests go and with which credentials: the embedded mock or the network, and the
+//! reproduction line attached to findings.
+
+use super::options::{absolute_token_url, ApiRun, BaseUrl};
+use crate::mock::{Mock, MockTransport};
+use crate::replay::auth::{AuthConfig, Credentials, Redactor, TokenStyle};
+use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
+use crate::replay::Target;
+use crate::spec::Contract;
+use anyhow::Context;
+use std::sync::Arc;
+
+pub fn build_target(
+    run: &ApiRun,
+    contract: &Arc<Contract>,
+    redactor: Redactor,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(Arc<Target>, String, Option<String>)> {
+    match &run.base_url {
+        BaseUrl::Mock => {
+            let mock = MockTransport::new(Arc::new(Mock::new(contract.clone())));
+            let base = mock.base_url();
+            if run.auth != AuthConfig::None {
+                notes.push("auth is not applied against the embedded mock".into());
+            }
+            let transport: Arc<dyn Transport> = Arc::new(mock);
+            Ok((
+                Arc::new(Target {
+                    base_url: base.clone(),
+                    transport,
+                    http: None,
+                    credentials: None,
+                }),
+                "mock".into(),
+                Some(base),
+            ))
+        }
+        BaseUrl::Url(base) => {
+            let mut auth = run.auth.clone();
+            let mut token_url = None;
+            if let AuthConfig::OAuth2ClientCredentials {
+                token_url: url,
+                style,
+                ..
+            } = &mut auth
+            {
+                *url = absolute_token_url(url, base);
+                if style.is_none() {
+                    *style = Some(token_style_from_contract(contract, url));
+                }
+                token_url = Some(url.clone());
+            }
+            let http = Arc::new(HttpTransport::new(HttpOptions {
+                timeout: run.timeout,
+                token_url,
+                max_body_bytes: run.max_body_bytes,
+                ..Default::default()
+            })?);
+            let credentials = Credentials::from_config(&auth, redactor)
+                .with_context(|| format!("API `{}`", run.name))?;
+            let transport: Arc<dyn Transport> = http.clone();
+            Ok((
+                Arc::new(Target {
+                    base_url: base.clone(),
+                    transport,
+                    http: Some(http),
+                    credentials: Some(Arc::new(credentials)),
+                }),
+                base.clone(),
+                None,
+            ))
+        }
+    }
+}
+
+/// The token operation the contract describes (`POST /oauth/token`) decides the request style.
+fn token_style_from_contract(contract: &Contract, token_url: &str) -> TokenStyle {
+    let path = token_url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.find('/').map(|i| &r[i..]))
+        .unwrap_or(token_url);
+    let path = path.split('?').next().unwrap_or(path);
+    let op = contract
+        .operations
+        .iter()
+        .find(|o| o.method == "POST" && path.ends_with(o.path.as_str()));
+    let consumes: Vec<&str> = op
+        .and_then(|o| o.request_body.as_ref())
+        .map(|b| b.content.iter().map(|m| m.name.as_str()).collect())
+        .unwrap_or_default();
+    if consumes.iter().any(|c| c.contains("vnd.api+json")) {
+        TokenStyle::JsonApi
+    } else if consumes.iter().any(|c| c.contains("json")) {
+        TokenStyle::Json
+    } else {
+        TokenStyle::Form
+    }
+}
+
+/// A ready-to-run `curl` line; credentials appear as `$ENV_VAR` names, never values.
+pub fn reproduce(
+    req: &HttpRequest,
+    auth: &AuthConfig,
+    mock_base: Option<&str>,
+    run: &ApiRun,
+) -> String {
+    let mut url = req.url.clone();
+    let mut prefix = String::new();
+    if mock_base.is_some() {
+        url = url.replacen(crate::mock::MOCK_ORIGIN, "http://127.0.0.1:4010", 1);
+        prefix = match &run.spec {
+            Some(spec) => format!("drift mock --spec {} --port 4010 & ", spec.display()),
+            None => format!("drift mock {} --port 4010 & ", run.name),
+        };
+    }
+    let mut parts = vec![format!("curl -sS -X {}", req.method)];
+    let mut auth_parts = Vec::new();
+    match auth {
+        _ if mock_base.is_some() => {}
+        AuthConfig::None => {}
+        AuthConfig::Bearer { token_env } => {
+            auth_parts.push(format!("-H \"Authorization: Bearer ${token_env}\""))
+        }
+        AuthConfig::ApiKey {
+            header,
+            query,
+            key_env,
+        } => match (header, query) {
+            (_, Some(q)) => {
+                url = format!(
+                    "{url}{}{q}=${key_env}",
+                    if url.contains('?') { "&" } else { "?" }
+                )
+            }
+            (h, None) => auth_parts.push(format!(
+                "-H \"{}: ${key_env}\"",
+                h.as_deref().unwrap_or("X-API-Key")
+            )),
+        },
+        AuthConfig::Basic {
+            user_env,
+            password_env,
+        } => auth_parts.push(format!("-u \"${user_env}:${password_env}\"")),
+        AuthConfig::OAuth2ClientCredentials { .. } => {
+            auth_parts.push("-H \"Authorization: Bearer $ACCESS_TOKEN\"".into())
+        }
+    }
+    parts.push(format!("\"{url}\""));
+    for (k, v) in &req.headers {
+        parts.push(format!("-H '{k}: {v}'"));
+    }
+    parts.extend(auth_parts);
+    format!("{prefix}{}", parts.join(" "))
+}

@@ -43,6 +43,28 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// Characters a path segment may hold unescaped (RFC 3986 `pchar` without `%`).
+pub const PATH_SEGMENT_SAFE: &[u8] = b"-._~!$&'()*+,;=:@";
+/// Characters a query parameter name or value may hold unescaped (`&`, `=`, `+` are escaped).
+pub const QUERY_SAFE: &[u8] = b"-._~[]!$'()*,;:@/";
+/// Characters a URI fragment may hold unescaped (and `%`, to keep existing escapes).
+pub const FRAGMENT_SAFE: &[u8] = b"-._~!$&'()*+,;=:@/?%";
+/// `application/x-www-form-urlencoded` keeps only the unreserved characters (space becomes `+`).
+pub const FORM_SAFE: &[u8] = b"-._~";
+
+/// Percent-encode every byte that is not an ASCII letter or digit nor in `safe`.
+pub fn percent_encode(s: &str, safe: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || safe.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Decode `%XX` escapes (pointers inside URI fragments may be percent-encoded).
 pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
@@ -78,6 +100,17 @@ mod tests {
         assert_eq!(pointer_tokens("#"), Vec::<String>::new());
         assert_eq!(pointer_tokens("#/a%7Bb%7D"), vec!["a{b}"]);
         assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn percent_encoding_sets() {
+        assert_eq!(percent_encode("p/1 x", PATH_SEGMENT_SAFE), "p%2F1%20x");
+        assert_eq!(percent_encode("a&b=c[d]", QUERY_SAFE), "a%26b%3Dc[d]");
+        assert_eq!(
+            percent_encode("/paths/~1a~1{id}", FRAGMENT_SAFE),
+            "/paths/~1a~1%7Bid%7D"
+        );
+        assert_eq!(percent_encode("a b&c", FORM_SAFE), "a%20b%26c");
     }
 
     #[test]

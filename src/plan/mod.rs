@@ -352,15 +352,7 @@ fn placeholder(schema: Option<&Value>) -> String {
 
 /// Percent-encode a value for use as one path segment.
 pub fn encode_segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::percent_encode(value, crate::text::PATH_SEGMENT_SAFE)
 }
 
 #[cfg(test)]

@@ -377,17 +377,7 @@ impl OAuth {
 }
 
 fn form_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    crate::text::percent_encode(s, crate::text::FORM_SAFE).replace("%20", "+")
 }
 
 fn base64(input: &[u8]) -> String {

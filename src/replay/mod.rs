@@ -92,15 +92,7 @@ pub fn http_request(base_url: &str, p: &PlannedRequest) -> HttpRequest {
 }
 
 fn encode_query(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~[]!$'()*,;:@/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::percent_encode(s, crate::text::QUERY_SAFE)
 }
 
 /// Replay every request; `progress` is called after each exchange with (done, total).

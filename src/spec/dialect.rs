@@ -202,22 +202,13 @@ fn drop_write_only_required(map: &mut Map<String, Value>) {
 
 /// Percent-encode the characters a URI fragment may not hold (`{`, `}`, spaces, …).
 pub fn encode_fragment(reference: &str) -> String {
-    let (base, frag) = match reference.split_once('#') {
-        Some((b, f)) => (b, f),
-        None => return reference.to_string(),
-    };
-    let mut out = String::with_capacity(reference.len() + 8);
-    out.push_str(base);
-    out.push('#');
-    for b in frag.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b) || b == b'%';
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    match reference.split_once('#') {
+        Some((base, frag)) => format!(
+            "{base}#{}",
+            crate::text::percent_encode(frag, crate::text::FRAGMENT_SAFE)
+        ),
+        None => reference.to_string(),
     }
-    out
 }
 
 #[cfg(test)]

@@ -290,28 +290,8 @@ impl Parser<'_> {
         loop {
             self.ws();
             items.push(self.value(depth + 1)?);
-            let after_value = self.pos;
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.ws();
-                    if self.peek() == Some(b']') {
-                        self.repair("trailing-comma", comma);
-                        self.pos += 1;
-                        return Ok(Value::Array(items));
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                Some(b) if Self::starts_value(b) => self.repair("missing-comma", after_value),
-                None => return Err(self.err("the example ends inside an array (a `]` is missing)")),
-                Some(b) => {
-                    return Err(self.err(format!("expected `,` or `]`, found `{}`", b as char)))
-                }
+            if self.separator(b']', "an array", Self::starts_value)? {
+                return Ok(Value::Array(items));
             }
         }
     }
@@ -347,31 +327,51 @@ impl Parser<'_> {
             self.ws();
             let v = self.value(depth + 1)?;
             map.insert(key, v);
-            let after_value = self.pos;
-            self.ws();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.ws();
-                    if self.peek() == Some(b'}') {
-                        self.repair("trailing-comma", comma);
-                        self.pos += 1;
-                        return Ok(Value::Object(map));
-                    }
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(map));
-                }
-                Some(b'"') => self.repair("missing-comma", after_value),
-                None => {
-                    return Err(self.err("the example ends inside an object (a `}` is missing)"))
-                }
-                Some(b) => {
-                    return Err(self.err(format!("expected `,` or `}}`, found `{}`", b as char)))
-                }
+            if self.separator(b'}', "an object", |b| b == b'"')? {
+                return Ok(Value::Object(map));
             }
+        }
+    }
+
+    /// After a member of an array or object: a comma (a trailing one before `close` is repaired),
+    /// the closing bracket, or — repaired as a missing comma — the start of the next member.
+    /// Returns whether the container is closed.
+    fn separator(
+        &mut self,
+        close: u8,
+        container: &str,
+        starts_member: fn(u8) -> bool,
+    ) -> Result<bool, TolerantError> {
+        let after_value = self.pos;
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.ws();
+                if self.peek() == Some(close) {
+                    self.repair("trailing-comma", comma);
+                    self.pos += 1;
+                    return Ok(true);
+                }
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(b) if starts_member(b) => {
+                self.repair("missing-comma", after_value);
+                Ok(false)
+            }
+            None => Err(self.err(format!(
+                "the example ends inside {container} (a `{}` is missing)",
+                close as char
+            ))),
+            Some(b) => Err(self.err(format!(
+                "expected `,` or `{}`, found `{}`",
+                close as char, b as char
+            ))),
         }
     }
 }

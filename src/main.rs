@@ -3,10 +3,11 @@
 use std::io::IsTerminal;
 
 fn main() -> std::process::ExitCode {
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let out_is_tty = stdout.is_terminal();
-    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    // Unlocked handles: each write takes the lock for that write only. Holding `stderr().lock()`
+    // for the whole run would deadlock the progress line, which is drawn from a tokio worker.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    let out_is_tty = out.is_terminal();
     let mut console = drift::cli::Console {
         out: &mut out,
         err: &mut err,

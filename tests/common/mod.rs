@@ -64,3 +64,55 @@ pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
 }
+
+/// Run a shell command line inside a pseudo-terminal (`script -qec`), so stdin, stdout and stderr
+/// are a real terminal. Returns the exit code and everything the terminal showed, or `None` when
+/// the command was still running after `limit` (it is killed).
+pub fn in_pty(command: &str, limit: std::time::Duration) -> Option<(i32, String)> {
+    use std::io::Read;
+    let mut child = Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run `script` (util-linux) for a pseudo-terminal: {e}"));
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut text = String::new();
+                if let Some(mut out) = child.stdout.take() {
+                    let _ = out.read_to_string(&mut text);
+                }
+                return Some((status.code().unwrap_or(-1), text));
+            }
+            Ok(None) if started.elapsed() > limit => {
+                // `script` runs the command in its own session: kill the whole group.
+                let _ = Command::new("pkill")
+                    .args(["-KILL", "-P", &child.id().to_string()])
+                    .status();
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(e) => panic!("waiting for script: {e}"),
+        }
+    }
+}
+
+/// A Swagger 2.0 contract with `n` GET operations `/items/{i}` answering `{"id": integer}`.
+pub fn many_operations_spec(n: usize) -> String {
+    let mut paths = serde_json::Map::new();
+    for i in 0..n {
+        paths.insert(
+            format!("/items{i}"),
+            serde_json::json!({"get": {"operationId": format!("getItem{i}"), "produces": ["application/json"],
+                "responses": {"200": {"description": "ok", "schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}}}}),
+        );
+    }
+    serde_json::json!({"swagger": "2.0", "info": {"title": "many", "version": "1"}, "paths": paths})
+        .to_string()
+}

@@ -5,7 +5,7 @@
 mod common;
 
 use common::server::{Reply, TestServer};
-use common::{in_pty, many_operations_spec};
+use common::{drift, drift_env, in_pty, json, many_operations_spec};
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_drift");
@@ -76,4 +76,51 @@ fn verbose_mock_in_a_terminal_answers_requests() {
     // The mock serves until killed: the pty helper ends it at its limit.
     let _ = handle.join();
     assert!(answered, "the verbose mock did not answer within 3 s");
+}
+
+fn kinds_ok_server() -> TestServer {
+    TestServer::start(|_, _| Reply::json(200, r#"{"id": 1}"#))
+}
+
+// 2. `--output` / `--format F=PATH` renamed a temp file over the path: a symlink or a FIFO
+// (process substitution) was replaced by a regular file.
+#[cfg(unix)]
+#[test]
+fn outputs_write_through_symlinks_and_pipes() {
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(2));
+    let server = kinds_ok_server();
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "").unwrap_or_else(|e| panic!("{e}"));
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap_or_else(|e| panic!("{e}"));
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap_or_default())
+    };
+    let run = drift(&[
+        "check",
+        "--spec",
+        &spec,
+        "--base-url",
+        &server.url(),
+        "--format",
+        &format!("json={}", link.display()),
+        "--format",
+        &format!("terminal={}", fifo.display()),
+        "--format",
+        "json=/dev/null",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let piped = reader.join().unwrap_or_default();
+    assert!(piped.contains("2 operations checked"), "{piped}");
+    let meta = |p: &std::path::Path| std::fs::symlink_metadata(p).map(|m| m.file_type());
+    assert!(meta(&link).is_ok_and(|t| t.is_symlink()), "the symlink was replaced");
+    assert!(std::fs::read_to_string(&real).unwrap_or_default().contains("\"version\": 1"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(meta(&fifo).is_ok_and(|t| t.is_fifo()), "the FIFO was replaced");
+    assert!(meta(std::path::Path::new("/dev/null")).is_ok_and(|t| t.is_char_device()));
 }

@@ -128,10 +128,10 @@ pub fn default_api_name(spec: &Path) -> String {
     }
 }
 
-/// Write `text` to `--output PATH` (atomically) or to standard output.
+/// Write `text` to `--output PATH` (see [`crate::fsutil::write_output`]) or to standard output.
 pub fn emit(console: &mut Console<'_>, output: Option<&Path>, text: &[u8]) -> anyhow::Result<()> {
     match output {
-        Some(path) => crate::fsutil::write_atomic(path, text)
+        Some(path) => crate::fsutil::write_output(path, text)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
         None => console
             .out

@@ -73,6 +73,9 @@ pub fn run_apis(resolved: &options::Resolved, mode: SnapshotMode) -> anyhow::Res
     let store = resolved.snapshots.clone().map(Store::new);
     let runs = &resolved.runs;
     for run in runs {
+        if let Some(store) = &store {
+            store.remove_stale_temp_files(&run.name);
+        }
         let docs = crate::docs::DocsContract {
             pages: crate::docs::read_pages(&run.docs).map_err(anyhow::Error::msg)?,
         };

@@ -32,6 +32,11 @@ impl Store {
         Store { root: root.into() }
     }
 
+    /// Remove the temp files a killed run left in an API's folder.
+    pub fn remove_stale_temp_files(&self, api: &str) -> usize {
+        crate::fsutil::remove_stale_temp_files(&self.root.join(file_stem(api)))
+    }
+
     pub fn path(&self, api: &str, operation_id: &str) -> PathBuf {
         self.root
             .join(file_stem(api))

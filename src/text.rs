@@ -88,9 +88,61 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// At most `max` bytes of `text` (cut at a character boundary), with a note of what was left out:
+/// messages and `actual` values quote a bounded excerpt of a body, never the whole of it.
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+}
+
+/// Control characters made visible (`\x1b` → `\u{1b}`), so strings from contracts and responses
+/// cannot move the cursor, recolour or retitle the user's terminal. Newlines and tabs are kept
+/// only when `keep_newlines`.
+pub fn escape_control(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let is_unsafe = |c: char| {
+        (c.is_control() && !(keep_newlines && matches!(c, '\n' | '\t')))
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_bounded() {
+        assert_eq!(excerpt("short", 10), "short");
+        let long = "é".repeat(100);
+        let e = excerpt(&long, 11);
+        assert!(e.starts_with("ééééé…"), "{e}");
+        assert!(e.ends_with("(190 more bytes)"), "{e}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(escape_control("a\x1b[31mb", false), "a\\u{1b}[31mb");
+        assert_eq!(escape_control("l1\nl2", true), "l1\nl2");
+        assert_eq!(escape_control("l1\nl2", false), "l1\\u{a}l2");
+        assert_eq!(escape_control("x\u{202e}y", true), "x\\u{202e}y");
+    }
 
     #[test]
     fn pointers_round_trip() {

@@ -124,3 +124,56 @@ fn outputs_write_through_symlinks_and_pipes() {
     assert!(meta(&fifo).is_ok_and(|t| t.is_fifo()), "the FIFO was replaced");
     assert!(meta(std::path::Path::new("/dev/null")).is_ok_and(|t| t.is_char_device()));
 }
+
+fn spec_with_ref(reference: &str) -> String {
+    format!(
+        r#"openapi: 3.0.3
+info: {{title: refs, version: "1"}}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "{reference}"}}
+"#
+    )
+}
+
+// 3. `$ref`s reached any file: `/etc/passwd`, `../outside/creds.yaml#/password`, text files; their
+// content was quoted by `lint.schema-invalid` in the terminal and the report.
+#[test]
+fn refs_stay_inside_the_contract_folder_and_are_never_quoted() {
+    let dir = tempdir();
+    let canary = "CANARY-hunter2-REF";
+    write(dir.path(), "outside/creds.yaml", &format!("password: {canary}\n"));
+    write(dir.path(), "contract/notes.txt", &format!("{canary}\n"));
+    write(dir.path(), "contract/scalar.yaml", &format!("{canary}\n"));
+    write(dir.path(), "contract/schemas/ok.yaml", "Thing: {type: object}\n");
+    std::os::unix::fs::symlink(dir.path().join("outside/creds.yaml"), dir.path().join("contract/link.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cases = [
+        ("../outside/creds.yaml#/password", "outside the contract's folder"),
+        ("/etc/passwd", "outside the contract's folder"),
+        ("link.yaml#/password", "outside the contract's folder"),
+        ("notes.txt", "not a .yaml, .yml or .json file"),
+        ("scalar.yaml", "not a YAML or JSON document"),
+    ];
+    for (reference, why) in cases {
+        let spec = write(dir.path(), "contract/openapi.yaml", &spec_with_ref(reference));
+        for args in [vec!["lint", "--spec", &spec, "--format", "json"], vec!["check", "--spec", &spec]] {
+            let run = drift(&args);
+            assert_eq!(run.code, 2, "{reference}: {}", run.transcript());
+            assert!(run.stderr.contains("is refused") && run.stderr.contains(why), "{reference}: {}", run.stderr);
+            assert!(run.stderr.contains("openapi.yaml:12:"), "no line: {}", run.stderr);
+            assert!(!run.transcript().contains(canary) && !run.transcript().contains("root:"), "{}", run.transcript());
+        }
+    }
+    // Inside the tree, a YAML file is fine.
+    let spec = write(dir.path(), "contract/openapi.yaml", &spec_with_ref("schemas/ok.yaml#/Thing"));
+    let run = drift(&["lint", "--spec", &spec]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+}

@@ -68,6 +68,13 @@ pub enum SpecError {
         reference: String,
         reason: String,
     },
+    #[error("{at}: `$ref: {reference}` at {pointer} is refused: {reason}\n  hint: keep every file a contract references under the folder of its root file")]
+    RefRefused {
+        at: Position,
+        pointer: String,
+        reference: String,
+        reason: String,
+    },
     #[error("{at}: `$ref` cycle at {pointer}: {chain}")]
     RefCycle {
         at: Position,
@@ -91,6 +98,7 @@ impl SpecError {
             | SpecError::NotASpec { at, .. }
             | SpecError::UnsupportedVersion { at, .. }
             | SpecError::MissingRef { at, .. }
+            | SpecError::RefRefused { at, .. }
             | SpecError::RefCycle { at, .. }
             | SpecError::Invalid { at, .. } => &at.file,
         }

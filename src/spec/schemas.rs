@@ -150,7 +150,7 @@ impl Schemas {
                     })
                     .collect()
             }
-            Err(e) if refs.len() == 1 => vec![Err(e.to_string())],
+            Err(e) if refs.len() == 1 => vec![Err(compile_error(&e))],
             Err(_) => {
                 let (a, b) = refs.split_at(refs.len() / 2);
                 let mut out = self.compile_batch(a);
@@ -168,6 +168,25 @@ impl Schemas {
     /// How many batch compilations ran (for benchmarks).
     pub fn batch_count(&self) -> usize {
         self.batches.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Why a schema does not compile, without quoting the offending value: it comes from a file the
+/// contract references and may be anything.
+fn compile_error(e: &jsonschema::ValidationError<'_>) -> String {
+    let value = e.instance().to_string();
+    let text = e.to_string();
+    let text = if value.len() > 2 {
+        text.replace(&value, "the value")
+    } else {
+        text
+    };
+    let at = e.instance_path().as_str().to_string();
+    let text = crate::text::excerpt(&text, 300);
+    if at.is_empty() {
+        text
+    } else {
+        format!("{text} (at {at})")
     }
 }
 

@@ -152,6 +152,12 @@ impl Documents {
             by_path: HashMap::new(),
         };
         set.add(root.to_path_buf())?;
+        // `$ref`s may only reach files under the contract's own folder.
+        let tree = set.docs[0]
+            .canonical
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let mut next = 0;
         // Refs to check once every file is loaded: (doc, pointer of the $ref, the string).
         let mut sites: Vec<(usize, String, String)> = Vec::new();
@@ -174,7 +180,24 @@ impl Documents {
                                 format!("no file {}", target.display()),
                             ));
                         }
-                        set.add(target)?;
+                        if let Err(reason) = confined(&tree, &target) {
+                            return Err(SpecError::RefRefused {
+                                at: set.position(next, &pointer),
+                                pointer,
+                                reference,
+                                reason,
+                            });
+                        }
+                        let index = set.add(target)?;
+                        if !(set.docs[index].value.is_object() || set.docs[index].value.is_array()) {
+                            // Never quote it: it may be any file that happens to parse as a scalar.
+                            return Err(SpecError::RefRefused {
+                                at: set.position(next, &pointer),
+                                pointer,
+                                reference,
+                                reason: "the file is not a YAML or JSON document (a mapping or a list)".into(),
+                            });
+                        }
                     }
                 }
                 sites.push((next, pointer, reference));
@@ -327,6 +350,31 @@ impl Documents {
             reference: reference.to_string(),
             reason,
         }
+    }
+}
+
+/// A referenced file must be a YAML or JSON file inside `tree` (after following symlinks).
+fn confined(tree: &Path, target: &Path) -> Result<(), String> {
+    let canonical = target
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve {}: {e}", target.display()))?;
+    if !canonical.starts_with(tree) {
+        return Err(format!(
+            "{} is outside the contract's folder {}; drift reads referenced files only inside it",
+            target.display(),
+            tree.display()
+        ));
+    }
+    let extension = canonical
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("yaml" | "yml" | "json") => Ok(()),
+        _ => Err(format!(
+            "{} is not a .yaml, .yml or .json file",
+            target.display()
+        )),
     }
 }
 

@@ -214,6 +214,7 @@ fn describe(e: &SpecError) -> String {
         SpecError::NotASpec { .. } => "not-a-spec",
         SpecError::UnsupportedVersion { .. } => "unsupported-version",
         SpecError::MissingRef { .. } => "missing-ref",
+        SpecError::RefRefused { .. } => "ref-refused",
         SpecError::RefCycle { .. } => "ref-cycle",
         SpecError::Invalid { .. } => "invalid",
     };

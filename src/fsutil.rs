@@ -60,7 +60,8 @@ pub fn remove_stale_temp_files(dir: &Path) -> usize {
         let Some(pid) = temp_file_writer(name) else {
             continue;
         };
-        if pid != std::process::id() && !process_alive(pid, &entry.path())
+        if pid != std::process::id()
+            && !process_alive(pid, &entry.path())
             && std::fs::remove_file(entry.path()).is_ok()
         {
             removed += 1;
@@ -134,7 +135,9 @@ mod tests {
         let dir = tempdir();
         // Process ids are below 2^22 on Linux: this writer cannot be alive.
         let stale = dir.path().join(".a.json.4294967294.tmp");
-        let mine = dir.path().join(format!(".b.json.{}.tmp", std::process::id()));
+        let mine = dir
+            .path()
+            .join(format!(".b.json.{}.tmp", std::process::id()));
         let other = dir.path().join("c.json");
         for p in [&stale, &mine, &other] {
             std::fs::write(p, "x").unwrap_or_else(|e| panic!("{e}"));

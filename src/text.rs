@@ -88,6 +88,35 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Remove `user:password@` from every `scheme://user:password@host` in a text.
+pub fn strip_userinfo(text: &str) -> String {
+    if !text.contains("://") || !text.contains('@') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`' | '\\')
+                    || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                out.push_str(&authority[at + 1..]);
+                rest = &tail[end..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// At most `max` bytes of `text` (cut at a character boundary), with a note of what was left out:
 /// messages and `actual` values quote a bounded excerpt of a body, never the whole of it.
 pub fn excerpt(text: &str, max: usize) -> String {

@@ -44,7 +44,10 @@ fn check_in_a_terminal_with_progress_does_not_hang() {
             panic!("`drift {command}` hung in a terminal");
         };
         assert!(code == 0 || code == 1, "{command}: exit {code}\n{screen}");
-        assert!(screen.contains("checking many"), "no progress line: {screen}");
+        assert!(
+            screen.contains("checking many"),
+            "no progress line: {screen}"
+        );
     }
 }
 
@@ -118,10 +121,18 @@ fn outputs_write_through_symlinks_and_pipes() {
     let piped = reader.join().unwrap_or_default();
     assert!(piped.contains("2 operations checked"), "{piped}");
     let meta = |p: &std::path::Path| std::fs::symlink_metadata(p).map(|m| m.file_type());
-    assert!(meta(&link).is_ok_and(|t| t.is_symlink()), "the symlink was replaced");
-    assert!(std::fs::read_to_string(&real).unwrap_or_default().contains("\"version\": 1"));
+    assert!(
+        meta(&link).is_ok_and(|t| t.is_symlink()),
+        "the symlink was replaced"
+    );
+    assert!(std::fs::read_to_string(&real)
+        .unwrap_or_default()
+        .contains("\"version\": 1"));
     use std::os::unix::fs::FileTypeExt;
-    assert!(meta(&fifo).is_ok_and(|t| t.is_fifo()), "the FIFO was replaced");
+    assert!(
+        meta(&fifo).is_ok_and(|t| t.is_fifo()),
+        "the FIFO was replaced"
+    );
     assert!(meta(std::path::Path::new("/dev/null")).is_ok_and(|t| t.is_char_device()));
 }
 
@@ -149,31 +160,291 @@ paths:
 fn refs_stay_inside_the_contract_folder_and_are_never_quoted() {
     let dir = tempdir();
     let canary = "CANARY-hunter2-REF";
-    write(dir.path(), "outside/creds.yaml", &format!("password: {canary}\n"));
+    write(
+        dir.path(),
+        "outside/creds.yaml",
+        &format!("password: {canary}\n"),
+    );
     write(dir.path(), "contract/notes.txt", &format!("{canary}\n"));
     write(dir.path(), "contract/scalar.yaml", &format!("{canary}\n"));
-    write(dir.path(), "contract/schemas/ok.yaml", "Thing: {type: object}\n");
-    std::os::unix::fs::symlink(dir.path().join("outside/creds.yaml"), dir.path().join("contract/link.yaml"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    write(
+        dir.path(),
+        "contract/schemas/ok.yaml",
+        "Thing: {type: object}\n",
+    );
+    std::os::unix::fs::symlink(
+        dir.path().join("outside/creds.yaml"),
+        dir.path().join("contract/link.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let cases = [
-        ("../outside/creds.yaml#/password", "outside the contract's folder"),
+        (
+            "../outside/creds.yaml#/password",
+            "outside the contract's folder",
+        ),
         ("/etc/passwd", "outside the contract's folder"),
         ("link.yaml#/password", "outside the contract's folder"),
         ("notes.txt", "not a .yaml, .yml or .json file"),
         ("scalar.yaml", "not a YAML or JSON document"),
     ];
     for (reference, why) in cases {
-        let spec = write(dir.path(), "contract/openapi.yaml", &spec_with_ref(reference));
-        for args in [vec!["lint", "--spec", &spec, "--format", "json"], vec!["check", "--spec", &spec]] {
+        let spec = write(
+            dir.path(),
+            "contract/openapi.yaml",
+            &spec_with_ref(reference),
+        );
+        for args in [
+            vec!["lint", "--spec", &spec, "--format", "json"],
+            vec!["check", "--spec", &spec],
+        ] {
             let run = drift(&args);
             assert_eq!(run.code, 2, "{reference}: {}", run.transcript());
-            assert!(run.stderr.contains("is refused") && run.stderr.contains(why), "{reference}: {}", run.stderr);
-            assert!(run.stderr.contains("openapi.yaml:12:"), "no line: {}", run.stderr);
-            assert!(!run.transcript().contains(canary) && !run.transcript().contains("root:"), "{}", run.transcript());
+            assert!(
+                run.stderr.contains("is refused") && run.stderr.contains(why),
+                "{reference}: {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains("openapi.yaml:12:"),
+                "no line: {}",
+                run.stderr
+            );
+            assert!(
+                !run.transcript().contains(canary) && !run.transcript().contains("root:"),
+                "{}",
+                run.transcript()
+            );
         }
     }
     // Inside the tree, a YAML file is fine.
-    let spec = write(dir.path(), "contract/openapi.yaml", &spec_with_ref("schemas/ok.yaml#/Thing"));
+    let spec = write(
+        dir.path(),
+        "contract/openapi.yaml",
+        &spec_with_ref("schemas/ok.yaml#/Thing"),
+    );
     let run = drift(&["lint", "--spec", &spec]);
     assert_eq!(run.code, 0, "{}", run.transcript());
+}
+
+/// Every file under `dir`, as text (for "nothing written holds the secret").
+fn all_files_text(dir: &std::path::Path) -> String {
+    let mut text = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                text.push_str(&String::from_utf8_lossy(
+                    &std::fs::read(&p).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    text
+}
+
+fn assert_no_secret(secret: &str, text: &str) {
+    use base64::Engine;
+    let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let strict = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(secret);
+    for form in [secret, &encoded, &strict, &b64] {
+        assert!(
+            !text.contains(form),
+            "the secret leaked as {form:?}:\n{text}"
+        );
+    }
+}
+
+// 4. A query API key with `+ / =` leaked percent-encoded through every transport error.
+#[test]
+fn a_query_api_key_never_leaks_through_transport_errors() {
+    let secret = "canary+Q/key=4e1d";
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9);
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(2));
+    let report = dir.path().join("out/report.json");
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--retries",
+            "0",
+            "--auth",
+            "api-key",
+            "--query",
+            "api_key",
+            "--key-env",
+            "DRIFT_CANARY_KEY",
+            "--format",
+            "terminal",
+            "--format",
+            &format!("json={}", report.display()),
+        ],
+        &[("DRIFT_CANARY_KEY", secret)],
+    );
+    assert_eq!(run.code, 3, "{}", run.transcript());
+    assert_no_secret(secret, &run.transcript());
+    assert_no_secret(secret, &all_files_text(dir.path()));
+    let written = std::fs::read_to_string(&report).unwrap_or_default();
+    assert!(written.contains("$DRIFT_CANARY_KEY"), "{written}");
+}
+
+// 4. A password in `--base-url` (or `${ENV}`, or a spec's `servers`) was printed in the header,
+// the report's `target` and `url`s, the reproductions, `drift ops` and history.jsonl.
+#[test]
+fn url_userinfo_is_sent_as_basic_auth_and_never_shown() {
+    let password = "canary-pw-77ab1e";
+    let server = TestServer::start(|_, _| Reply::json(200, r#"{"id": 1}"#));
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(2));
+    let snaps = dir.path().join("snaps");
+    let report = dir.path().join("report.json");
+    let base = format!("http://bob:{password}@127.0.0.1:{}", server.port);
+    for base_url in [base.clone(), "${DRIFT_CANARY_URL}".to_string()] {
+        let run = drift_env(
+            &[
+                "check",
+                "--spec",
+                &spec,
+                "--base-url",
+                &base_url,
+                "--snapshots",
+                &snaps.to_string_lossy(),
+                "--write",
+                "--format",
+                "terminal",
+                "--format",
+                &format!("json={}", report.display()),
+            ],
+            &[("DRIFT_CANARY_URL", &base)],
+        );
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert_no_secret(password, &run.transcript());
+        assert!(!run.transcript().contains("bob"), "{}", run.transcript());
+        assert!(
+            run.stdout
+                .contains(&format!("→ http://127.0.0.1:{}", server.port)),
+            "{}",
+            run.stdout
+        );
+    }
+    let files = all_files_text(dir.path());
+    assert_no_secret(password, &files);
+    assert_no_secret("bob:canary-pw-77ab1e", &files);
+    assert!(files.contains("history") || snaps.join("many/history.jsonl").exists());
+    let sent = server.recorded();
+    assert!(sent.iter().all(|r| r
+        .headers
+        .get("authorization")
+        .is_some_and(|a| a.starts_with("Basic "))));
+    // A contract's servers URL with credentials.
+    let with_servers = many_operations_spec(1).replacen(
+        "\"swagger\":\"2.0\"",
+        &format!("\"swagger\":\"2.0\",\"host\":\"bob:{password}@api.example.com\""),
+        1,
+    );
+    let spec = write(dir.path(), "servers.json", &with_servers);
+    for format in ["text", "json"] {
+        let run = drift(&["ops", "--spec", &spec, "--format", format]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+        assert_no_secret(password, &run.transcript());
+        assert!(run.stdout.contains("api.example.com"), "{}", run.stdout);
+    }
+}
+
+// 4. A pinned value equal to a credential was written into the snapshot file in clear.
+#[test]
+fn a_pinned_credential_is_stored_redacted() {
+    let token = "canary-bearer-31f0aa";
+    let server = TestServer::start(move |_, _| {
+        Reply::json(200, &format!(r#"{{"id": 1, "whoami": "token {token}"}}"#))
+    });
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(1));
+    let snaps = dir.path().join("snaps");
+    let args = [
+        "--spec",
+        &spec,
+        "--base-url",
+        &server.url(),
+        "--snapshots",
+        &snaps.to_string_lossy().into_owned(),
+        "--pin",
+        "/whoami",
+        "--auth",
+        "bearer",
+        "--token-env",
+        "DRIFT_CANARY_TOKEN",
+    ]
+    .map(String::from);
+    let mut record = vec!["snapshot".to_string()];
+    record.extend(args.iter().cloned());
+    let record: Vec<&str> = record.iter().map(String::as_str).collect();
+    let run = drift_env(&record, &[("DRIFT_CANARY_TOKEN", token)]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let files = all_files_text(&snaps);
+    assert_no_secret(token, &files);
+    assert!(files.contains("token ***"), "{files}");
+    // The next check compares redacted with redacted: no drift.
+    let mut check = vec!["check".to_string()];
+    check.extend(args.iter().cloned());
+    let check: Vec<&str> = check.iter().map(String::as_str).collect();
+    let run = drift_env(&check, &[("DRIFT_CANARY_TOKEN", token)]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert_no_secret(token, &run.transcript());
+}
+
+// 4. A query API key was forwarded when a cross-origin redirect kept the query in `Location`.
+#[test]
+fn a_query_api_key_does_not_follow_a_cross_origin_redirect() {
+    let secret = "canary-qk-0b7c";
+    let other = TestServer::start(|_, _| Reply::json(200, r#"{"id": 1}"#));
+    let other_url = other.url();
+    let first = TestServer::start(move |req, _| {
+        let query = req.path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        Reply::json(302, "{}").with("Location", &format!("{other_url}/landing?{query}&page=2"))
+    });
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(1));
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &first.url(),
+            "--auth",
+            "api-key",
+            "--query",
+            "api_key",
+            "--key-env",
+            "DRIFT_CANARY_KEY",
+        ],
+        &[("DRIFT_CANARY_KEY", secret)],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        first.recorded().iter().all(|r| r.path.contains(secret)),
+        "the key was sent to its origin"
+    );
+    let landed = other.recorded();
+    assert!(!landed.is_empty(), "the redirect was not followed");
+    for r in landed {
+        assert!(
+            !r.path.contains(secret),
+            "forwarded cross-origin: {}",
+            r.path
+        );
+        assert!(r.path.contains("page=2"), "{}", r.path);
+    }
 }

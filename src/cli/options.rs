@@ -5,7 +5,7 @@ use super::args::{AuthArgs, AuthKind, TargetArgs, TokenStyleArg};
 use super::default_api_name;
 use crate::config::{self, ApiConfig, AuthEntry, Selection};
 use crate::plan::ParamValues;
-use crate::replay::auth::{AuthConfig, TokenStyle};
+use crate::replay::auth::{take_url_credentials, AuthConfig, TokenStyle, UrlCredentials};
 use crate::replay::ReplayOptions;
 use crate::snapshot::Selectors;
 use anyhow::{anyhow, bail, Context};
@@ -37,6 +37,8 @@ pub struct ApiRun {
     pub timeout: Duration,
     pub max_body_bytes: usize,
     pub selectors: Selectors,
+    /// Credentials that were written into the base URL (`https://user:pass@host`), taken out of it.
+    pub url_credentials: Option<UrlCredentials>,
 }
 
 /// The selected APIs and where their snapshots live.
@@ -155,6 +157,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0).max(0.1)),
         max_body_bytes: 10 * 1024 * 1024,
         selectors: Selectors::parse(&api.volatile, &api.pin).map_err(|e| anyhow!(e))?,
+        url_credentials: None,
     })
 }
 
@@ -254,7 +257,16 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
     }
     if let BaseUrl::Url(url) = &run.base_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            bail!("base URL `{url}` must start with http:// or https:// (or be `mock`)");
+            bail!(
+                "base URL `{}` must start with http:// or https:// (or be `mock`)",
+                crate::text::strip_userinfo(url)
+            );
+        }
+        // A password in the URL is a credential: never shown, sent as Basic auth, same origin only.
+        let (bare, credentials) = take_url_credentials(url).map_err(|e| anyhow!(e))?;
+        run.base_url = BaseUrl::Url(bare);
+        if credentials.is_some() {
+            run.url_credentials = credentials;
         }
     }
     if let Some(auth) = auth_from_flags(&t.auth)? {

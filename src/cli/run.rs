@@ -85,6 +85,7 @@ pub fn run_apis(resolved: &options::Resolved, mode: SnapshotMode) -> anyhow::Res
             store,
             mode,
             spec_hash: crate::snapshot::content_hash(&spec_bytes),
+            redactor: redactor.clone(),
         });
         let input = ApiInput {
             contract,
@@ -113,6 +114,7 @@ pub fn run_apis(resolved: &options::Resolved, mode: SnapshotMode) -> anyhow::Res
                 "counts": counts,
                 "operations": {"checked": outcome.summary.operations_checked, "skipped": outcome.summary.operations_skipped, "errored": errored},
             });
+            let line = ctx.redactor.redact(&line.to_string());
             ctx.store
                 .append_history(&run.name, &line)
                 .with_context(|| format!("cannot append to the history of {}", run.name))?;
@@ -150,6 +152,8 @@ struct SnapshotCtx<'a> {
     store: &'a Store,
     mode: SnapshotMode,
     spec_hash: String,
+    /// Pinned values and requests that hold a credential are stored redacted.
+    redactor: Redactor,
 }
 
 /// What an API is checked against: its contract, its documentation pages, a label for reports.
@@ -386,16 +390,17 @@ fn snapshot_step(
         method: op.method.clone(),
         path: op.path.clone(),
     };
-    let current = snap::capture(
+    let mut current = snap::capture(
         &run.name,
         operation,
-        request,
+        ctx.redactor.redact(&request),
         &ctx.spec_hash,
         status,
         checked.content_type.as_deref(),
         checked.body.as_ref(),
         &run.selectors,
     );
+    current.redact_pinned(|text| ctx.redactor.redact(text));
     let finding = |kind: &str,
                    severity,
                    pointer: &str,

@@ -56,8 +56,11 @@ pub fn build_target(
                 max_body_bytes: run.max_body_bytes,
                 ..Default::default()
             })?);
-            let credentials = Credentials::from_config(&auth, redactor)
+            let mut credentials = Credentials::from_config(&auth, redactor)
                 .with_context(|| format!("API `{}`", run.name))?;
+            if let Some(c) = &run.url_credentials {
+                credentials = credentials.with_url_credentials(c);
+            }
             let transport: Arc<dyn Transport> = http.clone();
             Ok((
                 Arc::new(Target {

@@ -47,7 +47,10 @@ pub enum AuthConfig {
     },
 }
 
-/// Replaces every known secret value in a text by `***`.
+/// Replaces every known secret value in a text by `***`, in every form it takes on the wire or in
+/// a message: raw, percent-encoded (strict and `application/x-www-form-urlencoded`), base64
+/// (standard and URL-safe, padded or not). Also removes the userinfo (`user:password@`) of every
+/// URL in the text.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     secrets: Arc<Mutex<Vec<String>>>,
@@ -56,20 +59,26 @@ pub struct Redactor {
 impl Redactor {
     pub fn add(&self, secret: &str) {
         // Very short values would redact ordinary words; credentials are never that short.
-        if secret.len() >= 4 {
-            if let Ok(mut s) = self.secrets.lock() {
-                if !s.iter().any(|x| x == secret) {
-                    s.push(secret.to_string());
-                }
+        if secret.len() < 4 {
+            return;
+        }
+        let Ok(mut s) = self.secrets.lock() else {
+            return;
+        };
+        for form in secret_forms(secret) {
+            if !s.contains(&form) {
+                s.push(form);
             }
         }
+        // Longest first, so a form containing another is replaced whole.
+        s.sort_by_key(|x| std::cmp::Reverse(x.len()));
     }
 
     pub fn redact(&self, text: &str) -> String {
+        let mut out = crate::text::strip_userinfo(text);
         let Ok(secrets) = self.secrets.lock() else {
-            return text.to_string();
+            return out;
         };
-        let mut out = text.to_string();
         for s in secrets.iter() {
             if out.contains(s.as_str()) {
                 out = out.replace(s.as_str(), "***");
@@ -77,6 +86,79 @@ impl Redactor {
         }
         out
     }
+
+    /// Whether a text holds a known secret (in any form).
+    pub fn reveals(&self, text: &str) -> bool {
+        self.secrets
+            .lock()
+            .is_ok_and(|s| s.iter().any(|x| text.contains(x.as_str())))
+    }
+}
+
+/// The forms a secret value takes in URLs, headers and bodies.
+fn secret_forms(secret: &str) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    use base64::Engine;
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let strict = utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string();
+    let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+    let mut forms = vec![
+        secret.to_string(),
+        strict.clone(),
+        strict.to_ascii_lowercase(),
+        form.clone(),
+        form.replace('+', "%20"),
+    ];
+    for engine in [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
+        forms.push(engine.encode(secret.as_bytes()));
+    }
+    forms.retain(|f| f.len() >= 4);
+    forms.dedup();
+    forms
+}
+
+/// Credentials written into a URL (`https://user:password@host`): taken out of the URL, sent as
+/// a Basic `Authorization` secret header instead, never shown.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct UrlCredentials {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for UrlCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UrlCredentials(***)")
+    }
+}
+
+/// Split the userinfo off a URL: (the URL without it, the credentials when there were any).
+pub fn take_url_credentials(raw: &str) -> Result<(String, Option<UrlCredentials>), String> {
+    let mut url = url::Url::parse(raw).map_err(|e| {
+        format!(
+            "base URL `{}` is not a valid URL: {e}",
+            crate::text::strip_userinfo(raw)
+        )
+    })?;
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok((raw.to_string(), None));
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let credentials = UrlCredentials {
+        user: decode(url.username()),
+        password: decode(url.password().unwrap_or("")),
+    };
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let mut text = url.to_string();
+    // `Url` adds a `/` to an empty path; keep the base URL as the user wrote it.
+    if !raw.ends_with('/') && url.path() == "/" && url.query().is_none() {
+        text.pop();
+    }
+    Ok((text, Some(credentials)))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +278,25 @@ impl Credentials {
             redactor,
             token_requests: Default::default(),
         })
+    }
+
+    /// Send the credentials of a base URL's userinfo as Basic auth (when no other auth sets
+    /// `Authorization`).
+    pub fn with_url_credentials(mut self, c: &UrlCredentials) -> Credentials {
+        self.redactor.add(&c.user);
+        self.redactor.add(&c.password);
+        let encoded = base64(format!("{}:{}", c.user, c.password).as_bytes());
+        self.redactor.add(&encoded);
+        let has_authorization = self
+            .static_headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            || self.oauth.is_some();
+        if !has_authorization {
+            self.static_headers
+                .push(("Authorization".into(), format!("Basic {encoded}")));
+        }
+        self
     }
 
     pub fn config(&self) -> &AuthConfig {
@@ -377,28 +478,12 @@ impl OAuth {
 }
 
 fn form_encode(s: &str) -> String {
-    crate::text::percent_encode(s, crate::text::FORM_SAFE).replace("%20", "+")
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(input)
 }
 
 #[cfg(test)]
@@ -417,6 +502,46 @@ mod tests {
         let r = Redactor::default();
         r.add("canary-7f3a");
         assert_eq!(r.redact("token canary-7f3a rejected"), "token *** rejected");
+    }
+
+    // A query API key with `+ / =` leaked percent-encoded through every transport error.
+    #[test]
+    fn redactor_hides_every_encoding_of_a_secret() {
+        let r = Redactor::default();
+        let secret = "k3y+with/slash=and space";
+        r.add(secret);
+        let encodings = [
+            "k3y%2Bwith%2Fslash%3Dand%20space".to_string(),
+            "k3y%2bwith%2fslash%3dand%20space".to_string(),
+            "k3y%2Bwith%2Fslash%3Dand+space".to_string(),
+            base64(secret.as_bytes()),
+            base64(secret.as_bytes()).trim_end_matches('=').to_string(),
+        ];
+        for e in encodings {
+            let text = format!("GET http://h/x?key={e} failed");
+            assert_eq!(r.redact(&text), "GET http://h/x?key=*** failed", "{e}");
+        }
+    }
+
+    #[test]
+    fn userinfo_is_stripped_from_every_url() {
+        assert_eq!(
+            crate::text::strip_userinfo(
+                "to https://u:p%40ss@api.example.com/v1 and http://x@y/ and mailto:a@b"
+            ),
+            "to https://api.example.com/v1 and http://y/ and mailto:a@b"
+        );
+        let (url, creds) = take_url_credentials("https://bob:s%3Acret@api.example.com/v1")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(url, "https://api.example.com/v1");
+        let creds = creds.unwrap_or_default();
+        assert_eq!(
+            (creds.user.as_str(), creds.password.as_str()),
+            ("bob", "s:cret")
+        );
+        assert!(!format!("{creds:?}").contains("cret"));
+        let (url, none) = take_url_credentials("http://127.0.0.1:8080").unwrap_or_default();
+        assert_eq!((url.as_str(), none), ("http://127.0.0.1:8080", None));
     }
 
     #[test]

@@ -187,12 +187,15 @@ impl HttpTransport {
                 return Ok(response);
             }
             hops += 1;
-            let next = reqwest::Url::parse(&request.url)
+            let mut next = reqwest::Url::parse(&request.url)
                 .and_then(|base| base.join(&location))
                 .map_err(|e| TransportError::Other(format!("bad redirect location: {e}")))?;
             let same_origin =
                 reqwest::Url::parse(&request.url).is_ok_and(|u| u.origin() == next.origin());
             if !same_origin {
+                // A server that echoes the query into `Location` must not carry a query API key
+                // to another origin either.
+                drop_secret_query(&mut next, &request.secret_query);
                 request.secret_headers.clear();
                 request.secret_query.clear();
             }
@@ -261,8 +264,27 @@ impl Transport for HttpTransport {
     }
 }
 
-/// Sort a reqwest error into the transport error kinds findings are made of.
+/// Remove from `url` every query pair that carries a secret (by name or by value).
+fn drop_secret_query(url: &mut reqwest::Url, secrets: &[(String, String)]) {
+    if secrets.is_empty() || url.query().is_none() {
+        return;
+    }
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, v)| !secrets.iter().any(|(sk, sv)| k == sk || v == sv))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+}
+
+/// Sort a reqwest error into the transport error kinds findings are made of. The URL is left
+/// out of the text: it may carry a query API key.
 fn classify(e: reqwest::Error) -> TransportError {
+    let e = e.without_url();
     let text = error_chain(&e);
     if e.is_timeout() {
         TransportError::Timeout(Duration::ZERO)

@@ -65,6 +65,22 @@ impl Selectors {
     }
 }
 
+impl Snapshot {
+    /// Pass every pinned value through `redact` (a credential echoed in a body must not be
+    /// written to a file reviewed in git). A value that changes is replaced by its redacted text.
+    pub fn redact_pinned(&mut self, redact: impl Fn(&str) -> String) {
+        for value in self.pinned.values_mut() {
+            let text = value.to_string();
+            if redact(&text) != text {
+                *value = match value {
+                    Value::String(s) => Value::String(redact(s)),
+                    _ => Value::String("***".into()),
+                };
+            }
+        }
+    }
+}
+
 /// Build the snapshot of one response.
 #[allow(clippy::too_many_arguments)]
 pub fn capture(

@@ -94,14 +94,14 @@ impl Store {
     }
 
     /// Append one line to `<api>/history.jsonl` (a single `write` of a whole line, `O_APPEND`).
-    pub fn append_history(&self, api: &str, line: &serde_json::Value) -> std::io::Result<()> {
+    pub fn append_history(&self, api: &str, line: &str) -> std::io::Result<()> {
         let dir = self.root.join(file_stem(api));
         std::fs::create_dir_all(&dir)?;
         let mut f = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(dir.join("history.jsonl"))?;
-        let mut text = serde_json::to_string(line).unwrap_or_default();
+        let mut text = line.replace('\n', " ");
         text.push('\n');
         f.write_all(text.as_bytes())
     }

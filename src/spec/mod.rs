@@ -192,7 +192,9 @@ fn servers(root: &Value, dialect: Dialect) -> Vec<String> {
         } else {
             schemes[0]
         };
-        return vec![format!("{scheme}://{host}{base_path}")];
+        return vec![crate::text::strip_userinfo(&format!(
+            "{scheme}://{host}{base_path}"
+        ))];
     }
     let list = root.get("servers").and_then(Value::as_array);
     list.into_iter()
@@ -209,7 +211,8 @@ fn servers(root: &Value, dialect: Dialect) -> Vec<String> {
                     url = url.replace(&format!("{{{name}}}"), &scalar_text(default));
                 }
             }
-            Some(url)
+            // A contract is not the place for credentials; never show them.
+            Some(crate::text::strip_userinfo(&url))
         })
         .collect()
 }

@@ -189,13 +189,16 @@ impl Documents {
                             });
                         }
                         let index = set.add(target)?;
-                        if !(set.docs[index].value.is_object() || set.docs[index].value.is_array()) {
+                        if !(set.docs[index].value.is_object() || set.docs[index].value.is_array())
+                        {
                             // Never quote it: it may be any file that happens to parse as a scalar.
                             return Err(SpecError::RefRefused {
                                 at: set.position(next, &pointer),
                                 pointer,
                                 reference,
-                                reason: "the file is not a YAML or JSON document (a mapping or a list)".into(),
+                                reason:
+                                    "the file is not a YAML or JSON document (a mapping or a list)"
+                                        .into(),
                             });
                         }
                     }

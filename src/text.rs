@@ -117,6 +117,35 @@ pub fn strip_userinfo(text: &str) -> String {
     out
 }
 
+/// Quote a word for a POSIX shell: plain words stay as they are, anything else is single-quoted
+/// (`'` written as `'\''`). Control characters are shown escaped first, so a quoted line is one line.
+pub fn sh_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
+    if plain {
+        return word.to_string();
+    }
+    let word = escape_control(word, false);
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// A reference to an environment variable for a POSIX shell (`"$NAME"`). A name that is not a
+/// valid variable name is written as a quoted literal instead, so it can never run anything.
+pub fn sh_env(name: &str) -> String {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        format!("\"${name}\"")
+    } else {
+        sh_quote(&format!("${name}"))
+    }
+}
+
 /// At most `max` bytes of `text` (cut at a character boundary), with a note of what was left out:
 /// messages and `actual` values quote a bounded excerpt of a body, never the whole of it.
 pub fn excerpt(text: &str, max: usize) -> String {
@@ -155,6 +184,16 @@ pub fn escape_control(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(sh_quote("http://h:1/a?b=1"), "'http://h:1/a?b=1'");
+        assert_eq!(sh_quote("GET"), "GET");
+        assert_eq!(sh_quote("it's $(x)"), "'it'\\''s $(x)'");
+        assert_eq!(sh_quote(""), "''");
+        assert_eq!(sh_env("API_KEY"), "\"$API_KEY\"");
+        assert_eq!(sh_env("$(rm -rf x)"), "'$$(rm -rf x)'");
+    }
 
     #[test]
     fn excerpts_are_bounded() {

@@ -583,7 +583,7 @@ fn api_key_and_basic_auth_are_sent_and_never_printed() {
     assert!(
         ok["reproduce"]
             .as_str()
-            .is_some_and(|r| r.contains("api_key=$DRIFT_KEY")),
+            .is_some_and(|r| r.contains("api_key='\"$DRIFT_KEY\"")),
         "{ok}"
     );
 }

@@ -448,3 +448,72 @@ fn a_query_api_key_does_not_follow_a_cross_origin_redirect() {
         assert!(r.path.contains("page=2"), "{}", r.path);
     }
 }
+
+// 5. `reproduce` lines put path, query and header values from the contract unquoted for a shell:
+// pasting a report line ran an attacker's command.
+#[test]
+fn reproduction_lines_are_quoted_for_a_shell() {
+    let dir = tempdir();
+    let pwned = dir.path().join("pwned");
+    let evil = format!("$(touch {0})`touch {0}`'; touch {0}; '", pwned.display());
+    let spec = serde_json::json!({
+        "openapi": "3.0.3", "info": {"title": "evil", "version": "1"},
+        "paths": {"/items/{id}": {"get": {"operationId": "getItem", "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "example": evil},
+            {"name": "q", "in": "query", "required": true, "schema": {"type": "string"}, "example": evil},
+            {"name": "X-Trace", "in": "header", "required": true, "schema": {"type": "string"}, "example": evil}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}}}}}
+    });
+    let spec = write(dir.path(), "evil $(touch x).json", &spec.to_string());
+    let server = TestServer::start(|_, _| Reply::json(200, r#"{"not": "a string"}"#));
+    for base in [server.url(), "mock".to_string()] {
+        let run = drift_env(
+            &[
+                "check",
+                "--spec",
+                &spec,
+                "--base-url",
+                &base,
+                "--format",
+                "json",
+                "--auth",
+                "bearer",
+                "--token-env",
+                "DRIFT_T",
+                "--snapshots",
+                &dir.path().join("snaps").to_string_lossy(),
+            ],
+            &[("DRIFT_T", "canary-token-abcd")],
+        );
+        assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+        let report = json(&run);
+        let lines: Vec<String> = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["reproduce"].as_str().map(String::from))
+            .collect();
+        assert!(!lines.is_empty(), "{}", run.stdout);
+        for line in lines {
+            let syntax = std::process::Command::new("sh")
+                .args(["-n", "-c", &line])
+                .status();
+            assert!(syntax.is_ok_and(|s| s.success()), "not valid sh: {line}");
+            // curl and drift replaced by functions that print their arguments, one per line.
+            let script =
+                format!("curl() {{ printf '%s\\n' \"$@\"; }}; drift() {{ :; }}; {line}\nwait");
+            let out = std::process::Command::new("sh")
+                .args(["-c", &script])
+                .current_dir(dir.path())
+                .env("DRIFT_T", "T")
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(!pwned.exists(), "the line ran a command: {line}");
+            let args = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                args.lines().any(|a| a == format!("X-Trace: {evil}")),
+                "header not passed intact: {args}"
+            );
+        }
+    }
+}

@@ -101,58 +101,82 @@ fn token_style_from_contract(contract: &Contract, token_url: &str) -> TokenStyle
     }
 }
 
-/// A ready-to-run `curl` line; credentials appear as `$ENV_VAR` names, never values.
+/// A ready-to-run `curl` line; credentials appear as `$ENV_VAR` names, never values. Every piece
+/// that comes from a contract, a config or a response is quoted for a POSIX shell, so pasting the
+/// line runs curl and nothing else.
 pub fn reproduce(
     req: &HttpRequest,
     auth: &AuthConfig,
     mock_base: Option<&str>,
     run: &ApiRun,
 ) -> String {
-    let mut url = req.url.clone();
+    use crate::text::{sh_env, sh_quote};
+    let mut url = sh_quote(&req.url);
     let mut prefix = String::new();
     if mock_base.is_some() {
-        url = url.replacen(crate::mock::MOCK_ORIGIN, "http://127.0.0.1:4010", 1);
+        url = sh_quote(
+            &req.url
+                .replacen(crate::mock::MOCK_ORIGIN, "http://127.0.0.1:4010", 1),
+        );
         prefix = match &run.spec {
-            Some(spec) => format!("drift mock --spec {} --port 4010 & ", spec.display()),
-            None => format!("drift mock {} --port 4010 & ", run.name),
+            Some(spec) => format!(
+                "drift mock --spec {} --port 4010 & ",
+                sh_quote(&spec.to_string_lossy())
+            ),
+            None => format!("drift mock {} --port 4010 & ", sh_quote(&run.name)),
         };
     }
-    let mut parts = vec![format!("curl -sS -X {}", req.method)];
     let mut auth_parts = Vec::new();
     match auth {
         _ if mock_base.is_some() => {}
         AuthConfig::None => {}
-        AuthConfig::Bearer { token_env } => {
-            auth_parts.push(format!("-H \"Authorization: Bearer ${token_env}\""))
-        }
+        AuthConfig::Bearer { token_env } => auth_parts.push(format!(
+            "-H {}{}",
+            sh_quote("Authorization: Bearer "),
+            sh_env(token_env)
+        )),
         AuthConfig::ApiKey {
             header,
             query,
             key_env,
         } => match (header, query) {
             (_, Some(q)) => {
+                let separator = if req.url.contains('?') { "&" } else { "?" };
                 url = format!(
-                    "{url}{}{q}=${key_env}",
-                    if url.contains('?') { "&" } else { "?" }
-                )
+                    "{url}{}{}",
+                    sh_quote(&format!("{separator}{}=", encode_query_name(q))),
+                    sh_env(key_env)
+                );
             }
             (h, None) => auth_parts.push(format!(
-                "-H \"{}: ${key_env}\"",
-                h.as_deref().unwrap_or("X-API-Key")
+                "-H {}{}",
+                sh_quote(&format!("{}: ", h.as_deref().unwrap_or("X-API-Key"))),
+                sh_env(key_env)
             )),
         },
         AuthConfig::Basic {
             user_env,
             password_env,
-        } => auth_parts.push(format!("-u \"${user_env}:${password_env}\"")),
-        AuthConfig::OAuth2ClientCredentials { .. } => {
-            auth_parts.push("-H \"Authorization: Bearer $ACCESS_TOKEN\"".into())
-        }
+        } => auth_parts.push(format!(
+            "-u {}{}{}",
+            sh_env(user_env),
+            sh_quote(":"),
+            sh_env(password_env)
+        )),
+        AuthConfig::OAuth2ClientCredentials { .. } => auth_parts.push(format!(
+            "-H {}{}",
+            sh_quote("Authorization: Bearer "),
+            sh_env("ACCESS_TOKEN")
+        )),
     }
-    parts.push(format!("\"{url}\""));
+    let mut parts = vec![format!("curl -sS -X {}", sh_quote(&req.method)), url];
     for (k, v) in &req.headers {
-        parts.push(format!("-H '{k}: {v}'"));
+        parts.push(format!("-H {}", sh_quote(&format!("{k}: {v}"))));
     }
     parts.extend(auth_parts);
     format!("{prefix}{}", parts.join(" "))
+}
+
+fn encode_query_name(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(name.as_bytes()).collect()
 }

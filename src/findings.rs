@@ -63,6 +63,11 @@ pub struct OperationRef {
     pub path: String,
 }
 
+/// The longest message a finding keeps (a longer one is cut, with a note of the rest's length).
+pub const MAX_MESSAGE_BYTES: usize = 1_000;
+/// The longest `expected` / `actual` value a finding keeps.
+pub const MAX_VALUE_BYTES: usize = 300;
+
 /// One problem found by drift.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -99,6 +104,16 @@ impl Finding {
             message: message.into(),
             reproduce: None,
         }
+    }
+
+    /// The finding with its texts cut to a bounded excerpt: a message or an `actual` value may
+    /// quote a response body, and a report must not grow with the size of the bodies checked.
+    pub fn bounded(mut self) -> Finding {
+        self.message = crate::text::excerpt(&self.message, MAX_MESSAGE_BYTES);
+        for value in [&mut self.expected, &mut self.actual].into_iter().flatten() {
+            *value = crate::text::excerpt(value, MAX_VALUE_BYTES);
+        }
+        self
     }
 
     /// Findings sort by severity, then operation, then kind, then pointer.

@@ -517,3 +517,94 @@ fn reproduction_lines_are_quoted_for_a_shell() {
         }
     }
 }
+
+/// Run drift and return (exit code, peak resident memory in KiB, stdout), reading `VmHWM` from
+/// `/proc` while it runs. `None` where `/proc` is not available.
+fn peak_rss(args: &[&str]) -> Option<(i32, u64, String)> {
+    use std::io::Read;
+    if !std::path::Path::new("/proc/self/status").exists() {
+        println!("SKIPPED: no /proc to measure memory on this system");
+        return None;
+    }
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak = peak.max(kb);
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let out = reader.join().unwrap_or_default();
+            return Some((status.code().unwrap_or(-1), peak, out));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+// 6. Bodies were kept for the whole run and embedded whole in messages: 42 × 9.9 MB responses
+// took 1.75 GB of memory and wrote a 441 MB report.
+#[test]
+fn large_bodies_are_released_and_quoted_as_excerpts() {
+    let item = r#"{"id": 123456, "name": "a fairly ordinary name", "tags": ["x", "y"]},"#;
+    let mut body = String::from("[");
+    while body.len() < 9_900_000 {
+        body.push_str(item);
+    }
+    body.pop();
+    body.push(']');
+    let body = std::sync::Arc::new(body.into_bytes());
+    let server = {
+        let body = body.clone();
+        TestServer::start(move |_, _| Reply::raw(200, "application/json", &body))
+    };
+    let dir = tempdir();
+    // The contract says object; every body is an array: a root violation quoting the body.
+    let spec = write(dir.path(), "many.json", &many_operations_spec(42));
+    let report = dir.path().join("report.json");
+    let Some((code, peak_kib, stdout)) = peak_rss(&[
+        "check",
+        "--spec",
+        &spec,
+        "--base-url",
+        &server.url(),
+        "--format",
+        "terminal",
+        "--format",
+        &format!("json={}", report.display()),
+    ]) else {
+        return;
+    };
+    assert_eq!(code, 1, "{stdout}");
+    let report_len = std::fs::metadata(&report).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "42 × 9.9 MB bodies: peak RSS {} MB, report {} KB",
+        peak_kib / 1024,
+        report_len / 1024
+    );
+    assert!(peak_kib < 200 * 1024, "peak RSS {} MB", peak_kib / 1024);
+    assert!(report_len < 512 * 1024, "report of {report_len} bytes");
+    assert!(stdout.contains("42 operations checked"), "{stdout}");
+    assert!(
+        stdout.contains("more bytes)") || stdout.contains('…'),
+        "{stdout}"
+    );
+}

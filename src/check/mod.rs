@@ -9,7 +9,7 @@ use crate::findings::{Finding, OperationRef, Severity};
 use crate::mock::is_json;
 use crate::replay::transport::{HttpResponse, TransportError};
 use crate::replay::{Exchange, ReplayError};
-use crate::spec::schemas::violations;
+use crate::spec::schemas::violations_in_place;
 use crate::spec::{Contract, MediaType, Operation};
 use serde_json::Value;
 
@@ -153,7 +153,7 @@ pub fn check(
         );
         return c.done(Some(status), None, None, actual_type);
     }
-    let body: Value = match serde_json::from_slice(&response.body) {
+    let mut body: Value = match serde_json::from_slice(&response.body) {
         Ok(v) => v,
         Err(e) => {
             let snippet: String = String::from_utf8_lossy(&response.body)
@@ -172,7 +172,8 @@ pub fn check(
     };
     match contract.schemas().validator(schema) {
         Ok(validator) => {
-            for v in violations(&validator, &body) {
+            let (found, more) = violations_in_place(&validator, &mut body);
+            for v in found {
                 let schema_pointer = v
                     .schema
                     .map(|(d, p)| crate::lint::schema_pointer(contract, d, &p));
@@ -185,6 +186,10 @@ pub fn check(
                 );
                 f.schema_pointer = schema_pointer;
                 c.findings.push(f);
+            }
+            if let (true, Some(last)) = (more > 0, c.findings.last_mut()) {
+                last.message
+                    .push_str(&format!(" ({more} more schema violations not listed)"));
             }
         }
         Err(reason) => {

@@ -231,12 +231,15 @@ async fn check_api(
         // A rate limit protects a real API; the in-process mock needs none.
         replay_options.rate_limit = None;
     }
-    let exchanges = replay::run(target.clone(), requests.clone(), &replay_options, progress).await;
-    clear_progress();
+    let mut incoming = replay::start(target.clone(), requests.clone(), &replay_options, progress);
 
     let mut findings = Vec::new();
-    let mut unreachable = 0;
-    for ex in &exchanges {
+    let (mut exchanged, mut unreachable) = (0usize, 0usize);
+    // Each exchange is checked as it arrives and dropped after: its body (and its concurrency
+    // slot) is released, so memory does not grow with the number of operations.
+    while let Some(delivered) = incoming.recv().await {
+        let ex = &delivered.exchange;
+        exchanged += 1;
         let (op_index, _) = &to_send[ex.index];
         let op = &contract.operations[*op_index];
         let reproduce = reproduce(&requests[ex.index], &run.auth, mock_base.as_deref(), run);
@@ -286,8 +289,9 @@ async fn check_api(
             reason: checked.reason.clone(),
             duration_ms: Some(ex.duration.as_millis() as u64),
         });
-        findings.extend(checked.findings);
+        findings.extend(checked.findings.into_iter().map(Finding::bounded));
     }
+    clear_progress();
     if let Some(creds) = &target.credentials {
         let n = creds
             .token_requests
@@ -301,15 +305,15 @@ async fn check_api(
         spec: label.to_string(),
         target: target_name,
         operations_total: contract.operations.len(),
-        operations_checked: exchanges.len(),
-        operations_skipped: contract.operations.len() - exchanges.len(),
+        operations_checked: exchanged,
+        operations_skipped: contract.operations.len() - exchanged,
         notes,
     };
     Ok(ApiOutcome {
         summary,
         operations,
         findings,
-        attempted: exchanges.len(),
+        attempted: exchanged,
         unreachable,
     })
 }

@@ -396,6 +396,7 @@ impl Transport for MockTransport {
                 headers,
                 body: r.body,
                 truncated: false,
+                ..Default::default()
             })
         })
     }

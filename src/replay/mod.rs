@@ -95,40 +95,64 @@ fn encode_query(s: &str) -> String {
     crate::text::percent_encode(s, crate::text::QUERY_SAFE)
 }
 
-/// Replay every request; `progress` is called after each exchange with (done, total).
+/// An exchange handed to the caller. It holds one of the `concurrency` slots until it is dropped,
+/// so at most `concurrency` responses are in memory at once, however many operations a run has:
+/// check it, then drop it.
+pub struct Delivered {
+    pub exchange: Exchange,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// Replay every request; exchanges arrive on the returned channel as they complete (in any
+/// order). `progress` is called after each exchange with (done, total).
+pub fn start(
+    target: Arc<Target>,
+    requests: Vec<HttpRequest>,
+    options: &ReplayOptions,
+    progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
+) -> tokio::sync::mpsc::UnboundedReceiver<Delivered> {
+    let total = requests.len();
+    let semaphore = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let limiter = Arc::new(RateLimiter::new(options.rate_limit));
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    for (index, request) in requests.into_iter().enumerate() {
+        let (target, semaphore, limiter, done, progress, sender) = (
+            target.clone(),
+            semaphore.clone(),
+            limiter.clone(),
+            done.clone(),
+            progress.clone(),
+            sender.clone(),
+        );
+        let options = options.clone();
+        tokio::spawn(async move {
+            let Ok(slot) = semaphore.acquire_owned().await else {
+                return;
+            };
+            let exchange = replay_one(&target, index, request, &options, &limiter).await;
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            let _ = sender.send(Delivered {
+                exchange,
+                _slot: slot,
+            });
+        });
+    }
+    receiver
+}
+
+/// Replay every request and collect the exchanges, in request order (small runs and tests).
 pub async fn run(
     target: Arc<Target>,
     requests: Vec<HttpRequest>,
     options: &ReplayOptions,
     progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
 ) -> Vec<Exchange> {
-    let total = requests.len();
-    let semaphore = Arc::new(Semaphore::new(options.concurrency.max(1)));
-    let limiter = Arc::new(RateLimiter::new(options.rate_limit));
-    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, request) in requests.into_iter().enumerate() {
-        let (target, semaphore, limiter, done, progress) = (
-            target.clone(),
-            semaphore.clone(),
-            limiter.clone(),
-            done.clone(),
-            progress.clone(),
-        );
-        let options = options.clone();
-        tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await.ok();
-            let exchange = replay_one(&target, index, request, &options, &limiter).await;
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, total);
-            exchange
-        });
-    }
-    let mut out = Vec::with_capacity(total);
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(exchange) = joined {
-            out.push(exchange);
-        }
+    let mut receiver = start(target, requests, options, progress);
+    let mut out = Vec::new();
+    while let Some(delivered) = receiver.recv().await {
+        out.push(delivered.exchange);
     }
     out.sort_by_key(|e| e.index);
     out

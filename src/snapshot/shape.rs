@@ -122,15 +122,7 @@ impl Shape {
             Value::Number(_) => Kind::Number,
             Value::String(s) => Kind::String(StringClass::of(s)),
             Value::Array(items) => {
-                let mut merged: Option<Shape> = None;
-                for item in items {
-                    let s = Shape::of(item);
-                    merged = Some(match merged {
-                        None => s,
-                        Some(m) => m.merge(s),
-                    });
-                }
-                Kind::Array(merged.map(Box::new))
+                Kind::Array(Shape::merge_all(items.iter().map(Shape::of)).map(Box::new))
             }
             Value::Object(map) => Kind::Object(
                 map.iter()
@@ -156,19 +148,11 @@ impl Shape {
             Value::String(s) if is_placeholder(s) => Shape {
                 kinds: vec![Kind::Any],
             },
-            Value::Array(items) => {
-                let mut merged: Option<Shape> = None;
-                for item in items {
-                    let s = Shape::of_documented(item);
-                    merged = Some(match merged {
-                        None => s,
-                        Some(m) => m.merge(s),
-                    });
-                }
-                Shape {
-                    kinds: vec![Kind::Array(merged.map(Box::new))],
-                }
-            }
+            Value::Array(items) => Shape {
+                kinds: vec![Kind::Array(
+                    Shape::merge_all(items.iter().map(Shape::of_documented)).map(Box::new),
+                )],
+            },
             Value::Object(map) => Shape {
                 kinds: vec![Kind::Object(
                     map.iter()
@@ -189,22 +173,70 @@ impl Shape {
     }
 
     /// The union of two shapes. Object keys present on one side only become optional.
-    pub fn merge(mut self, other: Shape) -> Shape {
-        for kind in other.kinds {
-            match self.kinds.iter().position(|k| k.name() == kind.name()) {
-                None => self.kinds.push(kind),
-                Some(i) => {
-                    let mine = std::mem::replace(&mut self.kinds[i], Kind::Null);
-                    self.kinds[i] = merge_kind(mine, kind);
+    pub fn merge(self, other: Shape) -> Shape {
+        Shape::merge_all([self, other]).unwrap_or_default()
+    }
+
+    /// The union of many shapes (the elements of an array), in time linear in their total size:
+    /// each object key is counted once per object, never compared against every key seen so far.
+    /// `None` for no shapes.
+    pub fn merge_all(shapes: impl IntoIterator<Item = Shape>) -> Option<Shape> {
+        let mut count = 0usize;
+        let mut scalars: Vec<Kind> = Vec::new();
+        let mut arrays: Option<Vec<Shape>> = None;
+        let mut objects = 0usize;
+        // Per key: in how many objects it appears, whether any saw it optional, its shapes.
+        let mut keys: BTreeMap<String, (usize, bool, Vec<Shape>)> = BTreeMap::new();
+        for shape in shapes {
+            count += 1;
+            for kind in shape.kinds {
+                match kind {
+                    Kind::Array(inner) => arrays
+                        .get_or_insert_with(Vec::new)
+                        .extend(inner.map(|b| *b)),
+                    Kind::Object(fields) => {
+                        objects += 1;
+                        for (k, f) in fields {
+                            let entry = keys.entry(k).or_insert((0, false, Vec::new()));
+                            entry.0 += 1;
+                            entry.1 |= f.optional;
+                            entry.2.push(f.shape);
+                        }
+                    }
+                    scalar => {
+                        if !scalars.contains(&scalar) {
+                            scalars.push(scalar);
+                        }
+                    }
                 }
             }
         }
-        // An integer seen beside a number is a number that happened to be whole.
-        if self.kinds.contains(&Kind::Number) {
-            self.kinds.retain(|k| *k != Kind::Integer);
+        if count == 0 {
+            return None;
         }
-        self.kinds.sort_by(|a, b| a.name().cmp(b.name()));
-        self
+        let mut kinds = scalars;
+        if let Some(elements) = arrays {
+            kinds.push(Kind::Array(Shape::merge_all(elements).map(Box::new)));
+        }
+        if objects > 0 {
+            let fields = keys
+                .into_iter()
+                .map(|(k, (seen, optional, shapes))| {
+                    let field = Field {
+                        optional: optional || seen < objects,
+                        shape: Shape::merge_all(shapes).unwrap_or_default(),
+                    };
+                    (k, field)
+                })
+                .collect();
+            kinds.push(Kind::Object(fields));
+        }
+        // An integer seen beside a number is a number that happened to be whole.
+        if kinds.contains(&Kind::Number) {
+            kinds.retain(|k| *k != Kind::Integer);
+        }
+        kinds.sort_by(|a, b| a.name().cmp(b.name()));
+        Some(Shape { kinds })
     }
 
     pub fn names(&self) -> Vec<&'static str> {
@@ -273,46 +305,6 @@ pub fn is_placeholder(s: &str) -> bool {
         && outside
             .chars()
             .all(|c| c.is_ascii_punctuation() && c != '/')
-}
-
-fn merge_kind(a: Kind, b: Kind) -> Kind {
-    match (a, b) {
-        (Kind::Array(x), Kind::Array(y)) => Kind::Array(match (x, y) {
-            (Some(x), Some(y)) => Some(Box::new(x.merge(*y))),
-            (x, y) => x.or(y),
-        }),
-        (Kind::Object(mut x), Kind::Object(y)) => {
-            for (k, f) in x.iter_mut() {
-                if !y.contains_key(k) {
-                    f.optional = true;
-                }
-            }
-            for (k, f) in y {
-                match x.remove(&k) {
-                    Some(mine) => {
-                        x.insert(
-                            k,
-                            Field {
-                                optional: mine.optional || f.optional,
-                                shape: mine.shape.merge(f.shape),
-                            },
-                        );
-                    }
-                    None => {
-                        x.insert(
-                            k,
-                            Field {
-                                optional: true,
-                                shape: f.shape,
-                            },
-                        );
-                    }
-                }
-            }
-            Kind::Object(x)
-        }
-        (a, _) => a,
-    }
 }
 
 fn kind_json(k: &Kind) -> Value {
@@ -422,6 +414,21 @@ mod tests {
         for p in ["/v7.1/user/{to_user ID}/", "withings", "{}", "a<b>", ""] {
             assert!(!is_placeholder(p), "{p}");
         }
+    }
+
+    // Merging a heterogeneous array was quadratic in its keys (a 2.2 MB body took 17 s).
+    #[test]
+    fn merging_many_distinct_keys_is_linear() {
+        let items: Vec<Value> = (0..40_000).map(|i| json!({ format!("k{i}"): i })).collect();
+        let s = Shape::of(&Value::Array(items));
+        let Some(Kind::Array(Some(inner))) = s.kinds.first() else {
+            panic!("not an array: {s:?}")
+        };
+        let Some(Kind::Object(fields)) = inner.kinds.first() else {
+            panic!("not objects: {inner:?}")
+        };
+        assert_eq!(fields.len(), 40_000);
+        assert!(fields.values().all(|f| f.optional));
     }
 
     #[test]

@@ -231,14 +231,51 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Validate `instance`, returning every violation (empty when valid).
+/// The most violations reported for one instance; the rest are counted, not described.
+pub const MAX_VIOLATIONS: usize = 100;
+
+/// Validate `instance`, returning every violation (empty when valid), at most [`MAX_VIOLATIONS`].
 pub fn violations(validator: &SchemaValidator, instance: &Value) -> Vec<Violation> {
-    use jsonschema::error::ValidationErrorKind as K;
+    violations_bounded(validator, instance).0
+}
+
+/// Validate `instance`: the first [`MAX_VIOLATIONS`] violations and how many more there were.
+/// Messages and values quote a bounded excerpt of the instance, never the whole of it.
+pub fn violations_bounded(
+    validator: &SchemaValidator,
+    instance: &Value,
+) -> (Vec<Violation>, usize) {
     let wrapped = validator.wrap(instance);
+    violations_of_wrapped(validator, &wrapped)
+}
+
+/// [`violations_bounded`] for an owned instance, without copying it: a response body may be
+/// large, and a copy per validation doubled the memory a check needs.
+pub fn violations_in_place(
+    validator: &SchemaValidator,
+    instance: &mut Value,
+) -> (Vec<Violation>, usize) {
+    let mut map = Map::with_capacity(1);
+    map.insert(validator.key.to_string(), std::mem::take(instance));
+    let wrapped = Value::Object(map);
+    let found = violations_of_wrapped(validator, &wrapped);
+    if let Value::Object(mut map) = wrapped {
+        if let Some(v) = map.shift_remove(validator.key.as_ref()) {
+            *instance = v;
+        }
+    }
+    found
+}
+
+fn violations_of_wrapped(validator: &SchemaValidator, wrapped: &Value) -> (Vec<Violation>, usize) {
+    use crate::findings::{MAX_MESSAGE_BYTES, MAX_VALUE_BYTES};
+    use crate::text::excerpt;
+    use jsonschema::error::ValidationErrorKind as K;
     let prefix = format!("/{}", validator.key);
-    validator
-        .batch
-        .iter_errors(&wrapped)
+    let mut errors = validator.batch.iter_errors(wrapped);
+    let found: Vec<Violation> = errors
+        .by_ref()
+        .take(MAX_VIOLATIONS)
         .map(|err| {
             let keyword = err.kind().keyword().to_string();
             let schema = err
@@ -253,10 +290,11 @@ pub fn violations(validator: &SchemaValidator, instance: &Value) -> Vec<Violatio
                 K::Required { property } => {
                     (property.as_str().map(String::from), Some("missing".into()))
                 }
-                K::Enum { options } => {
-                    (Some(options.to_string()), Some(err.instance().to_string()))
-                }
-                K::Format { format } => (Some(format.clone()), Some(err.instance().to_string())),
+                K::Enum { options } => (
+                    Some(excerpt(&options.to_string(), MAX_VALUE_BYTES)),
+                    Some(instance_excerpt(&err)),
+                ),
+                K::Format { format } => (Some(format.clone()), Some(instance_excerpt(&err))),
                 K::AdditionalProperties { unexpected } => (
                     Some("no other properties".into()),
                     Some(unexpected.join(", ")),
@@ -264,7 +302,7 @@ pub fn violations(validator: &SchemaValidator, instance: &Value) -> Vec<Violatio
                 _ => (None, None),
             };
             Violation {
-                message: err.to_string(),
+                message: excerpt(&bounded_message(&err), MAX_MESSAGE_BYTES),
                 keyword,
                 instance_pointer: err
                     .instance_path()
@@ -277,7 +315,91 @@ pub fn violations(validator: &SchemaValidator, instance: &Value) -> Vec<Violatio
                 actual,
             }
         })
-        .collect()
+        .collect();
+    let more = errors.count();
+    (found, more)
+}
+
+/// An excerpt of the failing value, serialized only as far as needed.
+fn instance_excerpt(err: &jsonschema::ValidationError<'_>) -> String {
+    bounded_json(err.instance().as_ref(), crate::findings::MAX_VALUE_BYTES)
+}
+
+/// The validator's message, with a large failing value replaced by its excerpt first (the
+/// message would otherwise hold the whole serialized value, e.g. a 10 MB body).
+fn bounded_message(err: &jsonschema::ValidationError<'_>) -> String {
+    let instance: &Value = err.instance().as_ref();
+    let big = match instance {
+        Value::Array(a) => a.len() > 8,
+        Value::Object(o) => o.len() > 8,
+        Value::String(t) => t.len() > 200,
+        _ => false,
+    };
+    if !big {
+        return err.to_string();
+    }
+    format!(
+        "{} does not match: {} (keyword `{}`)",
+        bounded_json(instance, 200),
+        crate::spec::schemas::kind_summary(err),
+        err.kind().keyword()
+    )
+}
+
+/// A one-line description of what a keyword expected, without the instance.
+pub(crate) fn kind_summary(err: &jsonschema::ValidationError<'_>) -> String {
+    use jsonschema::error::ValidationErrorKind as K;
+    match err.kind() {
+        K::Type { kind } => format!("expected {}", type_names(kind)),
+        K::Enum { options } => format!(
+            "expected one of {}",
+            crate::text::excerpt(&options.to_string(), 200)
+        ),
+        other => format!("{other:?}")
+            .split(['{', '(', ' '])
+            .next()
+            .unwrap_or("invalid")
+            .to_string(),
+    }
+}
+
+/// JSON text of `value`, cut at `max` bytes without serializing more than needed.
+fn bounded_json(value: &Value, max: usize) -> String {
+    struct Limited {
+        out: Vec<u8>,
+        max: usize,
+    }
+    impl std::io::Write for Limited {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.out.len() >= self.max {
+                return Err(std::io::Error::other("enough"));
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Limited {
+        out: Vec::new(),
+        max,
+    };
+    let complete = serde_json::to_writer(&mut w, value).is_ok();
+    let text = String::from_utf8_lossy(&w.out).into_owned();
+    if complete {
+        crate::text::excerpt(&text, max)
+    } else {
+        let cut = crate::text::excerpt(&text, max);
+        if cut.ends_with("more bytes)") {
+            cut.split("… (")
+                .next()
+                .map(|h| format!("{h}…"))
+                .unwrap_or(cut)
+        } else {
+            format!("{cut}…")
+        }
+    }
 }
 
 fn strip_keyword(pointer: &str, keyword: &str) -> String {

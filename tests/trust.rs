@@ -608,3 +608,51 @@ fn large_bodies_are_released_and_quoted_as_excerpts() {
         "{stdout}"
     );
 }
+
+// 6. `allOf` fan-out (40 schemas, each `allOf` of the next twice) made validation exponential.
+#[test]
+fn exponential_all_of_fan_out_is_not_compiled() {
+    let mut defs = serde_json::Map::new();
+    for i in 0..40 {
+        let next = serde_json::json!({"$ref": format!("#/definitions/S{}", i + 1)});
+        defs.insert(
+            format!("S{i}"),
+            serde_json::json!({"allOf": [next.clone(), next]}),
+        );
+    }
+    defs.insert("S40".into(), serde_json::json!({"type": "object"}));
+    let spec = serde_json::json!({"swagger": "2.0", "info": {"title": "fan", "version": "1"}, "definitions": defs,
+        "paths": {"/a": {"get": {"operationId": "getA", "produces": ["application/json"],
+            "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/S0"}}}}}}});
+    let dir = tempdir();
+    let spec = write(dir.path(), "fan.json", &spec.to_string());
+    let server = kinds_ok_server();
+    let run = drift(&[
+        "check",
+        "--spec",
+        &spec,
+        "--base-url",
+        &server.url(),
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["lint.schema-invalid"], "{}", run.stdout);
+    assert!(
+        run.stdout.contains("more than 10000 subschemas"),
+        "{}",
+        run.stdout
+    );
+    let lint = drift(&["lint", "--spec", &spec]);
+    assert!(
+        lint.stdout.contains("lint.schema-invalid") && lint.stdout.contains("#/definitions/S0"),
+        "{}",
+        lint.transcript()
+    );
+}

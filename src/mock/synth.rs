@@ -15,6 +15,7 @@ pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> (Value, Vec
     let synth = Synth {
         contract,
         used: RefCell::default(),
+        budget: std::cell::Cell::new(MAX_NODES),
     };
     let value = match get(&contract.documents.docs[doc].value, pointer) {
         Some(schema) => synth.value(doc, pointer, schema, 0),
@@ -26,13 +27,22 @@ pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> (Value, Vec
 struct Synth<'a> {
     contract: &'a Contract,
     used: RefCell<Vec<(usize, String)>>,
+    /// Values still allowed: wide or `allOf`-heavy schemas must not make a body exponential.
+    budget: std::cell::Cell<usize>,
 }
+
+/// The most values one synthesized body may hold.
+const MAX_NODES: usize = 20_000;
 
 impl Synth<'_> {
     fn value(&self, doc: usize, pointer: &str, schema: &Value, depth: usize) -> Value {
         let Some(map) = schema.as_object() else {
             return json!({});
         };
+        let Some(left) = self.budget.get().checked_sub(1) else {
+            return Value::Null;
+        };
+        self.budget.set(left);
         if let Some(r) = map.get("$ref").and_then(Value::as_str) {
             if depth >= MAX_DEPTH {
                 return Value::Null;
@@ -187,5 +197,31 @@ fn string_for(map: &Map<String, Value>) -> String {
         s.repeat(min / s.len() + 1)
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 40 schemas each `allOf` of the next twice: the body must stay small and come back at once.
+    #[test]
+    fn fan_out_is_bounded() {
+        let mut defs = serde_json::Map::new();
+        for i in 0..40 {
+            let next = json!({"$ref": format!("#/definitions/S{}", i + 1)});
+            defs.insert(
+                format!("S{i}"),
+                json!({"allOf": [next.clone(), next], "properties": {"a": {"type": "string"}}}),
+            );
+        }
+        defs.insert("S40".into(), json!({"type": "object"}));
+        let doc = json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}, "definitions": defs});
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (value, _) = synthesize(&contract, 0, "#/definitions/S0");
+        assert!(value.is_object(), "{value}");
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod dialect;
 pub mod error;
+pub mod fanout;
 pub mod locate;
 pub mod model;
 pub mod normalize;

@@ -60,11 +60,15 @@ impl std::fmt::Debug for Schemas {
 
 impl Schemas {
     pub fn new(docs: &Documents, dialect: Dialect) -> Schemas {
+        let explosive = super::fanout::explosive(docs);
         let resources = (0..docs.docs.len()).map(|i| {
-            (
-                doc_uri(i),
-                Draft::Draft202012.create_resource(translate(docs, i, dialect)),
-            )
+            let mut value = translate(docs, i, dialect);
+            for (_, pointer) in explosive.iter().filter(|(d, _)| *d == i) {
+                if let Some(node) = pointer_mut(&mut value, pointer) {
+                    *node = json!({ "type": super::fanout::MARKER });
+                }
+            }
+            (doc_uri(i), Draft::Draft202012.create_resource(value))
         });
         let registry = Registry::new()
             .draft(Draft::Draft202012)
@@ -171,11 +175,27 @@ impl Schemas {
     }
 }
 
+/// The node at a `#/…` pointer, for editing.
+fn pointer_mut<'v>(value: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    let mut cur = value;
+    for token in crate::text::pointer_tokens(pointer) {
+        cur = match cur {
+            Value::Object(map) => map.get_mut(&token)?,
+            Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 /// Why a schema does not compile, without quoting the offending value: it comes from a file the
 /// contract references and may be anything.
 fn compile_error(e: &jsonschema::ValidationError<'_>) -> String {
     let value = e.instance().to_string();
     let text = e.to_string();
+    if value.contains(super::fanout::MARKER) || text.contains(super::fanout::MARKER) {
+        return super::fanout::reason();
+    }
     let text = if value.len() > 2 {
         text.replace(&value, "the value")
     } else {

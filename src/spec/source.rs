@@ -134,7 +134,9 @@ fn flow_too_deep(text: &str, max: usize) -> Option<(usize, usize)> {
             continue;
         }
         match b {
-            b'#' if matches!(last, None | Some(b' ' | b'\t' | b',' | b'[' | b'{')) => in_comment = true,
+            b'#' if matches!(last, None | Some(b' ' | b'\t' | b',' | b'[' | b'{')) => {
+                in_comment = true
+            }
             b'"' | b'\'' if depth > 0 || matches!(last, None | Some(b':' | b'-' | b'?')) => {
                 quote = Some(b)
             }

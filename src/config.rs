@@ -226,6 +226,9 @@ pub fn interpolate(text: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// The most directory entries one docs glob may walk.
+const MAX_GLOB_ENTRIES: usize = 100_000;
+
 /// Expand documentation globs (`docs/*.md`, `pages/**/*.html`) into files, sorted. A plain path
 /// must exist; a glob must match at least one file.
 pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, String> {
@@ -249,8 +252,20 @@ pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, String> {
         let rest = format!("/{}", parts[fixed..].join("/"));
         let mut found = Vec::new();
         let mut stack = vec![root.clone()];
+        // Symlinked folders are followed once each: a link to a parent must not loop forever.
+        let mut visited = std::collections::HashSet::new();
+        let mut seen_entries = 0usize;
         while let Some(dir) = stack.pop() {
+            if !visited.insert(dir.canonicalize().unwrap_or_else(|_| dir.clone())) {
+                continue;
+            }
             for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                seen_entries += 1;
+                if seen_entries > MAX_GLOB_ENTRIES {
+                    return Err(format!(
+                        "docs glob {pattern} walks more than {MAX_GLOB_ENTRIES} files and folders; narrow it"
+                    ));
+                }
                 let path = entry.path();
                 if path.is_dir() {
                     stack.push(path);
@@ -340,6 +355,22 @@ mod tests {
         let p = &c.apis["a"].params;
         assert_eq!(p.global.get("id"), Some(&Value::from(7)));
         assert_eq!(p.operations["op1"]["id"], Value::from("x"));
+    }
+
+    // A docs glob through a symlink loop never ended.
+    #[cfg(unix)]
+    #[test]
+    fn globs_do_not_follow_symlink_loops() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let docs = dir.path().join("docs");
+        std::fs::create_dir_all(docs.join("sub")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(docs.join("sub/a.md"), "x").unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(&docs, docs.join("sub/loop")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(docs.join("sub"), docs.join("sub/self"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let found = expand_globs(&[format!("{}/**/*.md", docs.display())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found, vec![docs.join("sub/a.md")]);
     }
 
     #[test]

@@ -656,3 +656,64 @@ fn exponential_all_of_fan_out_is_not_compiled() {
         lint.transcript()
     );
 }
+
+// 6. A dead OAuth token endpoint was tried once per operation, serially: 42 × the timeout.
+#[test]
+fn a_dead_token_endpoint_is_tried_once() {
+    let server = TestServer::start(|req, _| {
+        if req.path == "/oauth/token" {
+            return Reply::hang();
+        }
+        Reply::json(200, r#"{"id": 1}"#)
+    });
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(42));
+    let started = std::time::Instant::now();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &server.url(),
+            "--timeout",
+            "1",
+            "--auth",
+            "oauth2-client-credentials",
+            "--token-url",
+            "/oauth/token",
+            "--client-id-env",
+            "DRIFT_ID",
+            "--client-secret-env",
+            "DRIFT_SECRET",
+            "--format",
+            "json",
+        ],
+        &[("DRIFT_ID", "id-1"), ("DRIFT_SECRET", "canary-secret-dead")],
+    );
+    let token_requests = server
+        .recorded()
+        .iter()
+        .filter(|r| r.path == "/oauth/token")
+        .count();
+    assert_eq!(token_requests, 1, "{}", run.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        server.recorded().iter().all(|r| r.path == "/oauth/token"),
+        "requests went out without a token"
+    );
+    let report = json(&run);
+    assert!(
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|f| f["kind"] == "auth.failed"),
+        "{}",
+        run.stdout
+    );
+}

@@ -161,7 +161,7 @@ pub fn take_url_credentials(raw: &str) -> Result<(String, Option<UrlCredentials>
     Ok((text, Some(credentials)))
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {
     #[error("environment variable {0} is not set (it should hold a credential)")]
     MissingEnv(String),
@@ -201,6 +201,9 @@ pub struct Credentials {
     static_query: Vec<(String, String)>,
     oauth: Option<OAuth>,
     token: tokio::sync::Mutex<Option<CachedToken>>,
+    /// A token request that failed: every later request fails at once with it, instead of
+    /// waiting for a dead token endpoint once per operation.
+    token_failure: std::sync::Mutex<Option<AuthError>>,
     pub redactor: Redactor,
     /// How many token requests were sent (tests and the run summary).
     pub token_requests: std::sync::atomic::AtomicUsize,
@@ -275,6 +278,7 @@ impl Credentials {
             static_query,
             oauth,
             token: tokio::sync::Mutex::new(None),
+            token_failure: std::sync::Mutex::new(None),
             redactor,
             token_requests: Default::default(),
         })
@@ -343,6 +347,9 @@ impl Credentials {
         force: bool,
     ) -> Result<String, AuthError> {
         let mut cached = self.token.lock().await;
+        if let Some(failure) = self.token_failure.lock().ok().and_then(|f| f.clone()) {
+            return Err(failure);
+        }
         if let Some(t) = cached.as_ref() {
             if !force && !t.stale && t.expires.is_none_or(|e| Instant::now() < e) {
                 return Ok(t.value.clone());
@@ -367,9 +374,15 @@ impl Credentials {
                 return Ok(value);
             }
         }
-        let fresh = self
-            .fetch(transport, oauth, Grant::ClientCredentials)
-            .await?;
+        let fresh = match self.fetch(transport, oauth, Grant::ClientCredentials).await {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                if let Ok(mut failure) = self.token_failure.lock() {
+                    *failure = Some(e.clone());
+                }
+                return Err(e);
+            }
+        };
         let value = fresh.value.clone();
         *cached = Some(fresh);
         Ok(value)

@@ -33,6 +33,14 @@ pub fn locate(text: &str, pointers: &[&str]) -> HashMap<String, LineCol> {
     if wanted.contains("#") || wanted.contains("") {
         found.insert("#".to_string(), (1, 1));
     }
+    // JSON is scanned directly: the YAML event parser needs about 15 bytes of memory per byte of
+    // input, which made `drift lint` of a large JSON contract cost several times its loading.
+    if text.trim_start().starts_with(['{', '[']) {
+        if let Some(found_json) = locate_json(text, &wanted) {
+            found.extend(found_json);
+            return found;
+        }
+    }
     let mut stack: Vec<Frame> = Vec::new();
     // Nesting depth inside a non-scalar mapping key being skipped (complex keys are rare).
     let mut skipping = 0usize;
@@ -105,6 +113,118 @@ pub fn locate(text: &str, pointers: &[&str]) -> HashMap<String, LineCol> {
     found
 }
 
+/// [`locate`] for strict JSON text, in one pass with memory proportional to the nesting depth.
+/// `None` when the text is not plain JSON (it is then read as YAML).
+fn locate_json(text: &str, wanted: &HashSet<&str>) -> Option<HashMap<String, LineCol>> {
+    let b = text.as_bytes();
+    let mut found = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
+    // Advance over `n` bytes, keeping the line and the (character) column.
+    let step = |i: &mut usize, line: &mut usize, col: &mut usize, n: usize| {
+        for &c in &b[*i..(*i + n).min(b.len())] {
+            if c == b'\n' {
+                *line += 1;
+                *col = 1;
+            } else if c & 0xC0 != 0x80 {
+                *col += 1;
+            }
+        }
+        *i += n;
+    };
+    // The length of the string token starting at `start` (a `"`), quotes included.
+    let string_len = |start: usize| -> Option<usize> {
+        let mut j = start + 1;
+        while j < b.len() {
+            match b[j] {
+                b'\\' => j += 2,
+                b'"' => return Some(j + 1 - start),
+                _ => j += 1,
+            }
+        }
+        None
+    };
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            step(&mut i, &mut line, &mut col, 1);
+            continue;
+        }
+        let here = (line, col);
+        match c {
+            b':' => step(&mut i, &mut line, &mut col, 1),
+            b',' => {
+                advance(&mut stack);
+                step(&mut i, &mut line, &mut col, 1);
+            }
+            b'}' | b']' => {
+                stack.pop();
+                step(&mut i, &mut line, &mut col, 1);
+            }
+            _ => {
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = stack.last_mut()
+                {
+                    if c != b'"' {
+                        return None;
+                    }
+                    let len = string_len(i)?;
+                    let raw = &text[i..i + len];
+                    let name = if raw.contains('\\') {
+                        serde_json::from_str::<String>(raw).ok()?
+                    } else {
+                        raw[1..raw.len() - 1].to_string()
+                    };
+                    *key = Some((name, here));
+                    step(&mut i, &mut line, &mut col, len);
+                    continue;
+                }
+                let (pointer, at) = match stack.last() {
+                    None => ("#".to_string(), here),
+                    Some(Frame::Map {
+                        pointer,
+                        key: Some((k, at)),
+                    }) => (format!("{pointer}/{}", escape_pointer_token(k)), *at),
+                    Some(Frame::Map { pointer, .. }) => (pointer.clone(), here),
+                    Some(Frame::Seq { pointer, index }) => (format!("{pointer}/{index}"), here),
+                };
+                if wanted.contains(pointer.as_str()) {
+                    found.insert(pointer.clone(), at);
+                    if found.len() == wanted.len() {
+                        return Some(found);
+                    }
+                }
+                match c {
+                    b'{' => {
+                        stack.push(Frame::Map { pointer, key: None });
+                        step(&mut i, &mut line, &mut col, 1);
+                    }
+                    b'[' => {
+                        stack.push(Frame::Seq { pointer, index: 0 });
+                        step(&mut i, &mut line, &mut col, 1);
+                    }
+                    b'"' => {
+                        let len = string_len(i)?;
+                        step(&mut i, &mut line, &mut col, len);
+                    }
+                    b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                        let len = b[i..]
+                            .iter()
+                            .position(|c| {
+                                matches!(c, b',' | b']' | b'}') || c.is_ascii_whitespace()
+                            })
+                            .unwrap_or(b.len() - i);
+                        step(&mut i, &mut line, &mut col, len);
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(found)
+}
+
 /// The current node of the top frame is complete: move to the next key or index.
 fn advance(stack: &mut [Frame]) {
     match stack.last_mut() {
@@ -160,6 +280,35 @@ definitions:
             Some(13)
         );
         assert!(!got.contains_key("#/nope"));
+    }
+
+    #[test]
+    fn the_json_scanner_agrees_with_the_yaml_parser() {
+        let json = "{\n  \"a\": {\"x~y/z\": [1, -2.5e3, true, null, \"s\\\"t\"],\n \"\\u00e9t\u{e9}\": {\"k\": [[], {}, [3]]}},\n  \"b\": \"v\"\n}\n";
+        let pointers = [
+            "#",
+            "#/a",
+            "#/a/x~0y~1z",
+            "#/a/x~0y~1z/1",
+            "#/a/x~0y~1z/4",
+            "#/a/\u{e9}t\u{e9}",
+            "#/a/\u{e9}t\u{e9}/k/2/0",
+            "#/a/\u{e9}t\u{e9}/k/1",
+            "#/b",
+            "#/nope",
+        ];
+        let wanted: HashSet<&str> = pointers.iter().copied().collect();
+        let fast = locate_json(json, &wanted).unwrap_or_default();
+        let mut slow = HashMap::new();
+        for p in pointers {
+            let mut yaml_only = json.to_string();
+            yaml_only.insert_str(0, "# force the YAML path\n");
+            if let Some((l, c)) = locate_one(&yaml_only, p) {
+                slow.insert(p.to_string(), (l - 1, c));
+            }
+        }
+        assert_eq!(fast.len(), 9, "{fast:?}");
+        assert_eq!(fast, slow);
     }
 
     #[test]

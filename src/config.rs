@@ -53,8 +53,13 @@ pub struct ApiConfig {
     pub params: Params,
     #[serde(default)]
     pub operations: Selection,
+    /// Requests per second (see `crate::limits` for the bounds of every number).
+    #[serde(default, deserialize_with = "crate::limits::de::rate_limit")]
     pub rate_limit: Option<f64>,
+    /// Seconds per exchange.
+    #[serde(default, deserialize_with = "crate::limits::de::timeout")]
     pub timeout: Option<f64>,
+    #[serde(default, deserialize_with = "crate::limits::de::concurrency")]
     pub concurrency: Option<usize>,
     /// JSON Pointer selectors whose values snapshots ignore.
     #[serde(default)]
@@ -371,6 +376,31 @@ mod tests {
         let found = expand_globs(&[format!("{}/**/*.md", docs.display())])
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found, vec![docs.join("sub/a.md")]);
+    }
+
+    #[test]
+    fn numbers_out_of_bounds_are_errors_with_a_line() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("drift.yaml");
+        for (bad, needle) in [
+            ("timeout: .inf", "timeout must be a number from 0.1 to 3600"),
+            ("rate_limit: 1e-300", "rate_limit must be a number from 0.1"),
+            ("rate_limit: 0.001", "rate_limit must be a number from 0.1"),
+            (
+                "concurrency: 18446744073709551615",
+                "concurrency must be a number from 1 to 256",
+            ),
+            ("concurrency: 2.5", "whole number"),
+        ] {
+            std::fs::write(&path, format!("apis:\n  a:\n    spec: x.yaml\n    {bad}\n"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let err = load(&path).err().map(|e| e.to_string()).unwrap_or_default();
+            // The line of the API entry, the field named in the message.
+            assert!(
+                err.contains("drift.yaml:3:") && err.contains(needle),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -717,3 +717,31 @@ fn a_dead_token_endpoint_is_tried_once() {
         run.stdout
     );
 }
+
+// 7. `--timeout inf`, `--timeout 1e300`, `--concurrency 18446744073709551615` panicked (exit 101).
+#[test]
+fn numeric_flags_out_of_bounds_are_usage_errors() {
+    for (flag, value) in [
+        ("--timeout", "inf"),
+        ("--timeout", "1e300"),
+        ("--rate-limit", "1e-300"),
+        ("--rate-limit", "0.001"),
+        ("--concurrency", "18446744073709551615"),
+        ("--retries", "99"),
+    ] {
+        let run = drift(&[
+            "check",
+            "--spec",
+            "specs/coaching/openapi.json",
+            flag,
+            value,
+        ]);
+        assert_eq!(run.code, 2, "{flag} {value}: {}", run.transcript());
+        assert!(
+            run.stderr.contains("must be"),
+            "{flag} {value}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}

@@ -135,17 +135,17 @@ pub struct TargetArgs {
     /// The API's base URL, or `mock` for the embedded mock (the default without one).
     #[arg(long, value_name = "URL|mock")]
     pub base_url: Option<String>,
-    /// Requests in flight at once, per API.
-    #[arg(long, value_name = "N")]
+    /// Requests in flight at once, per API (1–256; default 8).
+    #[arg(long, value_name = "N", value_parser = crate::limits::concurrency_flag)]
     pub concurrency: Option<usize>,
-    /// Seconds allowed for each exchange.
-    #[arg(long, value_name = "SECS")]
+    /// Seconds allowed for each exchange (0.1–3600; default 30).
+    #[arg(long, value_name = "SECS", value_parser = crate::limits::timeout_flag)]
     pub timeout: Option<f64>,
-    /// Requests per second, per API.
-    #[arg(long, value_name = "N")]
+    /// Requests per second, per API (0.1–10000; default: no limit).
+    #[arg(long, value_name = "N", value_parser = crate::limits::rate_limit_flag)]
     pub rate_limit: Option<f64>,
-    /// Retries for transport errors, 429 and 5xx.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// Retries for transport errors, 429 and 5xx (0–10).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = crate::limits::retries_flag)]
     pub retries: u32,
     /// The snapshot folder (default with a config file: snapshots/ beside it).
     #[arg(long, value_name = "DIR")]
@@ -156,8 +156,8 @@ pub struct TargetArgs {
     /// A JSON Pointer whose value must not change (`*` and `**` allowed); repeatable.
     #[arg(long, value_name = "POINTER")]
     pub pin: Vec<String>,
-    /// Largest response body read, in bytes; longer bodies are cut and reported.
-    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    /// Largest response body read, in bytes (1 KiB–1 GiB); longer bodies are cut and reported.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024, value_parser = crate::limits::max_body_bytes_flag)]
     pub max_body_bytes: usize,
     #[command(flatten)]
     pub auth: AuthArgs,

@@ -154,7 +154,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         params,
         selection: api.operations.clone(),
         replay,
-        timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0).max(0.1)),
+        timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0)),
         max_body_bytes: 10 * 1024 * 1024,
         selectors: Selectors::parse(&api.volatile, &api.pin).map_err(|e| anyhow!(e))?,
         url_credentials: None,
@@ -279,7 +279,7 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
         run.replay.rate_limit = Some(r);
     }
     if let Some(s) = t.timeout {
-        run.timeout = Duration::from_secs_f64(s.max(0.1));
+        run.timeout = Duration::from_secs_f64(s);
     }
     run.replay.retries = t.retries;
     run.max_body_bytes = t.max_body_bytes;

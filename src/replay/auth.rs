@@ -422,9 +422,9 @@ impl Credentials {
         if let Some(r) = &refresh {
             self.redactor.add(r);
         }
-        let expires = field("expires_in")
-            .and_then(Value::as_u64)
-            .map(|s| Instant::now() + Duration::from_secs(s.saturating_sub(30).max(1)));
+        let expires = field("expires_in").and_then(Value::as_u64).and_then(|s| {
+            Instant::now().checked_add(Duration::from_secs(s.saturating_sub(30).max(1)))
+        });
         Ok(CachedToken {
             value,
             expires,

@@ -196,7 +196,9 @@ async fn replay_one(
         };
         match retry_after {
             Some(wait) if attempts <= options.retries => {
-                let backoff = options.backoff * 2u32.saturating_pow(attempts - 1);
+                let backoff = options
+                    .backoff
+                    .saturating_mul(2u32.saturating_pow(attempts - 1));
                 let wait = wait.unwrap_or(backoff);
                 if wait > options.max_retry_after {
                     break outcome.map_err(ReplayError::from);
@@ -220,8 +222,9 @@ async fn replay_one(
 fn retry_after(r: &HttpResponse) -> Option<Duration> {
     r.header("retry-after")
         .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        // A hostile or absurd value (`1e300`) must not overflow: anything longer than the
+        // longest honoured wait ends the retries anyway.
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
 }
 
 /// Spaces requests at least `1/rate` seconds apart.
@@ -234,7 +237,7 @@ impl RateLimiter {
     fn new(rate: Option<f64>) -> RateLimiter {
         let interval = rate
             .filter(|r| *r > 0.0 && r.is_finite())
-            .map(|r| Duration::from_secs_f64(1.0 / r));
+            .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok());
         RateLimiter {
             interval,
             next: Mutex::new(Instant::now()),

@@ -104,8 +104,22 @@ Example: `schema.type` at `/data/attributes/birth_date`: expected string, got in
     Rule {
         id: "transport.http-5xx",
         severity: Severity::Error,
-        summary: "the server answered 5xx on every attempt",
-        doc: "The server failed (500–599) on the first attempt and on every retry, so the response could not be checked.",
+        summary: "reserved: a 5xx answer is checked like any other answer",
+        doc: "\
+Not emitted since drift 0.1: a server error (500–599) that outlasts the retries is a real answer
+and is checked like any other — `status.undeclared` (breaking, quoting an excerpt of the error
+body) when the contract does not declare it, schema checks when it does. It is never recorded as a
+snapshot baseline.",
+    },
+    Rule {
+        id: "transport.rate-limited",
+        severity: Severity::Error,
+        summary: "the API kept answering 429 (too many requests) after every retry",
+        doc: "\
+The API throttled the request on the first attempt and on every retry (honouring `Retry-After` up
+to 30 seconds). The operation could not be checked: this is not drift, snapshots are left
+untouched, and `drift snapshot` records nothing for it. Lower `rate_limit` or `concurrency`, or
+run again later.",
     },
     Rule {
         id: "auth.failed",
@@ -168,6 +182,15 @@ Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
         severity: Severity::Info,
         summary: "no snapshot recorded yet for this operation",
         doc: "There is no baseline to compare with. `drift check` writes a pending `.json.new` file (outside CI); accept it with `drift review` or record all with `drift snapshot`. Never a failure.",
+    },
+    Rule {
+        id: "snapshot.not-recorded",
+        severity: Severity::Error,
+        summary: "`drift snapshot` did not record a throttled, failed or refused answer as a baseline",
+        doc: "\
+A baseline must be a normal answer. When the API answers 429, 5xx, 401 or 403 (after retries),
+`drift snapshot` records nothing for the operation, says so, and exits 1, so a later `drift check`
+does not compare every healthy answer with an error. Run it again when the API answers normally.",
     },
     Rule {
         id: "snapshot.unreadable",

@@ -745,3 +745,160 @@ fn numeric_flags_out_of_bounds_are_usage_errors() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
+
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+// 8. `drift snapshot` during a 429 storm recorded 429 baselines and exited 0; every later check
+// then reported breaking drift.
+#[test]
+fn throttled_or_failed_answers_are_never_recorded_as_baselines() {
+    for status in [429u16, 503, 401] {
+        let server = TestServer::start(move |_, _| {
+            Reply::json(status, r#"{"error": "busy"}"#).with("Retry-After", "0")
+        });
+        let dir = tempdir();
+        let spec = write(dir.path(), "many.json", &many_operations_spec(3));
+        let snaps = dir.path().join("snaps");
+        let run = drift(&[
+            "snapshot",
+            "--spec",
+            &spec,
+            "--base-url",
+            &server.url(),
+            "--snapshots",
+            &snaps.to_string_lossy(),
+            "--retries",
+            "1",
+        ]);
+        assert_eq!(run.code, 1, "{status}: {}", run.transcript());
+        assert!(
+            run.stdout.contains("snapshot.not-recorded")
+                || run.stdout.contains("could not be recorded"),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("0 recorded"), "{}", run.stdout);
+        let written: Vec<String> = files_under(&snaps)
+            .into_iter()
+            .filter(|f| f.ends_with(".json"))
+            .collect();
+        assert!(
+            written.is_empty(),
+            "{status}: baselines written: {written:?}"
+        );
+    }
+}
+
+// 8. An API named `..` (a spec file `...yaml`, `--api ..`) wrote outside the snapshot folder.
+#[test]
+fn api_names_cannot_leave_the_snapshot_folder() {
+    let server = kinds_ok_server();
+    let dir = tempdir();
+    let spec = write(dir.path(), "contract/many.json", &many_operations_spec(1));
+    let snaps = dir.path().join("contract/snaps");
+    for api in ["..", "../../escape", "a/b"] {
+        let run = drift(&[
+            "snapshot",
+            "--spec",
+            &spec,
+            "--api",
+            api,
+            "--base-url",
+            &server.url(),
+            "--snapshots",
+            &snaps.to_string_lossy(),
+        ]);
+        assert_eq!(run.code, 0, "{api}: {}", run.transcript());
+    }
+    let outside: Vec<String> = files_under(dir.path())
+        .into_iter()
+        .filter(|f| !f.starts_with("contract/snaps/") && f != "contract/many.json")
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "written outside the snapshot folder: {outside:?}"
+    );
+    assert_eq!(files_under(&snaps).len(), 3, "{:?}", files_under(&snaps));
+}
+
+// 9. A 429 that outlasted the retries was breaking `status.undeclared`; a 5xx was
+// `transport.http-5xx` instead of an answer checked like any other.
+#[test]
+fn throttling_is_an_error_and_a_server_error_is_an_answer() {
+    let server = TestServer::start(|req, _| {
+        if req.path == "/items0" {
+            Reply::json(429, "{}").with("Retry-After", "0")
+        } else {
+            Reply::json(502, r#"{"error": "upstream exploded"}"#)
+        }
+    });
+    let dir = tempdir();
+    let spec = write(dir.path(), "many.json", &many_operations_spec(2));
+    let run = drift(&[
+        "check",
+        "--spec",
+        &spec,
+        "--base-url",
+        &server.url(),
+        "--retries",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let report = json(&run);
+    let find = |op: &str| {
+        report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["operation_id"] == op)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let throttled = find("getItem0");
+    assert_eq!(
+        (throttled["kind"].as_str(), throttled["severity"].as_str()),
+        (Some("transport.rate-limited"), Some("error"))
+    );
+    let failed = find("getItem1");
+    assert_eq!(
+        (failed["kind"].as_str(), failed["severity"].as_str()),
+        (Some("status.undeclared"), Some("breaking"))
+    );
+    assert!(
+        failed["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("upstream exploded")),
+        "{failed}"
+    );
+    let outcome = |op: &str| {
+        report["operations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["operation_id"] == op)
+            .map(|o| o["outcome"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        (outcome("getItem0"), outcome("getItem1")),
+        (serde_json::json!("error"), serde_json::json!("drift"))
+    );
+}

@@ -79,13 +79,14 @@ pub fn check(
         c.push("auth.failed", "", &msg, None, Some(status.to_string()));
         return c.done(Some(status), Some(msg), None, None);
     }
-    if status >= 500 {
+    if status == 429 {
+        // Throttled after every retry: nothing was learned about the contract.
         let msg = format!(
-            "server error {status} after {} attempt(s)",
+            "throttled: 429 Too Many Requests after {} attempt(s); not checked",
             exchange.attempts
         );
         c.push(
-            "transport.http-5xx",
+            "transport.rate-limited",
             "",
             &msg,
             None,
@@ -93,12 +94,24 @@ pub fn check(
         );
         return c.done(Some(status), Some(msg), None, None);
     }
+    // A 5xx that outlasted the retries is an answer like any other, checked below.
     let Some(declared) = op.response_for(status) else {
         let statuses: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
-        let msg = format!(
+        let mut msg = format!(
             "status {status} is not declared (declared: {})",
             statuses.join(", ")
         );
+        if status >= 500 {
+            msg.push_str(&format!(" after {} attempt(s)", exchange.attempts));
+        }
+        let body = String::from_utf8_lossy(&response.body);
+        let body = body.trim();
+        if !body.is_empty() {
+            msg.push_str(&format!(
+                "; the body starts: {}",
+                crate::text::excerpt(body, 200)
+            ));
+        }
         c.push(
             "status.undeclared",
             "",

@@ -374,12 +374,27 @@ fn snapshot_step(
     reproduce: &str,
     stats: &mut SnapshotStats,
 ) -> Vec<Finding> {
-    // Only real answers have a snapshot: not transport failures, auth refusals or server errors.
+    // Only normal answers make a baseline: not transport failures, throttling, auth refusals or
+    // server errors. Recording one would make every later healthy answer look like drift.
     let Some(status) = checked.status else {
         return Vec::new();
     };
-    if status == 401 || status == 403 || status >= 500 {
-        return Vec::new();
+    if matches!(status, 401 | 403 | 429) || status >= 500 || checked.outcome == Outcome::Error {
+        if !matches!(ctx.mode, SnapshotMode::Record { .. }) {
+            return Vec::new();
+        }
+        let mut f = Finding::new(
+            &run.name,
+            "snapshot.not-recorded",
+            format!("the API answered {status}; a baseline must be a normal answer, so nothing was recorded — run `drift snapshot` again when the API is healthy"),
+        );
+        f.operation = Some(crate::findings::OperationRef {
+            id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+        });
+        f.actual = Some(status.to_string());
+        return vec![f];
     }
     let request = match ex
         .url

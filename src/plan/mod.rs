@@ -119,6 +119,22 @@ fn plan_operation(contract: &Contract, op: &Operation, values: &ParamValues) -> 
             source,
         });
     }
+    // `.` and `..` (however they are percent-encoded) are dot segments: every URL parser removes
+    // them, so the request would address another path than the report names.
+    if let Some(b) = bindings
+        .iter()
+        .find(|b| b.location == ParamIn::Path && is_dot_segment(&b.value))
+    {
+        return Planned::Skipped {
+            operation_id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+            reason: format!(
+                "path parameter `{}` is {:?}, a dot segment: a URL cannot carry it (it would address the parent path); give another value in `params`",
+                b.name, b.value
+            ),
+        };
+    }
     let mut path = op.path.clone();
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -350,6 +366,12 @@ fn placeholder(schema: Option<&Value>) -> String {
     }
 }
 
+/// Whether a path segment value is `.` or `..`, also percent-encoded (`%2E%2e`).
+fn is_dot_segment(value: &str) -> bool {
+    let decoded = value.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
+}
+
 /// Percent-encode a value for use as one path segment.
 pub fn encode_segment(value: &str) -> String {
     crate::text::percent_encode(value, crate::text::PATH_SEGMENT_SAFE)
@@ -421,6 +443,28 @@ mod tests {
         assert_eq!(goal.bindings[1].source, Source::Placeholder);
         assert_eq!(goal.query, vec![("sort".to_string(), "asc".to_string())]);
         assert_eq!(goal.bindings[2].source, Source::Enum);
+    }
+
+    // A path parameter `..` was normalized away by the URL library: the parent path was checked
+    // while the report named `/p/..`.
+    #[test]
+    fn dot_segment_path_values_are_skipped_with_a_reason() {
+        for dots in ["..", ".", "%2E%2e", ".%2E"] {
+            let mut values = ParamValues::default();
+            values.global.insert("id".into(), dots.into());
+            let planned = build(&swagger(), &values);
+            let skipped = planned.iter().find_map(|p| match p {
+                Planned::Skipped {
+                    operation_id,
+                    reason,
+                    ..
+                } if operation_id == "fetchPatient" => Some(reason.clone()),
+                _ => None,
+            });
+            assert!(skipped.is_some_and(|r| r.contains("dot segment")), "{dots}");
+        }
+        assert!(!is_dot_segment("..."));
+        assert!(!is_dot_segment("a.."));
     }
 
     #[test]

@@ -13,18 +13,23 @@ pub struct Store {
     pub root: PathBuf,
 }
 
-/// A file name for an operation id (ids are usually safe; anything else becomes `_`).
-pub fn file_stem(operation_id: &str) -> String {
-    operation_id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// A file name for an API name or an operation id. Letters, digits, `_`, `-` and inner `.` stay
+/// as they are; every other byte (and a leading `.`) is written `%XX`. The mapping is one-to-one,
+/// so `dup/a` and `dup_a` get different files, and no name (`..`, `a/../../b`) can leave its folder.
+pub fn file_stem(name: &str) -> String {
+    if name.is_empty() {
+        return "%".to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    for (i, b) in name.bytes().enumerate() {
+        let plain = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-') || (b == b'.' && i > 0);
+        if plain {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl Store {
@@ -127,4 +132,42 @@ pub fn accept(pending: &Path) -> std::io::Result<()> {
 /// Reject a pending file: it is deleted.
 pub fn reject(pending: &Path) -> std::io::Result<()> {
     std::fs::remove_file(pending)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // An API named `..` wrote outside the snapshot folder; `dup/a` and `dup_a` shared one file.
+    #[test]
+    fn file_names_are_safe_and_distinct() {
+        let names = [
+            "..",
+            ".",
+            "",
+            "dup/a",
+            "dup_a",
+            "dup%2Fa",
+            "a/../../b",
+            "fetchPatient",
+            "v1.2",
+        ];
+        let stems: Vec<String> = names.iter().map(|n| file_stem(n)).collect();
+        for stem in &stems {
+            assert!(
+                !stem.contains('/') && !stem.starts_with('.') && !stem.is_empty(),
+                "{stem}"
+            );
+        }
+        let distinct: std::collections::HashSet<&String> = stems.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{stems:?}");
+        assert_eq!(file_stem("fetchPatient"), "fetchPatient");
+        assert_eq!(file_stem("v1.2"), "v1.2");
+        let store = Store::new("/snaps");
+        assert!(store.path("..", "x").starts_with("/snaps"));
+        assert_eq!(
+            store.path("..", "x"),
+            std::path::Path::new("/snaps/%2E./x.json")
+        );
+    }
 }

@@ -902,3 +902,46 @@ fn throttling_is_an_error_and_a_server_error_is_an_answer() {
         (serde_json::json!("error"), serde_json::json!("drift"))
     );
 }
+
+// 10. Spec and response strings with ANSI escape sequences reached the terminal raw.
+#[test]
+fn control_characters_are_shown_escaped_in_the_terminal() {
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mred\r";
+    let spec = serde_json::json!({
+        "swagger": "2.0", "info": {"title": format!("T{hostile}"), "version": "1"},
+        "paths": {"/items": {"get": {"operationId": format!("get{hostile}"), "produces": ["application/json"],
+            "responses": {"200": {"description": "ok", "schema": {"type": "object"}}}}}}});
+    let dir = tempdir();
+    let spec = write(dir.path(), "evil.json", &spec.to_string());
+    let body = format!(
+        "{{\"x\": \"{}\"}}",
+        hostile
+            .replace('\u{1b}', "\\u001b")
+            .replace('\u{7}', "\\u0007")
+            .replace('\r', "\\r")
+    );
+    let server = TestServer::start(move |_, _| {
+        let mut reply = Reply::raw(
+            418,
+            "text/plain",
+            format!("oops {}", "\u{1b}]0;pwned\u{7}\u{1b}[2J").as_bytes(),
+        );
+        reply.headers.push(("X-Body".into(), body.clone()));
+        reply
+    });
+    for args in [
+        vec!["check", "--spec", &spec, "--base-url", &server.url()],
+        vec!["ops", "--spec", &spec],
+        vec!["lint", "--spec", &spec],
+    ] {
+        let run = drift(&args);
+        let text = run.transcript();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'),
+            "{:?}: {text:?}",
+            args[0]
+        );
+    }
+    let run = drift(&["check", "--spec", &spec, "--base-url", &server.url()]);
+    assert!(run.stdout.contains("\\u{1b}]0;pwned"), "{}", run.stdout);
+}

@@ -18,7 +18,7 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
             writeln!(
                 console.out,
                 "{b}{}{b:#}: {} examples",
-                page.file,
+                t(&page.file),
                 page.examples.len()
             )?;
             for ex in &page.examples {
@@ -48,8 +48,11 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
                 };
                 writeln!(
                     console.out,
-                    "  {d}{:>4}{d:#}  {part} {:<7}{}{query}  {status}  {body}",
-                    ex.line, ex.method, ex.path
+                    "  {d}{:>4}{d:#}  {part} {:<7}{}{}  {status}  {body}",
+                    ex.line,
+                    t(&ex.method),
+                    t(&ex.path),
+                    t(&query)
                 )?;
                 for r in &ex.repairs {
                     writeln!(
@@ -60,7 +63,7 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
                 }
             }
             for r in &page.refused {
-                writeln!(console.out, "  {:>4}  refused: {}", r.line, r.message)?;
+                writeln!(console.out, "  {:>4}  refused: {}", r.line, t(&r.message))?;
             }
         }
     }
@@ -69,4 +72,9 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     } else {
         ExitStatus::Success
     })
+}
+
+/// Page strings are shown with control characters escaped.
+fn t(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::escape_control(text, false)
 }

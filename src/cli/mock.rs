@@ -67,6 +67,7 @@ pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitSta
         console.out.flush()?;
         let log: Option<server::RequestLog> = if args.verbose {
             Some(Arc::new(|line: &str| {
+                let line = crate::text::escape_control(line, false);
                 let _ = writeln!(std::io::stderr(), "{line}");
             }))
         } else {

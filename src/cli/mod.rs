@@ -92,7 +92,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
             ExitStatus::Success
         }
         Err(e) => {
-            let _ = writeln!(console.err, "drift: error: {e:#}");
+            // Errors quote file names, keys and values from untrusted inputs.
+            let text = crate::text::escape_control(&format!("{e:#}"), true).into_owned();
+            let _ = writeln!(console.err, "drift: error: {text}");
             ExitStatus::Error
         }
     }

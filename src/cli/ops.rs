@@ -119,12 +119,12 @@ fn text_report(
         s,
         "{b}{api}{b:#}  {}  \"{}\" {}  {} operations, {read_only} read-only",
         c.dialect,
-        c.title,
-        c.version,
+        t(&c.title),
+        t(&c.version),
         ops.len()
     );
     if let Some(server) = c.servers.first() {
-        let _ = writeln!(s, "{d}server: {server}{d:#}");
+        let _ = writeln!(s, "{d}server: {}{d:#}", t(server));
     }
     let _ = writeln!(s);
     let path_w = ops.iter().map(|o| o.path.len()).max().unwrap_or(4).min(60);
@@ -174,11 +174,11 @@ fn text_report(
         };
         let _ = writeln!(
             s,
-            "{:<7}{:<path_w$}  {:<id_w$}  {ro}  {d}{}{tags}{d:#}",
-            o.method,
-            o.path,
-            id,
-            responses.join(", ")
+            "{:<7}{:<path_w$}  {:<id_w$}  {ro}  {d}{}{d:#}",
+            t(&o.method),
+            t(&o.path),
+            t(&id),
+            t(&format!("{}{tags}", responses.join(", ")))
         );
         if let Some(Planned::Request(r)) = plans.get(o.id.as_str()) {
             let mut target = r.path.clone();
@@ -186,12 +186,14 @@ fn text_report(
                 let q: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 target = format!("{target}?{}", q.join("&"));
             }
-            let _ = writeln!(s, "{d}       → {target}{d:#}");
+            let _ = writeln!(s, "{d}       → {}{d:#}", t(&target));
             for b in &r.bindings {
                 let _ = writeln!(
                     s,
                     "{d}         {} = {:?} from {}{d:#}",
-                    b.name, b.value, b.source
+                    t(&b.name),
+                    b.value,
+                    t(&b.source.to_string())
                 );
             }
         }
@@ -203,4 +205,9 @@ fn text_report(
         );
     }
     s
+}
+
+/// Contract strings are shown with control characters escaped.
+fn t(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::escape_control(text, false)
 }

@@ -51,9 +51,10 @@ pub fn record(
         let op = f.operation.as_ref().map(|o| o.id.as_str()).unwrap_or("");
         writeln!(
             console.out,
-            "  {op}: {} {}",
+            "  {}: {} {}",
+            crate::text::escape_control(op, false),
             f.kind,
-            result.redactor.redact(&f.message)
+            crate::text::escape_control(&result.redactor.redact(&f.message), false)
         )?;
     }
     if problems > 0 {
@@ -68,7 +69,7 @@ pub fn record(
                 console.out,
                 "  {}: {}",
                 f.kind,
-                result.redactor.redact(&f.message)
+                crate::text::escape_control(&result.redactor.redact(&f.message), false)
             )?;
         }
     }

@@ -1,6 +1,7 @@
 //! Human-readable output. Colour only when the caller says so (a TTY without `NO_COLOR`).
 
 use crate::findings::{Finding, Severity, Summary};
+use crate::text::escape_control;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
@@ -42,30 +43,36 @@ impl Palette {
     }
 }
 
+/// A string from a contract, a config or a response, safe to print: control characters (escape
+/// sequences, carriage returns, bidi overrides) are shown escaped, never interpreted.
+fn t(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_control(text, false)
+}
+
 /// One finding: a header line and indented details.
 pub fn write_finding(w: &mut dyn Write, p: Palette, f: &Finding) -> io::Result<()> {
     let sev = p.severity(f.severity);
     let dim = p.dim();
-    write!(w, "{sev}{:<8}{sev:#} {}", f.severity.as_str(), f.kind)?;
+    write!(w, "{sev}{:<8}{sev:#} {}", f.severity.as_str(), t(&f.kind))?;
     if let Some(loc) = &f.spec_location {
         match loc.line {
-            Some(line) => write!(w, "  {dim}{}:{line}{dim:#}", loc.file)?,
-            None => write!(w, "  {dim}{}{dim:#}", loc.file)?,
+            Some(line) => write!(w, "  {dim}{}:{line}{dim:#}", t(&loc.file))?,
+            None => write!(w, "  {dim}{}{dim:#}", t(&loc.file))?,
         }
     }
     if let Some(op) = &f.operation {
-        write!(w, "  {} {} ({})", op.method, op.path, op.id)?;
+        write!(w, "  {} {} ({})", t(&op.method), t(&op.path), t(&op.id))?;
     }
     writeln!(w)?;
     if let Some(loc) = f.spec_location.as_ref().filter(|l| !l.pointer.is_empty()) {
-        writeln!(w, "    at      {}", loc.pointer)?;
+        writeln!(w, "    at      {}", t(&loc.pointer))?;
     }
-    writeln!(w, "    {}", f.message)?;
+    writeln!(w, "    {}", t(&f.message))?;
     if let Some(sp) = &f.schema_pointer {
-        writeln!(w, "    {dim}schema  {sp}{dim:#}")?;
+        writeln!(w, "    {dim}schema  {}{dim:#}", t(sp))?;
     }
     if let Some(r) = &f.reproduce {
-        writeln!(w, "    {dim}reproduce: {r}{dim:#}")?;
+        writeln!(w, "    {dim}reproduce: {}{dim:#}", t(r))?;
     }
     Ok(())
 }
@@ -101,7 +108,9 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
         writeln!(
             w,
             "{b}{}{b:#}  {d}{} → {}{d:#}",
-            api.name, api.spec, api.target
+            t(&api.name),
+            t(&api.spec),
+            t(&api.target)
         )?;
         let (good, bad, err) = (
             p.good(),
@@ -117,7 +126,7 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
             count(Outcome::Skipped)
         )?;
         for note in &api.notes {
-            writeln!(w, "  {d}note: {note}{d:#}")?;
+            writeln!(w, "  {d}note: {}{d:#}", t(note))?;
         }
         for op in ops
             .iter()
@@ -130,7 +139,9 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
             writeln!(
                 w,
                 "\n  {b}{} {}{b:#}  {}  → {status}",
-                op.method, op.path, op.operation_id
+                t(&op.method),
+                t(&op.path),
+                t(&op.operation_id)
             )?;
             let findings = r.findings.iter().filter(|f| {
                 f.api == op.api
@@ -143,17 +154,17 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
                 let at = if f.pointer.is_empty() {
                     String::new()
                 } else {
-                    format!("  {}", f.pointer)
+                    format!("  {}", t(&f.pointer))
                 };
                 writeln!(
                     w,
                     "    {sev}{:<8}{sev:#} {}{at}",
                     f.severity.as_str(),
-                    f.kind
+                    t(&f.kind)
                 )?;
-                writeln!(w, "      {}", f.message)?;
+                writeln!(w, "      {}", t(&f.message))?;
                 if let Some(sp) = &f.schema_pointer {
-                    writeln!(w, "      {d}schema {sp}{d:#}")?;
+                    writeln!(w, "      {d}schema {}{d:#}", t(sp))?;
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! ```yaml
 //! apis:
 //!   coaching:
-//!     spec: specs/coaching/openapi.yaml
+//!     spec: specs/coaching/openapi.json
 //!     base_url: mock                 # or https://api.example.com/v1, or ${COACHING_URL}
 //!     auth:
 //!       type: oauth2-client-credentials   # bearer | api-key | basic
@@ -106,11 +106,11 @@ pub struct AuthEntry {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: cannot read: {source}")]
+    // The OS error is part of the message, not a `source`: printed once.
+    #[error("{path}: cannot read: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}{at}: {message}")]
     Invalid {
@@ -148,9 +148,9 @@ const KEYS: &[&str] = &[
 
 /// Read and validate a config file. Paths inside are relative to the file's folder.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+    let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let mut config: Config = yaml_serde::from_str(&text).map_err(|e| {
         let at = e

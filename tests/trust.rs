@@ -378,7 +378,7 @@ fn a_pinned_credential_is_stored_redacted() {
         "--base-url",
         &server.url(),
         "--snapshots",
-        &snaps.to_string_lossy().into_owned(),
+        &snaps.to_string_lossy(),
         "--pin",
         "/whoami",
         "--auth",
@@ -944,4 +944,23 @@ fn control_characters_are_shown_escaped_in_the_terminal() {
     }
     let run = drift(&["check", "--spec", &spec, "--base-url", &server.url()]);
     assert!(run.stdout.contains("\\u{1b}]0;pwned"), "{}", run.stdout);
+}
+
+// 11. A missing file's OS error was printed twice.
+#[test]
+fn a_missing_file_error_is_printed_once() {
+    for args in [
+        vec!["lint", "--spec", "nope.yaml"],
+        vec!["ops", "--spec", "nope.yaml"],
+        vec!["check", "--config", "nope.yaml"],
+    ] {
+        let run = drift(&args);
+        assert_eq!(run.code, 2, "{}", run.transcript());
+        assert_eq!(
+            run.stderr.matches("No such file or directory").count(),
+            1,
+            "{}",
+            run.stderr
+        );
+    }
 }

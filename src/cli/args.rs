@@ -50,12 +50,12 @@ Examples:
     Review(ReviewArgs),
     /// Serve the contract's examples as a mock API.
     #[command(
-        after_help = "Example:\n  drift mock --spec specs/coaching/openapi.yaml --port 4010\n  curl -H 'Prefer: code=404' localhost:4010/patients/1"
+        after_help = "Example:\n  drift mock --spec specs/coaching/openapi.json --port 4010\n  curl -H 'Prefer: code=404' localhost:4010/patients/1"
     )]
     Mock(MockArgs),
     /// List every operation of a contract: method, path, operationId, tags, declared responses.
     #[command(
-        after_help = "Example:\n  drift ops --spec specs/fitbit-plus/swagger.yaml --format json"
+        after_help = "Example:\n  drift ops --spec specs/under-armour/swagger.yaml --format json"
     )]
     Ops(OpsArgs),
     /// Check a contract against itself: examples vs their schemas, unknown formats, broken schemas.

@@ -45,11 +45,11 @@ impl fmt::Display for Position {
 /// Why a contract could not be loaded. Every variant names the file, and the line where known.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
-    #[error("{path}: cannot read file: {source}")]
+    // The OS error is part of the message, not a `source`: printed once.
+    #[error("{path}: cannot read file: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{at}: invalid {format}: {message}")]
     Syntax {

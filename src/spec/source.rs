@@ -181,9 +181,9 @@ fn apply_merge_keys(value: &mut Value) {
 }
 
 fn read_file(path: &Path) -> Result<String, SpecError> {
-    let bytes = std::fs::read(path).map_err(|source| SpecError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| SpecError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     String::from_utf8(bytes).map_err(|e| SpecError::Syntax {
         at: Position::file(path),

@@ -964,3 +964,48 @@ fn a_missing_file_error_is_printed_once() {
         );
     }
 }
+
+// 6. `drift lint` of a large JSON contract peaked at several times the loader's memory: locating
+// finding lines ran a YAML event parser over the whole file.
+#[test]
+fn lint_of_a_large_json_contract_stays_near_the_loader_footprint() {
+    let mut defs = serde_json::Map::new();
+    for i in 0..6_000 {
+        let mut props = serde_json::Map::new();
+        for j in 0..12 {
+            props.insert(format!("field_{j}_with_a_longer_name"), serde_json::json!({
+                "type": "string", "format": if j == 0 { "dateTime" } else { "uuid" },
+                "description": "a description long enough to look like the ones real contracts carry"}));
+        }
+        defs.insert(
+            format!("Def{i}"),
+            serde_json::json!({"type": "object", "properties": props}),
+        );
+    }
+    let spec = serde_json::json!({"swagger": "2.0", "info": {"title": "big", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "getA", "produces": ["application/json"],
+            "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Def0"}}}}}},
+        "definitions": defs});
+    let dir = tempdir();
+    let text = serde_json::to_string_pretty(&spec).unwrap_or_default();
+    let spec = write(dir.path(), "big.json", &text);
+    let Some((code, ops_kib, _)) = peak_rss(&["ops", "--spec", &spec]) else {
+        return;
+    };
+    assert_eq!(code, 0);
+    let Some((code, lint_kib, out)) = peak_rss(&["lint", "--spec", &spec]) else {
+        return;
+    };
+    assert!(code == 0 || code == 1, "exit {code}");
+    assert!(out.contains("big.json:"), "findings carry lines");
+    println!(
+        "{} MB contract: ops peak {} MB, lint peak {} MB",
+        text.len() >> 20,
+        ops_kib >> 10,
+        lint_kib >> 10
+    );
+    assert!(
+        lint_kib < ops_kib * 5 / 2,
+        "lint {lint_kib} KiB vs loading {ops_kib} KiB"
+    );
+}

@@ -82,16 +82,7 @@ pub fn locate(text: &str, pointers: &[&str]) -> HashMap<String, LineCol> {
                     continue;
                 }
             }
-            let (pointer, at) = match stack.last() {
-                None => ("#".to_string(), here),
-                Some(Frame::Map {
-                    pointer,
-                    key: Some((k, at)),
-                    ..
-                }) => (format!("{pointer}/{}", escape_pointer_token(k)), *at),
-                Some(Frame::Map { pointer, .. }) => (pointer.clone(), here),
-                Some(Frame::Seq { pointer, index }) => (format!("{pointer}/{index}"), here),
-            };
+            let (pointer, at) = node_at(&stack, here);
             if wanted.contains(pointer.as_str()) {
                 found.insert(pointer.clone(), at);
                 if found.len() == wanted.len() {
@@ -180,15 +171,7 @@ fn locate_json(text: &str, wanted: &HashSet<&str>) -> Option<HashMap<String, Lin
                     step(&mut i, &mut line, &mut col, len);
                     continue;
                 }
-                let (pointer, at) = match stack.last() {
-                    None => ("#".to_string(), here),
-                    Some(Frame::Map {
-                        pointer,
-                        key: Some((k, at)),
-                    }) => (format!("{pointer}/{}", escape_pointer_token(k)), *at),
-                    Some(Frame::Map { pointer, .. }) => (pointer.clone(), here),
-                    Some(Frame::Seq { pointer, index }) => (format!("{pointer}/{index}"), here),
-                };
+                let (pointer, at) = node_at(&stack, here);
                 if wanted.contains(pointer.as_str()) {
                     found.insert(pointer.clone(), at);
                     if found.len() == wanted.len() {
@@ -223,6 +206,20 @@ fn locate_json(text: &str, wanted: &HashSet<&str>) -> Option<HashMap<String, Lin
         }
     }
     Some(found)
+}
+
+/// The pointer of the node starting `here`, and where a reader looks for it: the key's position
+/// for a mapping entry, the node's own for a list item or the root.
+fn node_at(stack: &[Frame], here: LineCol) -> (String, LineCol) {
+    match stack.last() {
+        None => ("#".to_string(), here),
+        Some(Frame::Map {
+            pointer,
+            key: Some((k, at)),
+        }) => (format!("{pointer}/{}", escape_pointer_token(k)), *at),
+        Some(Frame::Map { pointer, .. }) => (pointer.clone(), here),
+        Some(Frame::Seq { pointer, index }) => (format!("{pointer}/{index}"), here),
+    }
 }
 
 /// The current node of the top frame is complete: move to the next key or index.

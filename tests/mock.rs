@@ -114,6 +114,44 @@ fn the_readme_drift_example_exits_1_and_names_the_field() {
     assert!(run.stdout.contains("GET /patients/{id}"));
 }
 
+/// The JSON report of the README's drift example, byte for byte (times and the port aside): the
+/// report contract v1 is stable, additive changes only. Regenerate the golden file only for an
+/// additive change: `DRIFT_BLESS=1 cargo test --test mock golden`.
+#[test]
+fn the_readme_drift_example_json_report_is_golden() {
+    let mock = MockProcess::start("tests/fixtures/drift/coaching-v2.json");
+    let run = drift(&[
+        "check",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--base-url",
+        &mock.base,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let mut report = json(&run);
+    report["started_at"] = "TIME".into();
+    report["duration_ms"] = 0.into();
+    for op in report["operations"].as_array_mut().into_iter().flatten() {
+        if op["duration_ms"].is_number() {
+            op["duration_ms"] = 0.into();
+        }
+    }
+    let text = serde_json::to_string_pretty(&report)
+        .unwrap_or_default()
+        .replace(&mock.origin(), "http://127.0.0.1:PORT");
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/readme-drift-example.json");
+    if std::env::var_os("DRIFT_BLESS").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap_or(std::path::Path::new(".")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&golden, format!("{text}\n")).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert_eq!(text.trim_end(), expected.trim_end(), "the JSON report changed");
+}
+
 #[test]
 fn prefer_selects_a_declared_status_over_http() {
     let mock = MockProcess::start("specs/coaching/openapi.json");

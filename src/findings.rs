@@ -68,6 +68,16 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000;
 /// The longest `expected` / `actual` value a finding keeps.
 pub const MAX_VALUE_BYTES: usize = 300;
 
+impl From<&crate::spec::Operation> for OperationRef {
+    fn from(op: &crate::spec::Operation) -> OperationRef {
+        OperationRef {
+            id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+        }
+    }
+}
+
 /// One problem found by drift.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -144,7 +154,7 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 /// Counts by severity, as the report's `summary`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub breaking: usize,
     pub warning: usize,

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod replay;
 pub mod report;
 pub mod rules;
+pub mod run;
 pub mod snapshot;
 pub mod spec;
 pub mod text;

@@ -8,11 +8,12 @@ fn main() -> std::process::ExitCode {
     // for the whole run would deadlock the progress line, which is drawn from a tokio worker.
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();
-    let out_is_tty = out.is_terminal();
+    let (out_is_tty, err_is_tty) = (out.is_terminal(), err.is_terminal());
     let mut console = drift::cli::Console {
         out: &mut out,
         err: &mut err,
         out_is_tty,
+        err_is_tty,
     };
     let status = drift::cli::run(std::env::args_os(), &mut console);
     std::process::ExitCode::from(status as u8)

@@ -131,6 +131,15 @@ request itself failed. Check the environment variables named in the configuratio
 are never printed.",
     },
     Rule {
+        id: "api.error",
+        severity: Severity::Error,
+        summary: "the API could not be checked: its contract, docs pages or credentials could not be loaded",
+        doc: "\
+One API of a run could not start: its contract does not load (the message has file:line:column),
+a documentation page cannot be read, or a credential variable is not set. The other APIs of the
+run are checked; `drift check` exits 2 only when no API could run.",
+    },
+    Rule {
         id: "status.changed",
         severity: Severity::Breaking,
         summary: "the response status differs from the stored snapshot",

@@ -1,5 +1,15 @@
 //! Small text helpers shared by error messages and reporters.
 
+/// A stable 64-bit FNV-1a hash of some bytes, as 16 hex digits (a contract's `spec_hash`).
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 /// Levenshtein distance, for "did you mean …?" suggestions on short identifiers.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -149,7 +149,11 @@ fn the_readme_drift_example_json_report_is_golden() {
         std::fs::write(&golden, format!("{text}\n")).unwrap_or_else(|e| panic!("{e}"));
     }
     let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-    assert_eq!(text.trim_end(), expected.trim_end(), "the JSON report changed");
+    assert_eq!(
+        text.trim_end(),
+        expected.trim_end(),
+        "the JSON report changed"
+    );
 }
 
 #[test]

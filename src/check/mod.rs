@@ -23,6 +23,20 @@ pub enum Outcome {
     Error,
 }
 
+impl Outcome {
+    /// The outcome of an exchange from all its findings: `error` when the check could not run,
+    /// `drift` for anything breaking or a warning, else `pass`.
+    pub fn of(findings: &[Finding]) -> Outcome {
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            Outcome::Error
+        } else if findings.iter().any(|f| f.severity <= Severity::Warning) {
+            Outcome::Drift
+        } else {
+            Outcome::Pass
+        }
+    }
+}
+
 /// The verdict on one exchange.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -317,17 +331,7 @@ impl<'a> Checker<'a> {
     ) -> Checked {
         let _ = self.contract;
         crate::findings::sort(&mut self.findings);
-        let outcome = if self.findings.iter().any(|f| f.severity == Severity::Error) {
-            Outcome::Error
-        } else if self
-            .findings
-            .iter()
-            .any(|f| f.severity <= Severity::Warning)
-        {
-            Outcome::Drift
-        } else {
-            Outcome::Pass
-        };
+        let outcome = Outcome::of(&self.findings);
         Checked {
             outcome,
             status,

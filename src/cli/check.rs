@@ -2,9 +2,10 @@
 
 use super::args::CheckArgs;
 use super::options;
-use super::run::{in_ci, run_apis, SnapshotMode};
+use super::progress::ProgressLine;
 use super::{Console, ExitStatus};
 use crate::report::terminal::{self, Palette};
+use crate::run::{in_ci, RunOptions, SnapshotMode};
 use anyhow::bail;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,12 +19,17 @@ enum Format {
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = parse_formats(&args.formats, args.output.as_ref())?;
     let resolved = options::resolve(&args.target)?;
-    let result = run_apis(
-        &resolved,
-        SnapshotMode::Compare {
+    let options = RunOptions {
+        apis: resolved.runs,
+        snapshots: resolved.snapshots,
+        mode: SnapshotMode::Compare {
             write: args.write || !in_ci(),
         },
-    )?;
+    };
+    let result = {
+        let mut progress = ProgressLine::new(console.err, console.err_is_tty);
+        crate::run::run(&options, &mut progress)?
+    };
     let (report, redactor) = (&result.report, &result.redactor);
     for (format, path) in &outputs {
         let palette = if path.is_some() {
@@ -36,7 +42,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
             Format::Terminal => {
                 terminal::write_check(&mut buf, palette, report)?;
                 if result.snapshots.pending > 0 {
-                    if let Some(dir) = &result.snapshot_dir {
+                    if let Some(dir) = &options.snapshots {
                         writeln!(buf, "{} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", result.snapshots.pending, dir.display())?;
                     }
                 }
@@ -51,19 +57,19 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         super::emit(console, path.as_deref(), text.as_bytes())?;
     }
     let threshold = args.fail_on.severity();
-    Ok(
-        if result.attempted > 0 && result.unreachable == result.attempted {
-            ExitStatus::Unreachable
-        } else if report
-            .findings
-            .iter()
-            .any(|f| f.severity.reaches(threshold))
-        {
-            ExitStatus::Failure
-        } else {
-            ExitStatus::Success
-        },
-    )
+    Ok(if super::nothing_ran(console, &result)? {
+        ExitStatus::Error
+    } else if result.attempted > 0 && result.unreachable == result.attempted {
+        ExitStatus::Unreachable
+    } else if report
+        .findings
+        .iter()
+        .any(|f| f.severity.reaches(threshold))
+    {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 fn parse_formats(

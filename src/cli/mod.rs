@@ -8,10 +8,9 @@ mod lint;
 mod mock;
 mod ops;
 pub mod options;
+mod progress;
 mod rules;
-mod run;
 mod snapshot;
-mod target;
 
 use crate::findings::Severity;
 use crate::report::terminal::Palette;
@@ -40,6 +39,8 @@ pub struct Console<'a> {
     pub err: &'a mut dyn Write,
     /// Colour allowed on the terminal (before `--color`).
     pub out_is_tty: bool,
+    /// Standard error is a terminal: a progress line may be drawn on it.
+    pub err_is_tty: bool,
 }
 
 /// Run drift with `args` (including the program name).
@@ -128,6 +129,23 @@ pub fn default_api_name(spec: &Path) -> String {
         Some(folder) if generic => folder,
         _ => stem.to_string(),
     }
+}
+
+/// When no API of a run could start, say why on standard error (as for any usage error) and
+/// return true: the run exits 2.
+fn nothing_ran(console: &mut Console<'_>, result: &crate::run::RunResult) -> io::Result<bool> {
+    let apis = &result.report.apis;
+    if result.failed_apis < apis.len() || apis.is_empty() {
+        return Ok(false);
+    }
+    for api in apis {
+        let error = result
+            .redactor
+            .redact(api.error.as_deref().unwrap_or_default());
+        let error = crate::text::escape_control(&error, true);
+        writeln!(console.err, "drift: error: API `{}`: {error}", api.name)?;
+    }
+    Ok(true)
 }
 
 /// Write `text` to `--output PATH` (see [`crate::fsutil::write_output`]) or to standard output.

@@ -3,43 +3,16 @@
 
 use super::args::{AuthArgs, AuthKind, TargetArgs, TokenStyleArg};
 use super::default_api_name;
-use crate::config::{self, ApiConfig, AuthEntry, Selection};
+use crate::config::{self, ApiConfig, AuthEntry};
 use crate::plan::ParamValues;
-use crate::replay::auth::{take_url_credentials, AuthConfig, TokenStyle, UrlCredentials};
+use crate::replay::auth::{take_url_credentials, AuthConfig, TokenStyle};
 use crate::replay::ReplayOptions;
+use crate::run::{ApiRun, BaseUrl};
 use crate::snapshot::Selectors;
 use anyhow::{anyhow, bail, Context};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// Where an API's requests go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BaseUrl {
-    /// The embedded mock, in process.
-    Mock,
-    Url(String),
-}
-
-/// Everything needed to check one API.
-#[derive(Debug, Clone)]
-pub struct ApiRun {
-    pub name: String,
-    /// The contract file; `None` for an API described by its documentation pages only.
-    pub spec: Option<PathBuf>,
-    /// Documentation pages whose examples are part of the contract.
-    pub docs: Vec<PathBuf>,
-    pub base_url: BaseUrl,
-    pub auth: AuthConfig,
-    pub params: ParamValues,
-    pub selection: Selection,
-    pub replay: ReplayOptions,
-    pub timeout: Duration,
-    pub max_body_bytes: usize,
-    pub selectors: Selectors,
-    /// Credentials that were written into the base URL (`https://user:pass@host`), taken out of it.
-    pub url_credentials: Option<UrlCredentials>,
-}
 
 /// The selected APIs and where their snapshots live.
 #[derive(Debug, Clone)]
@@ -289,59 +262,4 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
         run.selectors.pin.extend(extra.pin);
     }
     Ok(())
-}
-
-/// A relative token URL (`/oauth/token`, as Swagger's `tokenUrl` often is) is joined to the base URL.
-pub fn absolute_token_url(token_url: &str, base_url: &str) -> String {
-    if token_url.contains("://") {
-        token_url.to_string()
-    } else {
-        format!(
-            "{}/{}",
-            base_url.trim_end_matches('/'),
-            token_url.trim_start_matches('/')
-        )
-    }
-}
-
-/// Whether a spec path exists, for a friendlier error than the loader's.
-pub fn check_spec_exists(spec: &Path) -> anyhow::Result<()> {
-    if spec.exists() {
-        Ok(())
-    } else {
-        bail!("{}: no such contract file", spec.display())
-    }
-}
-
-/// The contract of an API: its spec file, or one built from its documentation pages. Also the
-/// bytes its snapshots' `spec_hash` is computed from, and a label for reports.
-pub fn load_contract(
-    run: &ApiRun,
-    docs: &crate::docs::DocsContract,
-) -> anyhow::Result<(crate::spec::Contract, Vec<u8>, String)> {
-    match &run.spec {
-        Some(spec) => {
-            check_spec_exists(spec)?;
-            let bytes =
-                std::fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
-            Ok((crate::spec::load(spec)?, bytes, spec.display().to_string()))
-        }
-        None => {
-            let doc = docs.to_openapi(&run.name);
-            let bytes = serde_json::to_vec(&doc)?;
-            let contract =
-                crate::spec::Contract::from_documents(crate::spec::Documents::from_values(vec![
-                    doc,
-                ]))?;
-            let label = format!(
-                "docs: {}",
-                run.docs
-                    .iter()
-                    .map(|d| d.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            Ok((contract, bytes, label))
-        }
-    }
 }

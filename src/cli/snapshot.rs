@@ -1,9 +1,10 @@
 //! `drift snapshot` (record or accept) and `drift review` (walk pending changes).
 
 use super::args::{ReviewArgs, SnapshotArgs};
-use super::run::{run_apis, SnapshotMode};
+use super::progress::ProgressLine;
 use super::{options, Console, ExitStatus};
 use crate::report::terminal::Palette;
+use crate::run::{RunOptions, SnapshotMode};
 use crate::snapshot::store::{self, Store};
 use anyhow::Context;
 use std::io::{BufRead, IsTerminal, Write};
@@ -14,17 +15,24 @@ pub fn record(
     console: &mut Console<'_>,
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
-    let mut resolved = options::resolve(&args.target)?;
-    if resolved.snapshots.is_none() {
-        resolved.snapshots = Some(PathBuf::from("snapshots"));
-    }
-    let dir = resolved.snapshots.clone().unwrap_or_default();
-    let result = run_apis(
-        &resolved,
-        SnapshotMode::Record {
+    let resolved = options::resolve(&args.target)?;
+    let dir = resolved
+        .snapshots
+        .unwrap_or_else(|| PathBuf::from("snapshots"));
+    let options = RunOptions {
+        apis: resolved.runs,
+        snapshots: Some(dir.clone()),
+        mode: SnapshotMode::Record {
             accept: args.accept,
         },
-    )?;
+    };
+    let result = {
+        let mut progress = ProgressLine::new(console.err, console.err_is_tty);
+        crate::run::run(&options, &mut progress)?
+    };
+    if super::nothing_ran(console, &result)? {
+        return Ok(ExitStatus::Error);
+    }
     let s = result.snapshots;
     let b = p.bold();
     let problems = result

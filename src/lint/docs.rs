@@ -12,11 +12,7 @@ use std::collections::BTreeSet;
 
 pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> {
     let mut out = Vec::new();
-    let base_path = contract
-        .servers
-        .first()
-        .map(|s| crate::mock::server_path(s))
-        .unwrap_or_default();
+    let base_path = contract.base_path();
     let mut missing: BTreeSet<(String, String)> = BTreeSet::new();
     for (page, ex) in docs.examples() {
         let location = SpecLocation {

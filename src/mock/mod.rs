@@ -91,11 +91,7 @@ impl Mock {
                 .cmp(&a.literals)
                 .then(b.segments.len().cmp(&a.segments.len()))
         });
-        let base_path = contract
-            .servers
-            .first()
-            .map(|s| server_path(s))
-            .unwrap_or_default();
+        let base_path = contract.base_path();
         Mock {
             contract,
             routes,
@@ -285,24 +281,6 @@ fn prefer_value(prefer: &str, key: &str) -> Option<String> {
         let (k, v) = part.trim().split_once('=')?;
         (k.trim() == key).then(|| v.trim().trim_matches('"').to_string())
     })
-}
-
-/// The path part of a server URL: `https://api.example.com/pub` → `/pub`.
-pub fn server_path(server: &str) -> String {
-    let rest = server
-        .split_once("://")
-        .map_or(server, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));
-    let rest = if server.contains("://") {
-        rest.to_string()
-    } else {
-        server.trim_start_matches('/').to_string()
-    };
-    let trimmed = rest.trim_end_matches('/');
-    if trimmed.is_empty() {
-        String::new()
-    } else {
-        format!("/{trimmed}")
-    }
 }
 
 fn normalize(path: &str) -> String {

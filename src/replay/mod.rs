@@ -104,25 +104,20 @@ pub struct Delivered {
 }
 
 /// Replay every request; exchanges arrive on the returned channel as they complete (in any
-/// order). `progress` is called after each exchange with (done, total).
+/// order).
 pub fn start(
     target: Arc<Target>,
     requests: Vec<HttpRequest>,
     options: &ReplayOptions,
-    progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
 ) -> tokio::sync::mpsc::UnboundedReceiver<Delivered> {
-    let total = requests.len();
     let semaphore = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let limiter = Arc::new(RateLimiter::new(options.rate_limit));
-    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
     for (index, request) in requests.into_iter().enumerate() {
-        let (target, semaphore, limiter, done, progress, sender) = (
+        let (target, semaphore, limiter, sender) = (
             target.clone(),
             semaphore.clone(),
             limiter.clone(),
-            done.clone(),
-            progress.clone(),
             sender.clone(),
         );
         let options = options.clone();
@@ -131,8 +126,6 @@ pub fn start(
                 return;
             };
             let exchange = replay_one(&target, index, request, &options, &limiter).await;
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, total);
             let _ = sender.send(Delivered {
                 exchange,
                 _slot: slot,
@@ -147,9 +140,8 @@ pub async fn run(
     target: Arc<Target>,
     requests: Vec<HttpRequest>,
     options: &ReplayOptions,
-    progress: Arc<dyn Fn(usize, usize) + Send + Sync>,
 ) -> Vec<Exchange> {
-    let mut receiver = start(target, requests, options, progress);
+    let mut receiver = start(target, requests, options);
     let mut out = Vec::new();
     while let Some(delivered) = receiver.recv().await {
         out.push(delivered.exchange);

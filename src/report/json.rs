@@ -67,15 +67,22 @@ pub fn check_report(r: &super::CheckReport) -> Value {
         "tool": tool(),
         "started_at": r.started_at,
         "duration_ms": r.duration_ms,
-        "apis": r.apis.iter().map(|a| json!({
-            "name": a.name,
-            "spec": a.spec,
-            "target": a.target,
-            "operations_total": a.operations_total,
-            "operations_checked": a.operations_checked,
-            "operations_skipped": a.operations_skipped,
-            "notes": a.notes,
-        })).collect::<Vec<_>>(),
+        "apis": r.apis.iter().map(|a| {
+            let mut api = json!({
+                "name": a.name,
+                "spec": a.spec,
+                "target": a.target,
+                "operations_total": a.operations_total,
+                "operations_checked": a.operations_checked,
+                "operations_skipped": a.operations_skipped,
+                "notes": a.notes,
+            });
+            // Added in v1.1: present only for an API that could not run.
+            if let (Some(error), Some(map)) = (&a.error, api.as_object_mut()) {
+                map.insert("error".into(), json!(error));
+            }
+            api
+        }).collect::<Vec<_>>(),
         "operations": r.operations.iter().map(|o| json!({
             "api": o.api,
             "operation_id": o.operation_id,

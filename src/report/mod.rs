@@ -31,6 +31,9 @@ pub struct ApiSummary {
     pub operations_skipped: usize,
     /// Things the user should know about this run (e.g. auth not applied against the mock).
     pub notes: Vec<String>,
+    /// Why the API could not run at all (its contract, docs pages or credentials); then it has
+    /// no operations and one `api.error` finding.
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -125,6 +125,10 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
             count(Outcome::Error),
             count(Outcome::Skipped)
         )?;
+        if let Some(error) = &api.error {
+            let e = p.severity(Severity::Error);
+            writeln!(w, "  {e}could not run{e:#}: {}", t(error))?;
+        }
         for note in &api.notes {
             writeln!(w, "  {d}note: {}{d:#}", t(note))?;
         }

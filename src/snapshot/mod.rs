@@ -280,14 +280,7 @@ pub fn sort_keys(v: Value) -> Value {
 }
 
 /// A short, stable hash of a file's bytes (FNV-1a, 64 bits), to tell which contract a snapshot saw.
-pub fn content_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
+pub use crate::text::content_hash;
 
 #[cfg(test)]
 mod tests {

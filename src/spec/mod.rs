@@ -67,6 +67,14 @@ impl Contract {
         })
     }
 
+    /// The path part of the first server URL (`https://h/api/v1` → `/api/v1`), or `""`.
+    pub fn base_path(&self) -> String {
+        self.servers
+            .first()
+            .map(|s| server_path(s))
+            .unwrap_or_default()
+    }
+
     /// The compiled validators (the registry is built on first use).
     pub fn schemas(&self) -> &schemas::Schemas {
         self.schemas
@@ -216,4 +224,22 @@ fn servers(root: &Value, dialect: Dialect) -> Vec<String> {
             Some(crate::text::strip_userinfo(&url))
         })
         .collect()
+}
+
+/// The path of a server URL, without a trailing slash: `https://h/api/` → `/api`, `/pub` → `/pub`,
+/// `https://h` → `""`.
+pub fn server_path(server: &str) -> String {
+    let path = match url::Url::parse(server) {
+        // The URL type percent-encodes `{var}`; the contract's own spelling is wanted.
+        Ok(u) if u.has_host() => percent_encoding::percent_decode_str(u.path())
+            .decode_utf8_lossy()
+            .into_owned(),
+        _ => server.to_string(),
+    };
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    }
 }

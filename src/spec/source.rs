@@ -16,6 +16,9 @@ pub struct Document {
     /// Canonical path, for identity.
     pub canonical: PathBuf,
     pub value: Value,
+    /// [`crate::text::content_hash`] of the bytes read (of the serialized value when built in
+    /// memory): the contract's identity in snapshots and history, from the same single read.
+    pub hash: String,
 }
 
 /// Where a `$ref` string points.
@@ -305,6 +308,9 @@ impl Documents {
                 Document {
                     canonical: path.clone(),
                     path,
+                    hash: crate::text::content_hash(
+                        &serde_json::to_vec(&value).unwrap_or_default(),
+                    ),
                     value,
                 }
             })
@@ -317,6 +323,7 @@ impl Documents {
 
     fn add(&mut self, path: PathBuf) -> Result<usize, SpecError> {
         let text = read_file(&path)?;
+        let hash = crate::text::content_hash(text.as_bytes());
         let value = parse_text(&path, &text)?;
         let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
         let index = self.docs.len();
@@ -325,6 +332,7 @@ impl Documents {
             path,
             canonical,
             value,
+            hash,
         });
         Ok(index)
     }

@@ -1,39 +1,45 @@
 //! Where requests go and with which credentials: the embedded mock or the network, and the
 //! reproduction line attached to findings.
 
-use super::options::{absolute_token_url, ApiRun, BaseUrl};
+use super::api::{ApiRun, BaseUrl};
 use crate::mock::{Mock, MockTransport};
 use crate::replay::auth::{AuthConfig, Credentials, Redactor, TokenStyle};
 use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
-use crate::replay::Target;
+use crate::replay::Target as ReplayTarget;
 use crate::spec::Contract;
-use anyhow::Context;
 use std::sync::Arc;
 
+/// Where an API's requests go, how reports name it, and the embedded mock's base URL when it is
+/// the mock (reproductions then start one).
+pub struct Target {
+    pub replay: Arc<ReplayTarget>,
+    /// The base URL (without credentials), or `mock`.
+    pub name: String,
+    pub mock_base: Option<String>,
+}
+
+/// The embedded mock, or the network with the API's credentials (read from the environment now:
+/// a variable that is not set is an error for this API).
 pub fn build_target(
     run: &ApiRun,
     contract: &Arc<Contract>,
     redactor: Redactor,
-    notes: &mut Vec<String>,
-) -> anyhow::Result<(Arc<Target>, String, Option<String>)> {
+) -> anyhow::Result<Target> {
     match &run.base_url {
         BaseUrl::Mock => {
             let mock = MockTransport::new(Arc::new(Mock::new(contract.clone())));
             let base = mock.base_url();
-            if run.auth != AuthConfig::None {
-                notes.push("auth is not applied against the embedded mock".into());
-            }
             let transport: Arc<dyn Transport> = Arc::new(mock);
-            Ok((
-                Arc::new(Target {
+            Ok(Target {
+                replay: Arc::new(ReplayTarget {
                     base_url: base.clone(),
                     transport,
                     http: None,
                     credentials: None,
                 }),
-                "mock".into(),
-                Some(base),
-            ))
+                name: "mock".into(),
+                mock_base: Some(base),
+            })
         }
         BaseUrl::Url(base) => {
             let mut auth = run.auth.clone();
@@ -56,34 +62,43 @@ pub fn build_target(
                 max_body_bytes: run.max_body_bytes,
                 ..Default::default()
             })?);
-            let mut credentials = Credentials::from_config(&auth, redactor)
-                .with_context(|| format!("API `{}`", run.name))?;
+            let mut credentials = Credentials::from_config(&auth, redactor)?;
             if let Some(c) = &run.url_credentials {
                 credentials = credentials.with_url_credentials(c);
             }
             let transport: Arc<dyn Transport> = http.clone();
-            Ok((
-                Arc::new(Target {
+            Ok(Target {
+                replay: Arc::new(ReplayTarget {
                     base_url: base.clone(),
                     transport,
                     http: Some(http),
                     credentials: Some(Arc::new(credentials)),
                 }),
-                base.clone(),
-                None,
-            ))
+                name: base.clone(),
+                mock_base: None,
+            })
         }
+    }
+}
+
+/// A relative token URL (`/oauth/token`, as Swagger's `tokenUrl` often is) is joined to the base URL.
+pub fn absolute_token_url(token_url: &str, base_url: &str) -> String {
+    if token_url.contains("://") {
+        token_url.to_string()
+    } else {
+        format!(
+            "{}/{}",
+            base_url.trim_end_matches('/'),
+            token_url.trim_start_matches('/')
+        )
     }
 }
 
 /// The token operation the contract describes (`POST /oauth/token`) decides the request style.
 fn token_style_from_contract(contract: &Contract, token_url: &str) -> TokenStyle {
-    let path = token_url
-        .split("://")
-        .nth(1)
-        .and_then(|r| r.find('/').map(|i| &r[i..]))
-        .unwrap_or(token_url);
-    let path = path.split('?').next().unwrap_or(path);
+    let path = url::Url::parse(token_url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| token_url.split('?').next().unwrap_or(token_url).to_string());
     let op = contract
         .operations
         .iter()

@@ -1,0 +1,58 @@
+//! The validated options of one API run: what to load, where to send requests, with which
+//! credentials and limits. Built by the CLI from flags and `drift.yaml`, or directly by a caller.
+
+use crate::config::Selection;
+use crate::plan::ParamValues;
+use crate::replay::auth::{AuthConfig, UrlCredentials};
+use crate::replay::ReplayOptions;
+use crate::snapshot::Selectors;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where an API's requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseUrl {
+    /// The embedded mock, in process.
+    Mock,
+    Url(String),
+}
+
+/// Everything needed to check one API.
+#[derive(Debug, Clone)]
+pub struct ApiRun {
+    pub name: String,
+    /// The contract file; `None` for an API described by its documentation pages only.
+    pub spec: Option<PathBuf>,
+    /// Documentation pages whose examples are part of the contract.
+    pub docs: Vec<PathBuf>,
+    pub base_url: BaseUrl,
+    pub auth: AuthConfig,
+    pub params: ParamValues,
+    pub selection: Selection,
+    pub replay: ReplayOptions,
+    pub timeout: Duration,
+    pub max_body_bytes: usize,
+    pub selectors: Selectors,
+    /// Credentials that were written into the base URL (`https://user:pass@host`), taken out of it.
+    pub url_credentials: Option<UrlCredentials>,
+}
+
+impl ApiRun {
+    /// An API checked with the defaults: the embedded mock, no auth, no parameters.
+    pub fn new(name: &str, spec: Option<PathBuf>) -> ApiRun {
+        ApiRun {
+            name: name.to_string(),
+            spec,
+            docs: Vec::new(),
+            base_url: BaseUrl::Mock,
+            auth: AuthConfig::None,
+            params: ParamValues::default(),
+            selection: Selection::default(),
+            replay: ReplayOptions::default(),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            selectors: Selectors::default(),
+            url_credentials: None,
+        }
+    }
+}

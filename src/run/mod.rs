@@ -1,0 +1,371 @@
+//! The pipeline as a library: for every selected API, load its contract and documentation pages,
+//! plan, replay, check each exchange, compare it with its snapshot and documented examples, and
+//! return the immutable report. No clap, no terminal: progress goes to a [`Listener`], so the CLI
+//! draws a progress line and tests record events.
+//!
+//! ```no_run
+//! use drift::run::{run, ApiRun, RunOptions, Silent, SnapshotMode};
+//! let options = RunOptions {
+//!     apis: vec![ApiRun::new("coaching", Some("specs/coaching/openapi.json".into()))],
+//!     snapshots: None,
+//!     mode: SnapshotMode::Compare { write: false },
+//! };
+//! let result = run(&options, &mut Silent).expect("the async runtime starts");
+//! assert_eq!(result.report.apis.len(), 1);
+//! ```
+//!
+//! One API that cannot run (its contract does not load, a credential variable is not set, a docs
+//! page cannot be read) is a result for that API — an `api.error` finding with one message — and
+//! the other APIs run.
+
+pub mod api;
+mod exchange;
+pub mod prepare;
+mod snapshots;
+pub mod target;
+
+pub use api::{ApiRun, BaseUrl};
+
+use crate::findings::{Finding, OperationRef};
+use crate::plan::{self, Planned, PlannedRequest};
+use crate::replay::{self, auth::Redactor, transport::HttpRequest};
+use crate::report::{ApiSummary, CheckReport, OperationResult};
+use crate::snapshot::store::{HistoryEntry, Store};
+use exchange::{ExchangeCtx, Stepped};
+use prepare::Prepared;
+use snapshots::SnapshotCtx;
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
+
+/// What a run does with snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotMode {
+    /// `drift check`: compare; write pending `.json.new` files and history when `write`.
+    Compare { write: bool },
+    /// `drift snapshot`: record missing snapshots; changed ones pending, or replaced when `accept`.
+    Record { accept: bool },
+}
+
+/// What happened to snapshot files during a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SnapshotStats {
+    pub recorded: usize,
+    pub unchanged: usize,
+    pub pending: usize,
+    pub accepted: usize,
+}
+
+/// The APIs to run and where their snapshots live.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub apis: Vec<ApiRun>,
+    /// The snapshot folder; `None` runs without snapshots.
+    pub snapshots: Option<PathBuf>,
+    pub mode: SnapshotMode,
+}
+
+/// A finished run.
+pub struct RunResult {
+    pub report: CheckReport,
+    /// Exchanges attempted, and those whose target could not be reached.
+    pub attempted: usize,
+    pub unreachable: usize,
+    /// APIs that could not run at all (`api.error`).
+    pub failed_apis: usize,
+    pub snapshots: SnapshotStats,
+    /// Every credential value read during the run, for the writers of outputs.
+    pub redactor: Redactor,
+}
+
+/// Progress events of a run (all on the caller's thread).
+pub trait Listener {
+    /// An API's requests are about to be sent.
+    fn api_started(&mut self, _api: &str, _requests: usize) {}
+    /// One more exchange of an API was checked.
+    fn exchange_checked(&mut self, _api: &str, _done: usize, _total: usize) {}
+    /// An API is finished (or could not run).
+    fn api_finished(&mut self, _api: &str) {}
+}
+
+/// A listener that ignores every event.
+pub struct Silent;
+
+impl Listener for Silent {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot append to the history of {api}: {cause}")]
+    History { api: String, cause: std::io::Error },
+}
+
+/// Whether this is a CI run (insta's rule: then nothing is written unless asked).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Plan, replay and check every API; compare or record snapshots.
+pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResult, RunError> {
+    let started_at = crate::text::rfc3339(SystemTime::now());
+    let t0 = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(RunError::Runtime)?;
+    let redactor = Redactor::default();
+    let store = options.snapshots.clone().map(Store::new);
+    let mut totals = Totals::default();
+    for api in &options.apis {
+        if let Some(store) = &store {
+            store.remove_stale_temp_files(&api.name);
+        }
+        let outcome = match prepare::prepare(api, &redactor) {
+            Ok(prepared) => {
+                let snapshots = store.as_ref().map(|store| SnapshotCtx {
+                    store,
+                    mode: options.mode,
+                    spec_hash: &prepared.spec_hash,
+                    redactor: &redactor,
+                });
+                let outcome = runtime.block_on(check_api(api, &prepared, snapshots, listener));
+                if let (Some(store), SnapshotMode::Compare { write: true }) = (&store, options.mode)
+                {
+                    let entry = HistoryEntry::of(&started_at, &prepared.spec_hash, &outcome);
+                    store
+                        .append_history(&api.name, &redactor.redact(&entry.to_line()))
+                        .map_err(|cause| RunError::History {
+                            api: api.name.clone(),
+                            cause,
+                        })?;
+                }
+                outcome
+            }
+            Err(e) => ApiOutcome::failed(api, &redactor.redact(&e.to_string())),
+        };
+        listener.api_finished(&api.name);
+        totals.add(outcome);
+    }
+    Ok(totals.finish(started_at, t0, redactor))
+}
+
+/// The results of one API.
+pub struct ApiOutcome {
+    pub summary: ApiSummary,
+    pub operations: Vec<OperationResult>,
+    pub findings: Vec<Finding>,
+    pub attempted: usize,
+    pub unreachable: usize,
+    pub snapshots: SnapshotStats,
+}
+
+impl ApiOutcome {
+    /// An API that could not run: one `api.error` finding says why.
+    fn failed(run: &ApiRun, message: &str) -> ApiOutcome {
+        let summary = ApiSummary {
+            name: run.name.clone(),
+            spec: run.spec.as_ref().map_or_else(
+                || format!("docs: {} page(s)", run.docs.len()),
+                |s| s.display().to_string(),
+            ),
+            target: match &run.base_url {
+                BaseUrl::Mock => "mock".into(),
+                BaseUrl::Url(u) => u.clone(),
+            },
+            operations_total: 0,
+            operations_checked: 0,
+            operations_skipped: 0,
+            notes: Vec::new(),
+            error: Some(message.to_string()),
+        };
+        ApiOutcome {
+            summary,
+            operations: Vec::new(),
+            findings: vec![Finding::new(&run.name, "api.error", message)],
+            attempted: 0,
+            unreachable: 0,
+            snapshots: SnapshotStats::default(),
+        }
+    }
+}
+
+/// Everything the APIs of a run produced, merged into one report.
+#[derive(Default)]
+struct Totals {
+    apis: Vec<ApiSummary>,
+    operations: Vec<OperationResult>,
+    findings: Vec<Finding>,
+    attempted: usize,
+    unreachable: usize,
+    failed_apis: usize,
+    snapshots: SnapshotStats,
+}
+
+impl Totals {
+    fn add(&mut self, o: ApiOutcome) {
+        self.failed_apis += usize::from(o.summary.error.is_some());
+        self.attempted += o.attempted;
+        self.unreachable += o.unreachable;
+        self.snapshots.recorded += o.snapshots.recorded;
+        self.snapshots.unchanged += o.snapshots.unchanged;
+        self.snapshots.pending += o.snapshots.pending;
+        self.snapshots.accepted += o.snapshots.accepted;
+        self.apis.push(o.summary);
+        self.operations.extend(o.operations);
+        self.findings.extend(o.findings);
+    }
+
+    fn finish(mut self, started_at: String, t0: Instant, redactor: Redactor) -> RunResult {
+        self.operations
+            .sort_by(|a, b| (&a.api, &a.path, &a.method).cmp(&(&b.api, &b.path, &b.method)));
+        crate::findings::sort(&mut self.findings);
+        RunResult {
+            report: CheckReport {
+                started_at,
+                duration_ms: t0.elapsed().as_millis() as u64,
+                apis: self.apis,
+                operations: self.operations,
+                findings: self.findings,
+            },
+            attempted: self.attempted,
+            unreachable: self.unreachable,
+            failed_apis: self.failed_apis,
+            snapshots: self.snapshots,
+            redactor,
+        }
+    }
+}
+
+/// Plan, replay and check one prepared API.
+async fn check_api(
+    run: &ApiRun,
+    prepared: &Prepared,
+    snapshots: Option<SnapshotCtx<'_>>,
+    listener: &mut dyn Listener,
+) -> ApiOutcome {
+    let contract = &prepared.contract;
+    let (mut operations, to_send) = plan_api(run, contract);
+    // Compile every response schema the run can need, in one batch, before the first request.
+    let needed: Vec<_> = to_send
+        .iter()
+        .flat_map(|(op, _)| op.responses.iter())
+        .flat_map(|r| r.content.iter())
+        .filter_map(|m| m.schema.as_ref())
+        .collect();
+    contract.schemas().prepare(needed);
+    let target = &prepared.target;
+    let requests: Vec<HttpRequest> = to_send
+        .iter()
+        .map(|(_, p)| replay::http_request(&target.replay.base_url, p))
+        .collect();
+    let mut replay_options = run.replay.clone();
+    if run.base_url == BaseUrl::Mock {
+        // A rate limit protects a real API; the in-process mock needs none.
+        replay_options.rate_limit = None;
+    }
+    listener.api_started(&run.name, requests.len());
+    let mut incoming = replay::start(target.replay.clone(), requests.clone(), &replay_options);
+    let ctx = ExchangeCtx {
+        run,
+        contract,
+        docs: &prepared.docs,
+        base_path: contract.base_path(),
+        snapshots,
+    };
+    let (mut findings, mut stats) = (Vec::new(), SnapshotStats::default());
+    let (mut exchanged, mut unreachable) = (0usize, 0usize);
+    // Each exchange is checked as it arrives and dropped after: its body (and its concurrency
+    // slot) is released, so memory does not grow with the number of operations.
+    while let Some(delivered) = incoming.recv().await {
+        let ex = &delivered.exchange;
+        let op = to_send[ex.index].0;
+        let reproduce = target::reproduce(
+            &requests[ex.index],
+            &run.auth,
+            target.mock_base.as_deref(),
+            run,
+        );
+        let Stepped {
+            operation,
+            findings: found,
+            unreachable: down,
+        } = exchange::step(&ctx, op, ex, &reproduce, &mut stats);
+        exchanged += 1;
+        unreachable += usize::from(down);
+        operations.push(operation);
+        findings.extend(found);
+        listener.exchange_checked(&run.name, exchanged, requests.len());
+    }
+    let mut notes = prepared.notes.clone();
+    if let Some(creds) = &target.replay.credentials {
+        let n = creds
+            .token_requests
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if n > 0 {
+            notes.push(format!("{n} token request(s) sent"));
+        }
+    }
+    let summary = ApiSummary {
+        name: run.name.clone(),
+        spec: prepared.label.clone(),
+        target: target.name.clone(),
+        operations_total: contract.operations.len(),
+        operations_checked: exchanged,
+        operations_skipped: contract.operations.len() - exchanged,
+        notes,
+        error: None,
+    };
+    ApiOutcome {
+        summary,
+        operations,
+        findings,
+        attempted: exchanged,
+        unreachable,
+        snapshots: stats,
+    }
+}
+
+/// The operations to send, and the skipped ones as results (not read-only, not plannable, or
+/// excluded by the configuration).
+fn plan_api<'c>(
+    run: &ApiRun,
+    contract: &'c crate::spec::Contract,
+) -> (
+    Vec<OperationResult>,
+    Vec<(&'c crate::spec::Operation, PlannedRequest)>,
+) {
+    let mut skipped = Vec::new();
+    let mut to_send = Vec::new();
+    for (op, planned) in contract
+        .operations
+        .iter()
+        .zip(plan::build(contract, &run.params))
+    {
+        let skip = |reason: String| {
+            let r = OperationRef::from(op);
+            OperationResult {
+                api: run.name.clone(),
+                operation_id: r.id,
+                method: r.method,
+                path: r.path,
+                url: None,
+                status: None,
+                outcome: crate::check::Outcome::Skipped,
+                reason: Some(reason),
+                duration_ms: None,
+            }
+        };
+        match planned {
+            Planned::Skipped { reason, .. } => skipped.push(skip(reason)),
+            Planned::Request(_)
+                if !crate::config::selected(&run.selection, &op.id, &op.tags, &op.path) =>
+            {
+                skipped.push(skip(
+                    "excluded by the configuration's operations include/exclude".into(),
+                ));
+            }
+            Planned::Request(r) => to_send.push((op, r)),
+        }
+    }
+    (skipped, to_send)
+}

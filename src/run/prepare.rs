@@ -1,0 +1,73 @@
+//! The working objects of one API run, built once before its first request: the documentation
+//! pages, the contract (read once: its value and its hash come from the same read), the target
+//! (the embedded mock or the network, with credentials). A failure here is that API's result —
+//! one clear message — never the end of a run over many APIs.
+
+use super::api::{ApiRun, BaseUrl};
+use super::target::{build_target, Target};
+use crate::docs::DocsContract;
+use crate::replay::auth::Redactor;
+use crate::spec::{Contract, Documents};
+use std::sync::Arc;
+
+/// An API ready to be replayed.
+pub struct Prepared {
+    pub contract: Arc<Contract>,
+    pub docs: DocsContract,
+    /// The contract, as reports name it: its file, or the docs pages it was built from.
+    pub label: String,
+    pub spec_hash: String,
+    pub target: Target,
+    /// Things the user should know about this run (e.g. auth not applied against the mock).
+    pub notes: Vec<String>,
+}
+
+/// Why an API could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("{0}: no such contract file")]
+    Missing(std::path::PathBuf),
+    #[error("{0}")]
+    Docs(String),
+    #[error(transparent)]
+    Spec(Box<crate::spec::SpecError>),
+    #[error("{0}")]
+    Target(String),
+}
+
+/// Read the docs pages and the contract, and build the target.
+pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareError> {
+    let docs = DocsContract {
+        pages: crate::docs::read_pages(&run.docs).map_err(PrepareError::Docs)?,
+    };
+    let (contract, label) = match &run.spec {
+        Some(spec) if !spec.exists() => return Err(PrepareError::Missing(spec.clone())),
+        Some(spec) => (
+            crate::spec::load(spec).map_err(|e| PrepareError::Spec(Box::new(e)))?,
+            spec.display().to_string(),
+        ),
+        None => {
+            let doc = docs.to_openapi(&run.name);
+            let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+                .map_err(|e| PrepareError::Spec(Box::new(e)))?;
+            let pages: Vec<String> = run.docs.iter().map(|d| d.display().to_string()).collect();
+            (contract, format!("docs: {}", pages.join(", ")))
+        }
+    };
+    let spec_hash = contract.documents.root().hash.clone();
+    let contract = Arc::new(contract);
+    let mut notes = Vec::new();
+    if run.base_url == BaseUrl::Mock && run.auth != crate::replay::auth::AuthConfig::None {
+        notes.push("auth is not applied against the embedded mock".into());
+    }
+    let target = build_target(run, &contract, redactor.clone())
+        .map_err(|e| PrepareError::Target(format!("{e:#}")))?;
+    Ok(Prepared {
+        contract,
+        docs,
+        label,
+        spec_hash,
+        target,
+        notes,
+    })
+}

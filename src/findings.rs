@@ -3,6 +3,7 @@
 //! A finding is data, not an error: it says what drifted, where, and how bad it is. Reporters read
 //! findings; they never re-run checks. Ordering is deterministic (see [`Finding::sort_key`]).
 
+use crate::rules::Kind;
 use serde::Serialize;
 use std::fmt;
 
@@ -98,20 +99,33 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `kind` with the registry's default severity.
-    pub fn new(api: &str, kind: impl Into<String>, message: impl Into<String>) -> Finding {
-        let kind = kind.into();
-        let severity = crate::rules::default_severity(&kind);
+    pub fn new(api: &str, kind: Kind, message: impl Into<String>) -> Finding {
+        Finding::with_id(api, kind, kind.id().to_string(), message.into())
+    }
+
+    /// A `schema.<keyword>` finding (the family's severity).
+    pub fn schema(api: &str, keyword: &str, message: impl Into<String>) -> Finding {
+        Finding::with_id(
+            api,
+            Kind::Schema,
+            format!("schema.{keyword}"),
+            message.into(),
+        )
+    }
+
+    fn with_id(api: &str, kind: Kind, id: String, message: String) -> Finding {
+        let severity = crate::rules::rule(kind).severity;
         Finding {
             api: api.to_string(),
             operation: None,
-            kind,
+            kind: id,
             severity,
             pointer: String::new(),
             schema_pointer: None,
             spec_location: None,
             expected: None,
             actual: None,
-            message: message.into(),
+            message,
             reproduce: None,
         }
     }

@@ -5,11 +5,71 @@
 
 use crate::findings::Severity;
 
+/// Declares [`Kind`]: one variant per registered id.
+macro_rules! kinds {
+    ($($variant:ident = $id:literal,)*) => {
+        /// Every finding kind drift can emit; `Schema` is the `schema.<keyword>` family. A finding
+        /// is made from a `Kind`, never from a free string, so every kind emitted is registered.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Kind { $($variant,)* }
+
+        impl Kind {
+            /// Every kind, in registry order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
+
+            /// The stable id reports and configuration use (`schema.*` for the family).
+            pub const fn id(self) -> &'static str {
+                match self { $(Kind::$variant => $id,)* }
+            }
+        }
+    };
+}
+
+kinds! {
+    StatusUndeclared = "status.undeclared",
+    ContentTypeMismatch = "content-type.mismatch",
+    BodyEmpty = "body.empty",
+    BodyInvalidJson = "body.invalid-json",
+    BodyTooLarge = "body.too-large",
+    Schema = "schema.*",
+    TransportTimeout = "transport.timeout",
+    TransportConnect = "transport.connect",
+    TransportTls = "transport.tls",
+    TransportError = "transport.error",
+    TransportHttp5xx = "transport.http-5xx",
+    TransportRateLimited = "transport.rate-limited",
+    AuthFailed = "auth.failed",
+    ApiError = "api.error",
+    StatusChanged = "status.changed",
+    ContentTypeChanged = "content-type.changed",
+    SnapshotAdded = "snapshot.added",
+    SnapshotRemoved = "snapshot.removed",
+    SnapshotTypeChanged = "snapshot.type-changed",
+    SnapshotValueChanged = "snapshot.value-changed",
+    SnapshotMissing = "snapshot.missing",
+    SnapshotNotRecorded = "snapshot.not-recorded",
+    SnapshotUnreadable = "snapshot.unreadable",
+    DocsAdded = "docs.added",
+    DocsRemoved = "docs.removed",
+    DocsTypeChanged = "docs.type-changed",
+    DocsOperationMissing = "docs.operation-missing",
+    DocsUnreadable = "docs.unreadable",
+    ExampleInvalid = "example.invalid",
+    LintUnknownFormat = "lint.unknown-format",
+    LintUnsupportedPattern = "lint.unsupported-pattern",
+    LintSchemaInvalid = "lint.schema-invalid",
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
 /// One finding kind.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
-    /// The kind id, e.g. `example.invalid`; a family ends in `.*`.
-    pub id: &'static str,
+    pub kind: Kind,
     pub severity: Severity,
     /// One line: what it detects.
     pub summary: &'static str,
@@ -20,7 +80,7 @@ pub struct Rule {
 /// Every registered rule, in display order.
 pub static RULES: &[Rule] = &[
     Rule {
-        id: "status.undeclared",
+        kind: Kind::StatusUndeclared,
         severity: Severity::Breaking,
         summary: "the response status is not declared for the operation",
         doc: "\
@@ -31,7 +91,7 @@ no branch for it.
 Example: `GET /patient/{id}` declares 200 and 404 and the API answers 410.",
     },
     Rule {
-        id: "content-type.mismatch",
+        kind: Kind::ContentTypeMismatch,
         severity: Severity::Warning,
         summary: "the response content type is not one the contract declares",
         doc: "\
@@ -42,7 +102,7 @@ validated against the declared JSON schema.
 Example: declared `application/vnd.api+json`, received `text/html`.",
     },
     Rule {
-        id: "body.empty",
+        kind: Kind::BodyEmpty,
         severity: Severity::Breaking,
         summary: "the body is empty where the contract declares a JSON schema",
         doc: "\
@@ -50,7 +110,7 @@ The response has no body (or only whitespace) although the contract declares a J
 schema for its status. Clients that parse the body fail.",
     },
     Rule {
-        id: "body.invalid-json",
+        kind: Kind::BodyInvalidJson,
         severity: Severity::Breaking,
         summary: "the body is not valid JSON",
         doc: "\
@@ -58,7 +118,7 @@ The body of a JSON response does not parse as strict JSON (RFC 8259: no `NaN`, n
 commas, no comments). The message shows the parser error and the start of the body.",
     },
     Rule {
-        id: "body.too-large",
+        kind: Kind::BodyTooLarge,
         severity: Severity::Error,
         summary: "the body is larger than the response size cap, so it was not checked",
         doc: "\
@@ -66,7 +126,7 @@ drift reads at most the configured number of bytes of a response (10 MiB by defa
 endpoint cannot exhaust memory. A larger body is cut and not validated.",
     },
     Rule {
-        id: "schema.*",
+        kind: Kind::Schema,
         severity: Severity::Breaking,
         summary: "the body fails a JSON Schema keyword of the response schema (`schema.type`, `schema.required`, …)",
         doc: "\
@@ -78,31 +138,31 @@ The body does not validate against the response schema. The kind names the faili
 Example: `schema.type` at `/data/attributes/birth_date`: expected string, got integer.",
     },
     Rule {
-        id: "transport.timeout",
+        kind: Kind::TransportTimeout,
         severity: Severity::Error,
         summary: "the exchange did not complete within the timeout, after retries",
         doc: "The request was sent (or connecting was attempted) but no complete response arrived within the timeout, on every attempt.",
     },
     Rule {
-        id: "transport.connect",
+        kind: Kind::TransportConnect,
         severity: Severity::Error,
         summary: "the target could not be reached (DNS, refused connection, …)",
         doc: "drift could not open a connection to the target, on every attempt. When every planned operation ends like this, `drift check` exits 3.",
     },
     Rule {
-        id: "transport.tls",
+        kind: Kind::TransportTls,
         severity: Severity::Error,
         summary: "the TLS handshake failed (certificate, protocol)",
         doc: "The connection was opened but TLS failed, usually an untrusted or expired certificate.",
     },
     Rule {
-        id: "transport.error",
+        kind: Kind::TransportError,
         severity: Severity::Error,
         summary: "the exchange failed for another transport reason",
         doc: "A transport failure that is neither a timeout, a connection failure nor TLS; the message says what happened.",
     },
     Rule {
-        id: "transport.http-5xx",
+        kind: Kind::TransportHttp5xx,
         severity: Severity::Error,
         summary: "reserved: a 5xx answer is checked like any other answer",
         doc: "\
@@ -112,7 +172,7 @@ body) when the contract does not declare it, schema checks when it does. It is n
 snapshot baseline.",
     },
     Rule {
-        id: "transport.rate-limited",
+        kind: Kind::TransportRateLimited,
         severity: Severity::Error,
         summary: "the API kept answering 429 (too many requests) after every retry",
         doc: "\
@@ -122,7 +182,7 @@ untouched, and `drift snapshot` records nothing for it. Lower `rate_limit` or `c
 run again later.",
     },
     Rule {
-        id: "auth.failed",
+        kind: Kind::AuthFailed,
         severity: Severity::Error,
         summary: "the API refused the credentials (401/403), or fetching a token failed",
         doc: "\
@@ -131,7 +191,7 @@ request itself failed. Check the environment variables named in the configuratio
 are never printed.",
     },
     Rule {
-        id: "api.error",
+        kind: Kind::ApiError,
         severity: Severity::Error,
         summary: "the API could not be checked: its contract, docs pages or credentials could not be loaded",
         doc: "\
@@ -140,19 +200,19 @@ a documentation page cannot be read, or a credential variable is not set. The ot
 run are checked; `drift check` exits 2 only when no API could run.",
     },
     Rule {
-        id: "status.changed",
+        kind: Kind::StatusChanged,
         severity: Severity::Breaking,
         summary: "the response status differs from the stored snapshot",
         doc: "The operation answered with another status than when its snapshot was recorded (for example 200 then 404): the same request no longer gets the same kind of response.",
     },
     Rule {
-        id: "content-type.changed",
+        kind: Kind::ContentTypeChanged,
         severity: Severity::Breaking,
         summary: "the response content type differs from the stored snapshot",
         doc: "The media type (parameters such as `charset` aside) differs from the one recorded in the snapshot.",
     },
     Rule {
-        id: "snapshot.added",
+        kind: Kind::SnapshotAdded,
         severity: Severity::Warning,
         summary: "a key the snapshot never saw",
         doc: "\
@@ -161,7 +221,7 @@ client, but strict deserializers and `additionalProperties: false` consumers not
 snapshot (`drift review`) once the field is known.",
     },
     Rule {
-        id: "snapshot.removed",
+        kind: Kind::SnapshotRemoved,
         severity: Severity::Breaking,
         summary: "a key the snapshot always had is gone",
         doc: "\
@@ -169,7 +229,7 @@ A key present in every recorded response (and in every element, for arrays) is m
 snapshot already saw as optional may come and go without a finding.",
     },
     Rule {
-        id: "snapshot.type-changed",
+        kind: Kind::SnapshotTypeChanged,
         severity: Severity::Breaking,
         summary: "a value changed type, or string format class, since the snapshot",
         doc: "\
@@ -181,19 +241,19 @@ an array.
 Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
     },
     Rule {
-        id: "snapshot.value-changed",
+        kind: Kind::SnapshotValueChanged,
         severity: Severity::Breaking,
         summary: "a pinned value changed",
         doc: "A value at a pointer listed under `pin` (for example an API version string or an enum-like constant) differs from the snapshot. Only pinned values are compared; data is expected to change.",
     },
     Rule {
-        id: "snapshot.missing",
+        kind: Kind::SnapshotMissing,
         severity: Severity::Info,
         summary: "no snapshot recorded yet for this operation",
         doc: "There is no baseline to compare with. `drift check` writes a pending `.json.new` file (outside CI); accept it with `drift review` or record all with `drift snapshot`. Never a failure.",
     },
     Rule {
-        id: "snapshot.not-recorded",
+        kind: Kind::SnapshotNotRecorded,
         severity: Severity::Error,
         summary: "`drift snapshot` did not record a throttled, failed or refused answer as a baseline",
         doc: "\
@@ -202,13 +262,13 @@ A baseline must be a normal answer. When the API answers 429, 5xx, 401 or 403 (a
 does not compare every healthy answer with an error. Run it again when the API answers normally.",
     },
     Rule {
-        id: "snapshot.unreadable",
+        kind: Kind::SnapshotUnreadable,
         severity: Severity::Error,
         summary: "the stored snapshot file cannot be read",
         doc: "The snapshot file exists but is not a drift snapshot (edited by hand, merge conflict markers, …). The message names the file; re-record it with `drift snapshot --accept`.",
     },
     Rule {
-        id: "docs.added",
+        kind: Kind::DocsAdded,
         severity: Severity::Warning,
         summary: "the response has a key its documentation page's example does not show",
         doc: "\
@@ -217,7 +277,7 @@ shows. Readers of the page do not know it exists. `spec_location` names the page
 the example.",
     },
     Rule {
-        id: "docs.removed",
+        kind: Kind::DocsRemoved,
         severity: Severity::Breaking,
         summary: "a key the documentation page's example shows is missing from the response",
         doc: "\
@@ -226,7 +286,7 @@ A key of the documented example is missing from the live body: code written from
 Example: the Friendship page documents `_links.from_user`, the API stopped sending it.",
     },
     Rule {
-        id: "docs.type-changed",
+        kind: Kind::DocsTypeChanged,
         severity: Severity::Breaking,
         summary: "a value's type differs from the documentation page's example",
         doc: "\
@@ -234,19 +294,19 @@ A value has another type (or string format class) than in the documented example
 the example (`\"<remote_id>\"`, `\"{user ID}\"`) stand for any value and are never compared.",
     },
     Rule {
-        id: "docs.operation-missing",
+        kind: Kind::DocsOperationMissing,
         severity: Severity::Warning,
         summary: "a documentation page documents an operation the spec does not have",
         doc: "`drift lint --spec FILE --docs PAGES` found a request documented on a page (method and path template) that the contract file does not declare: one of the two is out of date.",
     },
     Rule {
-        id: "docs.unreadable",
+        kind: Kind::DocsUnreadable,
         severity: Severity::Warning,
         summary: "an example on a documentation page cannot be read, even with repairs",
         doc: "The tolerant reader repairs trailing commas, missing commas, comments, single quotes and bare placeholders; what remains broken (a truncated example, stray text) is reported with its line and left out of the contract.",
     },
     Rule {
-        id: "example.invalid",
+        kind: Kind::ExampleInvalid,
         severity: Severity::Warning,
         summary: "a documented example does not match its own schema",
         doc: "\
@@ -262,7 +322,7 @@ Example: `#/definitions/Patient/example` has `\"birth_date\": 19840512` while
 `#/definitions/Patient/properties/birth_date` says `type: string`.",
     },
     Rule {
-        id: "lint.unknown-format",
+        kind: Kind::LintUnknownFormat,
         severity: Severity::Info,
         summary: "a schema uses a `format` drift does not know; it is kept but not enforced",
         doc: "\
@@ -274,7 +334,7 @@ place so the author can switch to a standard name (usually `date-time`) and get 
 Example: `format: dateTime` at `#/definitions/Patient/properties/created_at`.",
     },
     Rule {
-        id: "lint.unsupported-pattern",
+        kind: Kind::LintUnsupportedPattern,
         severity: Severity::Info,
         summary: "a `pattern` the regular-expression engine cannot compile; it is not enforced",
         doc: "\
@@ -286,7 +346,7 @@ rest of its schema is still enforced, and this finding lists each place.
 Example: `pattern: \"\\p{XDigit}{8}\"` at `#/components/schemas/Id/pattern`.",
     },
     Rule {
-        id: "lint.schema-invalid",
+        kind: Kind::LintSchemaInvalid,
         severity: Severity::Warning,
         summary:
             "a schema cannot be compiled into a validator, so responses using it are not checked",
@@ -297,11 +357,24 @@ going: other schemas are still checked, and this finding says which one was skip
     },
 ];
 
-/// The rule registered for a kind: an exact id, or the family (`schema.*`) it belongs to.
+impl Rule {
+    /// The kind id, e.g. `example.invalid`; a family ends in `.*`.
+    pub fn id(&self) -> &'static str {
+        self.kind.id()
+    }
+}
+
+/// The rule of a kind.
+pub fn rule(kind: Kind) -> &'static Rule {
+    // Every kind has exactly one rule (tested), so the fallback is never taken.
+    RULES.iter().find(|r| r.kind == kind).unwrap_or(&RULES[0])
+}
+
+/// The rule registered for a kind id: an exact id, or the family (`schema.*`) it belongs to.
 pub fn find(kind: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == kind).or_else(|| {
+    RULES.iter().find(|r| r.id() == kind).or_else(|| {
         RULES.iter().find(|r| {
-            r.id.strip_suffix(".*").is_some_and(|family| {
+            r.id().strip_suffix(".*").is_some_and(|family| {
                 kind.strip_prefix(family)
                     .is_some_and(|rest| rest.starts_with('.'))
             })
@@ -309,16 +382,11 @@ pub fn find(kind: &str) -> Option<&'static Rule> {
     })
 }
 
-/// The default severity of a kind; unknown kinds are `warning`.
-pub fn default_severity(kind: &str) -> Severity {
-    find(kind).map_or(Severity::Warning, |r| r.severity)
-}
-
 /// Ids of registered rules close to `kind`, for "did you mean …?".
 pub fn suggest(kind: &str) -> Vec<&'static str> {
     let mut scored: Vec<(usize, &'static str)> = RULES
         .iter()
-        .map(|r| (crate::text::edit_distance(kind, r.id), r.id))
+        .map(|r| (crate::text::edit_distance(kind, r.id()), r.id()))
         .filter(|(d, id)| *d <= 3 || id.contains(kind))
         .collect();
     scored.sort();
@@ -335,20 +403,32 @@ mod tests {
             assert!(
                 !rule.doc.is_empty() && !rule.summary.is_empty(),
                 "{}",
-                rule.id
+                rule.id()
             );
             assert!(
-                RULES[i + 1..].iter().all(|r| r.id != rule.id),
+                RULES[i + 1..].iter().all(|r| r.id() != rule.id()),
                 "duplicate {}",
-                rule.id
+                rule.id()
             );
         }
+    }
+
+    /// Findings are made from `Kind`s only; each has exactly one rule, so every kind the code can
+    /// emit is registered with a severity and docs.
+    #[test]
+    fn every_kind_is_registered_once() {
+        for kind in Kind::ALL {
+            let n = RULES.iter().filter(|r| r.kind == *kind).count();
+            assert_eq!(n, 1, "{kind} has {n} rules");
+            assert_eq!(rule(*kind).kind, *kind);
+        }
+        assert_eq!(RULES.len(), Kind::ALL.len());
     }
 
     #[test]
     fn lookup_exact_and_suggestions() {
         assert_eq!(
-            find("example.invalid").map(|r| r.id),
+            find("example.invalid").map(|r| r.id()),
             Some("example.invalid")
         );
         assert!(find("example.nope").is_none());

@@ -9,6 +9,7 @@ use crate::findings::{Finding, OperationRef, Severity};
 use crate::mock::is_json;
 use crate::replay::transport::{HttpResponse, TransportError};
 use crate::replay::{Exchange, ReplayError};
+use crate::rules::Kind;
 use crate::spec::schemas::violations_in_place;
 use crate::spec::{Contract, MediaType, Operation};
 use serde_json::Value;
@@ -74,14 +75,16 @@ pub fn check(
         Err(e) => {
             let (kind, reason) = match e {
                 ReplayError::Transport(TransportError::Timeout(_)) => {
-                    ("transport.timeout", e.to_string())
+                    (Kind::TransportTimeout, e.to_string())
                 }
                 ReplayError::Transport(TransportError::Connect(_)) => {
-                    ("transport.connect", e.to_string())
+                    (Kind::TransportConnect, e.to_string())
                 }
-                ReplayError::Transport(TransportError::Tls(_)) => ("transport.tls", e.to_string()),
-                ReplayError::Transport(_) => ("transport.error", e.to_string()),
-                ReplayError::Auth(_) => ("auth.failed", e.to_string()),
+                ReplayError::Transport(TransportError::Tls(_)) => {
+                    (Kind::TransportTls, e.to_string())
+                }
+                ReplayError::Transport(_) => (Kind::TransportError, e.to_string()),
+                ReplayError::Auth(_) => (Kind::AuthFailed, e.to_string()),
             };
             c.push(kind, "", &reason, None, None);
             return c.done(None, Some(reason), None, None);
@@ -90,7 +93,7 @@ pub fn check(
     let status = response.status;
     if status == 401 || status == 403 {
         let msg = format!("{status}: the API refused the credentials (or none are configured)");
-        c.push("auth.failed", "", &msg, None, Some(status.to_string()));
+        c.push(Kind::AuthFailed, "", &msg, None, Some(status.to_string()));
         return c.done(Some(status), Some(msg), None, None);
     }
     if status == 429 {
@@ -100,7 +103,7 @@ pub fn check(
             exchange.attempts
         );
         c.push(
-            "transport.rate-limited",
+            Kind::TransportRateLimited,
             "",
             &msg,
             None,
@@ -127,7 +130,7 @@ pub fn check(
             ));
         }
         c.push(
-            "status.undeclared",
+            Kind::StatusUndeclared,
             "",
             &msg,
             Some(statuses.join(" | ")),
@@ -159,7 +162,7 @@ pub fn check(
     }
     if response.truncated {
         c.push(
-            "body.too-large",
+            Kind::BodyTooLarge,
             "",
             &format!(
                 "the body is larger than the size cap ({} bytes read)",
@@ -172,7 +175,7 @@ pub fn check(
     }
     if response.body.iter().all(u8::is_ascii_whitespace) {
         c.push(
-            "body.empty",
+            Kind::BodyEmpty,
             "",
             "the body is empty but the contract declares a JSON schema for it",
             Some("JSON".into()),
@@ -188,7 +191,7 @@ pub fn check(
                 .take(60)
                 .collect();
             c.push(
-                "body.invalid-json",
+                Kind::BodyInvalidJson,
                 "",
                 &format!("the body is not valid JSON ({e}): {snippet:?}"),
                 Some("JSON".into()),
@@ -204,10 +207,9 @@ pub fn check(
                 let schema_pointer = v
                     .schema
                     .map(|(d, p)| crate::lint::schema_pointer(contract, d, &p));
-                let mut f = c.finding(
-                    &format!("schema.{}", v.keyword),
+                let mut f = c.dress(
+                    Finding::schema(c.api, &v.keyword, &v.message),
                     &v.instance_pointer,
-                    &v.message,
                     v.expected,
                     v.actual,
                 );
@@ -223,7 +225,7 @@ pub fn check(
             let msg = format!(
                 "the response schema cannot be compiled, the body is not validated: {reason}"
             );
-            c.push("lint.schema-invalid", "", &msg, None, None);
+            c.push(Kind::LintSchemaInvalid, "", &msg, None, None);
         }
     }
     c.done(Some(status), None, Some(body), actual_type)
@@ -262,13 +264,28 @@ struct Checker<'a> {
 impl<'a> Checker<'a> {
     fn finding(
         &self,
-        kind: &str,
+        kind: Kind,
         pointer: &str,
         message: &str,
         expected: Option<String>,
         actual: Option<String>,
     ) -> Finding {
-        let mut f = Finding::new(self.api, kind, message);
+        self.dress(
+            Finding::new(self.api, kind, message),
+            pointer,
+            expected,
+            actual,
+        )
+    }
+
+    /// Attach the exchange's operation, pointer, values and reproduction to a finding.
+    fn dress(
+        &self,
+        mut f: Finding,
+        pointer: &str,
+        expected: Option<String>,
+        actual: Option<String>,
+    ) -> Finding {
         f.operation = Some(self.op_ref.clone());
         f.pointer = pointer.to_string();
         f.expected = expected;
@@ -279,7 +296,7 @@ impl<'a> Checker<'a> {
 
     fn push(
         &mut self,
-        kind: &str,
+        kind: Kind,
         pointer: &str,
         message: &str,
         expected: Option<String>,
@@ -311,7 +328,7 @@ impl<'a> Checker<'a> {
                 names.join(", ")
             );
             self.push(
-                "content-type.mismatch",
+                Kind::ContentTypeMismatch,
                 "",
                 &msg,
                 Some(names.join(" | ")),

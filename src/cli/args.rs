@@ -75,12 +75,8 @@ Examples:
 pub struct CheckArgs {
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Output format, repeatable: terminal, json; `FORMAT=PATH` writes to a file.
-    #[arg(long = "format", value_name = "F[=PATH]")]
-    pub formats: Vec<String>,
-    /// Write the (single) format to this file.
-    #[arg(long, short, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
@@ -254,22 +250,24 @@ pub struct SpecArgs {
     pub api: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TextOrJson {
-    Text,
-    Json,
+/// `--format F[=PATH]` (repeatable) and `--output PATH`, the same for every command.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format, repeatable: terminal (or text), json (rules: also markdown); `F=PATH`
+    /// writes that format to a file.
+    #[arg(long = "format", value_name = "F[=PATH]")]
+    pub formats: Vec<String>,
+    /// Write the (single) format to this file.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct OpsArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
-    /// Write the output to a file instead of standard output.
-    #[arg(long, short, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -283,12 +281,8 @@ pub enum FailOn {
 pub struct LintArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
-    /// Write the output to a file instead of standard output.
-    #[arg(long, short, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -302,16 +296,14 @@ pub struct DocsArgs {
     /// Documentation pages: Markdown, HTML or plain text.
     #[arg(required = true, value_name = "PAGE")]
     pub pages: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// A finding kind, e.g. `example.invalid`.
     pub kind: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }

@@ -3,21 +3,17 @@
 use super::args::CheckArgs;
 use super::options;
 use super::progress::ProgressLine;
-use super::{Console, ExitStatus};
-use crate::report::terminal::{self, Palette};
+use super::{write_outputs, Console, ExitStatus};
+use crate::report::{outputs, terminal::Palette, Format};
 use crate::run::{in_ci, RunOptions, SnapshotMode};
-use anyhow::bail;
 use std::io::Write;
-use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Terminal,
-    Json,
-}
 
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = parse_formats(&args.formats, args.output.as_ref())?;
+    let outputs = outputs(
+        &args.out.formats,
+        args.out.output.as_deref(),
+        &[Format::Terminal, Format::Json],
+    )?;
     let resolved = options::resolve(&args.target)?;
     let options = RunOptions {
         apis: resolved.runs,
@@ -31,31 +27,17 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         crate::run::run(&options, &mut progress)?
     };
     let (report, redactor) = (&result.report, &result.redactor);
-    for (format, path) in &outputs {
-        let palette = if path.is_some() {
-            Palette { color: false }
-        } else {
-            p
-        };
-        let mut buf = Vec::new();
-        match format {
-            Format::Terminal => {
-                terminal::write_check(&mut buf, palette, report)?;
-                if result.snapshots.pending > 0 {
-                    if let Some(dir) = &options.snapshots {
-                        writeln!(buf, "{} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", result.snapshots.pending, dir.display())?;
-                    }
-                }
-            }
-            Format::Json => {
-                serde_json::to_writer_pretty(&mut buf, &crate::report::json::check_report(report))?;
-                buf.push(b'\n');
-            }
+    let pending = match (&options.snapshots, result.snapshots.pending) {
+        (Some(dir), n) if n > 0 => Some(format!("{n} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", dir.display())),
+        _ => None,
+    };
+    write_outputs(console, &outputs, p, Some(redactor), |r, w| {
+        r.check(w, report)?;
+        if let (Format::Terminal, Some(line)) = (r.format(), &pending) {
+            writeln!(w, "{line}")?;
         }
-        // Belt and braces: no credential value can reach any output.
-        let text = redactor.redact(&String::from_utf8_lossy(&buf));
-        super::emit(console, path.as_deref(), text.as_bytes())?;
-    }
+        Ok(())
+    })?;
     let threshold = args.fail_on.severity();
     Ok(if super::nothing_ran(console, &result)? {
         ExitStatus::Error
@@ -70,33 +52,4 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
     } else {
         ExitStatus::Success
     })
-}
-
-fn parse_formats(
-    formats: &[String],
-    output: Option<&PathBuf>,
-) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> {
-    let mut out = Vec::new();
-    for f in formats {
-        let (name, path) = match f.split_once('=') {
-            Some((n, p)) => (n, Some(PathBuf::from(p))),
-            None => (f.as_str(), None),
-        };
-        let format = match name {
-            "terminal" | "text" => Format::Terminal,
-            "json" => Format::Json,
-            other => bail!("unknown format `{other}` (terminal, json)"),
-        };
-        out.push((format, path));
-    }
-    if out.is_empty() {
-        out.push((Format::Terminal, None));
-    }
-    if let Some(path) = output {
-        if out.len() != 1 || out[0].1.is_some() {
-            bail!("--output goes with exactly one --format; use --format F=PATH for several");
-        }
-        out[0].1 = Some(path.clone());
-    }
-    Ok(out)
 }

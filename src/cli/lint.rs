@@ -1,13 +1,16 @@
 //! `drift lint`: contract self-checks.
 
-use super::args::{LintArgs, TextOrJson};
-use super::{default_api_name, emit, Console, ExitStatus};
-use crate::findings::Summary;
-use crate::report::terminal::{self, Palette};
+use super::args::LintArgs;
+use super::{default_api_name, write_outputs, Console, ExitStatus};
+use crate::report::{outputs, terminal::Palette, Format, LintView};
 use crate::spec;
-use serde_json::json;
 
 pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let outputs = outputs(
+        &args.out.formats,
+        args.out.output.as_deref(),
+        &[Format::Terminal, Format::Json],
+    )?;
     let contract = spec::load(&args.spec.spec)?;
     let api = args
         .spec
@@ -27,44 +30,13 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         ));
         crate::findings::sort(&mut findings);
     }
-    let out = match args.format {
-        TextOrJson::Json => {
-            let apis = vec![json!({
-                "name": api,
-                "spec": args.spec.spec.display().to_string(),
-                "operations_total": contract.operations.len(),
-            })];
-            let mut s = serde_json::to_string_pretty(&crate::report::json::findings_report(
-                apis, &findings,
-            ))?;
-            s.push('\n');
-            s.into_bytes()
-        }
-        TextOrJson::Text => {
-            let p = if args.output.is_some() {
-                Palette { color: false }
-            } else {
-                p
-            };
-            let mut buf = Vec::new();
-            for f in &findings {
-                terminal::write_finding(&mut buf, p, f)?;
-            }
-            if !findings.is_empty() {
-                buf.push(b'\n');
-            }
-            let b = p.bold();
-            write!(
-                buf,
-                "{b}{api}{b:#}: {} {} operations; ",
-                contract.dialect,
-                contract.operations.len()
-            )?;
-            terminal::write_summary(&mut buf, p, &Summary::of(&findings))?;
-            buf
-        }
+    let view = LintView {
+        api: &api,
+        spec: &args.spec.spec,
+        contract: &contract,
+        findings: &findings,
     };
-    emit(console, args.output.as_deref(), &out)?;
+    write_outputs(console, &outputs, p, None, |r, w| r.lint(w, &view))?;
     let threshold = args.fail_on.severity();
     Ok(if findings.iter().any(|f| f.severity.reaches(threshold)) {
         ExitStatus::Failure
@@ -72,5 +44,3 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         ExitStatus::Success
     })
 }
-
-use std::io::Write as _;

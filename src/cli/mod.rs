@@ -148,6 +148,36 @@ fn nothing_ran(console: &mut Console<'_>, result: &crate::run::RunResult) -> io:
     Ok(true)
 }
 
+/// Render every requested output and write it: to its file (without colour) or to standard
+/// output. Redaction happens here, once, for every output of every command.
+fn write_outputs(
+    console: &mut Console<'_>,
+    outputs: &[crate::report::Output],
+    palette: Palette,
+    redactor: Option<&crate::replay::auth::Redactor>,
+    render: impl Fn(
+        &dyn crate::report::Reporter,
+        &mut Vec<u8>,
+    ) -> Result<(), crate::report::ReportError>,
+) -> anyhow::Result<()> {
+    for output in outputs {
+        let palette = if output.path.is_some() {
+            Palette { color: false }
+        } else {
+            palette
+        };
+        let reporter = crate::report::reporter(output.format, palette);
+        let mut buf = Vec::new();
+        render(reporter.as_ref(), &mut buf)?;
+        let text = match redactor {
+            Some(r) => r.redact(&String::from_utf8_lossy(&buf)).into_bytes(),
+            None => buf,
+        };
+        emit(console, output.path.as_deref(), &text)?;
+    }
+    Ok(())
+}
+
 /// Write `text` to `--output PATH` (see [`crate::fsutil::write_output`]) or to standard output.
 pub fn emit(console: &mut Console<'_>, output: Option<&Path>, text: &[u8]) -> anyhow::Result<()> {
     match output {

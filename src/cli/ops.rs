@@ -1,213 +1,24 @@
-//! `drift ops`: list a contract's operations.
+//! `drift ops`: list a contract's operations and how each would be planned.
 
-use super::args::{OpsArgs, TextOrJson};
-use super::{default_api_name, emit, Console, ExitStatus};
-use crate::plan::{self, ParamValues, Planned};
-use crate::report::terminal::Palette;
-use crate::spec::{self, Contract, Operation};
-use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use super::args::OpsArgs;
+use super::{default_api_name, write_outputs, Console, ExitStatus};
+use crate::report::ops::OperationsView;
+use crate::report::{outputs, terminal::Palette, Format};
+use crate::spec;
 
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let outputs = outputs(
+        &args.out.formats,
+        args.out.output.as_deref(),
+        &[Format::Terminal, Format::Json],
+    )?;
     let contract = spec::load(&args.spec.spec)?;
     let api = args
         .spec
         .api
         .clone()
         .unwrap_or_else(|| default_api_name(&args.spec.spec));
-    let planned = plan::build(&contract, &ParamValues::default());
-    let plans: HashMap<&str, &Planned> = contract
-        .operations
-        .iter()
-        .map(|o| o.id.as_str())
-        .zip(planned.iter())
-        .collect();
-    let mut ops: Vec<&Operation> = contract.operations.iter().collect();
-    ops.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-    let text = match args.format {
-        TextOrJson::Json => {
-            let mut s = serde_json::to_string_pretty(&json_report(
-                &api,
-                &args.spec.spec,
-                &contract,
-                &ops,
-                &plans,
-            ))?;
-            s.push('\n');
-            s
-        }
-        TextOrJson::Text => text_report(
-            &api,
-            &contract,
-            &ops,
-            &plans,
-            if args.output.is_some() {
-                Palette { color: false }
-            } else {
-                p
-            },
-        ),
-    };
-    emit(console, args.output.as_deref(), text.as_bytes())?;
+    let view = OperationsView::new(&api, &args.spec.spec, &contract);
+    write_outputs(console, &outputs, p, None, |r, w| r.operations(w, &view))?;
     Ok(ExitStatus::Success)
-}
-
-fn plan_json(p: Option<&&Planned>) -> Value {
-    match p {
-        Some(Planned::Request(r)) => json!({
-            "path": r.path,
-            "query": r.query.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-            "bindings": r.bindings.iter().map(|b| json!({
-                "name": b.name, "in": b.location, "value": b.value, "source": b.source.to_string(),
-            })).collect::<Vec<_>>(),
-        }),
-        Some(Planned::Skipped { reason, .. }) => json!({ "skipped": reason }),
-        None => Value::Null,
-    }
-}
-
-fn json_report(
-    api: &str,
-    spec_path: &std::path::Path,
-    c: &Contract,
-    ops: &[&Operation],
-    plans: &HashMap<&str, &Planned>,
-) -> Value {
-    json!({
-        "version": 1,
-        "tool": crate::report::json::tool(),
-        "api": {
-            "name": api,
-            "spec": spec_path.display().to_string(),
-            "dialect": c.dialect,
-            "title": c.title,
-            "version": c.version,
-            "servers": c.servers,
-            "operations_total": c.operations.len(),
-            "operations_read_only": c.operations.iter().filter(|o| o.is_read_only()).count(),
-        },
-        "operations": ops.iter().map(|o| json!({
-            "operation_id": o.id,
-            "operation_id_synthesized": o.id_synthesized,
-            "method": o.method,
-            "path": o.path,
-            "tags": o.tags,
-            "summary": o.summary,
-            "read_only": o.is_read_only(),
-            "deprecated": o.deprecated,
-            "plan": plan_json(plans.get(o.id.as_str())),
-            "responses": o.responses.iter().map(|r| json!({
-                "status": r.status.to_string(),
-                "media_types": r.content.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn text_report(
-    api: &str,
-    c: &Contract,
-    ops: &[&Operation],
-    plans: &HashMap<&str, &Planned>,
-    p: Palette,
-) -> String {
-    let mut s = String::new();
-    let read_only = ops.iter().filter(|o| o.is_read_only()).count();
-    let (b, d) = (p.bold(), p.dim());
-    let _ = writeln!(
-        s,
-        "{b}{api}{b:#}  {}  \"{}\" {}  {} operations, {read_only} read-only",
-        c.dialect,
-        t(&c.title),
-        t(&c.version),
-        ops.len()
-    );
-    if let Some(server) = c.servers.first() {
-        let _ = writeln!(s, "{d}server: {}{d:#}", t(server));
-    }
-    let _ = writeln!(s);
-    let path_w = ops.iter().map(|o| o.path.len()).max().unwrap_or(4).min(60);
-    let id_w = ops
-        .iter()
-        .map(|o| o.id.len() + 1)
-        .max()
-        .unwrap_or(2)
-        .min(40);
-    for o in ops {
-        let id = if o.id_synthesized {
-            format!("{}*", o.id)
-        } else {
-            o.id.clone()
-        };
-        // `200 401 403 application/vnd.api+json`: statuses grouped by their media types.
-        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-        for r in &o.responses {
-            let media = r
-                .content
-                .iter()
-                .map(|m| m.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            match groups.iter_mut().find(|(m, _)| *m == media) {
-                Some((_, statuses)) => statuses.push(r.status.to_string()),
-                None => groups.push((media, vec![r.status.to_string()])),
-            }
-        }
-        let responses: Vec<String> = groups
-            .into_iter()
-            .map(|(media, statuses)| {
-                format!("{} {media}", statuses.join(" "))
-                    .trim_end()
-                    .to_string()
-            })
-            .collect();
-        let ro = if o.is_read_only() {
-            "read-only"
-        } else {
-            "         "
-        };
-        let tags = if o.tags.is_empty() {
-            String::new()
-        } else {
-            format!("  [{}]", o.tags.join(", "))
-        };
-        let _ = writeln!(
-            s,
-            "{:<7}{:<path_w$}  {:<id_w$}  {ro}  {d}{}{d:#}",
-            t(&o.method),
-            t(&o.path),
-            t(&id),
-            t(&format!("{}{tags}", responses.join(", ")))
-        );
-        if let Some(Planned::Request(r)) = plans.get(o.id.as_str()) {
-            let mut target = r.path.clone();
-            if !r.query.is_empty() {
-                let q: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                target = format!("{target}?{}", q.join("&"));
-            }
-            let _ = writeln!(s, "{d}       → {}{d:#}", t(&target));
-            for b in &r.bindings {
-                let _ = writeln!(
-                    s,
-                    "{d}         {} = {:?} from {}{d:#}",
-                    t(&b.name),
-                    b.value,
-                    t(&b.source.to_string())
-                );
-            }
-        }
-    }
-    if ops.iter().any(|o| o.id_synthesized) {
-        let _ = writeln!(
-            s,
-            "\n{d}* operationId synthesized from method and path (the contract has none){d:#}"
-        );
-    }
-    s
-}
-
-/// Contract strings are shown with control characters escaped.
-fn t(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::text::escape_control(text, false)
 }

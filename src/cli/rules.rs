@@ -1,12 +1,16 @@
 //! `drift rules [KIND]`: the registry of finding kinds.
 
-use super::args::{RulesArgs, TextOrJson};
-use super::{Console, ExitStatus};
-use crate::report::terminal::Palette;
+use super::args::RulesArgs;
+use super::{write_outputs, Console, ExitStatus};
+use crate::report::{outputs, terminal::Palette, Format};
 use crate::rules::{self, Rule};
-use serde_json::json;
 
 pub fn run(args: &RulesArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let outputs = outputs(
+        &args.out.formats,
+        args.out.output.as_deref(),
+        &[Format::Terminal, Format::Json, Format::Markdown],
+    )?;
     let selected: Vec<&Rule> = match &args.kind {
         None => rules::RULES.iter().collect(),
         Some(kind) => match rules::find(kind) {
@@ -22,46 +26,9 @@ pub fn run(args: &RulesArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
             }
         },
     };
-    if args.format == TextOrJson::Json {
-        let list: Vec<_> = selected
-            .iter()
-            .map(
-                |r| json!({"id": r.id, "severity": r.severity, "summary": r.summary, "doc": r.doc}),
-            )
-            .collect();
-        writeln!(
-            console.out,
-            "{}",
-            serde_json::to_string_pretty(&json!({"rules": list}))?
-        )?;
-        return Ok(ExitStatus::Success);
-    }
-    let b = p.bold();
-    if args.kind.is_some() {
-        for r in selected {
-            let sev = p.severity(r.severity);
-            writeln!(
-                console.out,
-                "{b}{}{b:#}  (default severity: {sev}{}{sev:#})\n\n{}\n\n{}",
-                r.id, r.severity, r.summary, r.doc
-            )?;
-        }
-    } else {
-        let w = selected.iter().map(|r| r.id.len()).max().unwrap_or(10);
-        for r in selected {
-            let sev = p.severity(r.severity);
-            writeln!(
-                console.out,
-                "{b}{:<w$}{b:#}  {sev}{:<8}{sev:#}  {}",
-                r.id,
-                r.severity.as_str(),
-                r.summary
-            )?;
-        }
-        writeln!(
-            console.out,
-            "\nRun `drift rules KIND` for the full description of one kind."
-        )?;
-    }
+    let full = args.kind.is_some();
+    write_outputs(console, &outputs, p, None, |r, w| {
+        r.rules(w, &selected, full)
+    })?;
     Ok(ExitStatus::Success)
 }

@@ -6,6 +6,7 @@
 use crate::docs::contract::same_template;
 use crate::docs::{DocsContract, Part};
 use crate::findings::{Finding, OperationRef, SpecLocation};
+use crate::rules::Kind;
 use crate::spec::schemas::violations;
 use crate::spec::{Contract, Status};
 use std::collections::BTreeSet;
@@ -28,7 +29,7 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
             if missing.insert((ex.method.clone(), ex.path.clone())) {
                 let mut f = Finding::new(
                     api,
-                    "docs.operation-missing",
+                    Kind::DocsOperationMissing,
                     format!(
                         "{} {} is documented on {} but the spec has no such operation",
                         ex.method, ex.path, page.file
@@ -72,7 +73,7 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
             };
             let mut f = Finding::new(
                 api,
-                "example.invalid",
+                Kind::ExampleInvalid,
                 format!("{where_}: {} (documented on {})", v.message, page.file),
             );
             f.operation = Some(OperationRef {
@@ -94,7 +95,7 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
         for r in &page.refused {
             let mut f = Finding::new(
                 api,
-                "docs.unreadable",
+                Kind::DocsUnreadable,
                 format!(
                     "an example cannot be read, even with repairs: {}",
                     r.message

@@ -11,6 +11,7 @@ pub mod docs;
 mod walk;
 
 use crate::findings::{self, Finding, OperationRef};
+use crate::rules::Kind;
 use crate::spec::dialect::pattern_supported;
 use crate::spec::schemas::{self, violations};
 use crate::spec::{Contract, SchemaRef};
@@ -40,7 +41,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
                     None => String::new(),
                 };
                 let message = format!("format `{format}` is not a known format{hint}; values are not checked against it");
-                let mut f = Finding::new(api, "lint.unknown-format", message);
+                let mut f = Finding::new(api, Kind::LintUnknownFormat, message);
                 f.spec_location = Some(
                     contract.location(node.schema.doc, &format!("{}/format", node.schema.pointer)),
                 );
@@ -54,7 +55,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
                 .entry(pattern.to_string())
                 .or_insert_with(|| pattern_supported(pattern));
             if !ok {
-                let mut f = Finding::new(api, "lint.unsupported-pattern", format!("pattern `{pattern}` cannot be compiled by the regular-expression engine; values are not checked against it"));
+                let mut f = Finding::new(api, Kind::LintUnsupportedPattern, format!("pattern `{pattern}` cannot be compiled by the regular-expression engine; values are not checked against it"));
                 f.spec_location = Some(
                     contract.location(node.schema.doc, &format!("{}/pattern", node.schema.pointer)),
                 );
@@ -173,7 +174,11 @@ fn check_example(
         } else {
             v.instance_pointer.clone()
         };
-        let mut f = Finding::new(api, "example.invalid", format!("{where_}: {}", v.message));
+        let mut f = Finding::new(
+            api,
+            Kind::ExampleInvalid,
+            format!("{where_}: {}", v.message),
+        );
         f.operation = op.cloned();
         f.pointer = v.instance_pointer;
         f.schema_pointer = v.schema.map(|(d, p)| schema_pointer(contract, d, &p));
@@ -198,7 +203,7 @@ fn report_bad_schema(
     }
     let mut f = Finding::new(
         api,
-        "lint.schema-invalid",
+        Kind::LintSchemaInvalid,
         format!("schema cannot be compiled, responses using it are not validated: {reason}"),
     );
     f.operation = op.cloned();

@@ -98,3 +98,63 @@ pub fn check_report(r: &super::CheckReport) -> Value {
         "summary": Summary::of(&r.findings),
     })
 }
+
+/// The JSON reporter: pretty-printed, one document per output, newline-terminated.
+pub struct JsonReporter;
+
+fn write_json(w: &mut dyn std::io::Write, value: &Value) -> Result<(), super::ReportError> {
+    serde_json::to_writer_pretty(&mut *w, value)?;
+    Ok(writeln!(w)?)
+}
+
+impl super::Reporter for JsonReporter {
+    fn format(&self) -> super::Format {
+        super::Format::Json
+    }
+
+    fn check(
+        &self,
+        w: &mut dyn std::io::Write,
+        report: &super::CheckReport,
+    ) -> Result<(), super::ReportError> {
+        write_json(w, &check_report(report))
+    }
+
+    fn lint(
+        &self,
+        w: &mut dyn std::io::Write,
+        view: &super::LintView<'_>,
+    ) -> Result<(), super::ReportError> {
+        let apis = vec![json!({
+            "name": view.api,
+            "spec": view.spec.display().to_string(),
+            "operations_total": view.contract.operations.len(),
+        })];
+        write_json(w, &findings_report(apis, view.findings))
+    }
+
+    fn operations(
+        &self,
+        w: &mut dyn std::io::Write,
+        view: &super::ops::OperationsView<'_>,
+    ) -> Result<(), super::ReportError> {
+        write_json(w, &super::ops::json(view))
+    }
+
+    fn pages(
+        &self,
+        w: &mut dyn std::io::Write,
+        pages: &[crate::docs::Page],
+    ) -> Result<(), super::ReportError> {
+        write_json(w, &json!({ "pages": pages }))
+    }
+
+    fn rules(
+        &self,
+        w: &mut dyn std::io::Write,
+        rules: &[&crate::rules::Rule],
+        _full: bool,
+    ) -> Result<(), super::ReportError> {
+        write_json(w, &super::rules::json(rules))
+    }
+}

@@ -185,3 +185,70 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
     )?;
     write_summary(w, p, &s)
 }
+
+/// The terminal reporter: coloured when the palette says so.
+pub struct TerminalReporter {
+    pub palette: Palette,
+}
+
+impl super::Reporter for TerminalReporter {
+    fn format(&self) -> super::Format {
+        super::Format::Terminal
+    }
+
+    fn check(
+        &self,
+        w: &mut dyn Write,
+        report: &super::CheckReport,
+    ) -> Result<(), super::ReportError> {
+        Ok(write_check(w, self.palette, report)?)
+    }
+
+    fn lint(
+        &self,
+        w: &mut dyn Write,
+        view: &super::LintView<'_>,
+    ) -> Result<(), super::ReportError> {
+        let p = self.palette;
+        for f in view.findings {
+            write_finding(w, p, f)?;
+        }
+        if !view.findings.is_empty() {
+            writeln!(w)?;
+        }
+        let b = p.bold();
+        write!(
+            w,
+            "{b}{}{b:#}: {} {} operations; ",
+            t(view.api),
+            view.contract.dialect,
+            view.contract.operations.len()
+        )?;
+        Ok(write_summary(w, p, &Summary::of(view.findings))?)
+    }
+
+    fn operations(
+        &self,
+        w: &mut dyn Write,
+        view: &super::ops::OperationsView<'_>,
+    ) -> Result<(), super::ReportError> {
+        Ok(w.write_all(super::ops::text(view, self.palette).as_bytes())?)
+    }
+
+    fn pages(
+        &self,
+        w: &mut dyn Write,
+        pages: &[crate::docs::Page],
+    ) -> Result<(), super::ReportError> {
+        Ok(super::docs::write_text(w, self.palette, pages)?)
+    }
+
+    fn rules(
+        &self,
+        w: &mut dyn Write,
+        rules: &[&crate::rules::Rule],
+        full: bool,
+    ) -> Result<(), super::ReportError> {
+        Ok(super::rules::write_text(w, self.palette, rules, full)?)
+    }
+}

@@ -7,10 +7,11 @@ use super::snapshots::{self, SnapshotCtx};
 use super::SnapshotStats;
 use crate::check::{self, Checked, Outcome};
 use crate::docs::DocsContract;
-use crate::findings::{Finding, OperationRef, Severity, SpecLocation};
+use crate::findings::{Finding, OperationRef, SpecLocation};
 use crate::replay::transport::TransportError;
 use crate::replay::{Exchange, ReplayError};
 use crate::report::OperationResult;
+use crate::rules::Kind;
 use crate::snapshot::diff::Change;
 use crate::spec::{Contract, Operation};
 
@@ -40,9 +41,9 @@ pub struct FindingMaker<'a> {
 }
 
 impl FindingMaker<'_> {
-    pub fn make(&self, kind: &str, severity: Severity, message: String) -> Finding {
+    /// A finding of `kind` (its default severity) about this exchange.
+    pub fn make(&self, kind: Kind, message: String) -> Finding {
         let mut f = Finding::new(self.api, kind, message);
-        f.severity = severity;
         f.operation = Some(self.operation.clone());
         f.reproduce = Some(self.reproduce.to_string());
         f
@@ -50,7 +51,8 @@ impl FindingMaker<'_> {
 
     /// A shape change (from a snapshot or a documented example) as a finding.
     pub fn change(&self, c: Change) -> Finding {
-        let mut f = self.make(c.kind, c.severity, c.message);
+        let mut f = self.make(c.kind, c.message);
+        f.severity = c.severity;
         f.pointer = c.pointer;
         f.expected = c.expected;
         f.actual = c.actual;

@@ -30,6 +30,7 @@ use crate::findings::{Finding, OperationRef};
 use crate::plan::{self, Planned, PlannedRequest};
 use crate::replay::{self, auth::Redactor, transport::HttpRequest};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
+use crate::rules::Kind;
 use crate::snapshot::store::{HistoryEntry, Store};
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
@@ -181,7 +182,7 @@ impl ApiOutcome {
         ApiOutcome {
             summary,
             operations: Vec::new(),
-            findings: vec![Finding::new(&run.name, "api.error", message)],
+            findings: vec![Finding::new(&run.name, Kind::ApiError, message)],
             attempted: 0,
             unreachable: 0,
             snapshots: SnapshotStats::default(),

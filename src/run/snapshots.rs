@@ -5,9 +5,10 @@ use super::api::ApiRun;
 use super::exchange::FindingMaker;
 use super::{SnapshotMode, SnapshotStats};
 use crate::check::{Checked, Outcome};
-use crate::findings::{Finding, Severity};
+use crate::findings::Finding;
 use crate::replay::auth::Redactor;
 use crate::replay::Exchange;
+use crate::rules::Kind;
 use crate::snapshot::store::Store;
 use crate::snapshot::{self as snap, Snapshot, SnapshotOperation};
 use crate::spec::Operation;
@@ -47,7 +48,7 @@ pub fn step(
         Ok(s) => s,
         // Re-recording with --accept replaces an unreadable file.
         Err(_) if matches!(ctx.mode, SnapshotMode::Record { accept: true }) => None,
-        Err(e) => return vec![maker.make("snapshot.unreadable", Severity::Error, e)],
+        Err(e) => return vec![maker.make(Kind::SnapshotUnreadable, e)],
     };
     let written = match (ctx.mode, &stored) {
         (SnapshotMode::Compare { write }, None) => {
@@ -57,7 +58,7 @@ pub fn step(
             );
             let pending = write.then(|| ctx.store.write_pending(&current));
             return outcome(pending, &mut stats.pending, ctx, run, op, maker)
-                .unwrap_or_else(|| vec![maker.make("snapshot.missing", Severity::Info, msg)]);
+                .unwrap_or_else(|| vec![maker.make(Kind::SnapshotMissing, msg)]);
         }
         (SnapshotMode::Compare { write }, Some(stored)) => {
             let changed = !stored.same_content(&current);
@@ -115,11 +116,7 @@ fn outcome(
         Err(e) => {
             let path = ctx.store.path(&run.name, &op.id);
             let msg = format!("cannot write the snapshot beside {}: {e}", path.display());
-            Some(vec![maker.make(
-                "snapshot.unreadable",
-                Severity::Error,
-                msg,
-            )])
+            Some(vec![maker.make(Kind::SnapshotUnreadable, msg)])
         }
     }
 }
@@ -161,10 +158,7 @@ fn capture(
 }
 
 fn not_recorded(status: u16, maker: &FindingMaker<'_>) -> Finding {
-    let mut f = maker.make(
-        "snapshot.not-recorded",
-        Severity::Error,
-        format!("the API answered {status}; a baseline must be a normal answer, so nothing was recorded — run `drift snapshot` again when the API is healthy"),
+    let mut f = maker.make(Kind::SnapshotNotRecorded, format!("the API answered {status}; a baseline must be a normal answer, so nothing was recorded — run `drift snapshot` again when the API is healthy"),
     );
     f.actual = Some(status.to_string());
     f

@@ -12,10 +12,11 @@
 
 use super::shape::{Kind, Shape};
 use crate::findings::Severity;
+use crate::rules::Kind as FindingKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    pub kind: &'static str,
+    pub kind: FindingKind,
     pub severity: Severity,
     pub pointer: String,
     pub expected: Option<String>,
@@ -36,9 +37,9 @@ pub fn diff_documented(documented: &Shape, live: &Shape) -> Vec<Change> {
         .into_iter()
         .map(|mut c| {
             c.kind = match c.kind {
-                "snapshot.added" => "docs.added",
-                "snapshot.removed" => "docs.removed",
-                _ => "docs.type-changed",
+                FindingKind::SnapshotAdded => FindingKind::DocsAdded,
+                FindingKind::SnapshotRemoved => FindingKind::DocsRemoved,
+                _ => FindingKind::DocsTypeChanged,
             };
             c.message = c
                 .message
@@ -74,7 +75,7 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
     };
     if !compatible && !old_sig.is_empty() {
         out.push(Change {
-            kind: "snapshot.type-changed",
+            kind: FindingKind::SnapshotTypeChanged,
             severity: Severity::Breaking,
             pointer: pointer.to_string(),
             expected: Some(old.describe()),
@@ -85,7 +86,7 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
     }
     if new_names.contains(&"null") && !old_names.contains(&"null") {
         out.push(Change {
-            kind: "snapshot.type-changed",
+            kind: FindingKind::SnapshotTypeChanged,
             severity: Severity::Warning,
             pointer: pointer.to_string(),
             expected: Some(old.describe()),
@@ -107,7 +108,7 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
                     match of.get(key) {
                         Some(old_field) => walk(&old_field.shape, &field.shape, &p, out),
                         None => out.push(Change {
-                            kind: "snapshot.added",
+                            kind: FindingKind::SnapshotAdded,
                             severity: Severity::Warning,
                             pointer: p.clone(),
                             expected: None,
@@ -123,7 +124,7 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
                     if !field.optional && !nf.contains_key(key) {
                         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
                         out.push(Change {
-                            kind: "snapshot.removed",
+                            kind: FindingKind::SnapshotRemoved,
                             severity: Severity::Breaking,
                             pointer: p.clone(),
                             expected: Some(field.shape.describe()),
@@ -152,7 +153,7 @@ mod tests {
     ) -> Vec<(&'static str, Severity, String)> {
         diff(&Shape::of(&old), &Shape::of(&new))
             .into_iter()
-            .map(|c| (c.kind, c.severity, c.pointer))
+            .map(|c| (c.kind.id(), c.severity, c.pointer))
             .collect()
     }
 

@@ -11,6 +11,7 @@ pub mod shape;
 pub mod store;
 
 use crate::findings::Severity;
+use crate::rules::Kind;
 use diff::Change;
 use select::Selector;
 use serde_json::{json, Map, Value};
@@ -121,7 +122,7 @@ pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
     let mut out = Vec::new();
     if stored.status != current.status {
         out.push(Change {
-            kind: "status.changed",
+            kind: Kind::StatusChanged,
             severity: Severity::Breaking,
             pointer: String::new(),
             expected: Some(stored.status.to_string()),
@@ -133,7 +134,7 @@ pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
     if stored.content_type != current.content_type {
         let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "none".into());
         out.push(Change {
-            kind: "content-type.changed",
+            kind: Kind::ContentTypeChanged,
             severity: Severity::Breaking,
             pointer: String::new(),
             expected: Some(show(&stored.content_type)),
@@ -148,7 +149,7 @@ pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
     match (&stored.shape, &current.shape) {
         (Some(old), Some(new)) => out.extend(diff::diff(old, new)),
         (Some(old), None) => out.push(Change {
-            kind: "snapshot.removed",
+            kind: Kind::SnapshotRemoved,
             severity: Severity::Breaking,
             pointer: String::new(),
             expected: Some(old.describe()),
@@ -162,7 +163,7 @@ pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
         if now != Some(old) {
             let actual = now.map_or_else(|| "missing".to_string(), Value::to_string);
             out.push(Change {
-                kind: "snapshot.value-changed",
+                kind: Kind::SnapshotValueChanged,
                 severity: Severity::Breaking,
                 pointer: pointer.clone(),
                 expected: Some(old.to_string()),
@@ -327,7 +328,7 @@ mod tests {
         );
         let kinds: Vec<_> = compare(&a, &b)
             .into_iter()
-            .map(|c| (c.kind, c.pointer))
+            .map(|c| (c.kind.id(), c.pointer))
             .collect();
         assert_eq!(
             kinds,
@@ -338,7 +339,7 @@ mod tests {
         assert_eq!(
             compare(&a, &c)
                 .into_iter()
-                .map(|c| c.kind)
+                .map(|c| c.kind.id())
                 .collect::<Vec<_>>(),
             vec!["status.changed"]
         );

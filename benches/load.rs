@@ -3,6 +3,8 @@
 //! `~/.cache/drift-corpus/apis-guru/api`, fetched by `../shared/corpus/fetch-apis-guru.sh`).
 //!
 //! Each contract is measured in a child process so its peak memory (VmHWM) is its own.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,6 +4,8 @@
 //!
 //! Each failure is one line `FAIL <file>: <reason>`. Exit status 1 when any spec panicked or hung
 //! (a load error is an expected outcome for a broken spec, not a failure of drift).
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use drift::spec::{self, SpecError};
 use std::collections::BTreeMap;

@@ -1,5 +1,7 @@
 //! `drift check` end to end against a local test server: every finding kind, the safety gate,
 //! credentials on redirects, timeouts, 429, and a canary secret that must never be printed.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 use common::server::{Recorded, Reply, TestServer};

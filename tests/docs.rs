@@ -1,5 +1,7 @@
 //! Documentation pages as contracts: the three seed pages beside the project (read there, never
 //! copied), and the project's own pages.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 use common::{drift, json, shared};

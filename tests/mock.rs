@@ -1,5 +1,7 @@
 //! The embedded mock: over HTTP (`drift mock`) and in process (`drift check --base-url mock`), on
 //! the project's demo contracts and the real Fitbit Plus contract.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 use common::{drift, json, shared};

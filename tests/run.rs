@@ -1,5 +1,7 @@
 //! The pipeline as a library: `drift::run::run` in process, with a recording listener, and a run
 //! over several APIs where one is broken.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 

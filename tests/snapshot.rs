@@ -1,5 +1,7 @@
 //! Shape snapshots end to end: each change kind, silence on live data (20 noisy runs), and a
 //! `drift snapshot` killed mid-write that leaves every file whole.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 use common::server::{Reply, TestServer};

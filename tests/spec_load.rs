@@ -1,5 +1,7 @@
 //! The `spec` stage end to end: contracts written for these tests, broken inputs, and the real
 //! Fitbit Plus contract with its 98 published versions (when the shared corpus is present).
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 use common::{drift, json, shared};

@@ -1,6 +1,11 @@
 //! The command line: parse arguments, load inputs, call the stages, print, choose the exit code.
 //! The only module that touches arguments, the terminal and the user's output files.
 
+// Functions here stay short: flags in, library call, outputs out.
+#![warn(clippy::too_many_lines)]
+// The one place (with `report`) that prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod args;
 mod check;
 mod docs;

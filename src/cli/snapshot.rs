@@ -5,8 +5,8 @@ use super::progress::ProgressLine;
 use super::{options, Console, ExitStatus};
 use crate::report::terminal::Palette;
 use crate::run::{RunOptions, SnapshotMode};
-use crate::snapshot::store::{self, Store};
-use anyhow::Context;
+use crate::snapshot::review::{self, Choice};
+use crate::snapshot::store::Store;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -99,25 +99,7 @@ pub fn review(
     console: &mut Console<'_>,
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
-    let dir = match (&args.snapshots, &args.config) {
-        (Some(d), _) => d.clone(),
-        (None, config) => {
-            let path = config
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("drift.yaml"));
-            if path.exists() {
-                let cfg = crate::config::load(&path)?;
-                let base = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| PathBuf::from("."));
-                cfg.snapshots.unwrap_or_else(|| base.join("snapshots"))
-            } else {
-                PathBuf::from("snapshots")
-            }
-        }
-    };
+    let dir = review_dir(args)?;
     let pending = Store::new(&dir).pending();
     if pending.is_empty() {
         writeln!(
@@ -128,19 +110,12 @@ pub fn review(
         return Ok(ExitStatus::Success);
     }
     if args.accept_all || args.reject_all {
-        for f in &pending {
-            if args.accept_all {
-                store::accept(f)
-            } else {
-                store::reject(f)
-            }
-            .with_context(|| format!("{}", f.display()))?;
-        }
-        let verb = if args.accept_all {
-            "accepted"
+        let (choice, verb) = if args.accept_all {
+            (Choice::AcceptAll, "accepted")
         } else {
-            "rejected"
+            (Choice::RejectAll, "rejected")
         };
+        review::review(&pending, |_, _| Ok(choice))?;
         writeln!(
             console.out,
             "{verb} {} pending snapshot change(s)",
@@ -163,67 +138,75 @@ pub fn review(
     }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    let (mut accepted, mut rejected, mut skipped) = (0, 0, 0);
-    let mut all: Option<bool> = None;
-    for (i, f) in pending.iter().enumerate() {
-        let old_path = PathBuf::from(f.to_string_lossy().trim_end_matches(".new"));
-        let old = std::fs::read_to_string(&old_path).unwrap_or_default();
-        let new = std::fs::read_to_string(f).with_context(|| format!("{}", f.display()))?;
-        let b = p.bold();
-        writeln!(
-            console.out,
-            "\n{b}[{}/{}] {}{b:#}",
-            i + 1,
-            pending.len(),
-            old_path.display()
-        )?;
-        if old.is_empty() {
-            writeln!(console.out, "  (new snapshot)")?;
+    let total = pending.len();
+    let out = &mut *console.out;
+    let tally = review::review(&pending, |i, file| {
+        show_change(out, p, i, total, file)?;
+        loop {
+            write!(
+                out,
+                "accept (a), reject (r), skip (s), accept all (A), reject all (R), quit (q)? "
+            )?;
+            out.flush()?;
+            let Some(line) = lines.next() else {
+                return Ok(Choice::Quit);
+            };
+            if let Some(choice) = Choice::parse(&line?) {
+                return Ok(choice);
+            }
         }
-        write_diff(console.out, p, &old, &new)?;
-        let choice = match all {
-            Some(true) => 'a',
-            Some(false) => 'r',
-            None => {
-                loop {
-                    write!(console.out, "accept (a), reject (r), skip (s), accept all (A), reject all (R), quit (q)? ")?;
-                    console.out.flush()?;
-                    let Some(Ok(line)) = lines.next() else {
-                        break 'q';
-                    };
-                    match line.trim() {
-                        "a" | "r" | "s" | "q" => break line.trim().chars().next().unwrap_or('s'),
-                        "A" => {
-                            all = Some(true);
-                            break 'a';
-                        }
-                        "R" => {
-                            all = Some(false);
-                            break 'r';
-                        }
-                        _ => continue,
-                    }
-                }
-            }
-        };
-        match choice {
-            'a' => {
-                store::accept(f)?;
-                accepted += 1;
-            }
-            'r' => {
-                store::reject(f)?;
-                rejected += 1;
-            }
-            'q' => break,
-            _ => skipped += 1,
-        }
-    }
+    })?;
     writeln!(
         console.out,
-        "\n{accepted} accepted, {rejected} rejected, {skipped} skipped"
+        "\n{} accepted, {} rejected, {} skipped",
+        tally.accepted, tally.rejected, tally.skipped
     )?;
     Ok(ExitStatus::Success)
+}
+
+/// The snapshot folder to review: `--snapshots`, or the one of the config file, or `snapshots/`.
+fn review_dir(args: &ReviewArgs) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = &args.snapshots {
+        return Ok(dir.clone());
+    }
+    let path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("drift.yaml"));
+    if !path.exists() {
+        return Ok(PathBuf::from("snapshots"));
+    }
+    let cfg = crate::config::load(&path)?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok(cfg.snapshots.unwrap_or_else(|| base.join("snapshots")))
+}
+
+/// `[2/5] snapshots/coaching/fetchCoach.json` and the coloured diff of its pending change.
+fn show_change(
+    out: &mut dyn Write,
+    p: Palette,
+    index: usize,
+    total: usize,
+    pending: &std::path::Path,
+) -> std::io::Result<()> {
+    let old_path = review::stored_path(pending);
+    let old = std::fs::read_to_string(&old_path).unwrap_or_default();
+    let new = std::fs::read_to_string(pending)?;
+    let b = p.bold();
+    writeln!(
+        out,
+        "\n{b}[{}/{total}] {}{b:#}",
+        index + 1,
+        old_path.display()
+    )?;
+    if old.is_empty() {
+        writeln!(out, "  (new snapshot)")?;
+    }
+    write_diff(out, p, &old, &new)
 }
 
 /// A coloured line diff of two snapshot files.

@@ -4,6 +4,8 @@
 //! rule registry), write to `&mut dyn Write`, and never re-run checks. Every command parses its
 //! `--format F[=PATH]` and `--output PATH` with [`outputs`].
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod docs;
 pub mod json;
 pub mod markdown;

@@ -18,6 +18,8 @@
 //! page cannot be read) is a result for that API — an `api.error` finding with one message — and
 //! the other APIs run.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod api;
 mod exchange;
 pub mod prepare;

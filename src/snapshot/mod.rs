@@ -6,6 +6,7 @@
 //! does the (atomic) file work.
 
 pub mod diff;
+pub mod review;
 pub mod select;
 pub mod shape;
 pub mod store;

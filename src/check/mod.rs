@@ -6,7 +6,7 @@
 //! `body.too-large`)? Does it validate against the compiled schema (`schema.<keyword>`)?
 
 use crate::findings::{Finding, OperationRef, Severity};
-use crate::mock::is_json;
+use crate::spec::media::{self, is_json};
 use crate::replay::transport::{HttpResponse, TransportError};
 use crate::replay::{Exchange, ReplayError};
 use crate::rules::Kind;
@@ -235,24 +235,6 @@ fn content_type(r: &HttpResponse) -> Option<String> {
     r.header("content-type").map(String::from)
 }
 
-/// `application/vnd.api+json; charset=utf-8` → `application/vnd.api+json`.
-pub fn essence(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn media_matches(declared: &str, actual: &str) -> bool {
-    let (d, a) = (essence(declared), essence(actual));
-    d == a
-        || d == "*/*"
-        || d.strip_suffix("/*")
-            .is_some_and(|t| a.split('/').next() == Some(t))
-}
-
 struct Checker<'a> {
     contract: &'a Contract,
     api: &'a str,
@@ -316,7 +298,7 @@ impl<'a> Checker<'a> {
         if declared.is_empty() {
             return None;
         }
-        let matched = actual.and_then(|a| declared.iter().find(|m| media_matches(&m.name, a)));
+        let matched = actual.and_then(|a| declared.iter().find(|m| media::matches(&m.name, a)));
         if matched.is_some() {
             return matched;
         }

@@ -69,7 +69,7 @@ impl DocsContract {
             for e in &examples {
                 for (k, v) in &e.query {
                     if seen_query.insert(k.clone()) {
-                        let example = if super::super::snapshot::shape::is_placeholder(v) {
+                        let example = if super::is_placeholder(v) {
                             Value::Null
                         } else {
                             json!(v)

@@ -20,3 +20,59 @@ pub fn read_pages(paths: &[std::path::PathBuf]) -> Result<Vec<Page>, String> {
     page::unify(&mut pages);
     Ok(pages)
 }
+
+/// `<remote_id>`, `{user ID}`, `:to_user:`, `{from_user ID}_{to_user ID}`: a documentation
+/// placeholder, not data — nothing but placeholders and punctuation.
+pub fn is_placeholder(s: &str) -> bool {
+    if s.len() > 2
+        && s.starts_with(':')
+        && s.ends_with(':')
+        && !s[1..s.len() - 1].contains([':', ' '])
+    {
+        return true;
+    }
+    let mut rest = s;
+    let mut found = false;
+    let mut outside = String::new();
+    while let Some(open) = rest.find(['<', '{']) {
+        let close_char = if rest.as_bytes()[open] == b'<' {
+            '>'
+        } else {
+            '}'
+        };
+        let Some(close) = rest[open..].find(close_char) else {
+            return false;
+        };
+        if close < 2 {
+            return false;
+        }
+        outside.push_str(&rest[..open]);
+        found = true;
+        rest = &rest[open + close + 1..];
+    }
+    outside.push_str(rest);
+    found
+        && outside
+            .chars()
+            .all(|c| c.is_ascii_punctuation() && c != '/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "<remote_id>",
+            "{user ID}",
+            ":to_user:",
+            "{from_user ID}_{to_user ID}",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for p in ["/v7.1/user/{to_user ID}/", "withings", "{}", "a<b>", ""] {
+            assert!(!is_placeholder(p), "{p}");
+        }
+    }
+}

@@ -55,7 +55,7 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
             .and_then(|r| {
                 r.content
                     .iter()
-                    .find(|m| crate::mock::is_json(&m.name))
+                    .find(|m| crate::spec::media::is_json(&m.name))
                     .or(r.content.first())
             })
             .and_then(|m| m.schema.as_ref())

@@ -103,7 +103,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
                     );
                     continue;
                 }
-                if !is_json_media(&media.name) {
+                if !(media.name == "*/*" || crate::spec::media::is_json(&media.name)) {
                     continue;
                 }
                 for ex in &media.examples {
@@ -130,15 +130,6 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     out
 }
 
-fn is_json_media(name: &str) -> bool {
-    let essence = name
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "*/*" || essence.ends_with("/json") || essence.ends_with("+json")
-}
 
 fn suggest_format(format: &str) -> Option<&'static str> {
     let lower = format.to_ascii_lowercase().replace(['-', '_'], "");

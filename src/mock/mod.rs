@@ -180,7 +180,7 @@ impl Mock {
         };
         let (body, served) = self.body(media, wanted_example.as_deref());
         let bytes = match &body {
-            Value::String(s) if !is_json(&media.name) => s.clone().into_bytes(),
+            Value::String(s) if !crate::spec::media::is_json(&media.name) => s.clone().into_bytes(),
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
         };
         MockResponse {
@@ -254,18 +254,8 @@ fn default_response(op: &Operation) -> Option<&Response> {
 fn pick_media(content: &[MediaType]) -> Option<&MediaType> {
     content
         .iter()
-        .find(|m| is_json(&m.name))
+        .find(|m| crate::spec::media::is_json(&m.name))
         .or_else(|| content.first())
-}
-
-pub fn is_json(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence.ends_with("/json") || essence.ends_with("+json")
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -347,13 +337,14 @@ impl Transport for MockTransport {
     fn send(&self, request: HttpRequest) -> SendFuture<'_> {
         Box::pin(async move {
             gate(&request)?;
-            let path = request
-                .url
-                .split_once("://")
-                .map_or(request.url.as_str(), |(_, rest)| {
-                    rest.find('/').map_or("/", |i| &rest[i..])
-                })
-                .to_string();
+            // The path and query as a server would receive them.
+            let path = match url::Url::parse(&request.url) {
+                Ok(u) => match u.query() {
+                    Some(q) => format!("{}?{q}", u.path()),
+                    None => u.path().to_string(),
+                },
+                Err(_) => request.url.clone(),
+            };
             let headers: Vec<(String, String)> = request
                 .headers
                 .iter()

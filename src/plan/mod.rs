@@ -303,7 +303,7 @@ fn find_key(example: &Value, name: &str) -> Option<(String, String)> {
                     let found = map
                         .get(*key)
                         .and_then(scalar)
-                        .filter(|v| !crate::snapshot::shape::is_placeholder(v));
+                        .filter(|v| !crate::docs::is_placeholder(v));
                     if let Some(found) = found {
                         return Some((
                             format!("{pointer}/{}", crate::text::escape_pointer_token(key)),

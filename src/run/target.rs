@@ -83,15 +83,14 @@ pub fn build_target(
 
 /// A relative token URL (`/oauth/token`, as Swagger's `tokenUrl` often is) is joined to the base URL.
 pub fn absolute_token_url(token_url: &str, base_url: &str) -> String {
-    if token_url.contains("://") {
-        token_url.to_string()
-    } else {
-        format!(
-            "{}/{}",
-            base_url.trim_end_matches('/'),
-            token_url.trim_start_matches('/')
-        )
+    if url::Url::parse(token_url).is_ok() {
+        return token_url.to_string();
     }
+    format!(
+        "{}/{}",
+        base_url.trim_end_matches('/'),
+        token_url.trim_start_matches('/')
+    )
 }
 
 /// The token operation the contract describes (`POST /oauth/token`) decides the request style.

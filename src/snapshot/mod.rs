@@ -111,7 +111,7 @@ pub fn capture(
         spec_hash: spec_hash.to_string(),
         drift_version: env!("CARGO_PKG_VERSION").to_string(),
         status,
-        content_type: content_type.map(crate::check::essence),
+        content_type: content_type.map(crate::spec::media::essence),
         shape,
         pinned,
     }

@@ -9,6 +9,7 @@ pub mod dialect;
 pub mod error;
 pub mod fanout;
 pub mod locate;
+pub mod media;
 pub mod model;
 pub mod normalize;
 pub mod schemas;

@@ -53,49 +53,60 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
-/// Characters a path segment may hold unescaped (RFC 3986 `pchar` without `%`).
-pub const PATH_SEGMENT_SAFE: &[u8] = b"-._~!$&'()*+,;=:@";
-/// Characters a query parameter name or value may hold unescaped (`&`, `=`, `+` are escaped).
-pub const QUERY_SAFE: &[u8] = b"-._~[]!$'()*,;:@/";
-/// Characters a URI fragment may hold unescaped (and `%`, to keep existing escapes).
-pub const FRAGMENT_SAFE: &[u8] = b"-._~!$&'()*+,;=:@/?%";
-/// `application/x-www-form-urlencoded` keeps only the unreserved characters (space becomes `+`).
-pub const FORM_SAFE: &[u8] = b"-._~";
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
-/// Percent-encode every byte that is not an ASCII letter or digit nor in `safe`.
-pub fn percent_encode(s: &str, safe: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || safe.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// Bytes a path segment escapes: all but letters, digits and RFC 3986 `pchar` (`%` escaped too).
+pub const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+/// Bytes a query parameter name or value escapes (`&`, `=`, `+` included).
+pub const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b',')
+    .remove(b';')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/');
+/// Bytes a URI fragment escapes (`%` kept, so existing escapes survive).
+pub const FRAGMENT: &AsciiSet = &PATH_SEGMENT.remove(b'/').remove(b'?').remove(b'%');
+
+/// Percent-encode every byte of `s` in `set` (UTF-8 for non-ASCII).
+pub fn percent_encode(s: &str, set: &'static AsciiSet) -> String {
+    percent_encoding::utf8_percent_encode(s, set).to_string()
 }
 
-/// Decode `%XX` escapes (pointers inside URI fragments may be percent-encoded).
+/// Decode `%XX` escapes (pointers inside URI fragments may be percent-encoded); invalid UTF-8
+/// is replaced.
 pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Remove `user:password@` from every `scheme://user:password@host` in a text.
@@ -234,13 +245,10 @@ mod tests {
 
     #[test]
     fn percent_encoding_sets() {
-        assert_eq!(percent_encode("p/1 x", PATH_SEGMENT_SAFE), "p%2F1%20x");
-        assert_eq!(percent_encode("a&b=c[d]", QUERY_SAFE), "a%26b%3Dc[d]");
-        assert_eq!(
-            percent_encode("/paths/~1a~1{id}", FRAGMENT_SAFE),
-            "/paths/~1a~1%7Bid%7D"
-        );
-        assert_eq!(percent_encode("a b&c", FORM_SAFE), "a%20b%26c");
+        assert_eq!(percent_encode("p/1 x", PATH_SEGMENT), "p%2F1%20x");
+        assert_eq!(percent_encode("a&b=c[d]", QUERY), "a%26b%3Dc[d]");
+        assert_eq!(percent_encode("/paths/~1a~1{id}", FRAGMENT), "/paths/~1a~1%7Bid%7D");
+        assert_eq!(percent_encode("50%/é", FRAGMENT), "50%/%C3%A9");
     }
 
     #[test]

@@ -374,7 +374,7 @@ fn is_dot_segment(value: &str) -> bool {
 
 /// Percent-encode a value for use as one path segment.
 pub fn encode_segment(value: &str) -> String {
-    crate::text::percent_encode(value, crate::text::PATH_SEGMENT_SAFE)
+    crate::text::percent_encode(value, crate::text::PATH_SEGMENT)
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ pub fn http_request(base_url: &str, p: &PlannedRequest) -> HttpRequest {
 }
 
 fn encode_query(s: &str) -> String {
-    crate::text::percent_encode(s, crate::text::QUERY_SAFE)
+    crate::text::percent_encode(s, crate::text::QUERY)
 }
 
 /// An exchange handed to the caller. It holds one of the `concurrency` slots until it is dropped,

@@ -205,7 +205,7 @@ pub fn encode_fragment(reference: &str) -> String {
     match reference.split_once('#') {
         Some((base, frag)) => format!(
             "{base}#{}",
-            crate::text::percent_encode(frag, crate::text::FRAGMENT_SAFE)
+            crate::text::percent_encode(frag, crate::text::FRAGMENT)
         ),
         None => reference.to_string(),
     }

@@ -247,7 +247,10 @@ mod tests {
     fn percent_encoding_sets() {
         assert_eq!(percent_encode("p/1 x", PATH_SEGMENT), "p%2F1%20x");
         assert_eq!(percent_encode("a&b=c[d]", QUERY), "a%26b%3Dc[d]");
-        assert_eq!(percent_encode("/paths/~1a~1{id}", FRAGMENT), "/paths/~1a~1%7Bid%7D");
+        assert_eq!(
+            percent_encode("/paths/~1a~1{id}", FRAGMENT),
+            "/paths/~1a~1%7Bid%7D"
+        );
         assert_eq!(percent_encode("50%/é", FRAGMENT), "50%/%C3%A9");
     }
 

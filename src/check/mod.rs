@@ -6,10 +6,10 @@
 //! `body.too-large`)? Does it validate against the compiled schema (`schema.<keyword>`)?
 
 use crate::findings::{Finding, OperationRef, Severity};
-use crate::spec::media::{self, is_json};
 use crate::replay::transport::{HttpResponse, TransportError};
 use crate::replay::{Exchange, ReplayError};
 use crate::rules::Kind;
+use crate::spec::media::{self, is_json};
 use crate::spec::schemas::violations_in_place;
 use crate::spec::{Contract, MediaType, Operation};
 use serde_json::Value;
@@ -339,5 +339,162 @@ impl<'a> Checker<'a> {
             body,
             content_type,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Documents;
+    use serde_json::json;
+    use std::time::Duration;
+
+    fn contract() -> Contract {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/t": {"get": {"operationId": "getT", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["id"],
+                    "properties": {"id": {"type": "string"}, "kind": {"enum": ["a", "b"]}}}}}},
+                "204": {"description": "none"},
+                "404": {"description": "gone", "content": {"application/problem+json": {"schema": {"type": "object"}}}}}}}}
+        });
+        Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn answer(
+        status: u16,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Result<HttpResponse, ReplayError> {
+        Ok(HttpResponse {
+            status,
+            headers: content_type
+                .map(|c| vec![("content-type".to_string(), c.to_string())])
+                .unwrap_or_default(),
+            body: body.as_bytes().to_vec(),
+            ..Default::default()
+        })
+    }
+
+    fn exchange(result: Result<HttpResponse, ReplayError>) -> Exchange {
+        Exchange {
+            index: 0,
+            method: "GET".into(),
+            url: "http://api.test/t".into(),
+            result,
+            attempts: 1,
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// One exchange in, the kinds (with pointers) and the outcome out.
+    #[test]
+    fn each_answer_gets_its_findings_and_outcome() {
+        let c = contract();
+        let op = &c.operations[0];
+        let json = Some("application/json");
+        let cases: Vec<(Result<HttpResponse, ReplayError>, Vec<&str>, Outcome)> = vec![
+            (
+                answer(200, json, r#"{"id": "1", "kind": "a"}"#),
+                vec![],
+                Outcome::Pass,
+            ),
+            (
+                answer(
+                    200,
+                    Some("application/json; charset=utf-8"),
+                    r#"{"id": "1"}"#,
+                ),
+                vec![],
+                Outcome::Pass,
+            ),
+            (answer(204, None, ""), vec![], Outcome::Pass),
+            (
+                answer(200, json, r#"{"kind": "c"}"#),
+                vec!["schema.enum /kind", "schema.required "],
+                Outcome::Drift,
+            ),
+            (
+                answer(200, json, r#"{"id": 7}"#),
+                vec!["schema.type /id"],
+                Outcome::Drift,
+            ),
+            (answer(200, json, ""), vec!["body.empty "], Outcome::Drift),
+            (
+                answer(200, json, "{\"id\": \"1\",}"),
+                vec!["body.invalid-json "],
+                Outcome::Drift,
+            ),
+            (
+                answer(200, Some("text/html"), r#"{"id": "1"}"#),
+                vec!["content-type.mismatch "],
+                Outcome::Drift,
+            ),
+            (
+                answer(418, json, "{}"),
+                vec!["status.undeclared "],
+                Outcome::Drift,
+            ),
+            (
+                answer(503, json, "{}"),
+                vec!["status.undeclared "],
+                Outcome::Drift,
+            ),
+            (
+                answer(404, Some("application/problem+json"), "{}"),
+                vec![],
+                Outcome::Pass,
+            ),
+            (
+                answer(401, json, "{}"),
+                vec!["auth.failed "],
+                Outcome::Error,
+            ),
+            (
+                answer(429, json, "{}"),
+                vec!["transport.rate-limited "],
+                Outcome::Error,
+            ),
+            (
+                Err(ReplayError::Transport(TransportError::Timeout(
+                    Duration::from_secs(1),
+                ))),
+                vec!["transport.timeout "],
+                Outcome::Error,
+            ),
+            (
+                Err(ReplayError::Transport(TransportError::Connect(
+                    "refused".into(),
+                ))),
+                vec!["transport.connect "],
+                Outcome::Error,
+            ),
+        ];
+        for (i, (result, kinds, outcome)) in cases.into_iter().enumerate() {
+            let checked = check(&c, "t", op, &exchange(result), "curl");
+            let got: Vec<String> = checked
+                .findings
+                .iter()
+                .map(|f| format!("{} {}", f.kind, f.pointer))
+                .collect();
+            assert_eq!(got, kinds, "case {i}");
+            assert_eq!(checked.outcome, outcome, "case {i}");
+            assert!(checked
+                .findings
+                .iter()
+                .all(|f| f.reproduce.as_deref() == Some("curl")));
+        }
+    }
+
+    #[test]
+    fn a_truncated_body_is_too_large_not_invalid() {
+        let c = contract();
+        let mut r = answer(200, Some("application/json"), "{\"id\": \"1").unwrap_or_default();
+        r.truncated = true;
+        let checked = check(&c, "t", &c.operations[0], &exchange(Ok(r)), "curl");
+        let kinds: Vec<&str> = checked.findings.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(kinds, ["body.too-large"]);
     }
 }

@@ -130,7 +130,6 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     out
 }
 
-
 fn suggest_format(format: &str) -> Option<&'static str> {
     let lower = format.to_ascii_lowercase().replace(['-', '_'], "");
     match lower.as_str() {

@@ -214,15 +214,16 @@ async fn replay_one(
 fn retry_after(r: &HttpResponse) -> Option<Duration> {
     r.header("retry-after")
         .and_then(|v| v.trim().parse::<f64>().ok())
-        // A hostile or absurd value (`1e300`) must not overflow: anything longer than the
-        // longest honoured wait ends the retries anyway.
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        // A hostile or absurd value (`1e300`) must not overflow: it is "longer than the longest
+        // honoured wait", which ends the retries.
+        .map(|s| Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX))
 }
 
-/// Spaces requests at least `1/rate` seconds apart.
+/// Spaces requests at least `1/rate` seconds apart (on tokio's clock, so tests can pause it).
 struct RateLimiter {
     interval: Option<Duration>,
-    next: Mutex<Instant>,
+    next: Mutex<tokio::time::Instant>,
 }
 
 impl RateLimiter {
@@ -232,7 +233,7 @@ impl RateLimiter {
             .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok());
         RateLimiter {
             interval,
-            next: Mutex::new(Instant::now()),
+            next: Mutex::new(tokio::time::Instant::now()),
         }
     }
 
@@ -242,11 +243,193 @@ impl RateLimiter {
         };
         let slot = {
             let mut next = self.next.lock().await;
-            let now = Instant::now();
+            let now = tokio::time::Instant::now();
             let slot = (*next).max(now);
             *next = slot + interval;
             slot
         };
-        tokio::time::sleep_until(slot.into()).await;
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+    use std::sync::Mutex as StdMutex;
+    use transport::SendFuture;
+
+    /// A transport that answers from a script and records when each request was sent.
+    #[derive(Default)]
+    struct Scripted {
+        replies: StdMutex<VecDeque<Result<HttpResponse, TransportError>>>,
+        sent: StdMutex<Vec<(tokio::time::Instant, String)>>,
+    }
+
+    impl Scripted {
+        fn new(replies: Vec<Result<HttpResponse, TransportError>>) -> Arc<Scripted> {
+            Arc::new(Scripted {
+                replies: StdMutex::new(replies.into()),
+                sent: StdMutex::default(),
+            })
+        }
+
+        fn sent(&self) -> Vec<(tokio::time::Instant, String)> {
+            self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+        }
+    }
+
+    impl Transport for Scripted {
+        fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+            Box::pin(async move {
+                transport::gate(&request)?;
+                if let Ok(mut sent) = self.sent.lock() {
+                    sent.push((tokio::time::Instant::now(), request.url.clone()));
+                }
+                let next = self.replies.lock().ok().and_then(|mut r| r.pop_front());
+                next.unwrap_or_else(|| Ok(status(200)))
+            })
+        }
+    }
+
+    fn status(code: u16) -> HttpResponse {
+        HttpResponse {
+            status: code,
+            ..Default::default()
+        }
+    }
+
+    fn with_header(mut r: HttpResponse, k: &str, v: &str) -> HttpResponse {
+        r.headers.push((k.into(), v.into()));
+        r
+    }
+
+    fn target(t: Arc<Scripted>) -> Arc<Target> {
+        Arc::new(Target {
+            base_url: "http://api.test".into(),
+            transport: t,
+            http: None,
+            credentials: None,
+        })
+    }
+
+    fn get(path: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET".into(),
+            url: format!("http://api.test{path}"),
+            ..Default::default()
+        }
+    }
+
+    fn options(retries: u32) -> ReplayOptions {
+        ReplayOptions {
+            concurrency: 1,
+            retries,
+            backoff: Duration::from_millis(10),
+            max_retry_after: Duration::from_secs(2),
+            rate_limit: None,
+        }
+    }
+
+    /// (scripted replies, retries) → (final status or error, attempts).
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn retries_only_what_is_worth_retrying() {
+        let timeout = || Err(TransportError::Timeout(Duration::from_secs(1)));
+        let cases: Vec<(
+            Vec<Result<HttpResponse, TransportError>>,
+            u32,
+            Option<u16>,
+            u32,
+        )> = vec![
+            (vec![Ok(status(200))], 2, Some(200), 1),
+            (vec![Ok(status(503)), Ok(status(200))], 2, Some(200), 2),
+            (
+                vec![Ok(status(500)), Ok(status(502)), Ok(status(504))],
+                2,
+                Some(504),
+                3,
+            ),
+            (vec![Ok(status(429)), Ok(status(200))], 1, Some(200), 2),
+            (vec![timeout(), timeout(), Ok(status(200))], 2, Some(200), 3),
+            (vec![timeout(), timeout()], 1, None, 2),
+            // 4xx other than 429 is an answer, not retried.
+            (vec![Ok(status(404)), Ok(status(200))], 2, Some(404), 1),
+            (vec![Ok(status(500))], 0, Some(500), 1),
+        ];
+        for (i, (replies, retries, want, attempts)) in cases.into_iter().enumerate() {
+            let t = Scripted::new(replies);
+            let out = run(target(t.clone()), vec![get("/a")], &options(retries)).await;
+            let ex = &out[0];
+            assert_eq!(ex.result.as_ref().ok().map(|r| r.status), want, "case {i}");
+            assert_eq!(ex.attempts, attempts, "case {i}");
+            assert_eq!(t.sent().len() as u32, attempts, "case {i}");
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn retry_after_is_honoured_and_capped() {
+        let t = Scripted::new(vec![
+            Ok(with_header(status(429), "Retry-After", "1")),
+            Ok(status(200)),
+        ]);
+        let out = run(target(t.clone()), vec![get("/a")], &options(2)).await;
+        let sent = t.sent();
+        assert_eq!(out[0].result.as_ref().map(|r| r.status).ok(), Some(200));
+        assert!(
+            sent[1].0 - sent[0].0 >= Duration::from_secs(1),
+            "waited as told"
+        );
+        // Longer than the cap: the retries end at once with the 429.
+        let t = Scripted::new(vec![Ok(with_header(status(429), "Retry-After", "3600"))]);
+        let out = run(target(t.clone()), vec![get("/a")], &options(2)).await;
+        assert_eq!(out[0].result.as_ref().map(|r| r.status).ok(), Some(429));
+        assert_eq!(t.sent().len(), 1);
+        // Absurd values do not overflow.
+        let t = Scripted::new(vec![Ok(with_header(status(503), "Retry-After", "1e300"))]);
+        let out = run(target(t.clone()), vec![get("/a")], &options(2)).await;
+        assert_eq!(out[0].attempts, 1);
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn backoff_doubles_between_attempts() {
+        let t = Scripted::new(vec![Ok(status(500)), Ok(status(500)), Ok(status(200))]);
+        run(target(t.clone()), vec![get("/a")], &options(2)).await;
+        let at: Vec<tokio::time::Instant> = t.sent().iter().map(|s| s.0).collect();
+        assert_eq!(at[1] - at[0], Duration::from_millis(10));
+        assert_eq!(at[2] - at[1], Duration::from_millis(20));
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn the_rate_limit_spaces_requests() {
+        let t = Scripted::new(Vec::new());
+        let mut o = options(0);
+        o.rate_limit = Some(4.0);
+        o.concurrency = 8;
+        let requests = (0..5).map(|i| get(&format!("/{i}"))).collect();
+        let out = run(target(t.clone()), requests, &o).await;
+        assert_eq!(out.len(), 5);
+        let mut at: Vec<tokio::time::Instant> = t.sent().iter().map(|s| s.0).collect();
+        at.sort();
+        for pair in at.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= Duration::from_millis(250),
+                "{:?}",
+                pair[1] - pair[0]
+            );
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn unsafe_methods_never_reach_the_transport() {
+        let t = Scripted::new(Vec::new());
+        let mut post = get("/a");
+        post.method = "POST".into();
+        let out = run(target(t.clone()), vec![post], &options(2)).await;
+        assert!(matches!(
+            out[0].result,
+            Err(ReplayError::Transport(TransportError::Refused(_)))
+        ));
+        assert!(t.sent().is_empty());
+        assert_eq!(out[0].attempts, 1, "a refusal is not retried");
     }
 }

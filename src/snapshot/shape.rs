@@ -271,7 +271,6 @@ impl Shape {
     }
 }
 
-
 fn kind_json(k: &Kind) -> Value {
     match k {
         Kind::Array(None) => json!({"array": null}),
@@ -365,7 +364,6 @@ mod tests {
         );
         assert_eq!(Shape::from_json(&s.to_json()), Some(s));
     }
-
 
     // Merging a heterogeneous array was quadratic in its keys (a 2.2 MB body took 17 s).
     #[test]

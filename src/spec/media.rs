@@ -33,7 +33,10 @@ mod tests {
 
     #[test]
     fn essences_json_and_ranges() {
-        assert_eq!(essence(" Application/JSON; charset=utf-8"), "application/json");
+        assert_eq!(
+            essence(" Application/JSON; charset=utf-8"),
+            "application/json"
+        );
         assert!(is_json("application/vnd.api+json"));
         assert!(!is_json("text/html"));
         assert!(matches("*/*", "text/html"));

@@ -1,0 +1,109 @@
+//! The command line in process: `drift::cli::run` with captured standard output and error, the
+//! way `main` calls it — exit statuses and transcripts without spawning the binary.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use drift::cli::{run, Console, ExitStatus};
+
+/// Run drift in process: (status, stdout, stderr).
+fn drift(args: &[&str]) -> (ExitStatus, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = {
+        let mut console = Console {
+            out: &mut out,
+            err: &mut err,
+            out_is_tty: false,
+            err_is_tty: false,
+        };
+        let argv = std::iter::once("drift")
+            .chain(args.iter().copied())
+            .map(Into::into);
+        std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap_or_else(|e| panic!("{e}"));
+        run(argv, &mut console)
+    };
+    (
+        status,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+#[test]
+fn rules_list_and_one_rule() {
+    let (status, out, err) = drift(&["rules"]);
+    assert_eq!((status, err.as_str()), (ExitStatus::Success, ""));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("status.undeclared") && l.contains("breaking")),
+        "{out}"
+    );
+    let (status, out, _) = drift(&["rules", "api.error"]);
+    assert_eq!(status, ExitStatus::Success);
+    assert!(
+        out.starts_with("api.error  (default severity: error)"),
+        "{out}"
+    );
+    let (status, _, err) = drift(&["rules", "status.undeclred"]);
+    assert_eq!(status, ExitStatus::Error);
+    assert!(err.contains("did you mean status.undeclared"), "{err}");
+}
+
+#[test]
+fn usage_errors_and_unknown_formats_exit_2() {
+    let (status, _, err) = drift(&["check", "--nope"]);
+    assert_eq!(status, ExitStatus::Error);
+    assert!(err.contains("unexpected argument '--nope'"), "{err}");
+    let (status, _, err) = drift(&[
+        "ops",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(status, ExitStatus::Error);
+    assert_eq!(
+        err,
+        "drift: error: unknown format `sarif` (this command writes: terminal, json)\n"
+    );
+    let (status, _, err) = drift(&[
+        "lint",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--format",
+        "json",
+        "--format",
+        "terminal",
+        "--output",
+        "x",
+    ]);
+    assert_eq!(status, ExitStatus::Error);
+    assert!(
+        err.contains("--output goes with exactly one --format"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lint_of_a_demo_contract_is_clean() {
+    let (status, out, err) = drift(&["lint", "--spec", "specs/coaching/openapi.json"]);
+    assert_eq!((status, err.as_str()), (ExitStatus::Success, ""), "{out}");
+    assert_eq!(
+        out,
+        "coaching: OpenAPI 3.0 12 operations; 0 breaking, 0 warning, 0 info, 0 error\n"
+    );
+}
+
+#[test]
+fn check_of_the_demo_contract_against_the_embedded_mock() {
+    let (status, out, err) = drift(&[
+        "check",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((status, err.as_str()), (ExitStatus::Success, ""), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(report["apis"][0]["operations_checked"], 9);
+    assert_eq!(report["summary"]["breaking"], 0);
+}

@@ -331,16 +331,18 @@ mod tests {
         }
     }
 
-    /// (scripted replies, retries) → (final status or error, attempts).
+    /// (scripted replies, retries) → (final status or none for an error, attempts).
+    type Case = (
+        Vec<Result<HttpResponse, TransportError>>,
+        u32,
+        Option<u16>,
+        u32,
+    );
+
     #[tokio::test(flavor = "current_thread", start_paused = true)]
     async fn retries_only_what_is_worth_retrying() {
         let timeout = || Err(TransportError::Timeout(Duration::from_secs(1)));
-        let cases: Vec<(
-            Vec<Result<HttpResponse, TransportError>>,
-            u32,
-            Option<u16>,
-            u32,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (vec![Ok(status(200))], 2, Some(200), 1),
             (vec![Ok(status(503)), Ok(status(200))], 2, Some(200), 2),
             (

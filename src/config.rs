@@ -120,31 +120,6 @@ pub enum ConfigError {
     },
 }
 
-const KEYS: &[&str] = &[
-    "apis",
-    "spec",
-    "base_url",
-    "auth",
-    "params",
-    "operations",
-    "rate_limit",
-    "timeout",
-    "concurrency",
-    "include",
-    "exclude",
-    "type",
-    "token_env",
-    "header",
-    "query",
-    "key_env",
-    "user_env",
-    "password_env",
-    "token_url",
-    "client_id_env",
-    "client_secret_env",
-    "scope",
-    "style",
-];
 
 /// Read and validate a config file. Paths inside are relative to the file's folder.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -165,18 +140,8 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                 1,
             );
         }
-        if let Some(unknown) = message
-            .split("unknown field `")
-            .nth(1)
-            .and_then(|r| r.split('`').next())
-        {
-            if let Some(best) = KEYS
-                .iter()
-                .min_by_key(|k| crate::text::edit_distance(unknown, k))
-                .filter(|k| crate::text::edit_distance(unknown, k) <= 3)
-            {
-                message.push_str(&format!("\n  hint: did you mean `{best}`?"));
-            }
+        if let Some(hint) = key_hint(&message) {
+            message.push_str(&hint);
         }
         ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -210,6 +175,19 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         }
     }
     Ok(config)
+}
+
+/// "did you mean …?" for an unknown key, among the keys the config types accept at that place
+/// (serde lists them in its message: `unknown field `volatle`, expected one of `spec`, …`).
+fn key_hint(message: &str) -> Option<String> {
+    let rest = message.split("unknown field `").nth(1)?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .min_by_key(|k| crate::text::edit_distance(unknown, k))
+        .filter(|k| crate::text::edit_distance(unknown, k) <= 3)?;
+    Some(format!("\n  hint: did you mean `{best}`?"))
 }
 
 /// Replace `${NAME}` with the environment variable's value.
@@ -352,6 +330,25 @@ mod tests {
             err.contains("unknown field `base_ulr`") && err.contains("did you mean `base_url`?"),
             "{err}"
         );
+    }
+
+    // `base_ulr` got a hint but `volatle` did not: the list was written by hand.
+    #[test]
+    fn every_key_gets_a_hint() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("drift.yaml");
+        for (typo, key) in [
+            ("volatle: []", "volatile"),
+            ("pins: []", "pin"),
+            ("concurency: 2", "concurrency"),
+            ("auth: {typ: bearer}", "type"),
+            ("operations: {exlude: []}", "exclude"),
+        ] {
+            std::fs::write(&path, format!("apis:\n  a:\n    spec: x.yaml\n    {typo}\n"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let err = load(&path).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains(&format!("did you mean `{key}`?")), "{typo}: {err}");
+        }
     }
 
     #[test]

@@ -120,7 +120,6 @@ pub enum ConfigError {
     },
 }
 
-
 /// Read and validate a config file. Paths inside are relative to the file's folder.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|cause| ConfigError::Io {
@@ -344,10 +343,16 @@ mod tests {
             ("auth: {typ: bearer}", "type"),
             ("operations: {exlude: []}", "exclude"),
         ] {
-            std::fs::write(&path, format!("apis:\n  a:\n    spec: x.yaml\n    {typo}\n"))
-                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(
+                &path,
+                format!("apis:\n  a:\n    spec: x.yaml\n    {typo}\n"),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
             let err = load(&path).err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(err.contains(&format!("did you mean `{key}`?")), "{typo}: {err}");
+            assert!(
+                err.contains(&format!("did you mean `{key}`?")),
+                "{typo}: {err}"
+            );
         }
     }
 

@@ -4,11 +4,11 @@
 //! findings; they never re-run checks. Ordering is deterministic (see [`Finding::sort_key`]).
 
 use crate::rules::Kind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How bad a finding is. Ordered from most to least severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The check itself could not run.
@@ -48,11 +48,11 @@ impl fmt::Display for Severity {
 }
 
 /// A place in a contract file: the file, a JSON Pointer into its document, and the line when known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecLocation {
     pub file: String,
     pub pointer: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
 }
 
@@ -79,8 +79,10 @@ impl From<&crate::spec::Operation> for OperationRef {
     }
 }
 
-/// One problem found by drift.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem found by drift. In the JSON report (version 1) its operation is flattened into
+/// `operation_id`, `method` and `path` (all `null` when it is not about one operation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "FindingV1", from = "FindingV1")]
 pub struct Finding {
     pub api: String,
     pub operation: Option<OperationRef>,
@@ -167,8 +169,72 @@ pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+/// A finding as the JSON report writes it (field order is the wire order).
+#[derive(Serialize, Deserialize)]
+struct FindingV1 {
+    api: String,
+    operation_id: Option<String>,
+    method: Option<String>,
+    path: Option<String>,
+    kind: String,
+    severity: Severity,
+    pointer: String,
+    schema_pointer: Option<String>,
+    spec_location: Option<SpecLocation>,
+    expected: Option<String>,
+    actual: Option<String>,
+    message: String,
+    reproduce: Option<String>,
+}
+
+impl From<Finding> for FindingV1 {
+    fn from(f: Finding) -> FindingV1 {
+        let (operation_id, method, path) = match f.operation {
+            Some(o) => (Some(o.id), Some(o.method), Some(o.path)),
+            None => (None, None, None),
+        };
+        FindingV1 {
+            api: f.api,
+            operation_id,
+            method,
+            path,
+            kind: f.kind,
+            severity: f.severity,
+            pointer: f.pointer,
+            schema_pointer: f.schema_pointer,
+            spec_location: f.spec_location,
+            expected: f.expected,
+            actual: f.actual,
+            message: f.message,
+            reproduce: f.reproduce,
+        }
+    }
+}
+
+impl From<FindingV1> for Finding {
+    fn from(f: FindingV1) -> Finding {
+        let operation = match (f.operation_id, f.method, f.path) {
+            (Some(id), Some(method), Some(path)) => Some(OperationRef { id, method, path }),
+            _ => None,
+        };
+        Finding {
+            api: f.api,
+            operation,
+            kind: f.kind,
+            severity: f.severity,
+            pointer: f.pointer,
+            schema_pointer: f.schema_pointer,
+            spec_location: f.spec_location,
+            expected: f.expected,
+            actual: f.actual,
+            message: f.message,
+            reproduce: f.reproduce,
+        }
+    }
+}
+
 /// Counts by severity, as the report's `summary`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub breaking: usize,
     pub warning: usize,

@@ -156,6 +156,12 @@ fn the_readme_drift_example_json_report_is_golden() {
         expected.trim_end(),
         "the JSON report changed"
     );
+    // The typed report reads it back and writes it again, byte for byte.
+    let typed = drift::report::json::read_check_report(&expected)
+        .unwrap_or_else(|e| panic!("the golden report does not read back: {e}"));
+    assert_eq!(typed.findings.len(), 3);
+    let again = serde_json::to_string_pretty(&typed).unwrap_or_default();
+    assert_eq!(again, expected.trim_end());
 }
 
 #[test]

@@ -15,7 +15,7 @@ use crate::spec::{Contract, MediaType, Operation};
 use serde_json::Value;
 
 /// How an operation's check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Pass,

@@ -26,27 +26,12 @@ pub const REPORT_VERSION: u32 = 1;
 
 /// The `tool` object.
 pub fn tool() -> Value {
-    json!({"name": "drift", "version": env!("CARGO_PKG_VERSION")})
+    json!(super::Tool::current())
 }
 
 /// One finding in the report's shape.
 pub fn finding(f: &Finding) -> Value {
-    let op = f.operation.as_ref();
-    json!({
-        "api": f.api,
-        "operation_id": op.map(|o| o.id.as_str()),
-        "method": op.map(|o| o.method.as_str()),
-        "path": op.map(|o| o.path.as_str()),
-        "kind": f.kind,
-        "severity": f.severity,
-        "pointer": f.pointer,
-        "schema_pointer": f.schema_pointer,
-        "spec_location": f.spec_location,
-        "expected": f.expected,
-        "actual": f.actual,
-        "message": f.message,
-        "reproduce": f.reproduce,
-    })
+    json!(f)
 }
 
 /// A report holding only findings (lint, diff): `apis`, `findings`, `summary`.
@@ -62,41 +47,12 @@ pub fn findings_report(apis: Vec<Value>, findings: &[Finding]) -> Value {
 
 /// The full `drift check` report, version 1 (DESIGN's JSON report contract).
 pub fn check_report(r: &super::CheckReport) -> Value {
-    json!({
-        "version": REPORT_VERSION,
-        "tool": tool(),
-        "started_at": r.started_at,
-        "duration_ms": r.duration_ms,
-        "apis": r.apis.iter().map(|a| {
-            let mut api = json!({
-                "name": a.name,
-                "spec": a.spec,
-                "target": a.target,
-                "operations_total": a.operations_total,
-                "operations_checked": a.operations_checked,
-                "operations_skipped": a.operations_skipped,
-                "notes": a.notes,
-            });
-            // Added in v1.1: present only for an API that could not run.
-            if let (Some(error), Some(map)) = (&a.error, api.as_object_mut()) {
-                map.insert("error".into(), json!(error));
-            }
-            api
-        }).collect::<Vec<_>>(),
-        "operations": r.operations.iter().map(|o| json!({
-            "api": o.api,
-            "operation_id": o.operation_id,
-            "method": o.method,
-            "path": o.path,
-            "url": o.url,
-            "status": o.status,
-            "outcome": o.outcome,
-            "reason": o.reason,
-            "duration_ms": o.duration_ms,
-        })).collect::<Vec<_>>(),
-        "findings": r.findings.iter().map(finding).collect::<Vec<_>>(),
-        "summary": Summary::of(&r.findings),
-    })
+    json!(r)
+}
+
+/// Read a `drift check` JSON report back (for merging shards and the nightly report).
+pub fn read_check_report(text: &str) -> Result<super::CheckReport, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// The JSON reporter: pretty-printed, one document per output, newline-terminated.

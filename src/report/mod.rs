@@ -176,9 +176,13 @@ pub fn reporter(format: Format, palette: terminal::Palette) -> Box<dyn Reporter>
     }
 }
 
-/// Everything a `drift check` run produced.
-#[derive(Debug, Clone)]
+/// Everything a `drift check` run produced: the JSON report, version 1 (documented in
+/// `json.rs`), read and written with serde. Field order is the wire order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckReport {
+    /// [`json::REPORT_VERSION`].
+    pub version: u32,
+    pub tool: Tool,
     /// RFC 3339, UTC.
     pub started_at: String,
     pub duration_ms: u64,
@@ -187,9 +191,50 @@ pub struct CheckReport {
     pub operations: Vec<OperationResult>,
     /// Sorted by (severity, api, operation, kind, pointer).
     pub findings: Vec<Finding>,
+    /// Counts of `findings` by severity.
+    pub summary: crate::findings::Summary,
 }
 
-#[derive(Debug, Clone)]
+/// The program that wrote a report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Tool {
+    /// This build of drift.
+    pub fn current() -> Tool {
+        Tool {
+            name: "drift".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+impl CheckReport {
+    /// A report of this build, its summary counted from the findings.
+    pub fn new(
+        started_at: String,
+        duration_ms: u64,
+        apis: Vec<ApiSummary>,
+        operations: Vec<OperationResult>,
+        findings: Vec<Finding>,
+    ) -> CheckReport {
+        CheckReport {
+            version: json::REPORT_VERSION,
+            tool: Tool::current(),
+            started_at,
+            duration_ms,
+            apis,
+            operations,
+            summary: crate::findings::Summary::of(&findings),
+            findings,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiSummary {
     pub name: String,
     pub spec: String,
@@ -201,11 +246,12 @@ pub struct ApiSummary {
     /// Things the user should know about this run (e.g. auth not applied against the mock).
     pub notes: Vec<String>,
     /// Why the API could not run at all (its contract, docs pages or credentials); then it has
-    /// no operations and one `api.error` finding.
+    /// no operations and one `api.error` finding. Absent from the JSON when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OperationResult {
     pub api: String,
     pub operation_id: String,

@@ -223,13 +223,13 @@ impl Totals {
             .sort_by(|a, b| (&a.api, &a.path, &a.method).cmp(&(&b.api, &b.path, &b.method)));
         crate::findings::sort(&mut self.findings);
         RunResult {
-            report: CheckReport {
+            report: CheckReport::new(
                 started_at,
-                duration_ms: t0.elapsed().as_millis() as u64,
-                apis: self.apis,
-                operations: self.operations,
-                findings: self.findings,
-            },
+                t0.elapsed().as_millis() as u64,
+                self.apis,
+                self.operations,
+                self.findings,
+            ),
             attempted: self.attempted,
             unreachable: self.unreachable,
             failed_apis: self.failed_apis,

@@ -204,9 +204,7 @@ pub fn check(
         Ok(validator) => {
             let (found, more) = violations_in_place(&validator, &mut body);
             for v in found {
-                let schema_pointer = v
-                    .schema
-                    .map(|(d, p)| crate::lint::schema_pointer(contract, d, &p));
+                let schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
                 let mut f = c.dress(
                     Finding::schema(c.api, &v.keyword, &v.message),
                     &v.instance_pointer,

@@ -1,8 +1,9 @@
 //! `drift lint`: contract self-checks.
 
 use super::args::LintArgs;
-use super::{default_api_name, write_outputs, Console, ExitStatus};
+use super::{write_outputs, Console, ExitStatus};
 use crate::report::{outputs, terminal::Palette, Format, LintView};
+use crate::run::api::default_api_name;
 use crate::spec;
 
 pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {

@@ -1,51 +1,16 @@
 //! `drift mock`: serve a contract's examples over HTTP until interrupted.
 
 use super::args::MockArgs;
-use super::{Console, ExitStatus};
-use crate::config;
+use super::{options, Console, ExitStatus};
 use crate::mock::{server, Mock};
-use crate::spec;
-use anyhow::{bail, Context};
+use anyhow::Context;
 use std::io::Write;
 use std::sync::Arc;
 
 pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitStatus> {
-    let (contract, label) = match (&args.spec, &args.api) {
-        (Some(spec), None) => (spec::load(spec)?, spec.display().to_string()),
-        (Some(_), Some(_)) => {
-            bail!("give either --spec or an API name from the config file, not both")
-        }
-        (None, api) => {
-            let path = args.config.clone().unwrap_or_else(|| "drift.yaml".into());
-            let cfg = config::load(&path)?;
-            let name = match api {
-                Some(n) => n.clone(),
-                None if cfg.apis.len() == 1 => cfg.apis.keys().next().cloned().unwrap_or_default(),
-                None => bail!(
-                    "{} has several APIs; name one: {}",
-                    path.display(),
-                    cfg.apis.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            };
-            let Some(api) = cfg.apis.get(&name) else {
-                bail!("{}: no API named `{name}`", path.display())
-            };
-            match &api.spec {
-                Some(spec) => (spec::load(spec)?, spec.display().to_string()),
-                None => {
-                    let pages = crate::docs::read_pages(
-                        &config::expand_globs(&api.docs).map_err(anyhow::Error::msg)?,
-                    )
-                    .map_err(anyhow::Error::msg)?;
-                    let doc = crate::docs::DocsContract { pages }.to_openapi(&name);
-                    (
-                        spec::Contract::from_documents(spec::Documents::from_values(vec![doc]))?,
-                        format!("the docs pages of {name}"),
-                    )
-                }
-            }
-        }
-    };
+    let api = options::mock_api(args)?;
+    let loaded = crate::run::prepare::load(&api)?;
+    let (contract, label) = (loaded.contract, loaded.label);
     let contract = Arc::new(contract);
     let mock = Arc::new(Mock::new(contract.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread()

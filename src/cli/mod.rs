@@ -23,7 +23,6 @@ use args::{Cli, ColorChoice, Command, FailOn};
 use clap::Parser;
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::Path;
 
 /// How a run ended; the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,26 +115,6 @@ impl FailOn {
     }
 }
 
-/// The API name shown in reports when none is given: the folder of a generically named file
-/// (`specs/fitbit-plus/swagger.yaml` → `fitbit-plus`), else the file stem.
-pub fn default_api_name(spec: &Path) -> String {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-    let generic = matches!(
-        stem.to_ascii_lowercase().as_str(),
-        "swagger" | "openapi" | "api" | "spec" | "contract"
-    );
-    let folder = spec.canonicalize().ok().and_then(|p| {
-        p.parent()
-            .and_then(|d| d.file_name())
-            .and_then(|n| n.to_str())
-            .map(String::from)
-    });
-    match folder {
-        Some(folder) if generic => folder,
-        _ => stem.to_string(),
-    }
-}
-
 /// When no API of a run could start, say why on standard error (as for any usage error) and
 /// return true: the run exits 2.
 fn nothing_ran(console: &mut Console<'_>, result: &crate::run::RunResult) -> io::Result<bool> {
@@ -184,7 +163,11 @@ fn write_outputs(
 }
 
 /// Write `text` to `--output PATH` (see [`crate::fsutil::write_output`]) or to standard output.
-pub fn emit(console: &mut Console<'_>, output: Option<&Path>, text: &[u8]) -> anyhow::Result<()> {
+pub fn emit(
+    console: &mut Console<'_>,
+    output: Option<&std::path::Path>,
+    text: &[u8],
+) -> anyhow::Result<()> {
     match output {
         Some(path) => crate::fsutil::write_output(path, text)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),

@@ -1,9 +1,10 @@
 //! `drift ops`: list a contract's operations and how each would be planned.
 
 use super::args::OpsArgs;
-use super::{default_api_name, write_outputs, Console, ExitStatus};
+use super::{write_outputs, Console, ExitStatus};
 use crate::report::ops::OperationsView;
 use crate::report::{outputs, terminal::Palette, Format};
+use crate::run::api::default_api_name;
 use crate::spec;
 
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {

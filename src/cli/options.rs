@@ -2,11 +2,11 @@
 //! Flags win over the config file.
 
 use super::args::{AuthArgs, AuthKind, TargetArgs, TokenStyleArg};
-use super::default_api_name;
 use crate::config::{self, ApiConfig, AuthEntry};
 use crate::plan::ParamValues;
 use crate::replay::auth::{take_url_credentials, AuthConfig, TokenStyle};
 use crate::replay::ReplayOptions;
+use crate::run::api::default_api_name;
 use crate::run::{ApiRun, BaseUrl};
 use crate::snapshot::Selectors;
 use anyhow::{anyhow, bail, Context};
@@ -262,4 +262,35 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
         run.selectors.pin.extend(extra.pin);
     }
     Ok(())
+}
+
+/// The API `drift mock` serves: `--spec FILE`, or one API of the config file (the only one, or
+/// the one named).
+pub fn mock_api(args: &super::args::MockArgs) -> anyhow::Result<ApiRun> {
+    match (&args.spec, &args.api) {
+        (Some(spec), None) => Ok(ApiRun::new(&default_api_name(spec), Some(spec.clone()))),
+        (Some(_), Some(_)) => {
+            bail!("give either --spec or an API name from the config file, not both")
+        }
+        (None, api) => {
+            let path = args.config.clone().unwrap_or_else(|| "drift.yaml".into());
+            let cfg = config::load(&path)?;
+            let name = match api {
+                Some(n) => n.clone(),
+                None if cfg.apis.len() == 1 => cfg.apis.keys().next().cloned().unwrap_or_default(),
+                None => bail!(
+                    "{} has several APIs; name one: {}",
+                    path.display(),
+                    cfg.apis.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            let Some(api) = cfg.apis.get(&name) else {
+                bail!("{}: no API named `{name}`", path.display())
+            };
+            // Only what the contract is made of: the mock needs no base URL nor credentials.
+            let mut run = ApiRun::new(&name, api.spec.clone());
+            run.docs = config::expand_globs(&api.docs).map_err(|e| anyhow!(e))?;
+            Ok(run)
+        }
+    }
 }

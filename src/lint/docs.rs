@@ -82,9 +82,7 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
                 path: op.path.clone(),
             });
             f.pointer = v.instance_pointer;
-            f.schema_pointer = v
-                .schema
-                .map(|(d, p)| super::schema_pointer(contract, d, &p));
+            f.schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
             f.spec_location = Some(location.clone());
             f.expected = v.expected;
             f.actual = v.actual;

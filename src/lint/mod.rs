@@ -171,7 +171,7 @@ fn check_example(
         );
         f.operation = op.cloned();
         f.pointer = v.instance_pointer;
-        f.schema_pointer = v.schema.map(|(d, p)| schema_pointer(contract, d, &p));
+        f.schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
         f.spec_location = Some(contract.location(doc, pointer));
         f.expected = v.expected;
         f.actual = v.actual;
@@ -198,15 +198,6 @@ fn report_bad_schema(
     );
     f.operation = op.cloned();
     f.spec_location = Some(contract.location(schema.doc, &schema.pointer));
-    f.schema_pointer = Some(schema_pointer(contract, schema.doc, &schema.pointer));
+    f.schema_pointer = Some(contract.schema_pointer(schema.doc, &schema.pointer));
     out.push(f);
-}
-
-/// `#/a/b` for the root document, `file#/a/b` for others.
-pub fn schema_pointer(contract: &Contract, doc: usize, pointer: &str) -> String {
-    if doc == 0 {
-        pointer.to_string()
-    } else {
-        format!("{}{pointer}", contract.file_name(doc))
-    }
 }

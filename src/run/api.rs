@@ -56,3 +56,23 @@ impl ApiRun {
         }
     }
 }
+
+/// The API name shown in reports when none is given: the folder of a generically named file
+/// (`specs/fitbit-plus/swagger.yaml` → `fitbit-plus`), else the file stem.
+pub fn default_api_name(spec: &std::path::Path) -> String {
+    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let generic = matches!(
+        stem.to_ascii_lowercase().as_str(),
+        "swagger" | "openapi" | "api" | "spec" | "contract"
+    );
+    let folder = spec.canonicalize().ok().and_then(|p| {
+        p.parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .map(String::from)
+    });
+    match folder {
+        Some(folder) if generic => folder,
+        _ => stem.to_string(),
+    }
+}

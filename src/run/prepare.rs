@@ -35,8 +35,16 @@ pub enum PrepareError {
     Target(String),
 }
 
-/// Read the docs pages and the contract, and build the target.
-pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareError> {
+/// An API's contract: its docs pages, the contract (its spec file, or one built from the pages)
+/// and how reports name it.
+pub struct Loaded {
+    pub docs: DocsContract,
+    pub contract: Contract,
+    pub label: String,
+}
+
+/// Read an API's docs pages and contract (`drift check`, `drift snapshot`, `drift mock`).
+pub fn load(run: &ApiRun) -> Result<Loaded, PrepareError> {
     let docs = DocsContract {
         pages: crate::docs::read_pages(&run.docs).map_err(PrepareError::Docs)?,
     };
@@ -54,6 +62,20 @@ pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareErr
             (contract, format!("docs: {}", pages.join(", ")))
         }
     };
+    Ok(Loaded {
+        docs,
+        contract,
+        label,
+    })
+}
+
+/// Read the docs pages and the contract, and build the target.
+pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareError> {
+    let Loaded {
+        docs,
+        contract,
+        label,
+    } = load(run)?;
     let spec_hash = contract.documents.root().hash.clone();
     let contract = Arc::new(contract);
     let mut notes = Vec::new();

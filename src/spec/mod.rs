@@ -68,6 +68,15 @@ impl Contract {
         })
     }
 
+    /// How findings name a schema: `#/a/b` in the root document, `file#/a/b` in another.
+    pub fn schema_pointer(&self, doc: usize, pointer: &str) -> String {
+        if doc == 0 {
+            pointer.to_string()
+        } else {
+            format!("{}{pointer}", self.file_name(doc))
+        }
+    }
+
     /// The path part of the first server URL (`https://h/api/v1` → `/api/v1`), or `""`.
     pub fn base_path(&self) -> String {
         self.servers

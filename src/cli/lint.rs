@@ -3,8 +3,6 @@
 use super::args::LintArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::report::{outputs, terminal::Palette, Format, LintView};
-use crate::run::api::default_api_name;
-use crate::spec;
 
 pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = outputs(
@@ -12,12 +10,7 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         args.out.output.as_deref(),
         &[Format::Terminal, Format::Json],
     )?;
-    let contract = spec::load(&args.spec.spec)?;
-    let api = args
-        .spec
-        .api
-        .clone()
-        .unwrap_or_else(|| default_api_name(&args.spec.spec));
+    let (contract, api) = super::load_spec(&args.spec)?;
     let mut findings = crate::lint::run(&contract, &api);
     if !args.docs.is_empty() {
         let pages = crate::docs::read_pages(

@@ -115,6 +115,16 @@ impl FailOn {
     }
 }
 
+/// The contract of `--spec FILE` and the API name reports use (`--api`, or from the file name).
+fn load_spec(spec: &args::SpecArgs) -> anyhow::Result<(crate::spec::Contract, String)> {
+    let contract = crate::spec::load(&spec.spec)?;
+    let api = spec
+        .api
+        .clone()
+        .unwrap_or_else(|| crate::run::api::default_api_name(&spec.spec));
+    Ok((contract, api))
+}
+
 /// When no API of a run could start, say why on standard error (as for any usage error) and
 /// return true: the run exits 2.
 fn nothing_ran(console: &mut Console<'_>, result: &crate::run::RunResult) -> io::Result<bool> {

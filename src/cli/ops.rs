@@ -4,8 +4,6 @@ use super::args::OpsArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::report::ops::OperationsView;
 use crate::report::{outputs, terminal::Palette, Format};
-use crate::run::api::default_api_name;
-use crate::spec;
 
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = outputs(
@@ -13,12 +11,7 @@ pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Res
         args.out.output.as_deref(),
         &[Format::Terminal, Format::Json],
     )?;
-    let contract = spec::load(&args.spec.spec)?;
-    let api = args
-        .spec
-        .api
-        .clone()
-        .unwrap_or_else(|| default_api_name(&args.spec.spec));
+    let (contract, api) = super::load_spec(&args.spec)?;
     let view = OperationsView::new(&api, &args.spec.spec, &contract);
     write_outputs(console, &outputs, p, None, |r, w| r.operations(w, &view))?;
     Ok(ExitStatus::Success)

@@ -66,27 +66,16 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
             continue;
         };
         for v in violations(&validator, body) {
-            let where_ = if v.instance_pointer.is_empty() {
-                "the example".to_string()
-            } else {
-                v.instance_pointer.clone()
-            };
-            let mut f = Finding::new(
+            let context = format!(" (documented on {})", page.file);
+            let op = Some(OperationRef::from(op));
+            out.push(super::example_invalid(
+                contract,
                 api,
-                Kind::ExampleInvalid,
-                format!("{where_}: {} (documented on {})", v.message, page.file),
-            );
-            f.operation = Some(OperationRef {
-                id: op.id.clone(),
-                method: op.method.clone(),
-                path: op.path.clone(),
-            });
-            f.pointer = v.instance_pointer;
-            f.schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
-            f.spec_location = Some(location.clone());
-            f.expected = v.expected;
-            f.actual = v.actual;
-            out.push(f);
+                op,
+                v,
+                location.clone(),
+                &context,
+            ));
         }
     }
     for page in &docs.pages {

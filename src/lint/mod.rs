@@ -159,24 +159,38 @@ fn check_example(
         }
     };
     for v in violations(&validator, value) {
-        let where_ = if v.instance_pointer.is_empty() {
-            "the example".to_string()
-        } else {
-            v.instance_pointer.clone()
-        };
-        let mut f = Finding::new(
-            api,
-            Kind::ExampleInvalid,
-            format!("{where_}: {}", v.message),
-        );
-        f.operation = op.cloned();
-        f.pointer = v.instance_pointer;
-        f.schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
-        f.spec_location = Some(contract.location(doc, pointer));
-        f.expected = v.expected;
-        f.actual = v.actual;
-        out.push(f);
+        let location = contract.location(doc, pointer);
+        out.push(example_invalid(contract, api, op.cloned(), v, location, ""));
     }
+}
+
+/// An `example.invalid` finding for one violation of a documented example (`context` is added to
+/// the message, e.g. where the example is documented).
+pub(crate) fn example_invalid(
+    contract: &Contract,
+    api: &str,
+    operation: Option<OperationRef>,
+    v: crate::spec::schemas::Violation,
+    location: crate::findings::SpecLocation,
+    context: &str,
+) -> Finding {
+    let where_ = if v.instance_pointer.is_empty() {
+        "the example".to_string()
+    } else {
+        v.instance_pointer.clone()
+    };
+    let mut f = Finding::new(
+        api,
+        Kind::ExampleInvalid,
+        format!("{where_}: {}{context}", v.message),
+    );
+    f.operation = operation;
+    f.pointer = v.instance_pointer;
+    f.schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
+    f.spec_location = Some(location);
+    f.expected = v.expected;
+    f.actual = v.actual;
+    f
 }
 
 fn report_bad_schema(

@@ -33,60 +33,20 @@ pub fn record(
     if super::nothing_ran(console, &result)? {
         return Ok(ExitStatus::Error);
     }
-    let s = result.snapshots;
-    let b = p.bold();
-    let problems = result
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::findings::Severity::Error)
-        .count();
-    writeln!(
-        console.out,
-        "{b}snapshots{b:#} in {}: {} recorded, {} unchanged, {} accepted, {} pending review",
-        dir.display(),
-        s.recorded,
-        s.unchanged,
-        s.accepted,
-        s.pending
+    let mut buf = Vec::new();
+    let problems = crate::report::snapshots::write_record(
+        &mut buf,
+        p,
+        &dir,
+        &result.snapshots,
+        &result.report,
     )?;
-    for f in result
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.kind.starts_with("snapshot.") || f.kind.ends_with(".changed"))
-    {
-        let op = f.operation.as_ref().map(|o| o.id.as_str()).unwrap_or("");
-        writeln!(
-            console.out,
-            "  {}: {} {}",
-            crate::text::escape_control(op, false),
-            f.kind,
-            crate::text::escape_control(&result.redactor.redact(&f.message), false)
-        )?;
-    }
-    if problems > 0 {
-        writeln!(console.out, "{problems} operation(s) could not be recorded (errors below); run `drift check` for details")?;
-        for f in result
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.severity == crate::findings::Severity::Error)
-        {
-            writeln!(
-                console.out,
-                "  {}: {}",
-                f.kind,
-                crate::text::escape_control(&result.redactor.redact(&f.message), false)
-            )?;
-        }
-    }
-    if s.pending > 0 {
-        writeln!(
-            console.out,
-            "review them with `drift review`, or accept all with `drift snapshot --accept`"
-        )?;
-    }
+    console.out.write_all(
+        result
+            .redactor
+            .redact(&String::from_utf8_lossy(&buf))
+            .as_bytes(),
+    )?;
     Ok(if problems > 0 {
         ExitStatus::Failure
     } else {
@@ -206,32 +166,5 @@ fn show_change(
     if old.is_empty() {
         writeln!(out, "  (new snapshot)")?;
     }
-    write_diff(out, p, &old, &new)
-}
-
-/// A coloured line diff of two snapshot files.
-fn write_diff(w: &mut dyn Write, p: Palette, old: &str, new: &str) -> std::io::Result<()> {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let (add, del, dim) = (
-        p.good(),
-        p.severity(crate::findings::Severity::Breaking),
-        p.dim(),
-    );
-    for group in diff.grouped_ops(3) {
-        for op in group {
-            for change in diff.iter_changes(&op) {
-                let (sign, style) = match change.tag() {
-                    similar::ChangeTag::Delete => ("-", del),
-                    similar::ChangeTag::Insert => ("+", add),
-                    similar::ChangeTag::Equal => (" ", dim),
-                };
-                write!(w, "{style}{sign} {}{style:#}", change.value())?;
-                if change.missing_newline() {
-                    writeln!(w)?;
-                }
-            }
-        }
-        writeln!(w, "{dim}  ⋯{dim:#}")?;
-    }
-    Ok(())
+    crate::report::snapshots::write_diff(out, p, &old, &new)
 }

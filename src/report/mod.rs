@@ -11,6 +11,7 @@ pub mod json;
 pub mod markdown;
 pub mod ops;
 pub mod rules;
+pub mod snapshots;
 pub mod terminal;
 
 use crate::check::Outcome;

@@ -1,0 +1,88 @@
+//! What `drift snapshot` did (files recorded, unchanged, accepted, pending; what could not be
+//! recorded) and the coloured diff `drift review` shows for a pending change.
+
+use super::terminal::Palette;
+use super::CheckReport;
+use crate::findings::Severity;
+use crate::run::SnapshotStats;
+use crate::text::escape_control;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The summary of a `drift snapshot` run; returns how many operations could not be recorded.
+pub fn write_record(
+    w: &mut dyn Write,
+    p: Palette,
+    dir: &Path,
+    s: &SnapshotStats,
+    report: &CheckReport,
+) -> io::Result<usize> {
+    let b = p.bold();
+    writeln!(
+        w,
+        "{b}snapshots{b:#} in {}: {} recorded, {} unchanged, {} accepted, {} pending review",
+        dir.display(),
+        s.recorded,
+        s.unchanged,
+        s.accepted,
+        s.pending
+    )?;
+    let changes = report
+        .findings
+        .iter()
+        .filter(|f| f.kind.starts_with("snapshot.") || f.kind.ends_with(".changed"));
+    for f in changes {
+        let op = f.operation.as_ref().map(|o| o.id.as_str()).unwrap_or("");
+        let (op, message) = (escape_control(op, false), escape_control(&f.message, false));
+        writeln!(w, "  {op}: {} {message}", f.kind)?;
+    }
+    let errors: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        writeln!(
+            w,
+            "{} operation(s) could not be recorded (errors below); run `drift check` for details",
+            errors.len()
+        )?;
+        for f in &errors {
+            writeln!(w, "  {}: {}", f.kind, escape_control(&f.message, false))?;
+        }
+    }
+    if s.pending > 0 {
+        writeln!(
+            w,
+            "review them with `drift review`, or accept all with `drift snapshot --accept`"
+        )?;
+    }
+    Ok(errors.len())
+}
+
+/// A coloured line diff of two snapshot files.
+pub fn write_diff(w: &mut dyn Write, p: Palette, old: &str, new: &str) -> std::io::Result<()> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let (add, del, dim) = (
+        p.good(),
+        p.severity(crate::findings::Severity::Breaking),
+        p.dim(),
+    );
+    for group in diff.grouped_ops(3) {
+        for op in group {
+            for change in diff.iter_changes(&op) {
+                let (sign, style) = match change.tag() {
+                    similar::ChangeTag::Delete => ("-", del),
+                    similar::ChangeTag::Insert => ("+", add),
+                    similar::ChangeTag::Equal => (" ", dim),
+                };
+                write!(w, "{style}{sign} {}{style:#}", change.value())?;
+                if change.missing_newline() {
+                    writeln!(w)?;
+                }
+            }
+        }
+        writeln!(w, "{dim}  ⋯{dim:#}")?;
+    }
+    Ok(())
+}

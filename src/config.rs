@@ -211,61 +211,92 @@ pub fn interpolate(text: &str) -> Result<String, String> {
 /// The most directory entries one docs glob may walk.
 const MAX_GLOB_ENTRIES: usize = 100_000;
 
+/// Why documentation globs could not be expanded.
+#[derive(Debug, thiserror::Error)]
+pub enum GlobError {
+    #[error("docs page {0} does not exist")]
+    NoFile(String),
+    #[error("docs glob {0} matches no file")]
+    NoMatch(String),
+    #[error("docs glob {pattern} is not a valid glob: {cause}")]
+    Invalid {
+        pattern: String,
+        cause: globset::Error,
+    },
+    #[error("docs glob {0} walks more than {MAX_GLOB_ENTRIES} files and folders; narrow it")]
+    TooMany(String),
+}
+
 /// Expand documentation globs (`docs/*.md`, `pages/**/*.html`) into files, sorted. A plain path
-/// must exist; a glob must match at least one file.
-pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, String> {
+/// must exist; a glob must match at least one file. `*` stays within a folder, `**` crosses
+/// folders; symlinked folders are followed once (a link to a parent does not loop).
+pub fn expand_globs(patterns: &[String]) -> Result<Vec<PathBuf>, GlobError> {
     let mut out = Vec::new();
     for pattern in patterns {
-        if !pattern.contains('*') {
+        if !pattern.contains(['*', '?', '[', '{']) {
             let p = PathBuf::from(pattern);
             if !p.is_file() {
-                return Err(format!("docs page {pattern} does not exist"));
+                return Err(GlobError::NoFile(pattern.clone()));
             }
             out.push(p);
             continue;
         }
-        let parts: Vec<&str> = pattern.split('/').collect();
-        let fixed = parts.iter().take_while(|p| !p.contains('*')).count();
-        let root = if fixed == 0 {
-            PathBuf::from(".")
-        } else {
-            PathBuf::from(parts[..fixed].join("/"))
-        };
-        let rest = format!("/{}", parts[fixed..].join("/"));
-        let mut found = Vec::new();
-        let mut stack = vec![root.clone()];
-        // Symlinked folders are followed once each: a link to a parent must not loop forever.
-        let mut visited = std::collections::HashSet::new();
-        let mut seen_entries = 0usize;
-        while let Some(dir) = stack.pop() {
-            if !visited.insert(dir.canonicalize().unwrap_or_else(|_| dir.clone())) {
-                continue;
-            }
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                seen_entries += 1;
-                if seen_entries > MAX_GLOB_ENTRIES {
-                    return Err(format!(
-                        "docs glob {pattern} walks more than {MAX_GLOB_ENTRIES} files and folders; narrow it"
-                    ));
-                }
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if let Ok(rel) = path.strip_prefix(&root) {
-                    if glob(&rest, &format!("/{}", rel.to_string_lossy())) {
-                        found.push(path);
-                    }
-                }
-            }
-        }
+        let mut found = expand_glob(pattern)?;
         if found.is_empty() {
-            return Err(format!("docs glob {pattern} matches no file"));
+            return Err(GlobError::NoMatch(pattern.clone()));
         }
         found.sort();
         out.extend(found);
     }
     out.dedup();
     Ok(out)
+}
+
+/// The files one glob matches, walking only below its fixed leading folders.
+fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, GlobError> {
+    let invalid = |cause| GlobError::Invalid {
+        pattern: pattern.to_string(),
+        cause,
+    };
+    let matcher = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(invalid)?
+        .compile_matcher();
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let fixed = parts
+        .iter()
+        .take_while(|p| !p.contains(['*', '?', '[', '{']))
+        .count();
+    let root = if fixed == 0 {
+        PathBuf::from(".")
+    } else {
+        PathBuf::from(parts[..fixed].join("/"))
+    };
+    let mut found = Vec::new();
+    // `follow_links` with loop detection: a symlink back to an ancestor is an error entry,
+    // skipped, never walked again.
+    let walk = walkdir::WalkDir::new(&root).follow_links(true).into_iter();
+    for (seen, entry) in walk.enumerate() {
+        if seen > MAX_GLOB_ENTRIES {
+            return Err(GlobError::TooMany(pattern.to_string()));
+        }
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        // Match the path as the user spelled its root (`./` only when the pattern had it).
+        let text = if fixed == 0 {
+            path.strip_prefix(".").unwrap_or(path)
+        } else {
+            path
+        };
+        if matcher.is_match(text) {
+            found.push(text.to_path_buf());
+        }
+    }
+    Ok(found)
 }
 
 /// Whether an operation is selected by `include`/`exclude` entries: an operationId, `tag:NAME`,

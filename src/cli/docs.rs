@@ -11,7 +11,14 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         args.out.output.as_deref(),
         &[Format::Terminal, Format::Json],
     )?;
-    let pages = docs::read_pages(&args.pages).map_err(anyhow::Error::msg)?;
+    // Globs too (`'docs/**/*.md'`), for shells that do not expand them.
+    let patterns: Vec<String> = args
+        .pages
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let files = crate::config::expand_globs(&patterns)?;
+    let pages = docs::read_pages(&files).map_err(anyhow::Error::msg)?;
     let refused: usize = pages.iter().map(|p| p.refused.len()).sum();
     write_outputs(console, &outputs, p, None, |r, w| r.pages(w, &pages))?;
     Ok(if refused > 0 {

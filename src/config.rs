@@ -189,18 +189,29 @@ fn key_hint(message: &str) -> Option<String> {
     Some(format!("\n  hint: did you mean `{best}`?"))
 }
 
+/// Why `${NAME}` could not be replaced.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InterpolateError {
+    #[error("unclosed `${{` in {0:?}")]
+    Unclosed(String),
+    #[error("environment variable {name} is not set (used in {text:?})")]
+    NotSet { name: String, text: String },
+}
+
 /// Replace `${NAME}` with the environment variable's value.
-pub fn interpolate(text: &str) -> Result<String, String> {
+pub fn interpolate(text: &str) -> Result<String, InterpolateError> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let Some(end) = rest[start..].find('}') else {
-            return Err(format!("unclosed `${{` in {text:?}"));
+            return Err(InterpolateError::Unclosed(text.to_string()));
         };
         let name = &rest[start + 2..start + end];
-        let value = std::env::var(name)
-            .map_err(|_| format!("environment variable {name} is not set (used in {text:?})"))?;
+        let value = std::env::var(name).map_err(|_| InterpolateError::NotSet {
+            name: name.to_string(),
+            text: text.to_string(),
+        })?;
         out.push_str(&value);
         rest = &rest[start + end + 1..];
     }

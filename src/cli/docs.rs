@@ -18,7 +18,7 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     let files = crate::config::expand_globs(&patterns)?;
-    let pages = docs::read_pages(&files).map_err(anyhow::Error::msg)?;
+    let pages = docs::read_pages(&files)?;
     let refused: usize = pages.iter().map(|p| p.refused.len()).sum();
     write_outputs(console, &outputs, p, None, |r, w| r.pages(w, &pages))?;
     Ok(if refused > 0 {

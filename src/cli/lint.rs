@@ -13,10 +13,7 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let (contract, api) = super::load_spec(&args.spec)?;
     let mut findings = crate::lint::run(&contract, &api);
     if !args.docs.is_empty() {
-        let pages = crate::docs::read_pages(
-            &crate::config::expand_globs(&args.docs).map_err(anyhow::Error::msg)?,
-        )
-        .map_err(anyhow::Error::msg)?;
+        let pages = crate::docs::read_pages(&crate::config::expand_globs(&args.docs)?)?;
         findings.extend(crate::lint::docs::run(
             &contract,
             &crate::docs::DocsContract { pages },

@@ -91,7 +91,7 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
 fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
     let base_url = match api.base_url.as_deref() {
         None | Some("mock") => BaseUrl::Mock,
-        Some(url) => BaseUrl::Url(config::interpolate(url).map_err(|e| anyhow!(e))?),
+        Some(url) => BaseUrl::Url(config::interpolate(url)?),
     };
     let auth = match &api.auth {
         Some(a) => auth_from_entry(a)?,
@@ -121,7 +121,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
     Ok(ApiRun {
         name: name.to_string(),
         spec: api.spec.clone(),
-        docs: config::expand_globs(&api.docs).map_err(|e| anyhow!(e))?,
+        docs: config::expand_globs(&api.docs)?,
         base_url,
         auth,
         params,
@@ -129,7 +129,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         replay,
         timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0)),
         max_body_bytes: 10 * 1024 * 1024,
-        selectors: Selectors::parse(&api.volatile, &api.pin).map_err(|e| anyhow!(e))?,
+        selectors: Selectors::parse(&api.volatile, &api.pin)?,
         url_credentials: None,
     })
 }
@@ -218,14 +218,13 @@ fn auth_from_flags(a: &AuthArgs) -> anyhow::Result<Option<AuthConfig>> {
 
 fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
     if !t.docs.is_empty() {
-        run.docs
-            .extend(config::expand_globs(&t.docs).map_err(|e| anyhow!(e))?);
+        run.docs.extend(config::expand_globs(&t.docs)?);
     }
     if let Some(url) = t.base_url.as_deref() {
         run.base_url = if url == "mock" {
             BaseUrl::Mock
         } else {
-            BaseUrl::Url(config::interpolate(url).map_err(|e| anyhow!(e))?)
+            BaseUrl::Url(config::interpolate(url)?)
         };
     }
     if let BaseUrl::Url(url) = &run.base_url {
@@ -257,7 +256,7 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
     run.replay.retries = t.retries;
     run.max_body_bytes = t.max_body_bytes;
     if !t.volatile.is_empty() || !t.pin.is_empty() {
-        let extra = Selectors::parse(&t.volatile, &t.pin).map_err(|e| anyhow!(e))?;
+        let extra = Selectors::parse(&t.volatile, &t.pin)?;
         run.selectors.volatile.extend(extra.volatile);
         run.selectors.pin.extend(extra.pin);
     }
@@ -289,7 +288,7 @@ pub fn mock_api(args: &super::args::MockArgs) -> anyhow::Result<ApiRun> {
             };
             // Only what the contract is made of: the mock needs no base URL nor credentials.
             let mut run = ApiRun::new(&name, api.spec.clone());
-            run.docs = config::expand_globs(&api.docs).map_err(|e| anyhow!(e))?;
+            run.docs = config::expand_globs(&api.docs)?;
             Ok(run)
         }
     }

@@ -9,11 +9,22 @@ pub mod tolerant;
 pub use contract::DocsContract;
 pub use page::{extract, DocExample, Page, Part};
 
+/// A documentation page that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: cannot read: {cause}", path.display())]
+pub struct ReadError {
+    pub path: std::path::PathBuf,
+    pub cause: std::io::Error,
+}
+
 /// Read and extract every page, then give each path template one set of parameter names.
-pub fn read_pages(paths: &[std::path::PathBuf]) -> Result<Vec<Page>, String> {
+pub fn read_pages(paths: &[std::path::PathBuf]) -> Result<Vec<Page>, ReadError> {
     let mut pages = Vec::new();
     for p in paths {
-        let bytes = std::fs::read(p).map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
+        let bytes = std::fs::read(p).map_err(|cause| ReadError {
+            path: p.clone(),
+            cause,
+        })?;
         let text = String::from_utf8_lossy(&bytes);
         pages.push(extract(&p.display().to_string(), &text));
     }

@@ -27,8 +27,8 @@ pub struct Prepared {
 pub enum PrepareError {
     #[error("{0}: no such contract file")]
     Missing(std::path::PathBuf),
-    #[error("{0}")]
-    Docs(String),
+    #[error(transparent)]
+    Docs(#[from] crate::docs::ReadError),
     #[error(transparent)]
     Spec(Box<crate::spec::SpecError>),
     #[error("{0}")]
@@ -46,7 +46,7 @@ pub struct Loaded {
 /// Read an API's docs pages and contract (`drift check`, `drift snapshot`, `drift mock`).
 pub fn load(run: &ApiRun) -> Result<Loaded, PrepareError> {
     let docs = DocsContract {
-        pages: crate::docs::read_pages(&run.docs).map_err(PrepareError::Docs)?,
+        pages: crate::docs::read_pages(&run.docs)?,
     };
     let (contract, label) = match &run.spec {
         Some(spec) if !spec.exists() => return Err(PrepareError::Missing(spec.clone())),

@@ -53,7 +53,7 @@ pub struct Selectors {
 }
 
 impl Selectors {
-    pub fn parse(volatile: &[String], pin: &[String]) -> Result<Selectors, String> {
+    pub fn parse(volatile: &[String], pin: &[String]) -> Result<Selectors, select::SelectorError> {
         Ok(Selectors {
             volatile: volatile
                 .iter()

@@ -5,18 +5,21 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// A selector that is not a JSON Pointer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("selector {0:?} must start with `/` (a JSON Pointer, `*` and `**` allowed)")]
+pub struct SelectorError(pub String);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector {
     tokens: Vec<String>,
 }
 
 impl Selector {
-    pub fn parse(text: &str) -> Result<Selector, String> {
+    pub fn parse(text: &str) -> Result<Selector, SelectorError> {
         let t = text.trim();
         if !t.starts_with('/') {
-            return Err(format!(
-                "selector {text:?} must start with `/` (a JSON Pointer, `*` and `**` allowed)"
-            ));
+            return Err(SelectorError(text.to_string()));
         }
         Ok(Selector {
             tokens: crate::text::pointer_tokens(t),

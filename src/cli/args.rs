@@ -92,6 +92,9 @@ pub struct SnapshotArgs {
     /// Replace changed snapshots instead of writing .json.new files.
     #[arg(long)]
     pub accept: bool,
+    /// terminal: what was recorded; json: the report of the recording run.
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         (Some(dir), n) if n > 0 => Some(format!("{n} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", dir.display())),
         _ => None,
     };
-    write_outputs(console, &outputs, p, Some(redactor), |r, w| {
+    write_outputs(console, &outputs, p, Some(redactor), |r, _, w| {
         r.check(w, report)?;
         if let (Format::Terminal, Some(line)) = (r.format(), &pending) {
             writeln!(w, "{line}")?;

@@ -20,7 +20,7 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let files = crate::config::expand_globs(&patterns)?;
     let pages = docs::read_pages(&files)?;
     let refused: usize = pages.iter().map(|p| p.refused.len()).sum();
-    write_outputs(console, &outputs, p, None, |r, w| r.pages(w, &pages))?;
+    write_outputs(console, &outputs, p, None, |r, _, w| r.pages(w, &pages))?;
     Ok(if refused > 0 {
         ExitStatus::Failure
     } else {

@@ -27,7 +27,7 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         contract: &contract,
         findings: &findings,
     };
-    write_outputs(console, &outputs, p, None, |r, w| r.lint(w, &view))?;
+    write_outputs(console, &outputs, p, None, |r, _, w| r.lint(w, &view))?;
     let threshold = args.fail_on.severity();
     Ok(if findings.iter().any(|f| f.severity.reaches(threshold)) {
         ExitStatus::Failure

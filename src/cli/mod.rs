@@ -151,6 +151,7 @@ fn write_outputs(
     redactor: Option<&crate::replay::auth::Redactor>,
     render: impl Fn(
         &dyn crate::report::Reporter,
+        Palette,
         &mut Vec<u8>,
     ) -> Result<(), crate::report::ReportError>,
 ) -> anyhow::Result<()> {
@@ -162,7 +163,7 @@ fn write_outputs(
         };
         let reporter = crate::report::reporter(output.format, palette);
         let mut buf = Vec::new();
-        render(reporter.as_ref(), &mut buf)?;
+        render(reporter.as_ref(), palette, &mut buf)?;
         let text = match redactor {
             Some(r) => r.redact(&String::from_utf8_lossy(&buf)).into_bytes(),
             None => buf,

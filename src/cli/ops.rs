@@ -13,6 +13,6 @@ pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Res
     )?;
     let (contract, api) = super::load_spec(&args.spec)?;
     let view = OperationsView::new(&api, &args.spec.spec, &contract);
-    write_outputs(console, &outputs, p, None, |r, w| r.operations(w, &view))?;
+    write_outputs(console, &outputs, p, None, |r, _, w| r.operations(w, &view))?;
     Ok(ExitStatus::Success)
 }

@@ -27,7 +27,7 @@ pub fn run(args: &RulesArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         },
     };
     let full = args.kind.is_some();
-    write_outputs(console, &outputs, p, None, |r, w| {
+    write_outputs(console, &outputs, p, None, |r, _, w| {
         r.rules(w, &selected, full)
     })?;
     Ok(ExitStatus::Success)

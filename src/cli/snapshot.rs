@@ -2,8 +2,8 @@
 
 use super::args::{ReviewArgs, SnapshotArgs};
 use super::progress::ProgressLine;
-use super::{options, Console, ExitStatus};
-use crate::report::terminal::Palette;
+use super::{options, write_outputs, Console, ExitStatus};
+use crate::report::{outputs, terminal::Palette, Format};
 use crate::run::{RunOptions, SnapshotMode};
 use crate::snapshot::review::{self, Choice};
 use crate::snapshot::store::Store;
@@ -15,6 +15,11 @@ pub fn record(
     console: &mut Console<'_>,
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
+    let outputs = outputs(
+        &args.out.formats,
+        args.out.output.as_deref(),
+        &[Format::Terminal, Format::Json],
+    )?;
     let resolved = options::resolve(&args.target)?;
     let dir = resolved
         .snapshots
@@ -33,20 +38,25 @@ pub fn record(
     if super::nothing_ran(console, &result)? {
         return Ok(ExitStatus::Error);
     }
-    let mut buf = Vec::new();
-    let problems = crate::report::snapshots::write_record(
-        &mut buf,
+    let (report, stats) = (&result.report, &result.snapshots);
+    write_outputs(
+        console,
+        &outputs,
         p,
-        &dir,
-        &result.snapshots,
-        &result.report,
+        Some(&result.redactor),
+        |r, palette, w| match r.format() {
+            Format::Terminal => {
+                crate::report::snapshots::write_record(w, palette, &dir, stats, report)?;
+                Ok(())
+            }
+            _ => r.check(w, report),
+        },
     )?;
-    console.out.write_all(
-        result
-            .redactor
-            .redact(&String::from_utf8_lossy(&buf))
-            .as_bytes(),
-    )?;
+    let problems = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::findings::Severity::Error)
+        .count();
     Ok(if problems > 0 {
         ExitStatus::Failure
     } else {

@@ -77,7 +77,14 @@ pub fn step(
     let mut findings = std::mem::take(&mut checked.findings);
     if let Some(snap) = &ctx.snapshots {
         findings.extend(snapshots::step(
-            snap, ctx.run, op, ex, &checked, &maker, stats,
+            snap,
+            ctx.contract,
+            ctx.run,
+            op,
+            ex,
+            &checked,
+            &maker,
+            stats,
         ));
     }
     findings.extend(documented(ctx, op, &checked, &maker));

@@ -10,8 +10,9 @@ use crate::replay::auth::Redactor;
 use crate::replay::Exchange;
 use crate::rules::Kind;
 use crate::snapshot::store::Store;
+use crate::snapshot::view::SchemaView;
 use crate::snapshot::{self as snap, Snapshot, SnapshotOperation};
-use crate::spec::Operation;
+use crate::spec::{Contract, Operation};
 
 /// The snapshot folder of a run and what the run does with it.
 pub struct SnapshotCtx<'a> {
@@ -23,8 +24,10 @@ pub struct SnapshotCtx<'a> {
 }
 
 /// Compare the response with its snapshot (or record it); returns snapshot findings.
+#[allow(clippy::too_many_arguments)]
 pub fn step(
     ctx: &SnapshotCtx<'_>,
+    contract: &Contract,
     run: &ApiRun,
     op: &Operation,
     ex: &Exchange,
@@ -93,7 +96,8 @@ pub fn step(
         return error;
     }
     let stored = stored.unwrap_or_else(|| current.clone());
-    snap::compare(&stored, &current)
+    let view = response_view(contract, op, status, checked.content_type.as_deref());
+    snap::compare_with(&stored, &current, Some(&view))
         .into_iter()
         .map(|c| maker.change(c))
         .collect()
@@ -155,6 +159,26 @@ fn capture(
     );
     current.redact_pinned(|text| ctx.redactor.redact(text));
     current
+}
+
+/// What the contract declares for this response's body (undeclared when it has no schema).
+fn response_view(
+    contract: &Contract,
+    op: &Operation,
+    status: u16,
+    content_type: Option<&str>,
+) -> SchemaView {
+    let schema = op.response_for(status).and_then(|r| {
+        let media = content_type
+            .and_then(|c| {
+                r.content
+                    .iter()
+                    .find(|m| crate::spec::media::matches(&m.name, c))
+            })
+            .or_else(|| r.content.first());
+        media.and_then(|m| m.schema.as_ref())
+    });
+    schema.map_or_else(SchemaView::undeclared, |s| SchemaView::of(contract, s))
 }
 
 fn not_recorded(status: u16, maker: &FindingMaker<'_>) -> Finding {

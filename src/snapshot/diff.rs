@@ -10,9 +10,11 @@
 //!
 //! Pointers use `*` for "every element of the array".
 
-use super::shape::{Kind, Shape};
+use super::shape::{Field, Kind, Shape};
+use super::view::SchemaView;
 use crate::findings::Severity;
 use crate::rules::Kind as FindingKind;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -26,7 +28,18 @@ pub struct Change {
 
 pub fn diff(old: &Shape, new: &Shape) -> Vec<Change> {
     let mut out = Vec::new();
-    walk(old, new, "", &mut out);
+    walk(old, new, "", None, &mut out);
+    out
+}
+
+/// [`diff`] read through what the contract declares (see [`SchemaView`]): a declared key
+/// appearing is not news,
+/// `null` where the schema admits it is fine, a whole number where `number` (or nothing) is
+/// declared is a number, string format classes count only where a `format` is declared, and the
+/// keys of a free-form map are data — only the kinds of its values are compared, in aggregate.
+pub fn diff_with_contract(old: &Shape, new: &Shape, view: &SchemaView) -> Vec<Change> {
+    let mut out = Vec::new();
+    walk(old, new, "", Some(view), &mut out);
     out
 }
 
@@ -50,21 +63,30 @@ pub fn diff_documented(documented: &Shape, live: &Shape) -> Vec<Change> {
         .collect()
 }
 
-fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
+/// The type names that matter at a place: `null` apart, string classes only where a format is
+/// declared, `integer` as `number` where the schema allows fractions.
+fn significant(shape: &Shape, view: Option<&SchemaView>) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = shape
+        .names()
+        .into_iter()
+        .filter(|n| *n != "null")
+        .map(|n| match view {
+            Some(v) if n.starts_with("string:") && !v.format => "string",
+            Some(v) if n == "integer" && v.number_is_loose() => "number",
+            _ => n,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+fn walk(old: &Shape, new: &Shape, pointer: &str, view: Option<&SchemaView>, out: &mut Vec<Change>) {
     // A placeholder stands for any value: nothing to compare below it.
     if old.kinds.iter().any(|k| matches!(k, Kind::Any)) {
         return;
     }
-    let old_names = old.names();
-    let new_names = new.names();
-    let significant = |names: &[&'static str]| {
-        names
-            .iter()
-            .copied()
-            .filter(|n| *n != "null")
-            .collect::<Vec<_>>()
-    };
-    let (old_sig, new_sig) = (significant(&old_names), significant(&new_names));
+    let (old_sig, new_sig) = (significant(old, view), significant(new, view));
     let compatible = new_sig
         .iter()
         .all(|n| old_sig.contains(n) || (*n == "integer" && old_sig.contains(&"number")));
@@ -84,7 +106,8 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
         });
         return;
     }
-    if new_names.contains(&"null") && !old_names.contains(&"null") {
+    let null_admitted = view.is_some_and(|v| v.nullable);
+    if new.names().contains(&"null") && !old.names().contains(&"null") && !null_admitted {
         out.push(Change {
             kind: FindingKind::SnapshotTypeChanged,
             severity: Severity::Warning,
@@ -102,43 +125,82 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, out: &mut Vec<Change>) {
             continue;
         };
         match (ok, nk) {
-            (Kind::Object(of), Kind::Object(nf)) => {
-                for (key, field) in nf {
-                    let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
-                    match of.get(key) {
-                        Some(old_field) => walk(&old_field.shape, &field.shape, &p, out),
-                        None => out.push(Change {
-                            kind: FindingKind::SnapshotAdded,
-                            severity: Severity::Warning,
-                            pointer: p.clone(),
-                            expected: None,
-                            actual: Some(field.shape.describe()),
-                            message: format!(
-                                "new key {p} ({}) is not in the snapshot",
-                                field.shape.describe()
-                            ),
-                        }),
-                    }
+            (Kind::Object(of), Kind::Object(nf)) => match view {
+                Some(v) if v.free_form && v.properties.is_empty() => {
+                    map_values(of, nf, pointer, v, out)
                 }
-                for (key, field) in of {
-                    if !field.optional && !nf.contains_key(key) {
-                        let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
-                        out.push(Change {
-                            kind: FindingKind::SnapshotRemoved,
-                            severity: Severity::Breaking,
-                            pointer: p.clone(),
-                            expected: Some(field.shape.describe()),
-                            actual: Some("missing".into()),
-                            message: format!("{p} ({}) is gone", field.shape.describe()),
-                        });
-                    }
-                }
-            }
+                _ => objects(of, nf, pointer, view, out),
+            },
             (Kind::Array(Some(oe)), Kind::Array(Some(ne))) => {
-                walk(oe, ne, &format!("{pointer}/*"), out)
+                let element = view.map(SchemaView::element);
+                walk(oe, ne, &format!("{pointer}/*"), element.as_ref(), out)
             }
             _ => {}
         }
+    }
+}
+
+/// Keys of a free-form map are data: compare the merged kinds of all its values.
+fn map_values(
+    old: &BTreeMap<String, Field>,
+    new: &BTreeMap<String, Field>,
+    pointer: &str,
+    view: &SchemaView,
+    out: &mut Vec<Change>,
+) {
+    let merged =
+        |m: &BTreeMap<String, Field>| Shape::merge_all(m.values().map(|f| f.shape.clone()));
+    if let (Some(o), Some(n)) = (merged(old), merged(new)) {
+        let values = view.property("");
+        walk(&o, &n, &format!("{pointer}/*"), Some(&values), out);
+    }
+}
+
+fn objects(
+    of: &BTreeMap<String, Field>,
+    nf: &BTreeMap<String, Field>,
+    pointer: &str,
+    view: Option<&SchemaView>,
+    out: &mut Vec<Change>,
+) {
+    for (key, field) in nf {
+        let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
+        let child = view.map(|v| v.property(key));
+        match of.get(key) {
+            Some(old_field) => walk(&old_field.shape, &field.shape, &p, child.as_ref(), out),
+            // Declared by the contract (or a key of a map, which is data): not news.
+            None if view.is_some_and(|v| v.declares(key) || v.free_form) => {}
+            None => out.push(Change {
+                kind: FindingKind::SnapshotAdded,
+                severity: Severity::Warning,
+                pointer: p.clone(),
+                expected: None,
+                actual: Some(field.shape.describe()),
+                message: format!(
+                    "new key {p} ({}) is not in the snapshot",
+                    field.shape.describe()
+                ),
+            }),
+        }
+    }
+    for (key, field) in of {
+        if field.optional || nf.contains_key(key) {
+            continue;
+        }
+        if view.is_some_and(|v| v.free_form && !v.declares(key)) {
+            continue; // a key of a map: data
+        }
+        // A key the snapshot always saw, now gone: drift even when the contract calls it
+        // optional (clients come to rely on what is always there).
+        let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
+        out.push(Change {
+            kind: FindingKind::SnapshotRemoved,
+            severity: Severity::Breaking,
+            pointer: p.clone(),
+            expected: Some(field.shape.describe()),
+            actual: Some("missing".into()),
+            message: format!("{p} ({}) is gone", field.shape.describe()),
+        });
     }
 }
 
@@ -208,5 +270,137 @@ mod tests {
             changes(json!({"n": null}), json!({"n": "x"})).is_empty(),
             "a value where only null was seen"
         );
+    }
+}
+
+#[cfg(test)]
+mod contract_tests {
+    use super::*;
+    use crate::spec::{Contract, Documents, SchemaRef};
+    use serde_json::json;
+
+    /// The view of `#/components/schemas/Thing` in a small contract.
+    fn view() -> SchemaView {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "Thing": {"type": "object", "required": ["id", "at"], "properties": {
+                    "id": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "note": {"type": "string"},
+                    "nick": {"type": "string", "nullable": true},
+                    "score": {"type": "number"},
+                    "count": {"type": "integer"},
+                    "details": {"type": "object", "additionalProperties": true},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "extra": {},
+                    "links": {"allOf": [{"$ref": "#/components/schemas/Links"}]}}},
+                "Links": {"type": "object", "properties": {"self": {"type": "string"}, "next": {"type": "string"}}}}}
+        });
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        SchemaView::of(
+            &contract,
+            &SchemaRef {
+                doc: 0,
+                pointer: "#/components/schemas/Thing".into(),
+            },
+        )
+    }
+
+    fn changes(
+        old: serde_json::Value,
+        new: serde_json::Value,
+    ) -> Vec<(&'static str, Severity, String)> {
+        diff_with_contract(&Shape::of(&old), &Shape::of(&new), &view())
+            .into_iter()
+            .map(|c| (c.kind.id(), c.severity, c.pointer))
+            .collect()
+    }
+
+    const BASE: &str = r#"{"id": "a1", "at": "2026-01-01T00:00:00Z", "note": "plain words",
+        "score": 2, "count": 3, "details": {"k1": {"x": 1}}, "labels": {"en": "a"}, "extra": 1,
+        "links": {"self": "/things/1"}}"#;
+
+    fn base() -> serde_json::Value {
+        serde_json::from_str(BASE).unwrap_or_default()
+    }
+
+    fn with(patch: serde_json::Value) -> serde_json::Value {
+        let mut v = base();
+        for (k, val) in patch.as_object().cloned().unwrap_or_default() {
+            if val.is_null() && k.starts_with('-') {
+                v.as_object_mut().map(|m| m.remove(&k[1..]));
+            } else if let Some(m) = v.as_object_mut() {
+                m.insert(k, val);
+            }
+        }
+        v
+    }
+
+    /// What the contract leaves variable is quiet.
+    #[test]
+    fn declared_variability_is_not_drift() {
+        let quiet = [
+            json!({"note": "https://looks.like/a-url"}), // no format declared
+            json!({"nick": null}),                       // nullable
+            json!({"nick": "ann"}),                      // a declared key appearing
+            json!({"score": 2.5}),                       // number declared
+            json!({"extra": 1.5}),                       // untyped: a number
+            json!({"extra": null}),                      // untyped admits null
+            json!({"details": {"k2": {"x": 2}, "k3": {"x": 3}}}), // map keys are data
+            json!({"labels": {"fr": "b", "de": "c"}}),
+            json!({"links": {"self": "/things/1", "next": "/things?page=2"}}),
+        ];
+        for patch in quiet {
+            assert_eq!(changes(base(), with(patch.clone())), vec![], "{patch}");
+        }
+    }
+
+    /// Real drift is still caught.
+    #[test]
+    fn real_drift_is_still_reported() {
+        let b = Severity::Breaking;
+        let cases = [
+            (
+                json!({"-id": null}),
+                vec![("snapshot.removed", b, "/id".to_string())],
+            ),
+            (
+                json!({"at": 1767225600}),
+                vec![("snapshot.type-changed", b, "/at".to_string())],
+            ),
+            (
+                json!({"at": "yesterday"}),
+                vec![("snapshot.type-changed", b, "/at".to_string())],
+            ),
+            (
+                json!({"note": {"text": "x"}}),
+                vec![("snapshot.type-changed", b, "/note".to_string())],
+            ),
+            (
+                json!({"extra": "1"}),
+                vec![("snapshot.type-changed", b, "/extra".to_string())],
+            ),
+            (
+                json!({"count": 2.5}),
+                vec![("snapshot.type-changed", b, "/count".to_string())],
+            ),
+            (
+                json!({"details": {"k1": "flat"}}),
+                vec![("snapshot.type-changed", b, "/details/*".to_string())],
+            ),
+            (
+                json!({"renamed": "x"}),
+                vec![("snapshot.added", Severity::Warning, "/renamed".to_string())],
+            ),
+            (
+                json!({"-note": null}),
+                vec![("snapshot.removed", b, "/note".to_string())],
+            ),
+        ];
+        for (patch, want) in cases {
+            assert_eq!(changes(base(), with(patch.clone())), want, "{patch}");
+        }
     }
 }

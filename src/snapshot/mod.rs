@@ -10,6 +10,7 @@ pub mod review;
 pub mod select;
 pub mod shape;
 pub mod store;
+pub mod view;
 
 use crate::findings::Severity;
 use crate::rules::Kind;
@@ -120,6 +121,15 @@ pub fn capture(
 /// What changed from the stored snapshot to the current one. Metadata (spec hash, version, the
 /// request's parameter values) is not drift.
 pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
+    compare_with(stored, current, None)
+}
+
+/// [`compare`], reading the bodies through what the contract declares for this response.
+pub fn compare_with(
+    stored: &Snapshot,
+    current: &Snapshot,
+    view: Option<&view::SchemaView>,
+) -> Vec<Change> {
     let mut out = Vec::new();
     if stored.status != current.status {
         out.push(Change {
@@ -148,7 +158,10 @@ pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
         });
     }
     match (&stored.shape, &current.shape) {
-        (Some(old), Some(new)) => out.extend(diff::diff(old, new)),
+        (Some(old), Some(new)) => out.extend(match view {
+            Some(v) => diff::diff_with_contract(old, new, v),
+            None => diff::diff(old, new),
+        }),
         (Some(old), None) => out.push(Change {
             kind: Kind::SnapshotRemoved,
             severity: Severity::Breaking,

@@ -1,0 +1,212 @@
+//! What the contract declares about a response body, as snapshots need it: at each place, the
+//! declared properties and which are required, whether keys are data (a free-form map), the
+//! declared types, whether `null` is admitted and whether a string `format` is declared. Snapshots
+//! are read through it, so what the schema itself leaves variable is not drift.
+//!
+//! Built from the contract as written (Swagger 2.0 `x-nullable`, OpenAPI 3.0 `nullable`, type
+//! arrays), following `$ref`s and merging `allOf`/`anyOf`/`oneOf` branches (a property declared by
+//! any branch is declared). Bounded: depth and `$ref` cycles end in an undeclared view.
+
+use crate::spec::{Contract, SchemaRef};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The declarations at one place of a body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaView {
+    /// Declared types (`object`, `string`, …); empty when the schema says nothing.
+    pub types: BTreeSet<String>,
+    /// `null` is admitted (declared, or no type is declared at all).
+    pub nullable: bool,
+    /// A string `format` is declared.
+    pub format: bool,
+    pub properties: BTreeMap<String, SchemaView>,
+    pub required: BTreeSet<String>,
+    /// Keys are data: `additionalProperties` (or an object with no declared properties).
+    pub free_form: bool,
+    /// What the values of a free-form map are.
+    pub values: Option<Box<SchemaView>>,
+    pub items: Option<Box<SchemaView>>,
+}
+
+/// Deeper than this, a body is compared as undeclared.
+const MAX_DEPTH: usize = 32;
+/// The most schema nodes one view holds: a contract's schemas can reference each other widely,
+/// and unfolding them must stay cheap; past the budget, places are compared as undeclared.
+const MAX_NODES: usize = 4_000;
+
+impl SchemaView {
+    /// Nothing declared: any type, `null` admitted, no properties.
+    pub fn undeclared() -> SchemaView {
+        SchemaView {
+            nullable: true,
+            ..SchemaView::default()
+        }
+    }
+
+    /// The view of a response schema.
+    pub fn of(contract: &Contract, schema: &SchemaRef) -> SchemaView {
+        let docs = &contract.documents;
+        match crate::spec::source::get(&docs.docs[schema.doc].value, &schema.pointer) {
+            Some(node) => {
+                let mut b = Builder {
+                    contract,
+                    seen: Vec::new(),
+                    budget: MAX_NODES,
+                };
+                b.build(schema.doc, &schema.pointer, node, 0)
+            }
+            None => SchemaView::undeclared(),
+        }
+    }
+
+    /// Whether `key` is declared at this object.
+    pub fn declares(&self, key: &str) -> bool {
+        self.properties.contains_key(key)
+    }
+
+    /// The view of a property (undeclared when the schema does not say).
+    pub fn property(&self, key: &str) -> SchemaView {
+        if let Some(p) = self.properties.get(key) {
+            return p.clone();
+        }
+        match (&self.values, self.free_form) {
+            (Some(v), _) => (**v).clone(),
+            _ => SchemaView::undeclared(),
+        }
+    }
+
+    /// The view of array elements.
+    pub fn element(&self) -> SchemaView {
+        self.items
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(SchemaView::undeclared)
+    }
+
+    /// `number` declared, or no type at all: a whole number and a fraction are the same kind.
+    pub fn number_is_loose(&self) -> bool {
+        self.types.is_empty() || self.types.contains("number")
+    }
+}
+
+struct Builder<'c> {
+    contract: &'c Contract,
+    /// `$ref` targets being built (a cycle ends in an undeclared view).
+    seen: Vec<(usize, String)>,
+    budget: usize,
+}
+
+impl Builder<'_> {
+    fn build(&mut self, doc: usize, pointer: &str, node: &Value, depth: usize) -> SchemaView {
+        if depth > MAX_DEPTH || self.budget == 0 {
+            return SchemaView::undeclared();
+        }
+        self.budget -= 1;
+        let contract = self.contract;
+        let Some(map) = node.as_object() else {
+            // `true`, `{}`-like or invalid: nothing declared.
+            return SchemaView::undeclared();
+        };
+        if map.contains_key("$ref") {
+            let Ok((d, p, target)) = contract.documents.deref(doc, pointer, node) else {
+                return SchemaView::undeclared();
+            };
+            if self.seen.iter().any(|(sd, sp)| *sd == d && *sp == p) {
+                return SchemaView::undeclared();
+            }
+            self.seen.push((d, p.clone()));
+            let view = self.build(d, &p, target, depth + 1);
+            self.seen.pop();
+            return view;
+        }
+        let mut view = SchemaView::default();
+        match map.get("type") {
+            Some(Value::String(t)) => {
+                view.types.insert(t.clone());
+            }
+            Some(Value::Array(ts)) => view
+                .types
+                .extend(ts.iter().filter_map(Value::as_str).map(String::from)),
+            _ => {}
+        }
+        view.nullable = view.types.remove("null")
+            || view.types.is_empty()
+            || map.get("nullable") == Some(&Value::Bool(true))
+            || map.get("x-nullable") == Some(&Value::Bool(true))
+            || map
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.contains(&Value::Null));
+        view.format = map.get("format").and_then(Value::as_str).is_some();
+        if let Some(Value::Array(req)) = map.get("required") {
+            view.required
+                .extend(req.iter().filter_map(Value::as_str).map(String::from));
+        }
+        let child = |key: &str| crate::text::pointer_push(pointer, key);
+        if let Some(Value::Object(props)) = map.get("properties") {
+            let base = child("properties");
+            for (name, schema) in props {
+                let p = crate::text::pointer_push(&base, name);
+                let v = self.build(doc, &p, schema, depth + 1);
+                view.properties.insert(name.clone(), v);
+            }
+        }
+        match map.get("additionalProperties") {
+            Some(Value::Bool(false)) => {}
+            Some(schema @ Value::Object(_)) => {
+                view.free_form = true;
+                let v = self.build(doc, &child("additionalProperties"), schema, depth + 1);
+                view.values = Some(Box::new(v));
+            }
+            Some(_) => view.free_form = true,
+            None => view.free_form = view.properties.is_empty(),
+        }
+        if let Some(items) = map.get("items").filter(|i| i.is_object()) {
+            let v = self.build(doc, &child("items"), items, depth + 1);
+            view.items = Some(Box::new(v));
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            let Some(Value::Array(branches)) = map.get(key) else {
+                continue;
+            };
+            let base = child(key);
+            for (i, branch) in branches.iter().enumerate() {
+                let p = crate::text::pointer_push(&base, &i.to_string());
+                let b = self.build(doc, &p, branch, depth + 1);
+                merge(&mut view, b, key == "allOf");
+            }
+        }
+        view
+    }
+}
+
+/// Fold a combined branch into a view: its properties are declared; with `allOf` its required
+/// keys are required, with `anyOf`/`oneOf` they are not (another branch may apply).
+fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
+    let had_props = !view.properties.is_empty();
+    for (k, v) in branch.properties {
+        view.properties.entry(k).or_insert(v);
+    }
+    if all_of {
+        view.required.extend(branch.required);
+        view.types.extend(branch.types);
+        view.nullable &= branch.nullable;
+    } else {
+        view.nullable |= branch.nullable;
+        if !view.types.is_empty() {
+            view.types.extend(branch.types);
+        }
+    }
+    view.format |= branch.format;
+    if branch.free_form && (branch.values.is_some() || !all_of) {
+        view.free_form = true;
+        view.values = view.values.take().or(branch.values);
+    } else if !had_props && !view.properties.is_empty() && view.values.is_none() {
+        // Properties came from the branches: the object is not free-form after all.
+        view.free_form = false;
+    }
+    if view.items.is_none() {
+        view.items = branch.items;
+    }
+}

@@ -265,6 +265,16 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+impl OutputArgs {
+    /// The requested outputs, among the formats this command writes.
+    pub fn outputs(
+        &self,
+        supported: &[crate::report::Format],
+    ) -> Result<Vec<crate::report::Output>, crate::report::FormatError> {
+        crate::report::outputs(&self.formats, self.output.as_deref(), supported)
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct OpsArgs {
     #[command(flatten)]

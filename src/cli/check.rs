@@ -4,16 +4,12 @@ use super::args::CheckArgs;
 use super::options;
 use super::progress::ProgressLine;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{outputs, terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format};
 use crate::run::{in_ci, RunOptions, SnapshotMode};
 use std::io::Write;
 
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = outputs(
-        &args.out.formats,
-        args.out.output.as_deref(),
-        &[Format::Terminal, Format::Json],
-    )?;
+    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
     let resolved = options::resolve(&args.target)?;
     let options = RunOptions {
         apis: resolved.runs,

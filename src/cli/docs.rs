@@ -3,14 +3,10 @@
 use super::args::DocsArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::docs;
-use crate::report::{outputs, terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format};
 
 pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = outputs(
-        &args.out.formats,
-        args.out.output.as_deref(),
-        &[Format::Terminal, Format::Json],
-    )?;
+    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
     // Globs too (`'docs/**/*.md'`), for shells that do not expand them.
     let patterns: Vec<String> = args
         .pages

@@ -2,14 +2,10 @@
 
 use super::args::LintArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{outputs, terminal::Palette, Format, LintView};
+use crate::report::{terminal::Palette, Format, LintView};
 
 pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = outputs(
-        &args.out.formats,
-        args.out.output.as_deref(),
-        &[Format::Terminal, Format::Json],
-    )?;
+    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
     let (contract, api) = super::load_spec(&args.spec)?;
     let mut findings = crate::lint::run(&contract, &api);
     if !args.docs.is_empty() {

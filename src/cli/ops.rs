@@ -3,14 +3,10 @@
 use super::args::OpsArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::report::ops::OperationsView;
-use crate::report::{outputs, terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format};
 
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = outputs(
-        &args.out.formats,
-        args.out.output.as_deref(),
-        &[Format::Terminal, Format::Json],
-    )?;
+    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
     let (contract, api) = super::load_spec(&args.spec)?;
     let view = OperationsView::new(&api, &args.spec.spec, &contract);
     write_outputs(console, &outputs, p, None, |r, _, w| r.operations(w, &view))?;

@@ -2,15 +2,13 @@
 
 use super::args::RulesArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{outputs, terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format};
 use crate::rules::{self, Rule};
 
 pub fn run(args: &RulesArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = outputs(
-        &args.out.formats,
-        args.out.output.as_deref(),
-        &[Format::Terminal, Format::Json, Format::Markdown],
-    )?;
+    let outputs = args
+        .out
+        .outputs(&[Format::Terminal, Format::Json, Format::Markdown])?;
     let selected: Vec<&Rule> = match &args.kind {
         None => rules::RULES.iter().collect(),
         Some(kind) => match rules::find(kind) {

@@ -3,7 +3,7 @@
 use super::args::{ReviewArgs, SnapshotArgs};
 use super::progress::ProgressLine;
 use super::{options, write_outputs, Console, ExitStatus};
-use crate::report::{outputs, terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format};
 use crate::run::{RunOptions, SnapshotMode};
 use crate::snapshot::review::{self, Choice};
 use crate::snapshot::store::Store;
@@ -15,11 +15,7 @@ pub fn record(
     console: &mut Console<'_>,
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
-    let outputs = outputs(
-        &args.out.formats,
-        args.out.output.as_deref(),
-        &[Format::Terminal, Format::Json],
-    )?;
+    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
     let resolved = options::resolve(&args.target)?;
     let dir = resolved
         .snapshots

@@ -33,7 +33,7 @@ use crate::plan::{self, Planned, PlannedRequest};
 use crate::replay::{self, auth::Redactor, transport::HttpRequest};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::rules::Kind;
-use crate::snapshot::store::{HistoryEntry, Store};
+use crate::snapshot::store::{HistoryEntry, HistoryOperations, Store};
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
 use snapshots::SnapshotCtx;
@@ -134,7 +134,7 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                 let outcome = runtime.block_on(check_api(api, &prepared, snapshots, listener));
                 if let (Some(store), SnapshotMode::Compare { write: true }) = (&store, options.mode)
                 {
-                    let entry = HistoryEntry::of(&started_at, &prepared.spec_hash, &outcome);
+                    let entry = outcome.history_entry(&started_at, &prepared.spec_hash);
                     store
                         .append_history(&api.name, &redactor.redact(&entry.to_line()))
                         .map_err(|cause| RunError::History {
@@ -163,6 +163,27 @@ pub struct ApiOutcome {
 }
 
 impl ApiOutcome {
+    /// This outcome as one line of the API's run history.
+    fn history_entry(&self, time: &str, spec_hash: &str) -> HistoryEntry {
+        HistoryEntry {
+            time: time.to_string(),
+            spec_hash: spec_hash.to_string(),
+            drift_version: env!("CARGO_PKG_VERSION").to_string(),
+            target: self.summary.target.clone(),
+            counts: crate::findings::Summary::of(&self.findings),
+            operations: HistoryOperations {
+                checked: self.summary.operations_checked,
+                skipped: self.summary.operations_skipped,
+                errored: self
+                    .operations
+                    .iter()
+                    .filter(|o| o.outcome == crate::check::Outcome::Error)
+                    .count(),
+            },
+            version: crate::snapshot::store::history_version(),
+        }
+    }
+
     /// An API that could not run: one `api.error` finding says why.
     fn failed(run: &ApiRun, message: &str) -> ApiOutcome {
         let summary = ApiSummary {
@@ -266,8 +287,14 @@ async fn check_api(
         // A rate limit protects a real API; the in-process mock needs none.
         replay_options.rate_limit = None;
     }
-    listener.api_started(&run.name, requests.len());
-    let mut incoming = replay::start(target.replay.clone(), requests.clone(), &replay_options);
+    // The reproduction lines are made before the requests go (the replay takes them).
+    let reproductions: Vec<String> = requests
+        .iter()
+        .map(|r| target::reproduce(r, &run.auth, target.mock_base.as_deref(), run))
+        .collect();
+    let total = requests.len();
+    listener.api_started(&run.name, total);
+    let mut incoming = replay::start(target.replay.clone(), requests, &replay_options);
     let ctx = ExchangeCtx {
         run,
         contract,
@@ -282,22 +309,17 @@ async fn check_api(
     while let Some(delivered) = incoming.recv().await {
         let ex = &delivered.exchange;
         let op = to_send[ex.index].0;
-        let reproduce = target::reproduce(
-            &requests[ex.index],
-            &run.auth,
-            target.mock_base.as_deref(),
-            run,
-        );
+        let reproduce = &reproductions[ex.index];
         let Stepped {
             operation,
             findings: found,
             unreachable: down,
-        } = exchange::step(&ctx, op, ex, &reproduce, &mut stats);
+        } = exchange::step(&ctx, op, ex, reproduce, &mut stats);
         exchanged += 1;
         unreachable += usize::from(down);
         operations.push(operation);
         findings.extend(found);
-        listener.exchange_checked(&run.name, exchanged, requests.len());
+        listener.exchange_checked(&run.name, exchanged, total);
     }
     let mut notes = prepared.notes.clone();
     if let Some(creds) = &target.replay.credentials {

@@ -23,7 +23,7 @@ pub struct HistoryEntry {
     pub version: u32,
 }
 
-fn history_version() -> u32 {
+pub(crate) fn history_version() -> u32 {
     1
 }
 
@@ -36,27 +36,6 @@ pub struct HistoryOperations {
 }
 
 impl HistoryEntry {
-    /// The entry of one API's outcome.
-    pub fn of(time: &str, spec_hash: &str, outcome: &crate::run::ApiOutcome) -> HistoryEntry {
-        HistoryEntry {
-            time: time.to_string(),
-            spec_hash: spec_hash.to_string(),
-            drift_version: env!("CARGO_PKG_VERSION").to_string(),
-            target: outcome.summary.target.clone(),
-            counts: crate::findings::Summary::of(&outcome.findings),
-            operations: HistoryOperations {
-                checked: outcome.summary.operations_checked,
-                skipped: outcome.summary.operations_skipped,
-                errored: outcome
-                    .operations
-                    .iter()
-                    .filter(|o| o.outcome == crate::check::Outcome::Error)
-                    .count(),
-            },
-            version: 1,
-        }
-    }
-
     /// The JSON line (no newline).
     pub fn to_line(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

@@ -296,3 +296,103 @@ mod time_tests {
         assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
     }
 }
+
+/// Pretty JSON, two-space indented like `serde_json::to_string_pretty`, except that a small
+/// container (nested at most two deep, at most [`INLINE_WIDTH`] characters) stays on one line:
+/// `{"object": {"id": "string"}}`. Files stay short and their diffs line up with what changed.
+pub fn pretty_json(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    pretty_into(value, 0, &mut out);
+    out
+}
+
+/// The widest container [`pretty_json`] keeps on one line.
+pub const INLINE_WIDTH: usize = 200;
+
+fn pretty_into(value: &serde_json::Value, indent: usize, out: &mut String) {
+    use serde_json::Value;
+    if height(value) <= 2 {
+        let one_line = compact_json(value);
+        if one_line.len() <= INLINE_WIDTH {
+            out.push_str(&one_line);
+            return;
+        }
+    }
+    let pad = |n: usize| "  ".repeat(n);
+    match value {
+        Value::Object(map) => {
+            out.push_str("{\n");
+            for (i, (k, v)) in map.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push_str(": ");
+                pretty_into(v, indent + 1, out);
+                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&pad(indent));
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push_str("[\n");
+            for (i, v) in items.iter().enumerate() {
+                out.push_str(&pad(indent + 1));
+                pretty_into(v, indent + 1, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&pad(indent));
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// How deep containers nest in a value (a scalar is 0, `[1]` is 1, `{"a": [1]}` is 2).
+fn height(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match value {
+        Value::Object(m) => 1 + m.values().map(height).max().unwrap_or(0),
+        Value::Array(a) => 1 + a.iter().map(height).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// One-line JSON with a space after `:` and `,`.
+fn compact_json(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Object(m) if m.is_empty() => "{}".into(),
+        Value::Array(a) if a.is_empty() => "[]".into(),
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), compact_json(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(a) => {
+            let parts: Vec<String> = a.iter().map(compact_json).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod pretty_tests {
+    use serde_json::json;
+
+    #[test]
+    fn small_containers_stay_on_one_line() {
+        let v = json!({"a": {"object": {"id": "string"}}, "b": [], "c": 1,
+            "deep": {"x": {"y": {"z": 1}}}});
+        let text = super::pretty_json(&v);
+        assert_eq!(
+            text,
+            "{\n  \"a\": {\"object\": {\"id\": \"string\"}},\n  \"b\": [],\n  \"c\": 1,\n  \"deep\": {\n    \"x\": {\"y\": {\"z\": 1}}\n  }\n}"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).ok(),
+            Some(v)
+        );
+    }
+}

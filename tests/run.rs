@@ -41,7 +41,10 @@ fn the_library_runs_in_process_and_reports_progress() {
             ),
         ],
         snapshots: None,
-        mode: SnapshotMode::Compare { write: false },
+        mode: SnapshotMode::Compare {
+            write: false,
+            learn: false,
+        },
     };
     let mut recorder = Recorder::default();
     let result = run(&options, &mut recorder).unwrap_or_else(|e| panic!("{e}"));

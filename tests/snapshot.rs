@@ -74,24 +74,29 @@ const BASE: &str = r#"{"id": "t1", "name": "one", "kind": "a", "at": "2026-01-01
   "meta": {"req_id": "23001d51-669b-4948-b9fa-11dbffdf8ced", "version": "7.1"},
   "items": [{"sku": "a-1", "qty": 2, "price": 9.5}, {"sku": "b-2", "qty": 1, "price": 12.25, "gift": true}]}"#;
 
-/// Record BASE, then check `changed`: the snapshot findings of `/ok`.
+/// Runs of a baseline that has held long enough for a vanished key to be breaking.
+const STABLE_RUNS: usize = 8;
+
+/// Record BASE for a week and a day of runs, then check `changed`: the snapshot findings of `/ok`.
 fn check_change(changed: Value, status: u16) -> Vec<(String, String, String)> {
     let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
     let server = slot_server(slot.clone());
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
-    let rec = drift(
-        &[
-            vec!["snapshot"],
-            args(
-                &url,
-                &d,
-                &["--pin", "/meta/version", "--volatile", "/meta/req_id"],
-            ),
-        ]
-        .concat(),
-    );
-    assert_eq!(rec.code, 0, "{}", rec.transcript());
+    for _ in 0..STABLE_RUNS {
+        let rec = drift(
+            &[
+                vec!["snapshot"],
+                args(
+                    &url,
+                    &d,
+                    &["--pin", "/meta/version", "--volatile", "/meta/req_id"],
+                ),
+            ]
+            .concat(),
+        );
+        assert_eq!(rec.code, 0, "{}", rec.transcript());
+    }
     if let Ok(mut s) = slot.lock() {
         *s = (status, changed.to_string(), false);
     }
@@ -134,14 +139,130 @@ fn added_key() {
     );
 }
 
+/// A key the contract does not declare, always there for a week of runs, gone.
 #[test]
 fn removed_key() {
     let mut v = base();
-    v.as_object_mut().map(|o| o.remove("count"));
+    v.as_object_mut().map(|o| o.remove("items"));
     assert_eq!(
         check_change(v, 200),
-        one("snapshot.removed", "/count", "breaking")
+        one("snapshot.removed", "/items", "breaking")
     );
+}
+
+/// A key that vanishes is reported as loudly as the evidence allows: a key the contract does not
+/// declare is `info` after one run, `warning` after three, `breaking` after eight; a key the
+/// contract declares optional, on a single resource, stays `info` after eight runs (the contract
+/// allows it to go) — and every message says why.
+#[test]
+fn removal_severity_grows_with_the_evidence() {
+    let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
+    let server = slot_server(slot.clone());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
+    let without = |key: &str| {
+        let mut v = base();
+        v.as_object_mut().map(|o| o.remove(key));
+        v.to_string()
+    };
+    let check = |body: &str| {
+        if let Ok(mut s) = slot.lock() {
+            *s = (200, body.to_string(), false);
+        }
+        json(&drift(
+            &[vec!["check"], args(&url, &d, &["--format", "json"])].concat(),
+        ))
+    };
+    let record = || {
+        if let Ok(mut s) = slot.lock() {
+            *s = (200, BASE.to_string(), false);
+        }
+        let rec = drift(&[vec!["snapshot"], args(&url, &d, &[])].concat());
+        assert_eq!(rec.code, 0, "{}", rec.transcript());
+    };
+    let mut runs = 0;
+    for (until, severity) in [(1, "info"), (3, "warning"), (STABLE_RUNS, "breaking")] {
+        while runs < until {
+            record();
+            runs += 1;
+        }
+        let report = check(&without("items"));
+        assert_eq!(
+            snapshot_findings(&report),
+            one("snapshot.removed", "/items", severity),
+            "after {runs} run(s)"
+        );
+        let message = removed_message(&report);
+        let evidence = format!("present in {runs} of {runs} runs");
+        assert!(
+            message.contains(&evidence) && message.contains("absent now"),
+            "{message}"
+        );
+    }
+    let report = check(&without("count"));
+    assert_eq!(
+        snapshot_findings(&report),
+        one("snapshot.removed", "/count", "info")
+    );
+    let message = removed_message(&report);
+    assert!(
+        message.contains("present in 8 of 8 runs") && message.contains("the contract allows it"),
+        "{message}"
+    );
+}
+
+fn removed_message(report: &Value) -> String {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["kind"] == "snapshot.removed")
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A key that came and went while learning is occasional: its absence stays silent, however
+/// many runs saw it.
+#[test]
+fn a_key_that_flickered_stays_silent() {
+    let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
+    let server = slot_server(slot.clone());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
+    let without_count = {
+        let mut v = base();
+        v.as_object_mut().map(|o| o.remove("count"));
+        v.to_string()
+    };
+    let set = |body: &str| {
+        if let Ok(mut s) = slot.lock() {
+            *s = (200, body.to_string(), false);
+        }
+    };
+    assert_eq!(
+        drift(&[vec!["snapshot"], args(&url, &d, &[])].concat()).code,
+        0
+    );
+    for night in 0..12 {
+        set(if night == 2 { &without_count } else { BASE });
+        let run = drift(
+            &[
+                vec!["check"],
+                args(&url, &d, &["--learn", "--format", "json"]),
+            ]
+            .concat(),
+        );
+        let found = snapshot_findings(&json(&run));
+        let quiet = found.iter().all(|(_, _, sev)| sev == "info");
+        assert!(quiet, "night {night}: {found:?}");
+    }
+    set(&without_count);
+    let run = drift(&[vec!["check"], args(&url, &d, &["--format", "json"])].concat());
+    assert_eq!(snapshot_findings(&json(&run)), vec![]);
+    let stored = std::fs::read_to_string(dir.path().join("things/ok.json")).unwrap_or_default();
+    assert!(stored.contains("\"/count\": {\"always\": 12, "), "{stored}");
+    assert!(stored.contains("\"present\": 12, \"runs\": 13"), "{stored}");
 }
 
 #[test]

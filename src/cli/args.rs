@@ -83,6 +83,12 @@ pub struct CheckArgs {
     /// Write pending snapshots and the run history even when CI is set.
     #[arg(long)]
     pub write: bool,
+    /// Learn from this run: add each response that shows no drift to its snapshot's evidence
+    /// (in place), so keys that come and go are told from keys that are always there. Changes at
+    /// warning or above stay pending for `drift review`. Writes even when CI is set. For nightly
+    /// runs.
+    #[arg(long)]
+    pub learn: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         snapshots: resolved.snapshots,
         mode: SnapshotMode::Compare {
             write: args.write || !in_ci(),
+            learn: args.learn,
         },
     };
     let result = {
@@ -23,14 +24,25 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         crate::run::run(&options, &mut progress)?
     };
     let (report, redactor) = (&result.report, &result.redactor);
-    let pending = match (&options.snapshots, result.snapshots.pending) {
-        (Some(dir), n) if n > 0 => Some(format!("{n} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", dir.display())),
-        _ => None,
-    };
+    let mut notes = Vec::new();
+    if let (Some(dir), true) = (&options.snapshots, args.learn) {
+        let n = result.snapshots.learned;
+        notes.push(format!(
+            "learned from {n} response(s): their evidence grew in {}",
+            dir.display()
+        ));
+    }
+    if let (Some(dir), n) = (&options.snapshots, result.snapshots.pending) {
+        if n > 0 {
+            notes.push(format!("{n} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", dir.display()));
+        }
+    }
     write_outputs(console, &outputs, p, Some(redactor), |r, _, w| {
         r.check(w, report)?;
-        if let (Format::Terminal, Some(line)) = (r.format(), &pending) {
-            writeln!(w, "{line}")?;
+        if r.format() == Format::Terminal {
+            for line in &notes {
+                writeln!(w, "{line}")?;
+            }
         }
         Ok(())
     })?;

@@ -172,5 +172,11 @@ fn show_change(
     if old.is_empty() {
         writeln!(out, "  (new snapshot)")?;
     }
+    // Why it is pending: the findings of the run that left it (with the evidence behind them).
+    if let Ok(snapshot) = crate::snapshot::Snapshot::parse(&new) {
+        for reason in &snapshot.reasons {
+            writeln!(out, "  {}", crate::text::escape_control(reason, false))?;
+        }
+    }
     crate::report::snapshots::write_diff(out, p, &old, &new)
 }

@@ -20,10 +20,11 @@ pub fn write_record(
     let b = p.bold();
     writeln!(
         w,
-        "{b}snapshots{b:#} in {}: {} recorded, {} unchanged, {} accepted, {} pending review",
+        "{b}snapshots{b:#} in {}: {} recorded, {} unchanged, {} learned, {} accepted, {} pending review",
         dir.display(),
         s.recorded,
         s.unchanged,
+        s.learned,
         s.accepted,
         s.pending
     )?;

@@ -8,7 +8,7 @@
 //! let options = RunOptions {
 //!     apis: vec![ApiRun::new("coaching", Some("specs/coaching/openapi.json".into()))],
 //!     snapshots: None,
-//!     mode: SnapshotMode::Compare { write: false },
+//!     mode: SnapshotMode::Compare { write: false, learn: false },
 //! };
 //! let result = run(&options, &mut Silent).expect("the async runtime starts");
 //! assert_eq!(result.report.apis.len(), 1);
@@ -43,8 +43,9 @@ use std::time::{Instant, SystemTime};
 /// What a run does with snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotMode {
-    /// `drift check`: compare; write pending `.json.new` files and history when `write`.
-    Compare { write: bool },
+    /// `drift check`: compare; write pending `.json.new` files and history when `write`; when
+    /// `learn`, add each quiet run to its snapshot's evidence (and write pending files).
+    Compare { write: bool, learn: bool },
     /// `drift snapshot`: record missing snapshots; changed ones pending, or replaced when `accept`.
     Record { accept: bool },
 }
@@ -56,6 +57,8 @@ pub struct SnapshotStats {
     pub unchanged: usize,
     pub pending: usize,
     pub accepted: usize,
+    /// Stored snapshots that learned from this run (their evidence grew).
+    pub learned: usize,
 }
 
 /// The APIs to run and where their snapshots live.
@@ -130,9 +133,11 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                     mode: options.mode,
                     spec_hash: &prepared.spec_hash,
                     redactor: &redactor,
+                    time: &started_at,
                 });
                 let outcome = runtime.block_on(check_api(api, &prepared, snapshots, listener));
-                if let (Some(store), SnapshotMode::Compare { write: true }) = (&store, options.mode)
+                if let (Some(store), SnapshotMode::Compare { write: true, .. }) =
+                    (&store, options.mode)
                 {
                     let entry = outcome.history_entry(&started_at, &prepared.spec_hash);
                     store
@@ -234,6 +239,7 @@ impl Totals {
         self.snapshots.unchanged += o.snapshots.unchanged;
         self.snapshots.pending += o.snapshots.pending;
         self.snapshots.accepted += o.snapshots.accepted;
+        self.snapshots.learned += o.snapshots.learned;
         self.apis.push(o.summary);
         self.operations.extend(o.operations);
         self.findings.extend(o.findings);

@@ -1,17 +1,22 @@
 //! The snapshot step of one exchange: compare the response's shape with its stored snapshot
 //! (`drift check`) or record it (`drift snapshot`). Only normal answers make a baseline.
+//!
+//! Learning (`drift snapshot`, `drift check --learn`): a run whose comparison finds nothing at
+//! warning or above adds its observation to the stored snapshot's evidence in place; a run that
+//! does leaves the learned snapshot pending for review, with the reasons, so nothing alarming is
+//! ever learned silently.
 
 use super::api::ApiRun;
 use super::exchange::FindingMaker;
 use super::{SnapshotMode, SnapshotStats};
 use crate::check::{Checked, Outcome};
-use crate::findings::Finding;
+use crate::findings::{Finding, Severity};
 use crate::replay::auth::Redactor;
 use crate::replay::Exchange;
 use crate::rules::Kind;
 use crate::snapshot::store::Store;
 use crate::snapshot::view::SchemaView;
-use crate::snapshot::{self as snap, Snapshot, SnapshotOperation};
+use crate::snapshot::{self as snap, Captured, Snapshot, SnapshotOperation};
 use crate::spec::{Contract, Operation};
 
 /// The snapshot folder of a run and what the run does with it.
@@ -21,6 +26,17 @@ pub struct SnapshotCtx<'a> {
     pub spec_hash: &'a str,
     /// Pinned values and requests that hold a credential are stored redacted.
     pub redactor: &'a Redactor,
+    /// When the run started (RFC 3339): the time of its observations.
+    pub time: &'a str,
+}
+
+/// What becomes of the snapshot file after comparing.
+enum Write {
+    Nothing,
+    /// The stored snapshot is replaced (recorded, learned or accepted).
+    Stored(Snapshot),
+    /// A `.json.new` file waits for review.
+    Pending(Snapshot),
 }
 
 /// Compare the response with its snapshot (or record it); returns snapshot findings.
@@ -46,86 +62,123 @@ pub fn step(
             SnapshotMode::Compare { .. } => Vec::new(),
         };
     }
-    let current = capture(ctx, run, op, ex, checked, status);
+    let view = response_view(contract, op, status, checked.content_type.as_deref());
+    let current = capture(ctx, run, op, ex, checked, status, &view);
     let stored = match ctx.store.read(&run.name, &op.id) {
         Ok(s) => s,
         // Re-recording with --accept replaces an unreadable file.
         Err(_) if matches!(ctx.mode, SnapshotMode::Record { accept: true }) => None,
         Err(e) => return vec![maker.make(Kind::SnapshotUnreadable, e)],
     };
-    let written = match (ctx.mode, &stored) {
-        (SnapshotMode::Compare { write }, None) => {
+    let Some(stored) = stored else {
+        return first_snapshot(ctx, run, op, current.snapshot, maker, stats);
+    };
+    let changes = snap::compare_with(
+        &stored,
+        &current.snapshot,
+        Some(&view),
+        Some(&current.observation),
+    );
+    let alarming = changes
+        .iter()
+        .any(|c| c.severity.reaches(Severity::Warning));
+    let learned = || {
+        let mut s = stored.learn(&current, &view, ctx.time);
+        if alarming {
+            s.reasons = changes.iter().map(reason).collect();
+        }
+        s
+    };
+    let write = match ctx.mode {
+        SnapshotMode::Compare { learn: true, .. } if !alarming => {
+            stats.learned += 1;
+            Write::Stored(learned())
+        }
+        SnapshotMode::Compare { write, learn } if (write || learn) && !changes.is_empty() => {
+            stats.pending += 1;
+            Write::Pending(learned())
+        }
+        SnapshotMode::Compare { .. } => Write::Nothing,
+        SnapshotMode::Record { accept: false } if alarming => {
+            stats.pending += 1;
+            Write::Pending(learned())
+        }
+        SnapshotMode::Record { accept } => {
+            if stored.same_content(&current.snapshot) {
+                stats.unchanged += 1;
+            } else if alarming && accept {
+                stats.accepted += 1;
+            } else {
+                stats.learned += 1;
+            }
+            Write::Stored(learned())
+        }
+    };
+    let written = match write {
+        Write::Nothing => Ok(()),
+        Write::Stored(s) => ctx.store.write(&s),
+        Write::Pending(s) => ctx.store.write_pending(&s),
+    };
+    if let Err(e) = written {
+        return vec![write_failed(ctx, run, op, &e, maker)];
+    }
+    changes.into_iter().map(|c| maker.change(c)).collect()
+}
+
+/// No stored snapshot yet: `drift snapshot` records one; `drift check` says so and, when it may
+/// write, leaves it pending for review.
+fn first_snapshot(
+    ctx: &SnapshotCtx<'_>,
+    run: &ApiRun,
+    op: &Operation,
+    current: Snapshot,
+    maker: &FindingMaker<'_>,
+    stats: &mut SnapshotStats,
+) -> Vec<Finding> {
+    let (written, counter) = match ctx.mode {
+        SnapshotMode::Record { .. } => (ctx.store.write(&current), &mut stats.recorded),
+        SnapshotMode::Compare { write, learn } => {
             let msg = format!(
                 "no snapshot yet at {}",
                 ctx.store.path(&run.name, &op.id).display()
             );
-            let pending = write.then(|| ctx.store.write_pending(&current));
-            return outcome(pending, &mut stats.pending, ctx, run, op, maker)
-                .unwrap_or_else(|| vec![maker.make(Kind::SnapshotMissing, msg)]);
-        }
-        (SnapshotMode::Compare { write }, Some(stored)) => {
-            let changed = !stored.same_content(&current);
-            let pending = (write && changed).then(|| ctx.store.write_pending(&current));
-            outcome(pending, &mut stats.pending, ctx, run, op, maker)
-        }
-        (SnapshotMode::Record { .. }, None) => {
-            let write = Some(ctx.store.write(&current));
-            return outcome(write, &mut stats.recorded, ctx, run, op, maker).unwrap_or_default();
-        }
-        (SnapshotMode::Record { accept }, Some(stored)) => {
-            if stored.same_content(&current) {
-                stats.unchanged += 1;
-                return Vec::new();
+            if !(write || learn) {
+                return vec![maker.make(Kind::SnapshotMissing, msg)];
             }
-            if accept {
-                outcome(
-                    Some(ctx.store.write(&current)),
-                    &mut stats.accepted,
-                    ctx,
-                    run,
-                    op,
-                    maker,
-                )
-            } else {
-                let pending = Some(ctx.store.write_pending(&current));
-                outcome(pending, &mut stats.pending, ctx, run, op, maker)
+            match ctx.store.write_pending(&current) {
+                Ok(()) => {
+                    stats.pending += 1;
+                    return vec![maker.make(Kind::SnapshotMissing, msg)];
+                }
+                Err(e) => (Err(e), &mut stats.pending),
             }
         }
     };
-    if let Some(error) = written {
-        return error;
+    match written {
+        Ok(()) => {
+            *counter += 1;
+            Vec::new()
+        }
+        Err(e) => vec![write_failed(ctx, run, op, &e, maker)],
     }
-    // Only the branches with a stored snapshot get here.
-    let Some(stored) = stored else {
-        return Vec::new();
-    };
-    let view = response_view(contract, op, status, checked.content_type.as_deref());
-    snap::compare_with(&stored, &current, Some(&view))
-        .into_iter()
-        .map(|c| maker.change(c))
-        .collect()
 }
 
-/// Count a successful write; a failed one becomes the exchange's only snapshot finding.
-fn outcome(
-    write: Option<std::io::Result<()>>,
-    counter: &mut usize,
+/// `breaking snapshot.removed: /nick (string) is gone: present in 14 of 14 runs, absent now`.
+fn reason(c: &crate::snapshot::diff::Change) -> String {
+    format!("{} {}: {}", c.severity, c.kind.id(), c.message)
+}
+
+/// A snapshot file that cannot be written becomes the exchange's only snapshot finding.
+fn write_failed(
     ctx: &SnapshotCtx<'_>,
     run: &ApiRun,
     op: &Operation,
+    e: &std::io::Error,
     maker: &FindingMaker<'_>,
-) -> Option<Vec<Finding>> {
-    match write? {
-        Ok(()) => {
-            *counter += 1;
-            None
-        }
-        Err(e) => {
-            let path = ctx.store.path(&run.name, &op.id);
-            let msg = format!("cannot write the snapshot beside {}: {e}", path.display());
-            Some(vec![maker.make(Kind::SnapshotUnreadable, msg)])
-        }
-    }
+) -> Finding {
+    let path = ctx.store.path(&run.name, &op.id);
+    let msg = format!("cannot write the snapshot beside {}: {e}", path.display());
+    maker.make(Kind::SnapshotUnreadable, msg)
 }
 
 /// The snapshot of this response, with credentials redacted.
@@ -136,7 +189,8 @@ fn capture(
     ex: &Exchange,
     checked: &Checked,
     status: u16,
-) -> Snapshot {
+    view: &SchemaView,
+) -> Captured {
     // `GET /pub/patient/1?page[size]=2`: the request as sent, without the origin.
     let request = match url::Url::parse(&ex.url) {
         Ok(u) => match u.query() {
@@ -150,17 +204,26 @@ fn capture(
         method: op.method.clone(),
         path: op.path.clone(),
     };
+    let response = snap::Response {
+        status,
+        content_type: checked.content_type.as_deref(),
+        body: checked.body.as_ref(),
+    };
     let mut current = snap::capture(
         &run.name,
         operation,
         ctx.redactor.redact(&request),
         ctx.spec_hash,
-        status,
-        checked.content_type.as_deref(),
-        checked.body.as_ref(),
-        &run.selectors,
+        response,
+        snap::Reading {
+            selectors: &run.selectors,
+            view,
+            time: ctx.time,
+        },
     );
-    current.redact_pinned(|text| ctx.redactor.redact(text));
+    current
+        .snapshot
+        .redact_pinned(|text| ctx.redactor.redact(text));
     current
 }
 

@@ -1,15 +1,18 @@
 //! Compare a response's shape with the stored one. Pure.
 //!
 //! - a key the baseline never had → `snapshot.added` (warning: undocumented, rarely breaking)
-//! - a key the baseline always had, now missing → `snapshot.removed` (breaking); a key that was
-//!   already optional (missing from some array elements) may come and go silently
+//! - a key the baseline always had, now missing from every object → `snapshot.removed`; with
+//!   evidence across runs its severity grows with the runs behind it (see
+//!   [`evidence::removal`]); without evidence it is breaking. A key that came and went before
+//!   (occasional) may come and go silently.
 //! - a different type → `snapshot.type-changed` (breaking); `null` appearing where the baseline
 //!   never saw it is a warning (live data is sometimes empty); an integer where a number was seen
 //!   is compatible (a whole number is a number)
 //! - empty arrays say nothing about their elements, so they never drift
 //!
-//! Pointers use `*` for "every element of the array".
+//! Pointers use `*` for "every element of the array" and "every value of the map".
 
+use super::evidence::{self, Evidence, Observation};
 use super::shape::{Field, Kind, Shape};
 use super::view::SchemaView;
 use crate::findings::Severity;
@@ -26,9 +29,30 @@ pub struct Change {
     pub message: String,
 }
 
+/// What a comparison reads the shapes through.
+#[derive(Clone, Copy)]
+struct Lens<'a> {
+    view: Option<&'a SchemaView>,
+    /// Runs behind each key; `None`: every key the baseline always had is relied on.
+    evidence: Option<&'a Evidence>,
+    /// What this run's body showed (how many objects at each place).
+    tonight: Option<&'a Observation>,
+}
+
+impl<'a> Lens<'a> {
+    fn at(self, view: Option<&'a SchemaView>) -> Lens<'a> {
+        Lens { view, ..self }
+    }
+}
+
 pub fn diff(old: &Shape, new: &Shape) -> Vec<Change> {
     let mut out = Vec::new();
-    walk(old, new, "", None, &mut out);
+    let lens = Lens {
+        view: None,
+        evidence: None,
+        tonight: None,
+    };
+    walk(old, new, "", lens, &mut out);
     out
 }
 
@@ -38,8 +62,26 @@ pub fn diff(old: &Shape, new: &Shape) -> Vec<Change> {
 /// declared is a number, string format classes count only where a `format` is declared, and the
 /// keys of a free-form map are data — only the kinds of its values are compared, in aggregate.
 pub fn diff_with_contract(old: &Shape, new: &Shape, view: &SchemaView) -> Vec<Change> {
+    diff_learned(old, new, view, None, None)
+}
+
+/// [`diff_with_contract`] weighed by the evidence of past runs: a key that vanished is reported
+/// only if it was always there, as loudly as the runs behind it allow.
+pub fn diff_learned(
+    old: &Shape,
+    new: &Shape,
+    view: &SchemaView,
+    evidence: Option<&Evidence>,
+    tonight: Option<&Observation>,
+) -> Vec<Change> {
+    let (old, new) = (old.clone().through(view), new.clone().through(view));
     let mut out = Vec::new();
-    walk(old, new, "", Some(view), &mut out);
+    let lens = Lens {
+        view: Some(view),
+        evidence,
+        tonight,
+    };
+    walk(&old, &new, "", lens, &mut out);
     out
 }
 
@@ -81,11 +123,12 @@ fn significant(shape: &Shape, view: Option<&SchemaView>) -> Vec<&'static str> {
     names
 }
 
-fn walk(old: &Shape, new: &Shape, pointer: &str, view: Option<&SchemaView>, out: &mut Vec<Change>) {
+fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<Change>) {
     // A placeholder stands for any value: nothing to compare below it.
     if old.kinds.iter().any(|k| matches!(k, Kind::Any)) {
         return;
     }
+    let view = lens.view;
     let (old_sig, new_sig) = (significant(old, view), significant(new, view));
     let compatible = new_sig
         .iter()
@@ -125,34 +168,13 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, view: Option<&SchemaView>, out:
             continue;
         };
         match (ok, nk) {
-            (Kind::Object(of), Kind::Object(nf)) => match view {
-                Some(v) if v.free_form && v.properties.is_empty() => {
-                    map_values(of, nf, pointer, v, out)
-                }
-                _ => objects(of, nf, pointer, view, out),
-            },
+            (Kind::Object(of), Kind::Object(nf)) => objects(of, nf, pointer, lens, out),
             (Kind::Array(Some(oe)), Kind::Array(Some(ne))) => {
-                let element = view.map(SchemaView::element);
-                walk(oe, ne, &format!("{pointer}/*"), element.as_ref(), out)
+                let element = view.map(SchemaView::element_ref);
+                walk(oe, ne, &format!("{pointer}/*"), lens.at(element), out)
             }
             _ => {}
         }
-    }
-}
-
-/// Keys of a free-form map are data: compare the merged kinds of all its values.
-fn map_values(
-    old: &BTreeMap<String, Field>,
-    new: &BTreeMap<String, Field>,
-    pointer: &str,
-    view: &SchemaView,
-    out: &mut Vec<Change>,
-) {
-    let merged =
-        |m: &BTreeMap<String, Field>| Shape::merge_all(m.values().map(|f| f.shape.clone()));
-    if let (Some(o), Some(n)) = (merged(old), merged(new)) {
-        let values = view.property("");
-        walk(&o, &n, &format!("{pointer}/*"), Some(&values), out);
     }
 }
 
@@ -160,14 +182,15 @@ fn objects(
     of: &BTreeMap<String, Field>,
     nf: &BTreeMap<String, Field>,
     pointer: &str,
-    view: Option<&SchemaView>,
+    lens: Lens<'_>,
     out: &mut Vec<Change>,
 ) {
+    let view = lens.view;
     for (key, field) in nf {
         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
-        let child = view.map(|v| v.property(key));
+        let child = view.map(|v| v.property_ref(key));
         match of.get(key) {
-            Some(old_field) => walk(&old_field.shape, &field.shape, &p, child.as_ref(), out),
+            Some(old_field) => walk(&old_field.shape, &field.shape, &p, lens.at(child), out),
             // Declared by the contract (or a key of a map, which is data): not news.
             None if view.is_some_and(|v| v.declares(key) || v.free_form) => {}
             None => out.push(Change {
@@ -184,24 +207,60 @@ fn objects(
         }
     }
     for (key, field) in of {
-        if field.optional || nf.contains_key(key) {
+        if nf.contains_key(key) {
             continue;
         }
         if view.is_some_and(|v| v.free_form && !v.declares(key)) {
             continue; // a key of a map: data
         }
-        // A key the snapshot always saw, now gone: drift even when the contract calls it
-        // optional (clients come to rely on what is always there).
         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
+        if lens.evidence.is_some() && is_array(&field.shape) {
+            // A collection missing beside an empty one (`included` on an empty page).
+            if let Some((empty, _)) = nf.iter().find(|(_, f)| is_empty_array(&f.shape)) {
+                out.push(Change {
+                    kind: FindingKind::SnapshotRemoved,
+                    severity: Severity::Info,
+                    pointer: p.clone(),
+                    expected: Some(field.shape.describe()),
+                    actual: Some("missing".into()),
+                    message: format!("{p} ({}) is missing while {pointer}/{} is empty: an empty page says nothing about it", field.shape.describe(), crate::text::escape_pointer_token(empty)),
+                });
+                continue;
+            }
+        }
+        let (severity, why) = match lens.evidence {
+            // Without evidence: a key the snapshot always saw, now gone, is drift even when the
+            // contract calls it optional (clients come to rely on what is always there).
+            None if field.optional => continue,
+            None => (Severity::Breaking, "always in the snapshot".to_string()),
+            Some(ev) => {
+                let declared = view.is_some_and(|v| v.declares(key));
+                let required = view.is_some_and(|v| v.required.contains(key));
+                let now = lens.tonight.map_or(1, |o| o.objects_at(pointer));
+                match evidence::removal(ev.keys.get(&p), now, declared, required) {
+                    Some(r) => r,
+                    None => continue, // occasional: it came and went before
+                }
+            }
+        };
         out.push(Change {
             kind: FindingKind::SnapshotRemoved,
-            severity: Severity::Breaking,
+            severity,
             pointer: p.clone(),
             expected: Some(field.shape.describe()),
             actual: Some("missing".into()),
-            message: format!("{p} ({}) is gone", field.shape.describe()),
+            message: format!("{p} ({}) is gone: {why}", field.shape.describe()),
         });
     }
+}
+
+fn is_array(shape: &Shape) -> bool {
+    shape.kinds.iter().any(|k| matches!(k, Kind::Array(_)))
+}
+
+/// Only empty arrays were seen here.
+fn is_empty_array(shape: &Shape) -> bool {
+    matches!(shape.kinds.as_slice(), [Kind::Array(None)])
 }
 
 #[cfg(test)]

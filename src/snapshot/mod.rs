@@ -6,6 +6,7 @@
 //! does the (atomic) file work.
 
 pub mod diff;
+pub mod evidence;
 pub mod review;
 pub mod select;
 pub mod shape;
@@ -15,12 +16,14 @@ pub mod view;
 use crate::findings::Severity;
 use crate::rules::Kind;
 use diff::Change;
+use evidence::{Evidence, Observation};
 use select::Selector;
 use serde_json::{json, Map, Value};
 use shape::Shape;
 use std::collections::BTreeMap;
 
-pub const SNAPSHOT_VERSION: u64 = 1;
+/// Version 2 added `evidence`; version 1 files are read as one run.
+pub const SNAPSHOT_VERSION: u64 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotOperation {
@@ -44,6 +47,11 @@ pub struct Snapshot {
     /// `None` when the response has no JSON body.
     pub shape: Option<Shape>,
     pub pinned: BTreeMap<String, Value>,
+    /// What the runs this snapshot learned from saw.
+    pub evidence: Evidence,
+    /// Why a pending change is pending (the findings that stopped it from being learned); empty
+    /// in a stored snapshot.
+    pub reasons: Vec<String>,
 }
 
 /// What to ignore and what to hold fixed.
@@ -84,51 +92,109 @@ impl Snapshot {
     }
 }
 
+/// One response as a snapshot, with what it shows as evidence.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub snapshot: Snapshot,
+    pub observation: Observation,
+}
+
+/// The response being captured.
+#[derive(Debug, Clone, Copy)]
+pub struct Response<'a> {
+    pub status: u16,
+    pub content_type: Option<&'a str>,
+    pub body: Option<&'a Value>,
+}
+
+/// How a response is read into a snapshot.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    /// What to ignore and what to hold fixed.
+    pub selectors: &'a Selectors,
+    /// What the contract declares for the body.
+    pub view: &'a view::SchemaView,
+    /// When it was observed (RFC 3339).
+    pub time: &'a str,
+}
+
 /// Build the snapshot of one response.
-#[allow(clippy::too_many_arguments)]
 pub fn capture(
     api: &str,
     operation: SnapshotOperation,
     request: String,
     spec_hash: &str,
-    status: u16,
-    content_type: Option<&str>,
-    body: Option<&Value>,
-    selectors: &Selectors,
-) -> Snapshot {
-    let (shape, pinned) = match body {
+    response: Response<'_>,
+    reading: Reading<'_>,
+) -> Captured {
+    let Reading {
+        selectors,
+        view,
+        time,
+    } = reading;
+    let (shape, pinned, observation) = match response.body {
         Some(b) => {
             let pinned = select::pinned(b, &selectors.pin);
             let mut b = b.clone();
             select::strip(&mut b, &selectors.volatile);
-            (Some(Shape::of(&b)), pinned)
+            let observation = Observation::of(&b, view);
+            (Some(Shape::of(&b).through(view)), pinned, observation)
         }
-        None => (None, BTreeMap::new()),
+        None => (None, BTreeMap::new(), Observation::default()),
     };
-    Snapshot {
+    let snapshot = Snapshot {
         api: api.to_string(),
         operation,
         request,
         spec_hash: spec_hash.to_string(),
         drift_version: env!("CARGO_PKG_VERSION").to_string(),
-        status,
-        content_type: content_type.map(crate::spec::media::essence),
+        status: response.status,
+        content_type: response.content_type.map(crate::spec::media::essence),
         shape,
         pinned,
+        evidence: Evidence::first(&observation, time),
+        reasons: Vec::new(),
+    };
+    Captured {
+        snapshot,
+        observation,
+    }
+}
+
+impl Snapshot {
+    /// The stored snapshot after one more run: the shapes merged (what was seen on either side;
+    /// keys seen on one side only become optional), the evidence grown by the run's observation,
+    /// the metadata of the run.
+    pub fn learn(&self, current: &Captured, view: &view::SchemaView, time: &str) -> Snapshot {
+        let now = &current.snapshot;
+        let shape = match (&self.shape, &now.shape) {
+            (Some(old), Some(new)) => Some(old.clone().through(view).merge(new.clone())),
+            (old, new) => new.clone().or_else(|| old.clone()),
+        };
+        let mut evidence = self.evidence.clone();
+        evidence.add(&current.observation, time);
+        Snapshot {
+            shape,
+            evidence,
+            reasons: Vec::new(),
+            ..now.clone()
+        }
     }
 }
 
 /// What changed from the stored snapshot to the current one. Metadata (spec hash, version, the
 /// request's parameter values) is not drift.
 pub fn compare(stored: &Snapshot, current: &Snapshot) -> Vec<Change> {
-    compare_with(stored, current, None)
+    compare_with(stored, current, None, None)
 }
 
-/// [`compare`], reading the bodies through what the contract declares for this response.
+/// [`compare`], reading the bodies through what the contract declares for this response and
+/// weighing a vanished key by the stored evidence against what this run observed.
 pub fn compare_with(
     stored: &Snapshot,
     current: &Snapshot,
     view: Option<&view::SchemaView>,
+    tonight: Option<&Observation>,
 ) -> Vec<Change> {
     let mut out = Vec::new();
     if stored.status != current.status {
@@ -159,7 +225,7 @@ pub fn compare_with(
     }
     match (&stored.shape, &current.shape) {
         (Some(old), Some(new)) => out.extend(match view {
-            Some(v) => diff::diff_with_contract(old, new, v),
+            Some(v) => diff::diff_learned(old, new, v, Some(&stored.evidence), tonight),
             None => diff::diff(old, new),
         }),
         (Some(old), None) => out.push(Change {
@@ -214,12 +280,19 @@ impl Snapshot {
             "content_type": self.content_type,
             "shape": self.shape.as_ref().map(Shape::to_json),
             "pinned": pinned,
+            "evidence": self.evidence.to_json(),
+            "pending_because": (!self.reasons.is_empty()).then_some(&self.reasons),
         }))
     }
 
-    /// Pretty JSON with sorted keys and a final newline: small, reviewable diffs.
+    /// Pretty JSON with sorted keys and a final newline: small, reviewable diffs. Small objects
+    /// (a leaf shape, the evidence of one key) stay on one line.
     pub fn to_pretty(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
+        let mut value = self.to_json();
+        if let Some(map) = value.as_object_mut() {
+            map.retain(|k, v| k != "pending_because" || !v.is_null());
+        }
+        let mut s = crate::text::pretty_json(&value);
         s.push('\n');
         s
     }
@@ -227,8 +300,11 @@ impl Snapshot {
     pub fn parse(text: &str) -> Result<Snapshot, String> {
         let v: Value =
             serde_json::from_str(text).map_err(|e| format!("not a snapshot file: {e}"))?;
-        if v.get("drift_snapshot").and_then(Value::as_u64) != Some(SNAPSHOT_VERSION) {
-            return Err("not a drift snapshot (version 1)".into());
+        let version = v.get("drift_snapshot").and_then(Value::as_u64);
+        if !matches!(version, Some(1 | SNAPSHOT_VERSION)) {
+            return Err(format!(
+                "not a drift snapshot (versions 1 and {SNAPSHOT_VERSION} are read)"
+            ));
         }
         let s = |k: &str| {
             v.get(k)
@@ -247,7 +323,27 @@ impl Snapshot {
             None | Some(Value::Null) => None,
             Some(sh) => Some(Shape::from_json(sh).ok_or("the `shape` is not a valid shape")?),
         };
+        let evidence = match (version, v.get("evidence")) {
+            (Some(1), _) => shape
+                .as_ref()
+                .map(|sh| Evidence::from_v1(sh, ""))
+                .unwrap_or_default(),
+            (_, Some(e)) => Evidence::from_json(e).ok_or("the `evidence` is not valid evidence")?,
+            (_, None) => Evidence::default(),
+        };
+        let reasons = v
+            .get("pending_because")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Snapshot {
+            evidence,
+            reasons,
             api: s("api"),
             operation: SnapshotOperation {
                 id: os("id"),
@@ -307,16 +403,25 @@ mod tests {
             method: "GET".into(),
             path: "/x".into(),
         };
+        let response = Response {
+            status,
+            content_type: Some("application/json; charset=utf-8"),
+            body: Some(&body),
+        };
+        let view = view::SchemaView::undeclared();
         capture(
             "api",
             op,
             "GET /x".into(),
             "h",
-            status,
-            Some("application/json; charset=utf-8"),
-            Some(&body),
-            sel,
+            response,
+            Reading {
+                selectors: sel,
+                view: &view,
+                time: "2026-11-01T02:00:00Z",
+            },
         )
+        .snapshot
     }
 
     #[test]

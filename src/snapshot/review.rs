@@ -83,20 +83,48 @@ pub fn review(
 mod tests {
     use super::*;
 
+    /// A snapshot file whose request reads `text`.
+    fn file(text: &str, reasons: Vec<String>) -> String {
+        let snapshot = crate::snapshot::Snapshot {
+            api: "api".into(),
+            operation: crate::snapshot::SnapshotOperation {
+                id: "op".into(),
+                method: "GET".into(),
+                path: "/op".into(),
+            },
+            request: text.into(),
+            spec_hash: String::new(),
+            drift_version: String::new(),
+            status: 200,
+            content_type: None,
+            shape: None,
+            pinned: Default::default(),
+            evidence: Default::default(),
+            reasons,
+        };
+        snapshot.to_pretty()
+    }
+
     fn pending(dir: &Path, n: usize) -> Vec<PathBuf> {
         (0..n)
             .map(|i| {
                 let p = dir.join(format!("op{i}.json.new"));
-                std::fs::write(&p, format!("new {i}")).unwrap_or_else(|e| panic!("{e}"));
-                std::fs::write(stored_path(&p), format!("old {i}"))
+                let why = vec![format!("breaking snapshot.removed: {i}")];
+                std::fs::write(&p, file(&format!("new {i}"), why))
+                    .unwrap_or_else(|e| panic!("{e}"));
+                std::fs::write(stored_path(&p), file(&format!("old {i}"), Vec::new()))
                     .unwrap_or_else(|e| panic!("{e}"));
                 p
             })
             .collect()
     }
 
+    /// The request of the stored snapshot (and no pending reasons left in it).
     fn stored(p: &Path) -> String {
-        std::fs::read_to_string(stored_path(p)).unwrap_or_default()
+        let text = std::fs::read_to_string(stored_path(p)).unwrap_or_default();
+        let s = crate::snapshot::Snapshot::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.reasons.is_empty(), "{text}");
+        s.request
     }
 
     #[test]

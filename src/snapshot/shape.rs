@@ -239,6 +239,54 @@ impl Shape {
         Some(Shape { kinds })
     }
 
+    /// This shape read through the contract: the keys of a free-form map are data, so the values
+    /// of a map are merged under the one key `*` (a snapshot of a map keyed by ids does not grow
+    /// with every new id).
+    pub fn through(self, view: &super::view::SchemaView) -> Shape {
+        let kinds = self
+            .kinds
+            .into_iter()
+            .map(|kind| match kind {
+                Kind::Object(fields) if view.is_map() => {
+                    let values = view.property_ref("");
+                    let merged = Shape::merge_all(fields.into_values().map(|f| f.shape));
+                    let mut out = BTreeMap::new();
+                    if let Some(shape) = merged {
+                        let shape = shape.through(values);
+                        out.insert(
+                            "*".to_string(),
+                            Field {
+                                shape,
+                                optional: false,
+                            },
+                        );
+                    }
+                    Kind::Object(out)
+                }
+                Kind::Object(fields) => Kind::Object(
+                    fields
+                        .into_iter()
+                        .map(|(k, f)| {
+                            let shape = f.shape.through(view.property_ref(&k));
+                            (
+                                k,
+                                Field {
+                                    shape,
+                                    optional: f.optional,
+                                },
+                            )
+                        })
+                        .collect(),
+                ),
+                Kind::Array(Some(e)) => Kind::Array(Some(Box::new(e.through(view.element_ref())))),
+                // Free text that looks like a URL is text, unless a format is declared.
+                Kind::String(_) if !view.format => Kind::String(StringClass::Plain),
+                other => other,
+            })
+            .collect();
+        Shape { kinds }
+    }
+
     pub fn names(&self) -> Vec<&'static str> {
         self.kinds.iter().map(Kind::name).collect()
     }

@@ -172,10 +172,20 @@ pub fn read_file(path: &Path) -> Result<Option<Snapshot>, String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Accept a pending file: it replaces the stored snapshot.
+/// Accept a pending file: it replaces the stored snapshot, evidence and all, without the reasons
+/// it was pending for.
 pub fn accept(pending: &Path) -> std::io::Result<()> {
     let target = PathBuf::from(pending.to_string_lossy().trim_end_matches(".new"));
-    std::fs::rename(pending, target)
+    let text = std::fs::read_to_string(pending)?;
+    let mut snapshot = Snapshot::parse(&text).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: {e}", pending.display()),
+        )
+    })?;
+    snapshot.reasons.clear();
+    write_atomic(&target, snapshot.to_pretty().as_bytes())?;
+    std::fs::remove_file(pending)
 }
 
 /// Reject a pending file: it is deleted.

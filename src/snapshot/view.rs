@@ -29,6 +29,18 @@ pub struct SchemaView {
     pub items: Option<Box<SchemaView>>,
 }
 
+/// The view of a place the contract says nothing about.
+static UNDECLARED: SchemaView = SchemaView {
+    types: BTreeSet::new(),
+    nullable: true,
+    format: false,
+    properties: BTreeMap::new(),
+    required: BTreeSet::new(),
+    free_form: false,
+    values: None,
+    items: None,
+};
+
 /// Deeper than this, a body is compared as undeclared.
 const MAX_DEPTH: usize = 32;
 /// The most schema nodes one view holds: a contract's schemas can reference each other widely,
@@ -76,12 +88,30 @@ impl SchemaView {
         }
     }
 
+    /// [`SchemaView::property`], borrowed.
+    pub fn property_ref(&self, key: &str) -> &SchemaView {
+        if let Some(p) = self.properties.get(key) {
+            return p;
+        }
+        match &self.values {
+            Some(v) => v,
+            None => &UNDECLARED,
+        }
+    }
+
     /// The view of array elements.
     pub fn element(&self) -> SchemaView {
-        self.items
-            .as_deref()
-            .cloned()
-            .unwrap_or_else(SchemaView::undeclared)
+        self.element_ref().clone()
+    }
+
+    /// [`SchemaView::element`], borrowed.
+    pub fn element_ref(&self) -> &SchemaView {
+        self.items.as_deref().unwrap_or(&UNDECLARED)
+    }
+
+    /// A free-form map with no declared properties: its keys are data.
+    pub fn is_map(&self) -> bool {
+        self.free_form && self.properties.is_empty()
     }
 
     /// `number` declared, or no type at all: a whole number and a fraction are the same kind.

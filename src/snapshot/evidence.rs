@@ -1,0 +1,492 @@
+//! Evidence across runs: how often each key of a snapshot was seen, so "always there" and
+//! "sometimes there" can be told apart.
+//!
+//! One run of an operation gives an [`Observation`] of its body: for every place where objects
+//! live (`/data/*/attributes`), how many objects were there, and for every key, in how many of
+//! them it appeared and with which kinds of value. A snapshot's [`Evidence`] adds the
+//! observations of every run it learned from. Per key it counts the runs that saw the key's
+//! object since the key first appeared (`runs`), the runs in which the key was in at least one
+//! of those objects (`present`) and in every one of them (`always`), the objects over all those
+//! runs (`items`: with the key, seen), the runs per kind of value, and the first and last day the
+//! key was seen.
+//!
+//! A key is **stable** when it was in every object of every run since it appeared
+//! (`always == runs`); only a stable key vanishing is drift, and how loudly depends on how many
+//! runs stand behind it ([`removal`]). A key that came and went is **occasional** and stays
+//! silent.
+
+use super::view::SchemaView;
+use crate::findings::Severity;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Runs a stable key must have held before its disappearance is more than info (see [`removal`]).
+pub const BREAKING_RUNS: u32 = 8;
+/// Runs of a stable key the contract does not declare before its disappearance is a warning.
+pub const WARNING_RUNS: u32 = 3;
+
+/// What one response showed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observation {
+    /// Per place: how many objects were there.
+    objects: BTreeMap<String, u64>,
+    /// Per key (its pointer): in how many objects it was, and the kinds of its values.
+    keys: BTreeMap<String, (u64, BTreeSet<&'static str>)>,
+    /// Places where an object held an empty array (an empty page).
+    empty_pages: BTreeSet<String>,
+}
+
+impl Observation {
+    /// Observe a body (volatile places already removed), read through the contract: the keys of a
+    /// free-form map are data, so its values are observed together at `<map>/*`.
+    pub fn of(body: &Value, view: &SchemaView) -> Observation {
+        let mut obs = Observation::default();
+        obs.walk(body, view, &mut String::new());
+        obs
+    }
+
+    /// How many objects this response held at `place` (`/data/*`).
+    pub fn objects_at(&self, place: &str) -> u64 {
+        self.objects.get(place).copied().unwrap_or(0)
+    }
+
+    fn walk(&mut self, value: &Value, view: &SchemaView, pointer: &mut String) {
+        let len = pointer.len();
+        match value {
+            Value::Object(map) if view.is_map() => {
+                pointer.push_str("/*");
+                let values = view.property_ref("");
+                for v in map.values() {
+                    self.walk(v, values, pointer);
+                }
+            }
+            Value::Object(map) => {
+                *self.objects.entry(pointer.clone()).or_default() += 1;
+                if map
+                    .values()
+                    .any(|v| v.as_array().is_some_and(Vec::is_empty))
+                {
+                    self.empty_pages.insert(pointer.clone());
+                }
+                for (k, v) in map {
+                    pointer.push('/');
+                    pointer.push_str(&crate::text::escape_pointer_token(k));
+                    let entry = self.keys.entry(pointer.clone()).or_default();
+                    entry.0 += 1;
+                    entry.1.insert(kind_name(v, view.property_ref(k)));
+                    self.walk(v, view.property_ref(k), pointer);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                pointer.push_str("/*");
+                let element = view.element_ref();
+                for item in items {
+                    self.walk(item, element, pointer);
+                }
+            }
+            _ => {}
+        }
+        pointer.truncate(len);
+    }
+}
+
+/// The kind of a value as evidence records it: string format classes only where the contract
+/// declares a `format` (free text that looks like a URL is still text).
+fn kind_name(value: &Value, view: &SchemaView) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(s) if view.format => super::shape::StringClass::of(s).name(),
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// What the runs so far saw of one key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyEvidence {
+    /// Runs that saw the key's object since the key first appeared.
+    pub runs: u32,
+    /// Runs in which the key was in at least one of those objects.
+    pub present: u32,
+    /// Runs in which the key was in every one of them.
+    pub always: u32,
+    /// Objects with the key, and objects seen, over those runs.
+    pub items_with: u64,
+    pub items_seen: u64,
+    /// Runs per kind of value.
+    pub types: BTreeMap<String, u32>,
+    /// The first and last day (UTC, `YYYY-MM-DD`) a run saw the key.
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+impl KeyEvidence {
+    /// In every object of every run since it appeared.
+    pub fn stable(&self) -> bool {
+        self.runs > 0 && self.always == self.runs
+    }
+
+    /// `present in 14 of 14 runs since 2026-11-18 (380 of 380 items)`.
+    pub fn describe(&self) -> String {
+        let mut s = format!("present in {} of {} runs", self.present, self.runs);
+        if !self.first_seen.is_empty() {
+            s.push_str(&format!(" since {}", self.first_seen));
+        }
+        if self.items_seen > 0 {
+            s.push_str(&format!(
+                " ({} of {} items)",
+                self.items_with, self.items_seen
+            ));
+        }
+        s
+    }
+}
+
+/// Every run a snapshot learned from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    pub runs: u32,
+    /// RFC 3339 times of the first and the last run.
+    pub first_run: String,
+    pub last_run: String,
+    pub keys: BTreeMap<String, KeyEvidence>,
+}
+
+/// The pointer of the object a key belongs to: `/a/*/b` → `/a/*`.
+fn parent(key: &str) -> &str {
+    key.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+impl Evidence {
+    /// Add one run's observation, made at `time` (RFC 3339).
+    pub fn add(&mut self, obs: &Observation, time: &str) {
+        self.runs = self.runs.saturating_add(1);
+        if self.first_run.is_empty() {
+            self.first_run = time.to_string();
+        }
+        self.last_run = time.to_string();
+        let day = time.get(..10).unwrap_or(time);
+        for (key, (with, kinds)) in &obs.keys {
+            let seen = obs.objects.get(parent(key)).copied().unwrap_or(0);
+            let e = self.keys.entry(key.clone()).or_default();
+            if e.first_seen.is_empty() {
+                e.first_seen = day.to_string();
+            }
+            e.last_seen = day.to_string();
+            e.present = e.present.saturating_add(1);
+            if *with >= seen {
+                e.always = e.always.saturating_add(1);
+            }
+            e.items_with = e.items_with.saturating_add(*with);
+            for k in kinds {
+                let n = e.types.entry((*k).to_string()).or_default();
+                *n = n.saturating_add(1);
+            }
+        }
+        // Every known key whose object this run saw: one more run, present or not — except a
+        // collection missing beside an empty one (`included` on an empty page): an empty page
+        // says nothing about it.
+        for (key, e) in &mut self.keys {
+            let seen = obs.objects.get(parent(key)).copied().unwrap_or(0);
+            let absent = !obs.keys.contains_key(key);
+            if absent && e.types.contains_key("array") && obs.empty_pages.contains(parent(key)) {
+                continue;
+            }
+            if seen > 0 {
+                e.runs = e.runs.saturating_add(1);
+                e.items_seen = e.items_seen.saturating_add(seen);
+            }
+        }
+    }
+
+    /// Evidence from one run.
+    pub fn first(obs: &Observation, time: &str) -> Evidence {
+        let mut e = Evidence::default();
+        e.add(obs, time);
+        e
+    }
+
+    /// The evidence a version 1 snapshot stands for: one run, in which the keys its shape calls
+    /// optional came and went and the others were always there.
+    pub fn from_v1(shape: &super::shape::Shape, time: &str) -> Evidence {
+        let mut keys = BTreeMap::new();
+        collect_v1(
+            shape,
+            &mut String::new(),
+            &mut keys,
+            time.get(..10).unwrap_or(""),
+        );
+        Evidence {
+            runs: 1,
+            first_run: time.to_string(),
+            last_run: time.to_string(),
+            keys,
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut keys = Map::new();
+        for (k, e) in &self.keys {
+            let types: Map<String, Value> =
+                e.types.iter().map(|(t, n)| (t.clone(), json!(n))).collect();
+            keys.insert(
+                k.clone(),
+                json!({
+                    "runs": e.runs, "present": e.present, "always": e.always,
+                    "items": [e.items_with, e.items_seen], "types": types,
+                    "first_seen": e.first_seen, "last_seen": e.last_seen,
+                }),
+            );
+        }
+        json!({"runs": self.runs, "first_run": self.first_run, "last_run": self.last_run, "keys": keys})
+    }
+
+    /// Read the file form; `None` when it is not evidence.
+    pub fn from_json(v: &Value) -> Option<Evidence> {
+        let count = |v: &Value, k: &str| -> Option<u32> {
+            v.get(k)
+                .and_then(Value::as_u64)
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        };
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let mut keys = BTreeMap::new();
+        for (k, e) in v.get("keys")?.as_object()? {
+            let items = e.get("items").and_then(Value::as_array);
+            let item = |i: usize| items.and_then(|a| a.get(i)).and_then(Value::as_u64);
+            let types = e
+                .get("types")
+                .and_then(Value::as_object)
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|(name, n)| Some((name.clone(), count(&json!({"n": n}), "n")?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            keys.insert(
+                k.clone(),
+                KeyEvidence {
+                    runs: count(e, "runs")?,
+                    present: count(e, "present")?,
+                    always: count(e, "always")?,
+                    items_with: item(0).unwrap_or(0),
+                    items_seen: item(1).unwrap_or(0),
+                    types,
+                    first_seen: text(e, "first_seen"),
+                    last_seen: text(e, "last_seen"),
+                },
+            );
+        }
+        Some(Evidence {
+            runs: count(v, "runs")?,
+            first_run: text(v, "first_run"),
+            last_run: text(v, "last_run"),
+            keys,
+        })
+    }
+}
+
+fn collect_v1(
+    shape: &super::shape::Shape,
+    pointer: &mut String,
+    out: &mut BTreeMap<String, KeyEvidence>,
+    day: &str,
+) {
+    use super::shape::Kind;
+    let len = pointer.len();
+    for kind in &shape.kinds {
+        match kind {
+            Kind::Object(fields) => {
+                for (k, f) in fields {
+                    pointer.push('/');
+                    pointer.push_str(&crate::text::escape_pointer_token(k));
+                    out.insert(
+                        pointer.clone(),
+                        KeyEvidence {
+                            runs: 1,
+                            present: 1,
+                            always: u32::from(!f.optional),
+                            types: f.shape.names().iter().map(|n| (n.to_string(), 1)).collect(),
+                            first_seen: day.to_string(),
+                            last_seen: day.to_string(),
+                            ..KeyEvidence::default()
+                        },
+                    );
+                    collect_v1(&f.shape, pointer, out, day);
+                    pointer.truncate(len);
+                }
+            }
+            Kind::Array(Some(inner)) => {
+                pointer.push_str("/*");
+                collect_v1(inner, pointer, out, day);
+                pointer.truncate(len);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// How a key that vanished from every object of this run is reported: `None` when it is
+/// occasional (it came and went before), else the severity and why.
+///
+/// A stable key seen in `W` objects, all of which had it, is missing from the `m` objects of this
+/// run. By Laplace's rule of succession the chance of one object lacking it by luck is about
+/// `1/(W+2)`, so of all `m` lacking it about `1/(W+2)^m`: the **odds** against luck are
+/// `(W+2)^m`. A list of many items builds odds fast; a single resource needs many runs.
+///
+/// - declared `required` by the contract: breaking;
+/// - declared optional (the contract allows it to go): breaking from [`BREAKING_RUNS`] runs and
+///   odds of 1000, warning from [`BREAKING_RUNS`] runs and odds of 50, else info;
+/// - not declared by the contract (nothing but the runs says it exists): breaking from
+///   [`BREAKING_RUNS`] runs, warning from [`WARNING_RUNS`] runs, else info.
+pub fn removal(
+    evidence: Option<&KeyEvidence>,
+    objects_now: u64,
+    declared: bool,
+    required: bool,
+) -> Option<(Severity, String)> {
+    let fallback = KeyEvidence {
+        runs: 1,
+        present: 1,
+        always: 1,
+        items_with: 1,
+        items_seen: 1,
+        ..KeyEvidence::default()
+    };
+    let e = evidence.unwrap_or(&fallback);
+    if !e.stable() && !required {
+        return None;
+    }
+    let why = format!("{}, absent now", e.describe());
+    if required {
+        return Some((
+            Severity::Breaking,
+            format!("{why}; the contract declares it required"),
+        ));
+    }
+    let m = i32::try_from(objects_now.clamp(1, 64)).unwrap_or(64);
+    let odds = (e.items_with.max(e.runs.into()) as f64 + 2.0).powi(m);
+    let held = e.runs >= BREAKING_RUNS;
+    let severity = match (declared, held) {
+        (true, true) if odds >= 1000.0 => Severity::Breaking,
+        (true, true) if odds >= 50.0 => Severity::Warning,
+        (false, true) => Severity::Breaking,
+        (false, _) if e.runs >= WARNING_RUNS => Severity::Warning,
+        _ => Severity::Info,
+    };
+    let odds_text = if odds >= 1e6 {
+        "more than 1 in a million".to_string()
+    } else {
+        format!("about 1 in {}", odds.round())
+    };
+    let why = match severity {
+        Severity::Breaking => why,
+        _ if declared => format!(
+            "{why}; the contract allows it to be absent and the evidence is not yet strong enough to call it drift (odds against luck {odds_text})"
+        ),
+        _ => format!("{why}; not enough evidence yet to call it breaking"),
+    };
+    Some((severity, why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(v: Value) -> Observation {
+        Observation::of(&v, &SchemaView::undeclared())
+    }
+
+    #[test]
+    fn counts_runs_items_and_kinds() {
+        let mut e = Evidence::default();
+        e.add(
+            &obs(json!({"items": [{"a": 1, "b": "x"}, {"a": 2}]})),
+            "2026-11-01T02:00:00Z",
+        );
+        e.add(&obs(json!({"items": []})), "2026-11-02T02:00:00Z");
+        e.add(
+            &obs(json!({"items": [{"a": 1.5, "b": "y"}]})),
+            "2026-11-03T02:00:00Z",
+        );
+        let a = &e.keys["/items/*/a"];
+        assert_eq!(
+            (a.runs, a.present, a.always),
+            (2, 2, 2),
+            "an empty page says nothing"
+        );
+        assert_eq!((a.items_with, a.items_seen), (3, 3));
+        assert_eq!(a.types.get("integer"), Some(&1));
+        assert_eq!(a.types.get("number"), Some(&1));
+        assert!(a.stable());
+        let b = &e.keys["/items/*/b"];
+        assert_eq!((b.runs, b.present, b.always), (2, 2, 1));
+        assert!(!b.stable(), "missing from one item: occasional");
+        assert_eq!(b.first_seen, "2026-11-01");
+        assert_eq!(b.last_seen, "2026-11-03");
+        assert_eq!(e.runs, 3);
+        assert_eq!(Evidence::from_json(&e.to_json()), Some(e));
+    }
+
+    #[test]
+    fn a_key_counts_runs_from_its_first_appearance() {
+        let mut e = Evidence::default();
+        e.add(&obs(json!({"a": 1})), "2026-11-01T00:00:00Z");
+        e.add(&obs(json!({"a": 1, "b": 2})), "2026-11-02T00:00:00Z");
+        e.add(&obs(json!({"a": 1, "b": 2})), "2026-11-03T00:00:00Z");
+        let b = &e.keys["/b"];
+        assert_eq!((b.runs, b.present, b.always), (2, 2, 2));
+    }
+
+    #[test]
+    fn severity_grows_with_evidence() {
+        let stable = |runs, items| KeyEvidence {
+            runs,
+            present: runs,
+            always: runs,
+            items_with: items,
+            items_seen: items,
+            ..KeyEvidence::default()
+        };
+        let sev = |e: &KeyEvidence, now, declared, required| {
+            removal(Some(e), now, declared, required).map(|r| r.0)
+        };
+        // Little evidence: info, whatever the contract says (required aside).
+        assert_eq!(sev(&stable(1, 1), 1, false, false), Some(Severity::Info));
+        assert_eq!(sev(&stable(1, 1), 1, true, true), Some(Severity::Breaking));
+        // An undeclared key that held for a few runs: warning; for a week and many items: breaking.
+        assert_eq!(sev(&stable(3, 3), 1, false, false), Some(Severity::Warning));
+        assert_eq!(
+            sev(&stable(8, 120), 1, false, false),
+            Some(Severity::Breaking)
+        );
+        // A declared optional key on a single resource needs many runs; on a list, few.
+        assert_eq!(sev(&stable(19, 19), 1, true, false), Some(Severity::Info));
+        assert_eq!(
+            sev(&stable(60, 60), 1, true, false),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            sev(&stable(8, 80), 5, true, false),
+            Some(Severity::Breaking)
+        );
+        let flicker = KeyEvidence {
+            runs: 10,
+            present: 7,
+            always: 7,
+            ..KeyEvidence::default()
+        };
+        assert_eq!(sev(&flicker, 1, false, false), None);
+        let why = removal(Some(&stable(14, 14)), 1, true, false)
+            .map(|r| r.1)
+            .unwrap_or_default();
+        assert!(
+            why.starts_with("present in 14 of 14 runs (14 of 14 items), absent now"),
+            "{why}"
+        );
+    }
+}

@@ -223,10 +223,27 @@ snapshot (`drift review`) once the field is known.",
     Rule {
         kind: Kind::SnapshotRemoved,
         severity: Severity::Breaking,
-        summary: "a key the snapshot always had is gone",
+        summary: "a key that was always there is gone",
         doc: "\
-A key present in every recorded response (and in every element, for arrays) is missing. Keys the
-snapshot already saw as optional may come and go without a finding.",
+A key that was in every object of every run the snapshot learned from (every response, every
+element of an array) is missing from every object of this run. A key that came and went before is
+occasional and may keep doing so without a finding.
+
+The severity grows with the evidence (each snapshot counts, per key, the runs and items that saw
+it — see `evidence` in the snapshot file):
+
+- the contract declares the key `required`: breaking;
+- the contract does not declare it (only the runs say it exists): info after fewer than 3 runs,
+  warning from 3, breaking from 8;
+- the contract declares it optional (it is allowed to go): breaking only when at least 8 runs
+  saw it and the odds against luck are 1000 to 1, warning from odds of 50, else info. With `W`
+  objects seen that all had the key and `m` objects now without it, the odds are `(W+2)^m`
+  (Laplace's rule of succession): a list of many items gets there in days, a single resource
+  needs many runs.
+
+An array missing while a sibling array is empty (`included` on an empty page) is info and does not
+count against the key's evidence. The message says why: \"present in 14 of 14 runs since
+2026-11-18 (380 of 380 items), absent now\".",
     },
     Rule {
         kind: Kind::SnapshotTypeChanged,
@@ -235,8 +252,9 @@ snapshot already saw as optional may come and go without a finding.",
         doc: "\
 The type at a place changed: a nested object became a string, a date-time string became an epoch
 number or a plain word. `null` appearing where the snapshot never saw one is a warning (live data is
-sometimes empty); an integer where a number was seen is fine. Pointers use `*` for every element of
-an array.
+sometimes empty) unless the contract admits it; an integer where a number was seen (or the contract
+says `number`, or nothing) is fine; string format classes count only where the contract declares a
+`format`. Pointers use `*` for every element of an array and every value of a free-form map.
 
 Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
     },

@@ -172,11 +172,24 @@ fn show_change(
     if old.is_empty() {
         writeln!(out, "  (new snapshot)")?;
     }
-    // Why it is pending: the findings of the run that left it (with the evidence behind them).
-    if let Ok(snapshot) = crate::snapshot::Snapshot::parse(&new) {
-        for reason in &snapshot.reasons {
-            writeln!(out, "  {}", crate::text::escape_control(reason, false))?;
-        }
+    let parse = |text: &str| crate::snapshot::Snapshot::parse(text).ok();
+    let (Some(after), before) = (parse(&new), parse(&old)) else {
+        return crate::report::snapshots::write_diff(out, p, &old, &new);
+    };
+    // Why it is pending: the findings of the run that left it, with the evidence behind them.
+    for reason in &after.reasons {
+        writeln!(out, "  {}", crate::text::escape_control(reason, false))?;
     }
-    crate::report::snapshots::write_diff(out, p, &old, &new)
+    let e = &after.evidence;
+    let was = before.as_ref().map_or(0, |b| b.evidence.runs);
+    writeln!(
+        out,
+        "  {}evidence: {} run(s) since {} (was {was}); accepting keeps it{:#}",
+        p.dim(),
+        e.runs,
+        crate::text::escape_control(&e.first_run, false),
+        p.dim()
+    )?;
+    let old_content = before.map(|b| b.content_pretty()).unwrap_or_default();
+    crate::report::snapshots::write_diff(out, p, &old_content, &after.content_pretty())
 }

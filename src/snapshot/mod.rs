@@ -297,6 +297,19 @@ impl Snapshot {
         s
     }
 
+    /// [`Snapshot::to_pretty`] without the evidence and the pending reasons: what a reviewer
+    /// compares.
+    pub fn content_pretty(&self) -> String {
+        let mut value = self.to_json();
+        if let Some(map) = value.as_object_mut() {
+            map.remove("evidence");
+            map.remove("pending_because");
+        }
+        let mut s = crate::text::pretty_json(&value);
+        s.push('\n');
+        s
+    }
+
     pub fn parse(text: &str) -> Result<Snapshot, String> {
         let v: Value =
             serde_json::from_str(text).map_err(|e| format!("not a snapshot file: {e}"))?;

@@ -95,7 +95,8 @@ pub struct CheckArgs {
 pub struct SnapshotArgs {
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Replace changed snapshots instead of writing .json.new files.
+    /// Learn changes at warning or above too, instead of leaving them pending in .json.new files
+    /// (the evidence is kept; delete a snapshot file to start it afresh).
     #[arg(long)]
     pub accept: bool,
     /// terminal: what was recorded; json: the report of the recording run.

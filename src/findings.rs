@@ -142,7 +142,7 @@ impl Finding {
         self
     }
 
-    /// Findings sort by severity, then operation, then kind, then pointer.
+    /// Findings sort by severity, then operation, then kind, then pointer, then contract place.
     pub fn sort_key(&self) -> impl Ord + '_ {
         let op = self
             .operation
@@ -157,8 +157,8 @@ impl Finding {
             self.api.as_str(),
             op,
             self.kind.as_str(),
-            loc,
             self.pointer.as_str(),
+            loc,
             self.message.as_str(),
         )
     }

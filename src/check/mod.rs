@@ -204,7 +204,11 @@ pub fn check(
         Ok(validator) => {
             let (found, more) = violations_in_place(&validator, &mut body);
             for v in found {
-                let schema_pointer = v.schema.map(|(d, p)| contract.schema_pointer(d, &p));
+                let schema_pointer = v
+                    .schema
+                    .as_ref()
+                    .map(|(d, p)| contract.schema_pointer(*d, p));
+                let location = v.schema.as_ref().map(|(d, p)| contract.location(*d, p));
                 let mut f = c.dress(
                     Finding::schema(c.api, &v.keyword, &v.message),
                     &v.instance_pointer,
@@ -212,6 +216,7 @@ pub fn check(
                     v.actual,
                 );
                 f.schema_pointer = schema_pointer;
+                f.spec_location = location;
                 c.findings.push(f);
             }
             if let (true, Some(last)) = (more > 0, c.findings.last_mut()) {

@@ -88,6 +88,12 @@ pub fn step(
         ));
     }
     findings.extend(documented(ctx, op, &checked, &maker));
+    // Every finding points into the contract: the schema that was violated, else the operation.
+    for f in &mut findings {
+        if f.spec_location.is_none() {
+            f.spec_location = Some(ctx.contract.location(op.doc, &op.pointer));
+        }
+    }
     let unreachable = matches!(
         ex.result,
         Err(ReplayError::Transport(

@@ -327,6 +327,13 @@ async fn check_api(
         findings.extend(found);
         listener.exchange_checked(&run.name, exchanged, total);
     }
+    // The lines of the contract places findings point at: one scan per contract file.
+    contract.locate_lines(
+        findings
+            .iter_mut()
+            .filter_map(|f| f.spec_location.as_mut())
+            .filter(|l| l.line.is_none()),
+    );
     let mut notes = prepared.notes.clone();
     if let Some(creds) = &target.replay.credentials {
         let n = creds

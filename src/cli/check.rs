@@ -9,7 +9,14 @@ use crate::run::{in_ci, RunOptions, SnapshotMode};
 use std::io::Write;
 
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
+    let outputs = args.out.outputs(&[
+        Format::Terminal,
+        Format::Json,
+        Format::Markdown,
+        Format::Junit,
+        Format::Sarif,
+        Format::Github,
+    ])?;
     let resolved = options::resolve(&args.target)?;
     let options = RunOptions {
         apis: resolved.runs,
@@ -37,7 +44,11 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
             notes.push(format!("{n} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", dir.display()));
         }
     }
-    write_outputs(console, &outputs, p, Some(redactor), |r, _, w| {
+    let settings = crate::report::Settings {
+        palette: p,
+        fail_on: args.fail_on.severity(),
+    };
+    write_outputs(console, &outputs, settings, Some(redactor), |r, _, w| {
         r.check(w, report)?;
         if r.format() == Format::Terminal {
             for line in &notes {

@@ -70,8 +70,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // The Actions log renders colours though it is not a terminal.
         ColorChoice::Auto => {
-            console.out_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            (console.out_is_tty || in_github_actions())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let palette = Palette { color };
@@ -144,10 +146,15 @@ fn nothing_ran(console: &mut Console<'_>, result: &crate::run::RunResult) -> io:
 
 /// Render every requested output and write it: to its file (without colour) or to standard
 /// output. Redaction happens here, once, for every output of every command.
+/// Running as a GitHub Actions step (`GITHUB_ACTIONS=true`): colours allowed, no progress redraws.
+pub fn in_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
 fn write_outputs(
     console: &mut Console<'_>,
     outputs: &[crate::report::Output],
-    palette: Palette,
+    settings: impl Into<crate::report::Settings>,
     redactor: Option<&crate::replay::auth::Redactor>,
     render: impl Fn(
         &dyn crate::report::Reporter,
@@ -155,13 +162,14 @@ fn write_outputs(
         &mut Vec<u8>,
     ) -> Result<(), crate::report::ReportError>,
 ) -> anyhow::Result<()> {
+    let settings = settings.into();
     for output in outputs {
         let palette = if output.path.is_some() {
             Palette { color: false }
         } else {
-            palette
+            settings.palette
         };
-        let reporter = crate::report::reporter(output.format, palette);
+        let reporter = crate::report::reporter(output.format, settings.with_palette(palette));
         let mut buf = Vec::new();
         render(reporter.as_ref(), palette, &mut buf)?;
         let text = match redactor {

@@ -17,10 +17,12 @@ pub struct ProgressLine<'a> {
 const QUIET_FOR: Duration = Duration::from_millis(300);
 
 impl<'a> ProgressLine<'a> {
+    /// A progress line on `err` when it is a terminal (never in the GitHub Actions log, which
+    /// shows every redraw as a line).
     pub fn new(err: &'a mut dyn Write, enabled: bool) -> ProgressLine<'a> {
         ProgressLine {
             err,
-            enabled,
+            enabled: enabled && !super::in_github_actions(),
             started: Instant::now(),
             drawn: false,
         }

@@ -1,13 +1,32 @@
-//! Markdown: the rule registry as `docs/rules.md` (the job-summary report of `drift check` comes
-//! with the GitHub Actions check).
+//! Markdown: the job summary (`$GITHUB_STEP_SUMMARY`) and pull-request comment of `drift check`,
+//! and the rule registry as `docs/rules.md`.
+//!
+//! The check report: a headline verdict, a table per API (operation, outcome, findings by
+//! severity), and a collapsible `<details>` per operation with findings: severity, kind, pointer,
+//! expected vs actual, where in the contract, and the reproduction. Everything taken from a
+//! contract or a response is escaped (HTML and Markdown), and the whole stays under GitHub's
+//! 65,536-character comment limit: past [`BUDGET`], operations are left out with a note saying
+//! how many.
 
+use super::{CheckReport, Format, ReportError, Reporter};
+use crate::check::Outcome;
+use crate::findings::{Finding, Severity};
+use std::fmt::Write as _;
 use std::io::Write;
 
 pub struct MarkdownReporter;
 
-impl super::Reporter for MarkdownReporter {
-    fn format(&self) -> super::Format {
-        super::Format::Markdown
+/// The most characters the check report uses before it leaves operations out (GitHub's limit
+/// for a comment is 65,536; the rest is room for the closing note).
+pub const BUDGET: usize = 60_000;
+
+impl Reporter for MarkdownReporter {
+    fn format(&self) -> Format {
+        Format::Markdown
+    }
+
+    fn check(&self, w: &mut dyn Write, report: &CheckReport) -> Result<(), ReportError> {
+        Ok(w.write_all(check(report).as_bytes())?)
     }
 
     fn rules(
@@ -15,7 +34,244 @@ impl super::Reporter for MarkdownReporter {
         w: &mut dyn Write,
         _rules: &[&crate::rules::Rule],
         _full: bool,
-    ) -> Result<(), super::ReportError> {
+    ) -> Result<(), ReportError> {
         Ok(w.write_all(super::rules::markdown().as_bytes())?)
+    }
+}
+
+/// Text from a contract or a response, safe in Markdown and HTML: markup escaped, Markdown
+/// punctuation backslash-escaped, line breaks as spaces, control characters shown escaped.
+pub fn md(s: &str) -> String {
+    let s = crate::text::escape_control(s, false).replace(['\r', '\n'], " ");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '|' => out.push_str("&#124;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside inline `<code>`: Markdown still applies between inline tags, so it is escaped
+/// like any text.
+fn code(s: &str) -> String {
+    md(s)
+}
+
+/// Text inside a `<pre>` block: markup escaped only (an HTML block is not Markdown).
+fn pre(s: &str) -> String {
+    crate::text::escape_control(s, false)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\r', '\n'], " ")
+}
+
+fn counts(found: &[&Finding]) -> [usize; 4] {
+    let n = |s: Severity| found.iter().filter(|f| f.severity == s).count();
+    [
+        n(Severity::Breaking),
+        n(Severity::Warning),
+        n(Severity::Info),
+        n(Severity::Error),
+    ]
+}
+
+/// The check report as Markdown.
+pub fn check(report: &CheckReport) -> String {
+    let s = &report.summary;
+    let checked: usize = report.apis.iter().map(|a| a.operations_checked).sum();
+    let skipped: usize = report.apis.iter().map(|a| a.operations_skipped).sum();
+    let verdict = if s.error > 0 && s.breaking == 0 {
+        "⚠️ drift could not check everything"
+    } else if s.breaking > 0 {
+        "❌ drift found breaking changes"
+    } else if s.warning > 0 {
+        "⚠️ drift found warnings"
+    } else {
+        "✅ no drift"
+    };
+    let mut out = format!(
+        "## {verdict}\n\n{checked} operation(s) checked, {skipped} skipped in {} API(s): **{} breaking**, {} warning, {} info, {} error.\n\n",
+        report.apis.len(),
+        s.breaking,
+        s.warning,
+        s.info,
+        s.error
+    );
+    let mut details = String::new();
+    let (mut left_out, mut rows_left_out) = (0usize, 0usize);
+    let mut apis_left_out = 0usize;
+    for api in report.per_api() {
+        if out.len() + details.len() > BUDGET {
+            apis_left_out += 1;
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "### {}\n\n{} → {}{}\n",
+            md(&api.api.name),
+            md(&api.api.spec),
+            md(&api.api.target),
+            api.api
+                .error
+                .as_ref()
+                .map(|e| format!("  \n**could not run:** {}", md(e)))
+                .unwrap_or_default()
+        );
+        out.push_str("| operation | outcome | breaking | warning | info | error |\n|---|---|---|---|---|---|\n");
+        for (op, found) in &api.operations {
+            let [b, w, i, e] = counts(found);
+            let outcome = match op.outcome {
+                Outcome::Pass => "✅ pass",
+                Outcome::Drift => "❌ drift",
+                Outcome::Skipped => "⏭ skipped",
+                Outcome::Error => "⚠️ error",
+            };
+            let row = format!(
+                "| <code>{}</code> {} | {outcome} | {b} | {w} | {i} | {e} |\n",
+                code(&format!("{} {}", op.method, op.path)),
+                md(&op.operation_id)
+            );
+            if out.len() + details.len() + row.len() > BUDGET {
+                rows_left_out += 1;
+            } else {
+                out.push_str(&row);
+            }
+            if found.is_empty() {
+                continue;
+            }
+            let section = operation_details(&api.api.name, op, found);
+            if out.len() + details.len() + section.len() > BUDGET {
+                left_out += 1;
+            } else {
+                details.push_str(&section);
+            }
+        }
+        for f in &api.general {
+            let _ = writeln!(out, "\n**{}** `{}`: {}", f.severity, f.kind, md(&f.message));
+        }
+        out.push('\n');
+    }
+    if !details.is_empty() {
+        out.push_str("### Findings\n\n");
+        out.push_str(&details);
+    }
+    if left_out > 0 || rows_left_out > 0 || apis_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "\n> **{left_out} operation(s) with findings were left out** (and {rows_left_out} table row(s), {apis_left_out} API section(s)) to stay within GitHub's comment size; the full report is `drift check --format json`."
+        );
+    }
+    out
+}
+
+/// A collapsible section: every finding of one operation.
+fn operation_details(api: &str, op: &super::OperationResult, found: &[&Finding]) -> String {
+    let [b, w, i, e] = counts(found);
+    let mut s = format!(
+        "<details><summary>{} <code>{}</code> ({}) — {b} breaking, {w} warning, {i} info, {e} error</summary>\n\n",
+        md(api),
+        code(&format!("{} {}", op.method, op.path)),
+        md(&op.operation_id),
+    );
+    for f in found {
+        let _ = write!(s, "- **{}** `{}`", f.severity, f.kind);
+        if !f.pointer.is_empty() {
+            let _ = write!(s, " at <code>{}</code>", code(&f.pointer));
+        }
+        let _ = writeln!(s, ": {}", md(&f.message));
+        if let (Some(exp), Some(act)) = (&f.expected, &f.actual) {
+            let _ = writeln!(
+                s,
+                "  expected <code>{}</code>, actual <code>{}</code>",
+                code(exp),
+                code(act)
+            );
+        }
+        if let Some(loc) = &f.spec_location {
+            let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  contract <code>{}{line}</code> <code>{}</code>",
+                code(&loc.file),
+                code(&loc.pointer)
+            );
+        }
+    }
+    if let Some(r) = found.iter().find_map(|f| f.reproduce.as_ref()) {
+        let _ = writeln!(s, "\nReproduce:\n\n<pre>{}</pre>", pre(r));
+    }
+    s.push_str("\n</details>\n\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::OperationRef;
+    use crate::report::{ApiSummary, OperationResult};
+    use crate::rules::Kind;
+
+    /// A report of `n` drifted operations, each with three long findings.
+    fn big(n: usize) -> CheckReport {
+        let api = ApiSummary {
+            name: "big".into(),
+            spec: "big.yaml".into(),
+            target: "mock".into(),
+            operations_total: n,
+            operations_checked: n,
+            operations_skipped: 0,
+            notes: Vec::new(),
+            error: None,
+        };
+        let mut ops = Vec::new();
+        let mut findings = Vec::new();
+        for i in 0..n {
+            let id = format!("op{i}");
+            ops.push(OperationResult {
+                api: "big".into(),
+                operation_id: id.clone(),
+                method: "GET".into(),
+                path: format!("/things/{i}"),
+                url: None,
+                status: Some(200),
+                outcome: Outcome::Drift,
+                reason: None,
+                duration_ms: Some(1),
+            });
+            for _ in 0..3 {
+                let mut f = Finding::new("big", Kind::SnapshotRemoved, "x".repeat(300));
+                f.operation = Some(OperationRef {
+                    id: id.clone(),
+                    method: "GET".into(),
+                    path: format!("/things/{i}"),
+                });
+                f.reproduce = Some(format!("curl -sS http://h/things/{i}"));
+                findings.push(f);
+            }
+        }
+        CheckReport::new("2026-12-01T00:00:00Z".into(), 1, vec![api], ops, findings)
+    }
+
+    #[test]
+    fn stays_under_the_comment_limit_and_says_what_it_left_out() {
+        let small = check(&big(3));
+        assert!(!small.contains("left out"), "{small}");
+        let text = check(&big(2_000));
+        assert!(text.len() < 65_536, "{} characters", text.len());
+        assert!(
+            text.contains("operation(s) with findings were left out"),
+            "{text}"
+        );
     }
 }

@@ -7,10 +7,13 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod docs;
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod ops;
 pub mod rules;
+pub mod sarif;
 pub mod snapshots;
 pub mod terminal;
 
@@ -26,8 +29,14 @@ pub enum Format {
     Terminal,
     /// The versioned JSON documents (`src/report/json.rs`).
     Json,
-    /// Markdown (the rule registry; more to come).
+    /// Markdown: the job summary / PR comment of a check, the rule registry.
     Markdown,
+    /// JUnit XML: a suite per API, a test case per operation.
+    Junit,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 impl Format {
@@ -36,6 +45,9 @@ impl Format {
             Format::Terminal => "terminal",
             Format::Json => "json",
             Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
         }
     }
 
@@ -44,6 +56,9 @@ impl Format {
             "terminal" | "text" => Some(Format::Terminal),
             "json" => Some(Format::Json),
             "markdown" | "md" => Some(Format::Markdown),
+            "junit" => Some(Format::Junit),
+            "sarif" => Some(Format::Sarif),
+            "github" => Some(Format::Github),
             _ => None,
         }
     }
@@ -169,11 +184,41 @@ pub trait Reporter {
 }
 
 /// The registry: the reporter of a format (`palette` matters to the terminal only).
-pub fn reporter(format: Format, palette: terminal::Palette) -> Box<dyn Reporter> {
+/// What a reporter needs beyond the report: colours, and the severity that fails the run (JUnit
+/// failures are the findings at or above it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    pub palette: terminal::Palette,
+    pub fail_on: crate::findings::Severity,
+}
+
+impl From<terminal::Palette> for Settings {
+    fn from(palette: terminal::Palette) -> Settings {
+        Settings {
+            palette,
+            fail_on: crate::findings::Severity::Breaking,
+        }
+    }
+}
+
+impl Settings {
+    pub fn with_palette(self, palette: terminal::Palette) -> Settings {
+        Settings { palette, ..self }
+    }
+}
+
+pub fn reporter(format: Format, settings: Settings) -> Box<dyn Reporter> {
     match format {
-        Format::Terminal => Box::new(terminal::TerminalReporter { palette }),
+        Format::Terminal => Box::new(terminal::TerminalReporter {
+            palette: settings.palette,
+        }),
         Format::Json => Box::new(json::JsonReporter),
         Format::Markdown => Box::new(markdown::MarkdownReporter),
+        Format::Junit => Box::new(junit::JunitReporter {
+            fail_on: settings.fail_on,
+        }),
+        Format::Sarif => Box::new(sarif::SarifReporter::new()),
+        Format::Github => Box::new(github::GithubReporter::new()),
     }
 }
 
@@ -213,7 +258,48 @@ impl Tool {
     }
 }
 
+/// The operations of one API with their findings, in report order, and the API's findings that
+/// are about no operation (`api.error`).
+pub struct ApiFindings<'r> {
+    pub api: &'r ApiSummary,
+    pub operations: Vec<(&'r OperationResult, Vec<&'r Finding>)>,
+    pub general: Vec<&'r Finding>,
+}
+
 impl CheckReport {
+    /// The report grouped per API and operation: what the CI reporters walk. Linear in the
+    /// report's size.
+    pub fn per_api(&self) -> Vec<ApiFindings<'_>> {
+        use std::collections::HashMap;
+        let mut by_op: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+        let mut general: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in &self.findings {
+            match &f.operation {
+                Some(op) => by_op.entry((&f.api, &op.id)).or_default().push(f),
+                None => general.entry(&f.api).or_default().push(f),
+            }
+        }
+        let mut ops: HashMap<&str, Vec<(&OperationResult, Vec<&Finding>)>> = HashMap::new();
+        for o in &self.operations {
+            let found = by_op
+                .remove(&(o.api.as_str(), o.operation_id.as_str()))
+                .unwrap_or_default();
+            ops.entry(&o.api).or_default().push((o, found));
+        }
+        // A finding about an operation the report does not list is still reported.
+        for ((api, _), found) in by_op {
+            general.entry(api).or_default().extend(found);
+        }
+        self.apis
+            .iter()
+            .map(|api| ApiFindings {
+                api,
+                operations: ops.remove(api.name.as_str()).unwrap_or_default(),
+                general: general.remove(api.name.as_str()).unwrap_or_default(),
+            })
+            .collect()
+    }
+
     /// A report of this build, its summary counted from the findings.
     pub fn new(
         started_at: String,

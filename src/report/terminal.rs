@@ -6,7 +6,7 @@ use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 
 /// Styles, all plain when colour is off.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Palette {
     pub color: bool,
 }

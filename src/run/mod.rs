@@ -327,13 +327,7 @@ async fn check_api(
         findings.extend(found);
         listener.exchange_checked(&run.name, exchanged, total);
     }
-    // The lines of the contract places findings point at: one scan per contract file.
-    contract.locate_lines(
-        findings
-            .iter_mut()
-            .filter_map(|f| f.spec_location.as_mut())
-            .filter(|l| l.line.is_none()),
-    );
+    locate_lines(contract, &mut findings);
     let mut notes = prepared.notes.clone();
     if let Some(creds) = &target.replay.credentials {
         let n = creds
@@ -361,6 +355,16 @@ async fn check_api(
         unreachable,
         snapshots: stats,
     }
+}
+
+/// The lines of the contract places findings point at: one scan per contract file.
+fn locate_lines(contract: &crate::spec::Contract, findings: &mut [Finding]) {
+    contract.locate_lines(
+        findings
+            .iter_mut()
+            .filter_map(|f| f.spec_location.as_mut())
+            .filter(|l| l.line.is_none()),
+    );
 }
 
 /// The operations to send, and the skipped ones as results (not read-only, not plannable, or

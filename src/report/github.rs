@@ -1,0 +1,112 @@
+//! GitHub Actions workflow commands: one annotation per finding — `::error` for breaking (and
+//! for `error`, the check could not run), `::warning`, `::notice` for info — on the contract file
+//! and line, grouped per API with `::group::`. Values are escaped the way the runner unescapes
+//! them: `%`, `\r`, `\n` in messages; also `:` and `,` in properties. A finding's text can never
+//! start a command of its own, since it can never start a line.
+
+use super::sarif::{repo_relative, repository_root};
+use super::{CheckReport, Format, ReportError, Reporter};
+use crate::findings::{Finding, Severity};
+use std::io::Write;
+use std::path::PathBuf;
+
+pub struct GithubReporter {
+    pub root: Option<PathBuf>,
+}
+
+impl GithubReporter {
+    /// File paths relative to `GITHUB_WORKSPACE` (or the Git repository), as annotations need.
+    pub fn new() -> GithubReporter {
+        GithubReporter {
+            root: repository_root(),
+        }
+    }
+}
+
+impl Default for GithubReporter {
+    fn default() -> GithubReporter {
+        GithubReporter::new()
+    }
+}
+
+/// A message: `%`, CR and LF escaped.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value: [`escape_data`] plus `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Reporter for GithubReporter {
+    fn format(&self) -> Format {
+        Format::Github
+    }
+
+    fn check(&self, w: &mut dyn Write, report: &CheckReport) -> Result<(), ReportError> {
+        for api in report.per_api() {
+            let total: usize =
+                api.general.len() + api.operations.iter().map(|(_, f)| f.len()).sum::<usize>();
+            let title = format!(
+                "drift: {} ({} → {}): {total} finding(s)",
+                api.api.name, api.api.spec, api.api.target
+            );
+            writeln!(w, "::group::{}", escape_data(&title))?;
+            let findings = api
+                .general
+                .iter()
+                .chain(api.operations.iter().flat_map(|(_, f)| f.iter()));
+            for f in findings {
+                writeln!(w, "{}", self.command(f))?;
+            }
+            writeln!(w, "::endgroup::")?;
+        }
+        Ok(())
+    }
+}
+
+impl GithubReporter {
+    /// `::error file=specs/x.yaml,line=12,title=schema.type GET /x (getX)::message`
+    pub fn command(&self, f: &Finding) -> String {
+        let name = match f.severity {
+            Severity::Error | Severity::Breaking => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(loc) = f.spec_location.as_ref().filter(|l| !l.file.is_empty()) {
+            let file = repo_relative(&loc.file, self.root.as_deref());
+            props.push(format!("file={}", escape_property(&file)));
+            if let Some(line) = loc.line {
+                props.push(format!("line={line}"));
+            }
+        }
+        let title = match &f.operation {
+            Some(op) => format!("{} {} {} ({})", f.kind, op.method, op.path, op.id),
+            None => format!("{} {}", f.kind, f.api),
+        };
+        props.push(format!("title={}", escape_property(&title)));
+        let mut message = format!("{}: {}", f.severity, f.message);
+        if !f.pointer.is_empty() {
+            message = format!("{message} (at {})", f.pointer);
+        }
+        if let Some(r) = &f.reproduce {
+            message.push_str(&format!("\nreproduce: {r}"));
+        }
+        format!("::{name} {}::{}", props.join(","), escape_data(&message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_runner() {
+        assert_eq!(escape_data("50%\r\n::x"), "50%25%0D%0A::x");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

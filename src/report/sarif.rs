@@ -1,0 +1,234 @@
+//! SARIF 2.1.0 for code scanning. The rules come from the rule registry (id = finding kind, the
+//! summary and the `drift rules KIND` docs, the default level); each finding is one result with
+//! its level from the severity, a physical location in the contract file (relative to the
+//! repository root, at the line of the violated schema or operation), and `partialFingerprints`
+//! built from what identifies the problem — API, operation, kind, and the body pointer with array
+//! indexes generalised — so code scanning recognises the same alert across runs.
+
+use super::{CheckReport, Format, ReportError, Reporter};
+use crate::findings::{Finding, Severity};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+pub struct SarifReporter {
+    /// The repository root paths are made relative to.
+    pub root: Option<PathBuf>,
+}
+
+impl SarifReporter {
+    /// Paths relative to `GITHUB_WORKSPACE`, or to the Git repository the current folder is in.
+    pub fn new() -> SarifReporter {
+        SarifReporter {
+            root: repository_root(),
+        }
+    }
+}
+
+impl Default for SarifReporter {
+    fn default() -> SarifReporter {
+        SarifReporter::new()
+    }
+}
+
+impl Reporter for SarifReporter {
+    fn format(&self) -> Format {
+        Format::Sarif
+    }
+
+    fn check(&self, w: &mut dyn Write, report: &CheckReport) -> Result<(), ReportError> {
+        serde_json::to_writer_pretty(&mut *w, &self.render(report))?;
+        Ok(writeln!(w)?)
+    }
+}
+
+/// The repository root: `GITHUB_WORKSPACE`, else the nearest folder above the current one that
+/// holds `.git`.
+pub fn repository_root() -> Option<PathBuf> {
+    if let Some(ws) = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()) {
+        return std::fs::canonicalize(ws).ok();
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let cwd = std::fs::canonicalize(cwd).ok()?;
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// `file` as a `/`-separated path relative to `root` when it lies inside it, else as given.
+pub fn repo_relative(file: &str, root: Option<&Path>) -> String {
+    let path = Path::new(file);
+    let relative = root.and_then(|root| {
+        let abs = std::fs::canonicalize(path).ok()?;
+        abs.strip_prefix(root).ok().map(Path::to_path_buf)
+    });
+    let shown = relative.unwrap_or_else(|| path.to_path_buf());
+    let text = shown
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    if path.is_absolute() && !text.starts_with('/') && shown.is_absolute() {
+        format!("/{text}")
+    } else {
+        text
+    }
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error | Severity::Breaking => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// What identifies a finding across runs: array indexes in its pointer are data, not identity.
+pub fn fingerprint(f: &Finding) -> String {
+    let pointer: Vec<&str> = f
+        .pointer
+        .split('/')
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "*"
+            } else {
+                t
+            }
+        })
+        .collect();
+    let op = f.operation.as_ref().map_or("", |o| o.id.as_str());
+    let key = format!("{}\0{op}\0{}\0{}", f.api, f.kind, pointer.join("/"));
+    crate::text::content_hash(key.as_bytes())
+}
+
+impl SarifReporter {
+    pub fn render(&self, report: &CheckReport) -> Value {
+        // Every registered kind, and every kind of a family (`schema.required`) that occurred.
+        let mut ids: BTreeMap<String, &'static crate::rules::Rule> = crate::rules::RULES
+            .iter()
+            .filter(|r| !r.id().ends_with(".*"))
+            .map(|r| (r.id().to_string(), r))
+            .collect();
+        for f in &report.findings {
+            if let Some(rule) = crate::rules::find(&f.kind) {
+                ids.entry(f.kind.clone()).or_insert(rule);
+            }
+        }
+        let index: BTreeMap<&str, usize> = ids
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
+        let rules: Vec<Value> = ids
+            .iter()
+            .map(|(id, rule)| {
+                json!({
+                    "id": id,
+                    "name": rule_name(id),
+                    "shortDescription": {"text": rule.summary},
+                    "fullDescription": {"text": rule.doc},
+                    "defaultConfiguration": {"level": level(rule.severity)},
+                    "help": {
+                        "text": format!("{}\n\nMore: `drift rules {id}`", rule.doc),
+                        "markdown": format!("{}\n\nMore: `drift rules {id}`", rule.doc),
+                    },
+                    "properties": {"tags": [id.split('.').next().unwrap_or(id)]},
+                })
+            })
+            .collect();
+        let results: Vec<Value> = report
+            .findings
+            .iter()
+            .map(|f| self.result(f, index.get(f.kind.as_str()).copied()))
+            .collect();
+        json!({
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": report.tool.name,
+                    "version": report.tool.version,
+                    "semanticVersion": report.tool.version,
+                    "rules": rules,
+                }},
+                "automationDetails": {"id": "drift/check/"},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        })
+    }
+
+    fn result(&self, f: &Finding, rule_index: Option<usize>) -> Value {
+        let mut message = f.message.clone();
+        if let Some(op) = &f.operation {
+            message = format!("{} {} ({}): {message}", op.method, op.path, op.id);
+        }
+        if !f.pointer.is_empty() {
+            message.push_str(&format!(" [at {}]", f.pointer));
+        }
+        let mut result = json!({
+            "ruleId": f.kind,
+            "level": level(f.severity),
+            "message": {"text": message},
+            "partialFingerprints": {"driftFinding/v1": fingerprint(f)},
+            "properties": {
+                "api": f.api,
+                "severity": f.severity.as_str(),
+                "pointer": f.pointer,
+                "operationId": f.operation.as_ref().map(|o| o.id.clone()),
+                "reproduce": f.reproduce,
+            },
+        });
+        if let Some(i) = rule_index {
+            result["ruleIndex"] = json!(i);
+        }
+        if let Some(loc) = f.spec_location.as_ref().filter(|l| !l.file.is_empty()) {
+            let mut physical = json!({
+                "artifactLocation": {"uri": uri(&repo_relative(&loc.file, self.root.as_deref()))},
+            });
+            if let Some(line) = loc.line.filter(|l| *l > 0) {
+                physical["region"] = json!({"startLine": line});
+            }
+            let mut location = json!({"physicalLocation": physical});
+            if !loc.pointer.is_empty() {
+                location["message"] = json!({"text": loc.pointer});
+            }
+            result["locations"] = json!([location]);
+        }
+        result
+    }
+}
+
+/// A path as a URI reference: each segment percent-encoded; an absolute path as a `file://` URI.
+fn uri(path: &str) -> String {
+    let encoded: Vec<String> = path
+        .split('/')
+        .map(|seg| {
+            percent_encoding::utf8_percent_encode(seg, crate::text::PATH_SEGMENT).to_string()
+        })
+        .collect();
+    let joined = encoded.join("/");
+    if path.starts_with('/') {
+        format!("file://{joined}")
+    } else {
+        joined
+    }
+}
+
+/// `snapshot.type-changed` → `SnapshotTypeChanged`.
+fn rule_name(id: &str) -> String {
+    id.split(['.', '-'])
+        .map(|part| {
+            let mut c = part.chars();
+            match c.next() {
+                Some(first) => first.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}

@@ -200,3 +200,44 @@ fn output_is_deterministic() {
         "times are stripped, not the rest"
     );
 }
+
+/// In the GitHub Actions log (`GITHUB_ACTIONS=true`) progress redraws would each become a line:
+/// there are none, and colours stay on.
+#[test]
+fn the_actions_log_gets_no_progress_redraws() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("many.json");
+    std::fs::write(&spec, common::many_operations_spec(60)).unwrap_or_else(|e| panic!("{e}"));
+    let server = TestServer::start(|_, _| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        Reply::json(200, r#"{"id": 1}"#)
+    });
+    let bin = env!("CARGO_BIN_EXE_drift");
+    let line = |actions: &str| {
+        format!(
+            "env -u NO_COLOR GITHUB_ACTIONS={actions} {bin} check --spec {} --base-url {} --concurrency 2",
+            spec.display(),
+            server.url()
+        )
+    };
+    let limit = std::time::Duration::from_secs(30);
+    let Some((_, terminal)) = common::in_pty(&line("false"), limit) else {
+        panic!("hung in a terminal");
+    };
+    assert!(
+        terminal.contains("checking many"),
+        "a terminal shows progress: {terminal}"
+    );
+    let Some((_, actions)) = common::in_pty(&line("true"), limit) else {
+        panic!("hung in a terminal");
+    };
+    assert!(
+        !actions.contains("checking many"),
+        "progress in the Actions log: {actions}"
+    );
+    assert!(
+        actions.contains("\u{1b}["),
+        "colours are kept in the Actions log"
+    );
+    assert!(actions.contains("summary"), "{actions}");
+}

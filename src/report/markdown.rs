@@ -185,28 +185,29 @@ fn operation_details(api: &str, op: &super::OperationResult, found: &[&Finding])
         md(&op.operation_id),
     );
     for f in found {
-        let _ = write!(s, "- **{}** `{}`", f.severity, f.kind);
+        let mut head = format!("- **{}** `{}`", f.severity, f.kind);
         if !f.pointer.is_empty() {
-            let _ = write!(s, " at <code>{}</code>", code(&f.pointer));
+            let _ = write!(head, " at <code>{}</code>", code(&f.pointer));
         }
-        let _ = writeln!(s, ": {}", md(&f.message));
+        let _ = write!(head, ": {}", md(&f.message));
+        let mut lines = vec![head];
         if let (Some(exp), Some(act)) = (&f.expected, &f.actual) {
-            let _ = writeln!(
-                s,
-                "  expected <code>{}</code>, actual <code>{}</code>",
+            lines.push(format!(
+                "expected <code>{}</code>, actual <code>{}</code>",
                 code(exp),
                 code(act)
-            );
+            ));
         }
         if let Some(loc) = &f.spec_location {
             let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "  contract <code>{}{line}</code> <code>{}</code>",
+            lines.push(format!(
+                "contract <code>{}{line}</code> <code>{}</code>",
                 code(&loc.file),
                 code(&loc.pointer)
-            );
+            ));
         }
+        // One list item, its details on lines of their own.
+        let _ = writeln!(s, "{}", lines.join("<br>\n  "));
     }
     if let Some(r) = found.iter().find_map(|f| f.reproduce.as_ref()) {
         let _ = writeln!(s, "\nReproduce:\n\n<pre>{}</pre>", pre(r));

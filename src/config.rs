@@ -9,7 +9,7 @@
 //!     base_url: mock                 # or https://api.example.com/v1, or ${COACHING_URL}
 //!     auth:
 //!       type: oauth2-client-credentials   # bearer | api-key | basic
-//!       token_url: https://api.example.com/oauth/token
+//!       token_url: https://api.example.com/oauth/token  # default: the contract's tokenUrl
 //!       client_id_env: COACHING_CLIENT_ID
 //!       client_secret_env: COACHING_CLIENT_SECRET
 //!     params:

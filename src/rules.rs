@@ -188,7 +188,13 @@ run again later.",
         doc: "\
 The API answered 401 or 403 (after one token refresh when OAuth2 is configured), or the token
 request itself failed. Check the environment variables named in the configuration; their values
-are never printed.",
+are never printed.
+
+With credentials configured, a refused token request (sent once: the failure is remembered) or
+the API refusing the first three authenticated requests stops that API: one `auth.failed` finding
+quotes the server's answer (bounded, redacted) and says what drift sent, the requests not yet sent
+are not sent, and `drift check` exits 4. Without credentials, each refused operation is its own
+finding and the run goes on.",
     },
     Rule {
         kind: Kind::ApiError,

@@ -211,7 +211,8 @@ pub struct AuthArgs {
     /// basic: the variable holding the password.
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<String>,
-    /// oauth2: the token endpoint (relative URLs are joined to the base URL).
+    /// oauth2: the token endpoint (relative URLs are joined to the base URL); by default the
+    /// contract's declared client-credentials tokenUrl.
     #[arg(long, value_name = "URL")]
     pub token_url: Option<String>,
     /// oauth2: the variable holding the client id.

@@ -60,6 +60,8 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
     let threshold = args.fail_on.severity();
     Ok(if super::nothing_ran(console, &result)? {
         ExitStatus::Error
+    } else if result.auth_failed_apis > 0 {
+        ExitStatus::AuthFailed
     } else if result.attempted > 0 && result.unreachable == result.attempted {
         ExitStatus::Unreachable
     } else if report

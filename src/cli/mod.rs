@@ -35,6 +35,9 @@ pub enum ExitStatus {
     Error = 2,
     /// The target was unreachable for every planned operation.
     Unreachable = 3,
+    /// An API stopped on an authentication failure (a refused token request, or the API refusing
+    /// the first authenticated requests): the credentials, not the contract, need attention.
+    AuthFailed = 4,
 }
 
 /// Standard output and error, and whether they are terminals that may be coloured.

@@ -165,7 +165,8 @@ fn auth_from_entry(a: &AuthEntry) -> anyhow::Result<AuthConfig> {
             password_env: required(&a.password_env, "password_env", kind)?,
         },
         "oauth2-client-credentials" => AuthConfig::OAuth2ClientCredentials {
-            token_url: required(&a.token_url, "token_url", kind)?,
+            // Empty: the contract's declared tokenUrl.
+            token_url: a.token_url.clone().unwrap_or_default(),
             client_id_env: required(&a.client_id_env, "client_id_env", kind)?,
             client_secret_env: required(&a.client_secret_env, "client_secret_env", kind)?,
             scope: a.scope.clone(),
@@ -203,7 +204,8 @@ fn auth_from_flags(a: &AuthArgs) -> anyhow::Result<Option<AuthConfig>> {
             password_env: flag(&a.password_env, "--password-env VAR")?,
         },
         AuthKind::OAuth2ClientCredentials => AuthConfig::OAuth2ClientCredentials {
-            token_url: flag(&a.token_url, "--token-url URL")?,
+            // Empty: the contract's declared tokenUrl.
+            token_url: a.token_url.clone().unwrap_or_default(),
             client_id_env: flag(&a.client_id_env, "--client-id-env VAR")?,
             client_secret_env: flag(&a.client_secret_env, "--client-secret-env VAR")?,
             scope: a.scope.clone(),

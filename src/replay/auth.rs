@@ -215,6 +215,25 @@ struct OAuth {
     client_secret: String,
     scope: Option<String>,
     style: TokenStyle,
+    /// The variables the client id and secret came from (named in failures, never the values).
+    client_id_env: String,
+    client_secret_env: String,
+}
+
+impl OAuth {
+    /// What drift sent, for a failure message: the body style and where the credentials came
+    /// from.
+    fn sent(&self) -> String {
+        let style = match self.style {
+            TokenStyle::Form => "an application/x-www-form-urlencoded",
+            TokenStyle::JsonApi => "a JSON:API",
+            TokenStyle::Json => "a JSON",
+        };
+        format!(
+            "drift sent {style} client_credentials request with the client id from ${} and the secret from ${}",
+            self.client_id_env, self.client_secret_env
+        )
+    }
 }
 
 impl Credentials {
@@ -269,6 +288,8 @@ impl Credentials {
                     client_secret: env(client_secret_env, &redactor)?,
                     scope: scope.clone(),
                     style: style.unwrap_or(TokenStyle::Form),
+                    client_id_env: client_id_env.clone(),
+                    client_secret_env: client_secret_env.clone(),
                 });
             }
         }
@@ -405,7 +426,18 @@ impl Credentials {
             .await
             .map_err(|e: TransportError| fail(e.to_string()))?;
         if !(200..300).contains(&response.status) {
-            return Err(fail(format!("status {}", response.status)));
+            let answer = String::from_utf8_lossy(&response.body);
+            let answer = crate::text::excerpt(answer.trim(), 300);
+            let answer = if answer.is_empty() {
+                "an empty body".to_string()
+            } else {
+                format!("{answer:?}")
+            };
+            return Err(fail(format!(
+                "the server answered {} with {answer}; {}",
+                response.status,
+                oauth.sent()
+            )));
         }
         let body: Value = serde_json::from_slice(&response.body)
             .map_err(|e| fail(format!("response is not JSON: {e}")))?;
@@ -565,6 +597,8 @@ mod tests {
             client_secret: "s3".into(),
             scope: None,
             style: TokenStyle::JsonApi,
+            client_id_env: "ID".into(),
+            client_secret_env: "SECRET".into(),
         };
         let r = o.request(Grant::ClientCredentials);
         let body: Value =
@@ -584,6 +618,8 @@ mod tests {
             client_secret: "s3".into(),
             scope: Some("org".into()),
             style: TokenStyle::Form,
+            client_id_env: "ID".into(),
+            client_secret_env: "SECRET".into(),
         };
         let r = o.request(Grant::RefreshToken("rt-1"));
         let body = String::from_utf8(r.body.unwrap_or_default()).unwrap_or_default();

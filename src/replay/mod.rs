@@ -125,6 +125,11 @@ pub fn start(
             let Ok(slot) = semaphore.acquire_owned().await else {
                 return;
             };
+            // The run stopped listening (an API stopped on an authentication failure): the
+            // requests not yet sent are not sent.
+            if sender.is_closed() {
+                return;
+            }
             let exchange = replay_one(&target, index, request, &options, &limiter).await;
             let _ = sender.send(Delivered {
                 exchange,

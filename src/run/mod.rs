@@ -21,6 +21,7 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod api;
+mod auth_gate;
 mod exchange;
 pub mod prepare;
 mod snapshots;
@@ -34,6 +35,7 @@ use crate::replay::{self, auth::Redactor, transport::HttpRequest};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::rules::Kind;
 use crate::snapshot::store::{HistoryEntry, HistoryOperations, Store};
+use auth_gate::AuthGate;
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
 use snapshots::SnapshotCtx;
@@ -78,6 +80,8 @@ pub struct RunResult {
     pub unreachable: usize,
     /// APIs that could not run at all (`api.error`).
     pub failed_apis: usize,
+    /// APIs whose run stopped on an authentication failure (one `auth.failed` each).
+    pub auth_failed_apis: usize,
     pub snapshots: SnapshotStats,
     /// Every credential value read during the run, for the writers of outputs.
     pub redactor: Redactor,
@@ -165,6 +169,8 @@ pub struct ApiOutcome {
     pub attempted: usize,
     pub unreachable: usize,
     pub snapshots: SnapshotStats,
+    /// The run stopped on an authentication failure.
+    pub auth_failed: bool,
 }
 
 impl ApiOutcome {
@@ -214,6 +220,7 @@ impl ApiOutcome {
             attempted: 0,
             unreachable: 0,
             snapshots: SnapshotStats::default(),
+            auth_failed: false,
         }
     }
 }
@@ -227,12 +234,14 @@ struct Totals {
     attempted: usize,
     unreachable: usize,
     failed_apis: usize,
+    auth_failed_apis: usize,
     snapshots: SnapshotStats,
 }
 
 impl Totals {
     fn add(&mut self, o: ApiOutcome) {
         self.failed_apis += usize::from(o.summary.error.is_some());
+        self.auth_failed_apis += usize::from(o.auth_failed);
         self.attempted += o.attempted;
         self.unreachable += o.unreachable;
         self.snapshots.recorded += o.snapshots.recorded;
@@ -260,6 +269,7 @@ impl Totals {
             attempted: self.attempted,
             unreachable: self.unreachable,
             failed_apis: self.failed_apis,
+            auth_failed_apis: self.auth_failed_apis,
             snapshots: self.snapshots,
             redactor,
         }
@@ -275,6 +285,111 @@ async fn check_api(
 ) -> ApiOutcome {
     let contract = &prepared.contract;
     let (mut operations, to_send) = plan_api(run, contract);
+    let target = &prepared.target;
+    let (requests, reproductions, replay_options) = requests_for(run, prepared, &to_send);
+    let total = requests.len();
+    listener.api_started(&run.name, total);
+    let mut incoming = replay::start(target.replay.clone(), requests, &replay_options);
+    let ctx = ExchangeCtx {
+        run,
+        contract,
+        docs: &prepared.docs,
+        base_path: contract.base_path(),
+        snapshots,
+    };
+    let mut gate = AuthGate::new(
+        &run.auth,
+        run.url_credentials.is_some(),
+        run.base_url != BaseUrl::Mock,
+    );
+    let redactor = target
+        .replay
+        .credentials
+        .as_ref()
+        .map(|c| c.redactor.clone())
+        .unwrap_or_default();
+    let (mut findings, mut stats) = (Vec::new(), SnapshotStats::default());
+    let (mut exchanged, mut unreachable) = (0usize, 0usize);
+    let mut sent = vec![false; total];
+    // Each exchange is checked as it arrives and dropped after: its body (and its concurrency
+    // slot) is released, so memory does not grow with the number of operations.
+    while let Some(delivered) = incoming.recv().await {
+        let ex = &delivered.exchange;
+        let (op, reproduce) = (to_send[ex.index].0, &reproductions[ex.index]);
+        sent[ex.index] = true;
+        let Stepped {
+            operation,
+            findings: found,
+            unreachable: down,
+        } = exchange::step(&ctx, op, ex, reproduce, &mut stats);
+        exchanged += 1;
+        unreachable += usize::from(down);
+        operations.push(operation);
+        findings.extend(found);
+        listener.exchange_checked(&run.name, exchanged, total);
+        if gate.observe(ex, &redactor) {
+            // Closed before this exchange's concurrency slot is released: no task still waiting
+            // for a slot sends its request.
+            incoming.close();
+            break;
+        }
+    }
+    drop(incoming);
+    let not_sent = to_send
+        .iter()
+        .zip(&sent)
+        .filter(|(_, sent)| !**sent)
+        .map(|((op, _), _)| skipped_result(run, op, String::new()))
+        .collect();
+    gate.finish(&run.name, not_sent, &mut operations, &mut findings);
+    locate_lines(contract, &mut findings);
+    let summary = api_summary(run, prepared, &operations);
+    ApiOutcome {
+        summary,
+        operations,
+        findings,
+        attempted: exchanged,
+        unreachable,
+        snapshots: stats,
+        auth_failed: gate.stopped(),
+    }
+}
+
+/// The summary line of a checked API: what was checked and skipped, and the notes of the run.
+fn api_summary(run: &ApiRun, prepared: &Prepared, operations: &[OperationResult]) -> ApiSummary {
+    let (contract, target) = (&prepared.contract, &prepared.target);
+    let checked = operations
+        .iter()
+        .filter(|o| o.outcome != crate::check::Outcome::Skipped)
+        .count();
+    let mut notes = prepared.notes.clone();
+    if let Some(creds) = &target.replay.credentials {
+        let n = creds
+            .token_requests
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if n > 0 {
+            notes.push(format!("{n} token request(s) sent"));
+        }
+    }
+    ApiSummary {
+        name: run.name.clone(),
+        spec: prepared.label.clone(),
+        target: target.name.clone(),
+        operations_total: contract.operations.len(),
+        operations_checked: checked,
+        operations_skipped: contract.operations.len() - checked,
+        notes,
+        error: None,
+    }
+}
+
+/// The requests to send (every response schema they can need compiled first, in one batch),
+/// their reproduction lines (made before the replay takes the requests), and the replay options.
+fn requests_for(
+    run: &ApiRun,
+    prepared: &Prepared,
+    to_send: &[(&crate::spec::Operation, PlannedRequest)],
+) -> (Vec<HttpRequest>, Vec<String>, replay::ReplayOptions) {
     // Compile every response schema the run can need, in one batch, before the first request.
     let needed: Vec<_> = to_send
         .iter()
@@ -282,8 +397,8 @@ async fn check_api(
         .flat_map(|r| r.content.iter())
         .filter_map(|m| m.schema.as_ref())
         .collect();
-    contract.schemas().prepare(needed);
     let target = &prepared.target;
+    prepared.contract.schemas().prepare(needed);
     let requests: Vec<HttpRequest> = to_send
         .iter()
         .map(|(_, p)| replay::http_request(&target.replay.base_url, p))
@@ -298,62 +413,22 @@ async fn check_api(
         .iter()
         .map(|r| target::reproduce(r, &run.auth, target.mock_base.as_deref(), run))
         .collect();
-    let total = requests.len();
-    listener.api_started(&run.name, total);
-    let mut incoming = replay::start(target.replay.clone(), requests, &replay_options);
-    let ctx = ExchangeCtx {
-        run,
-        contract,
-        docs: &prepared.docs,
-        base_path: contract.base_path(),
-        snapshots,
-    };
-    let (mut findings, mut stats) = (Vec::new(), SnapshotStats::default());
-    let (mut exchanged, mut unreachable) = (0usize, 0usize);
-    // Each exchange is checked as it arrives and dropped after: its body (and its concurrency
-    // slot) is released, so memory does not grow with the number of operations.
-    while let Some(delivered) = incoming.recv().await {
-        let ex = &delivered.exchange;
-        let op = to_send[ex.index].0;
-        let reproduce = &reproductions[ex.index];
-        let Stepped {
-            operation,
-            findings: found,
-            unreachable: down,
-        } = exchange::step(&ctx, op, ex, reproduce, &mut stats);
-        exchanged += 1;
-        unreachable += usize::from(down);
-        operations.push(operation);
-        findings.extend(found);
-        listener.exchange_checked(&run.name, exchanged, total);
-    }
-    locate_lines(contract, &mut findings);
-    let mut notes = prepared.notes.clone();
-    if let Some(creds) = &target.replay.credentials {
-        let n = creds
-            .token_requests
-            .load(std::sync::atomic::Ordering::Relaxed);
-        if n > 0 {
-            notes.push(format!("{n} token request(s) sent"));
-        }
-    }
-    let summary = ApiSummary {
-        name: run.name.clone(),
-        spec: prepared.label.clone(),
-        target: target.name.clone(),
-        operations_total: contract.operations.len(),
-        operations_checked: exchanged,
-        operations_skipped: contract.operations.len() - exchanged,
-        notes,
-        error: None,
-    };
-    ApiOutcome {
-        summary,
-        operations,
-        findings,
-        attempted: exchanged,
-        unreachable,
-        snapshots: stats,
+    (requests, reproductions, replay_options)
+}
+
+/// An operation drift did not send, with the reason.
+fn skipped_result(run: &ApiRun, op: &crate::spec::Operation, reason: String) -> OperationResult {
+    let r = OperationRef::from(op);
+    OperationResult {
+        api: run.name.clone(),
+        operation_id: r.id,
+        method: r.method,
+        path: r.path,
+        url: None,
+        status: None,
+        outcome: crate::check::Outcome::Skipped,
+        reason: Some(reason),
+        duration_ms: None,
     }
 }
 
@@ -383,20 +458,7 @@ fn plan_api<'c>(
         .iter()
         .zip(plan::build(contract, &run.params))
     {
-        let skip = |reason: String| {
-            let r = OperationRef::from(op);
-            OperationResult {
-                api: run.name.clone(),
-                operation_id: r.id,
-                method: r.method,
-                path: r.path,
-                url: None,
-                status: None,
-                outcome: crate::check::Outcome::Skipped,
-                reason: Some(reason),
-                duration_ms: None,
-            }
-        };
+        let skip = |reason: String| skipped_result(run, op, reason);
         match planned {
             Planned::Skipped { reason, .. } => skipped.push(skip(reason)),
             Planned::Request(_)

@@ -50,6 +50,11 @@ pub fn build_target(
                 ..
             } = &mut auth
             {
+                if url.is_empty() {
+                    *url = crate::spec::security::declared_token_url(contract).ok_or_else(|| {
+                        anyhow::anyhow!("no token URL: the contract declares no OAuth2 client-credentials tokenUrl; set `token_url` in drift.yaml or --token-url")
+                    })?;
+                }
                 *url = absolute_token_url(url, base);
                 if style.is_none() {
                     *style = Some(token_style_from_contract(contract, url));

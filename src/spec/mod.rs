@@ -13,6 +13,7 @@ pub mod media;
 pub mod model;
 pub mod normalize;
 pub mod schemas;
+pub mod security;
 pub mod source;
 
 pub use error::{Position, SpecError};

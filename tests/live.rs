@@ -1,0 +1,166 @@
+//! Against a real API: authentication failures stop an API early and explain themselves.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod common;
+use common::server::{Reply, TestServer};
+use common::{drift_env, json};
+use serde_json::Value;
+
+/// A Swagger 2.0 contract of `n` GET operations that declares its OAuth2 token URL.
+fn spec_with_oauth(dir: &std::path::Path, n: usize) -> String {
+    let mut spec: Value =
+        serde_json::from_str(&common::many_operations_spec(n)).unwrap_or_default();
+    spec["securityDefinitions"] = serde_json::json!({
+        "oauth": {"type": "oauth2", "flow": "application", "tokenUrl": "/oauth/token", "scopes": {}}
+    });
+    spec["security"] = serde_json::json!([{"oauth": []}]);
+    let path = dir.join("api.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    path.to_string_lossy().into_owned()
+}
+
+fn findings(report: &Value) -> Vec<Value> {
+    report["findings"].as_array().cloned().unwrap_or_default()
+}
+
+// The token endpoint refuses: one token request, no API request, one auth.failed quoting the
+// server and naming the variables (never their values), exit 4. The token URL comes from the
+// contract's declared tokenUrl.
+#[test]
+fn a_refused_token_request_stops_the_api_with_one_explained_finding() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = spec_with_oauth(dir.path(), 42);
+    let server = TestServer::start(|req, _| {
+        if req.path == "/oauth/token" {
+            Reply::json(
+                401,
+                r#"{"errors":[{"title":"invalid_client","detail":"client authentication failed"}]}"#,
+            )
+        } else {
+            Reply::json(200, r#"{"id": 1}"#)
+        }
+    });
+    let started = std::time::Instant::now();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &server.url(),
+            "--auth",
+            "oauth2-client-credentials",
+            "--client-id-env",
+            "LIVE_ID",
+            "--client-secret-env",
+            "LIVE_SECRET",
+            "--format",
+            "json",
+            "--retries",
+            "0",
+        ],
+        &[
+            ("LIVE_ID", "client-7"),
+            ("LIVE_SECRET", "canary-live-secret"),
+        ],
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 4, "{}", run.transcript());
+    let recorded = server.recorded();
+    assert_eq!(
+        recorded.len(),
+        1,
+        "only the token request: {:?}",
+        recorded.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert_eq!(recorded[0].path, "/oauth/token");
+    let report = json(&run);
+    let all = findings(&report);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let message = all[0]["message"].as_str().unwrap_or("");
+    assert_eq!(all[0]["kind"], "auth.failed");
+    for needle in [
+        "401",
+        "client authentication failed",
+        "$LIVE_ID",
+        "$LIVE_SECRET",
+        "42 operation(s) not checked",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in {message}");
+    }
+    assert!(
+        !run.stdout.contains("canary-live-secret") && !run.stderr.contains("canary-live-secret")
+    );
+    let skipped = report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["outcome"] == "skipped")
+        .count();
+    assert_eq!(skipped, 42);
+    println!("refused token: {elapsed:?}");
+    assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+}
+
+// The API refuses a bearer token: after the first 3 refusals the API stops; the rest are not sent.
+#[test]
+fn an_api_refusing_the_first_authenticated_requests_stops_early() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("api.json");
+    std::fs::write(&spec, common::many_operations_spec(30)).unwrap_or_else(|e| panic!("{e}"));
+    let server = TestServer::start(|_, _| Reply::json(401, r#"{"message":"token expired"}"#));
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec.to_string_lossy(),
+            "--base-url",
+            &server.url(),
+            "--auth",
+            "bearer",
+            "--token-env",
+            "LIVE_TOKEN",
+            "--concurrency",
+            "1",
+            "--format",
+            "json",
+        ],
+        &[("LIVE_TOKEN", "canary-expired-token")],
+    );
+    assert_eq!(run.code, 4, "{}", run.transcript());
+    assert_eq!(server.recorded().len(), 3, "stopped after three refusals");
+    let all = findings(&json(&run));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let message = all[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("token expired") && message.contains("$LIVE_TOKEN"),
+        "{message}"
+    );
+    assert!(!run.stdout.contains("canary-expired-token"));
+}
+
+// Without credentials, 401s are per-operation findings (a public API's protected operations),
+// and the run goes on.
+#[test]
+fn without_credentials_refusals_do_not_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("api.json");
+    std::fs::write(&spec, common::many_operations_spec(5)).unwrap_or_else(|e| panic!("{e}"));
+    let server = TestServer::start(|_, _| Reply::json(401, "{}"));
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec.to_string_lossy(),
+            "--base-url",
+            &server.url(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(server.recorded().len(), 5);
+    assert_eq!(findings(&json(&run)).len(), 5);
+    assert_ne!(run.code, 4);
+}

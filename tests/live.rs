@@ -164,3 +164,34 @@ fn without_credentials_refusals_do_not_stop_the_run() {
     assert_eq!(findings(&json(&run)).len(), 5);
     assert_ne!(run.code, 4);
 }
+
+// 10,000 items that each break the same rule are one finding with an exact count: the terminal
+// report stays within a screen, the JSON report small.
+#[test]
+fn many_identical_violations_are_one_counted_finding() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("api.json");
+    let contract = serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/items": {"get": {"operationId": "listItems", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array",
+                "items": {"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"}}}}}}}}}}}}}});
+    std::fs::write(&spec, contract.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let items: Vec<Value> = (0..10_000)
+        .map(|i| serde_json::json!({"id": format!("user-{i}"), "email": format!("u{i}@example.org")}))
+        .collect();
+    let body = serde_json::json!({ "data": items }).to_string();
+    let server = TestServer::start(move |_, _| Reply::json(200, &body));
+    let spec = spec.to_string_lossy().into_owned();
+    let url = server.url();
+    let base = ["check", "--spec", spec.as_str(), "--base-url", url.as_str()];
+    let terminal = drift_env(&base, &[]);
+    assert_eq!(terminal.code, 1, "{}", terminal.transcript());
+    assert!(terminal.stdout.lines().count() < 24, "{}", terminal.stdout);
+    let run = drift_env(&[&base[..], &["--format", "json"]].concat(), &[]);
+    let all = findings(&json(&run));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["pointer"], "/data/*/id");
+    let message = all[0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("10000 times, at /data/0/id, /data/1/id, /data/2/id, …"), "{message}");
+    assert!(run.stdout.len() < 4_000, "{} bytes", run.stdout.len());
+}

@@ -203,7 +203,12 @@ pub fn check(
     match contract.schemas().validator(schema) {
         Ok(validator) => {
             let (found, more) = violations_in_place(&validator, &mut body);
-            for v in found {
+            for mut v in found {
+                if v.count > 1 {
+                    v.message = grouped_message(&v);
+                    v.instance_pointer =
+                        crate::spec::schemas::generalize_pointer(&v.instance_pointer);
+                }
                 let schema_pointer = v
                     .schema
                     .as_ref()
@@ -343,6 +348,21 @@ impl<'a> Checker<'a> {
             content_type,
         }
     }
+}
+
+/// `"x" is not of type "integer" — 10000 times, at /data/0/id, /data/1/id, /data/2/id, …`
+fn grouped_message(v: &crate::spec::schemas::Violation) -> String {
+    let more = if v.count > v.pointers.len() {
+        ", …"
+    } else {
+        ""
+    };
+    format!(
+        "{} — {} times, at {}{more}",
+        v.message,
+        v.count,
+        v.pointers.join(", ")
+    )
 }
 
 #[cfg(test)]

@@ -249,6 +249,29 @@ pub struct Violation {
     pub expected: Option<String>,
     pub actual: Option<String>,
     pub message: String,
+    /// How many places broke this same rule of the same schema, at the same place of every
+    /// array element (`/data/*/id`): grouped into this one violation. 1 when alone.
+    pub count: usize,
+    /// The first few of those places (at most [`GROUP_EXAMPLES`]).
+    pub pointers: Vec<String>,
+}
+
+/// The places a grouped violation quotes.
+pub const GROUP_EXAMPLES: usize = 3;
+
+/// `/data/12/attributes` → `/data/*/attributes`: array indexes generalised.
+pub fn generalize_pointer(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "*"
+            } else {
+                t
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The most violations reported for one instance; the rest are counted, not described.
@@ -288,56 +311,81 @@ pub fn violations_in_place(
 }
 
 fn violations_of_wrapped(validator: &SchemaValidator, wrapped: &Value) -> (Vec<Violation>, usize) {
+    let prefix = format!("/{}", validator.key);
+    let errors = validator.batch.iter_errors(wrapped);
+    // Violations of the same rule at the same place of many array elements are one group: the
+    // first is described, the others counted (exactly) with their first places quoted.
+    let mut found: Vec<Violation> = Vec::new();
+    let mut groups: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    let mut more = 0usize;
+    for err in errors {
+        let keyword = err.kind().keyword().to_string();
+        let location = err
+            .absolute_keyword_location()
+            .map(|u| u.as_str().to_string())
+            .unwrap_or_default();
+        let pointer = err
+            .instance_path()
+            .as_str()
+            .strip_prefix(prefix.as_str())
+            .unwrap_or("")
+            .to_string();
+        let key = (keyword.clone(), location, generalize_pointer(&pointer));
+        if let Some(&i) = groups.get(&key) {
+            let v = &mut found[i];
+            v.count += 1;
+            if v.pointers.len() < GROUP_EXAMPLES {
+                v.pointers.push(pointer);
+            }
+            continue;
+        }
+        if found.len() >= MAX_VIOLATIONS {
+            more += 1;
+            continue;
+        }
+        groups.insert(key, found.len());
+        found.push(describe(&err, keyword, pointer));
+    }
+    (found, more)
+}
+
+/// One violation, described: its schema place, expected and actual values, bounded message.
+fn describe(err: &jsonschema::ValidationError<'_>, keyword: String, pointer: String) -> Violation {
     use crate::findings::{MAX_MESSAGE_BYTES, MAX_VALUE_BYTES};
     use crate::text::excerpt;
     use jsonschema::error::ValidationErrorKind as K;
-    let prefix = format!("/{}", validator.key);
-    let mut errors = validator.batch.iter_errors(wrapped);
-    let found: Vec<Violation> = errors
-        .by_ref()
-        .take(MAX_VIOLATIONS)
-        .map(|err| {
-            let keyword = err.kind().keyword().to_string();
-            let schema = err
-                .absolute_keyword_location()
-                .and_then(|uri| split_location(uri.as_str()))
-                .map(|(doc, pointer)| (doc, strip_keyword(&pointer, &keyword)));
-            let (expected, actual) = match err.kind() {
-                K::Type { kind } => (
-                    Some(type_names(kind)),
-                    Some(json_type(err.instance()).to_string()),
-                ),
-                K::Required { property } => {
-                    (property.as_str().map(String::from), Some("missing".into()))
-                }
-                K::Enum { options } => (
-                    Some(excerpt(&options.to_string(), MAX_VALUE_BYTES)),
-                    Some(instance_excerpt(&err)),
-                ),
-                K::Format { format } => (Some(format.clone()), Some(instance_excerpt(&err))),
-                K::AdditionalProperties { unexpected } => (
-                    Some("no other properties".into()),
-                    Some(unexpected.join(", ")),
-                ),
-                _ => (None, None),
-            };
-            Violation {
-                message: excerpt(&bounded_message(&err), MAX_MESSAGE_BYTES),
-                keyword,
-                instance_pointer: err
-                    .instance_path()
-                    .as_str()
-                    .strip_prefix(prefix.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                schema,
-                expected,
-                actual,
-            }
-        })
-        .collect();
-    let more = errors.count();
-    (found, more)
+    let schema = err
+        .absolute_keyword_location()
+        .and_then(|uri| split_location(uri.as_str()))
+        .map(|(doc, p)| (doc, strip_keyword(&p, &keyword)));
+    let (expected, actual) = match err.kind() {
+        K::Type { kind } => (
+            Some(type_names(kind)),
+            Some(json_type(err.instance()).to_string()),
+        ),
+        K::Required { property } => (property.as_str().map(String::from), Some("missing".into())),
+        K::Enum { options } => (
+            Some(excerpt(&options.to_string(), MAX_VALUE_BYTES)),
+            Some(instance_excerpt(err)),
+        ),
+        K::Format { format } => (Some(format.clone()), Some(instance_excerpt(err))),
+        K::AdditionalProperties { unexpected } => (
+            Some("no other properties".into()),
+            Some(unexpected.join(", ")),
+        ),
+        _ => (None, None),
+    };
+    Violation {
+        message: excerpt(&bounded_message(err), MAX_MESSAGE_BYTES),
+        keyword,
+        pointers: vec![pointer.clone()],
+        instance_pointer: pointer,
+        schema,
+        expected,
+        actual,
+        count: 1,
+    }
 }
 
 /// An excerpt of the failing value, serialized only as far as needed.

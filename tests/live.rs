@@ -192,6 +192,68 @@ fn many_identical_violations_are_one_counted_finding() {
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0]["pointer"], "/data/*/id");
     let message = all[0]["message"].as_str().unwrap_or("");
-    assert!(message.contains("10000 times, at /data/0/id, /data/1/id, /data/2/id, …"), "{message}");
+    assert!(
+        message.contains("10000 times, at /data/0/id, /data/1/id, /data/2/id, …"),
+        "{message}"
+    );
     assert!(run.stdout.len() < 4_000, "{} bytes", run.stdout.len());
+}
+
+// A base URL without the contract's base path: every operation answers 404. One finding says
+// so, with the fix, instead of one per operation.
+#[test]
+fn a_wrong_base_url_is_one_finding_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut spec: Value =
+        serde_json::from_str(&common::many_operations_spec(12)).unwrap_or_default();
+    spec["basePath"] = "/pub".into();
+    let path = dir.path().join("api.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let server = TestServer::start(|_, _| Reply::json(404, r#"{"errors": [{"status": "404"}]}"#));
+    let path = path.to_string_lossy().into_owned();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &path,
+            "--base-url",
+            &server.url(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let all = findings(&json(&run));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let message = all[0]["message"].as_str().unwrap_or("");
+    let fix = format!("try {}/pub", server.url());
+    assert!(
+        message.starts_with("12 of 12 operations answered 404") && message.contains(&fix),
+        "{message}"
+    );
+    // With the base path, nothing is grouped: a single undeclared status stays per operation.
+    let fine = TestServer::start(|req, _| {
+        if req.path.ends_with("/items0") {
+            Reply::json(404, "{}")
+        } else {
+            Reply::json(200, r#"{"id": 1}"#)
+        }
+    });
+    let url = format!("{}/pub", fine.url());
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &path,
+            "--base-url",
+            &url,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let all = findings(&json(&run));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0]["operation_id"], "getItem0");
 }

@@ -159,7 +159,11 @@ fn the_readme_drift_example_json_report_is_golden() {
     // The typed report reads it back and writes it again, byte for byte.
     let typed = drift::report::json::read_check_report(&expected)
         .unwrap_or_else(|e| panic!("the golden report does not read back: {e}"));
-    assert_eq!(typed.findings.len(), 2, "two errors at /data/0 and /data/1 are one grouped finding");
+    assert_eq!(
+        typed.findings.len(),
+        2,
+        "two errors at /data/0 and /data/1 are one grouped finding"
+    );
     let again = serde_json::to_string_pretty(&typed).unwrap_or_default();
     assert_eq!(again, expected.trim_end());
 }

@@ -22,6 +22,7 @@
 
 pub mod api;
 mod auth_gate;
+mod base_url_hint;
 mod exchange;
 pub mod prepare;
 mod snapshots;
@@ -342,6 +343,14 @@ async fn check_api(
         .map(|((op, _), _)| skipped_result(run, op, String::new()))
         .collect();
     gate.finish(&run.name, not_sent, &mut operations, &mut findings);
+    let base_path = contract.base_path();
+    base_url_hint::group(
+        &run.name,
+        &base_path,
+        &target.name,
+        &operations,
+        &mut findings,
+    );
     locate_lines(contract, &mut findings);
     let summary = api_summary(run, prepared, &operations);
     ApiOutcome {

@@ -42,26 +42,46 @@ pub fn group(
         .take(3)
         .map(|o| format!("{} {}", o.method, o.path))
         .collect();
+    // A reproduction line of one of them, kept for the grouped finding.
+    let reproduce = findings
+        .iter()
+        .find(|f| {
+            f.operation
+                .as_ref()
+                .is_some_and(|op| affected.contains(&op.id))
+        })
+        .and_then(|f| f.reproduce.clone());
     // Everything else those answers produced (a status that differs from the snapshot, …)
     // follows from the same cause.
+    // (Not what says the check itself could not run or record: those stay.)
     findings.retain(|f| {
-        f.operation
-            .as_ref()
-            .is_none_or(|op| !affected.contains(&op.id))
+        let consequence = f.severity != crate::findings::Severity::Error
+            && !matches!(
+                f.kind.as_str(),
+                "snapshot.missing" | "snapshot.not-recorded" | "snapshot.unreadable"
+            );
+        !consequence
+            || f.operation
+                .as_ref()
+                .is_none_or(|op| !affected.contains(&op.id))
     });
     let mut message = format!(
         "{} of {answered} operations answered {status}, which they do not declare (for example {}): ",
         affected.len(),
         examples.join(", ")
     );
-    message.push_str(&hint(base_path, base_url));
+    message.push_str(&hint(&status, base_path, base_url));
     let mut f = Finding::new(api, Kind::StatusUndeclared, message);
     f.actual = Some(status);
+    f.reproduce = reproduce;
     findings.push(f.bounded());
 }
 
 /// Why so many operations could answer the same undeclared status.
-fn hint(base_path: &str, base_url: &str) -> String {
+fn hint(status: &str, base_path: &str, base_url: &str) -> String {
+    if status.starts_with('5') {
+        return format!("the API at {base_url} is failing (server errors), not only drifting");
+    }
     let wanted = base_path.trim_end_matches('/');
     let path = url::Url::parse(base_url)
         .map(|u| u.path().trim_end_matches('/').to_string())
@@ -80,8 +100,9 @@ fn hint(base_path: &str, base_url: &str) -> String {
 mod tests {
     #[test]
     fn hints() {
-        assert!(super::hint("/pub", "http://h:1").contains("try http://h:1/pub"));
-        assert!(super::hint("/pub", "http://h:1/pub/").contains("another path"));
-        assert!(super::hint("", "http://h:1").contains("another path"));
+        assert!(super::hint("404", "/pub", "http://h:1").contains("try http://h:1/pub"));
+        assert!(super::hint("404", "/pub", "http://h:1/pub/").contains("another path"));
+        assert!(super::hint("404", "", "http://h:1").contains("another path"));
+        assert!(super::hint("503", "/pub", "http://h:1").contains("failing"));
     }
 }

@@ -7,6 +7,8 @@
 //! `default` > the first `enum` value > a placeholder synthesized from the schema. An operation
 //! that is not planned is `Skipped` with its reason, never dropped.
 
+pub mod live;
+
 use crate::spec::source::get;
 use crate::spec::{Contract, Operation, ParamIn, Parameter};
 use serde_json::Value;
@@ -33,6 +35,10 @@ pub enum Source {
     Default,
     Enum,
     Placeholder,
+    /// Read from a live response earlier in the same run (`data[0].id of GET /patients`).
+    Live {
+        from: String,
+    },
 }
 
 impl fmt::Display for Source {
@@ -47,6 +53,7 @@ impl fmt::Display for Source {
             Source::Default => f.write_str("default"),
             Source::Enum => f.write_str("enum"),
             Source::Placeholder => f.write_str("placeholder"),
+            Source::Live { from } => write!(f, "{from} (live)"),
         }
     }
 }

@@ -249,6 +249,7 @@ mod tests {
                 outcome: Outcome::Drift,
                 reason: None,
                 duration_ms: Some(1),
+                live: Vec::new(),
             });
             for _ in 0..3 {
                 let mut f = Finding::new("big", Kind::SnapshotRemoved, "x".repeat(300));

@@ -349,4 +349,8 @@ pub struct OperationResult {
     pub outcome: Outcome,
     pub reason: Option<String>,
     pub duration_ms: Option<u64>,
+    /// Path parameters taken from live responses earlier in the run
+    /// (`id ← data[0].id of GET /patients (live)`). Absent from the JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub live: Vec<String>,
 }

@@ -110,6 +110,7 @@ pub fn step(
         outcome: Outcome::of(&findings),
         reason: checked.reason,
         duration_ms: Some(ex.duration.as_millis() as u64),
+        live: Vec::new(),
     };
     Stepped {
         operation,

@@ -27,6 +27,7 @@ mod exchange;
 pub mod prepare;
 mod snapshots;
 pub mod target;
+mod waves;
 
 pub use api::{ApiRun, BaseUrl};
 
@@ -37,6 +38,7 @@ use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::rules::Kind;
 use crate::snapshot::store::{HistoryEntry, HistoryOperations, Store};
 use auth_gate::AuthGate;
+use waves::LivePlan;
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
 use snapshots::SnapshotCtx;
@@ -285,82 +287,151 @@ async fn check_api(
     listener: &mut dyn Listener,
 ) -> ApiOutcome {
     let contract = &prepared.contract;
-    let (mut operations, to_send) = plan_api(run, contract);
-    let target = &prepared.target;
-    let (requests, reproductions, replay_options) = requests_for(run, prepared, &to_send);
-    let total = requests.len();
-    listener.api_started(&run.name, total);
-    let mut incoming = replay::start(target.replay.clone(), requests, &replay_options);
-    let ctx = ExchangeCtx {
-        run,
-        contract,
-        docs: &prepared.docs,
-        base_path: contract.base_path(),
-        snapshots,
+    let (operations, to_send) = plan_api(run, contract);
+    compile_schemas(prepared, &to_send);
+    let mut live = LivePlan::new(contract, &to_send, run.base_url != BaseUrl::Mock);
+    listener.api_started(&run.name, to_send.len());
+    let mut r = Replaying {
+        ctx: ExchangeCtx {
+            run,
+            contract,
+            docs: &prepared.docs,
+            base_path: contract.base_path(),
+            snapshots,
+        },
+        prepared,
+        gate: AuthGate::new(
+            &run.auth,
+            run.url_credentials.is_some(),
+            run.base_url != BaseUrl::Mock,
+        ),
+        operations,
+        findings: Vec::new(),
+        stats: SnapshotStats::default(),
+        exchanged: 0,
+        unreachable: 0,
+        handled: vec![false; to_send.len()],
     };
-    let mut gate = AuthGate::new(
-        &run.auth,
-        run.url_credentials.is_some(),
-        run.base_url != BaseUrl::Mock,
-    );
-    let redactor = target
-        .replay
-        .credentials
-        .as_ref()
-        .map(|c| c.redactor.clone())
-        .unwrap_or_default();
-    let (mut findings, mut stats) = (Vec::new(), SnapshotStats::default());
-    let (mut exchanged, mut unreachable) = (0usize, 0usize);
-    let mut sent = vec![false; total];
-    // Each exchange is checked as it arrives and dropped after: its body (and its concurrency
-    // slot) is released, so memory does not grow with the number of operations.
-    while let Some(delivered) = incoming.recv().await {
-        let ex = &delivered.exchange;
-        let (op, reproduce) = (to_send[ex.index].0, &reproductions[ex.index]);
-        sent[ex.index] = true;
-        let Stepped {
-            operation,
-            findings: found,
-            unreachable: down,
-        } = exchange::step(&ctx, op, ex, reproduce, &mut stats);
-        exchanged += 1;
-        unreachable += usize::from(down);
-        operations.push(operation);
-        findings.extend(found);
-        listener.exchange_checked(&run.name, exchanged, total);
-        if gate.observe(ex, &redactor) {
-            // Closed before this exchange's concurrency slot is released: no task still waiting
-            // for a slot sends its request.
-            incoming.close();
+    for w in 0..live.waves() {
+        if r.gate.stopped() {
             break;
         }
+        let mut batch = Vec::new();
+        for i in live.wave(w) {
+            match live.apply(i, &to_send) {
+                Ok((request, notes)) => batch.push((i, request, notes)),
+                Err(reason) => {
+                    r.handled[i] = true;
+                    r.operations.push(skipped_result(run, to_send[i].0, reason));
+                }
+            }
+        }
+        r.batch(&to_send, batch, &mut live, listener).await;
     }
-    drop(incoming);
-    let not_sent = to_send
+    r.finish(&to_send)
+}
+
+/// Compile every response schema the run can need, in one batch, before the first request.
+fn compile_schemas(prepared: &Prepared, to_send: &[(&crate::spec::Operation, PlannedRequest)]) {
+    let needed: Vec<_> = to_send
         .iter()
-        .zip(&sent)
-        .filter(|(_, sent)| !**sent)
-        .map(|((op, _), _)| skipped_result(run, op, String::new()))
+        .flat_map(|(op, _)| op.responses.iter())
+        .flat_map(|r| r.content.iter())
+        .filter_map(|m| m.schema.as_ref())
         .collect();
-    gate.finish(&run.name, not_sent, &mut operations, &mut findings);
-    let base_path = contract.base_path();
-    base_url_hint::group(
-        &run.name,
-        &base_path,
-        &target.name,
-        &operations,
-        &mut findings,
-    );
-    locate_lines(contract, &mut findings);
-    let summary = api_summary(run, prepared, &operations);
-    ApiOutcome {
-        summary,
-        operations,
-        findings,
-        attempted: exchanged,
-        unreachable,
-        snapshots: stats,
-        auth_failed: gate.stopped(),
+    prepared.contract.schemas().prepare(needed);
+}
+
+/// One API being replayed: what has come back so far.
+struct Replaying<'a> {
+    ctx: ExchangeCtx<'a>,
+    prepared: &'a Prepared,
+    gate: AuthGate,
+    operations: Vec<OperationResult>,
+    findings: Vec<Finding>,
+    stats: SnapshotStats,
+    exchanged: usize,
+    unreachable: usize,
+    /// Per operation to send: sent (or skipped) already.
+    handled: Vec<bool>,
+}
+
+impl Replaying<'_> {
+    /// Send one wave and check each exchange as it arrives; each is dropped after (its body and
+    /// concurrency slot released), so memory does not grow with the number of operations.
+    async fn batch(
+        &mut self,
+        to_send: &[(&crate::spec::Operation, PlannedRequest)],
+        batch: Vec<(usize, PlannedRequest, Vec<String>)>,
+        live: &mut LivePlan,
+        listener: &mut dyn Listener,
+    ) {
+        let run = self.ctx.run;
+        let target = &self.prepared.target;
+        let planned: Vec<&PlannedRequest> = batch.iter().map(|(_, p, _)| p).collect();
+        let (requests, reproductions, options) = requests_for(run, self.prepared, &planned);
+        let redactor = target
+            .replay
+            .credentials
+            .as_ref()
+            .map(|c| c.redactor.clone())
+            .unwrap_or_default();
+        let mut incoming = replay::start(target.replay.clone(), requests, &options);
+        while let Some(delivered) = incoming.recv().await {
+            let ex = &delivered.exchange;
+            let (i, _, notes) = &batch[ex.index];
+            let op = to_send[*i].0;
+            self.handled[*i] = true;
+            let Stepped {
+                mut operation,
+                findings: found,
+                unreachable: down,
+            } = exchange::step(&self.ctx, op, ex, &reproductions[ex.index], &mut self.stats);
+            operation.live = notes.clone();
+            live.observe(*i, ex);
+            self.exchanged += 1;
+            self.unreachable += usize::from(down);
+            self.operations.push(operation);
+            self.findings.extend(found);
+            listener.exchange_checked(&run.name, self.exchanged, to_send.len());
+            if self.gate.observe(ex, &redactor) {
+                // Closed before this exchange's concurrency slot is released: no task still
+                // waiting for a slot sends its request.
+                incoming.close();
+                break;
+            }
+        }
+    }
+
+    /// The API's outcome: an authentication stop or a wrong base URL summarised, lines located.
+    fn finish(mut self, to_send: &[(&crate::spec::Operation, PlannedRequest)]) -> ApiOutcome {
+        let (run, contract) = (self.ctx.run, &self.prepared.contract);
+        let not_sent = to_send
+            .iter()
+            .zip(&self.handled)
+            .filter(|(_, handled)| !**handled)
+            .map(|((op, _), _)| skipped_result(run, op, String::new()))
+            .collect();
+        self.gate
+            .finish(&run.name, not_sent, &mut self.operations, &mut self.findings);
+        base_url_hint::group(
+            &run.name,
+            &contract.base_path(),
+            &self.prepared.target.name,
+            &self.operations,
+            &mut self.findings,
+        );
+        locate_lines(contract, &mut self.findings);
+        let summary = api_summary(run, self.prepared, &self.operations);
+        ApiOutcome {
+            summary,
+            operations: self.operations,
+            findings: self.findings,
+            attempted: self.exchanged,
+            unreachable: self.unreachable,
+            snapshots: self.stats,
+            auth_failed: self.gate.stopped(),
+        }
     }
 }
 
@@ -392,25 +463,17 @@ fn api_summary(run: &ApiRun, prepared: &Prepared, operations: &[OperationResult]
     }
 }
 
-/// The requests to send (every response schema they can need compiled first, in one batch),
-/// their reproduction lines (made before the replay takes the requests), and the replay options.
+/// The requests to send, their reproduction lines (made before the replay takes the requests),
+/// and the replay options.
 fn requests_for(
     run: &ApiRun,
     prepared: &Prepared,
-    to_send: &[(&crate::spec::Operation, PlannedRequest)],
+    planned: &[&PlannedRequest],
 ) -> (Vec<HttpRequest>, Vec<String>, replay::ReplayOptions) {
-    // Compile every response schema the run can need, in one batch, before the first request.
-    let needed: Vec<_> = to_send
-        .iter()
-        .flat_map(|(op, _)| op.responses.iter())
-        .flat_map(|r| r.content.iter())
-        .filter_map(|m| m.schema.as_ref())
-        .collect();
     let target = &prepared.target;
-    prepared.contract.schemas().prepare(needed);
-    let requests: Vec<HttpRequest> = to_send
+    let requests: Vec<HttpRequest> = planned
         .iter()
-        .map(|(_, p)| replay::http_request(&target.replay.base_url, p))
+        .map(|p| replay::http_request(&target.replay.base_url, p))
         .collect();
     let mut replay_options = run.replay.clone();
     if run.base_url == BaseUrl::Mock {
@@ -438,6 +501,7 @@ fn skipped_result(run: &ApiRun, op: &crate::spec::Operation, reason: String) -> 
         outcome: crate::check::Outcome::Skipped,
         reason: Some(reason),
         duration_ms: None,
+        live: Vec::new(),
     }
 }
 

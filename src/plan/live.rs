@@ -1,0 +1,205 @@
+//! Live ids: against a real API the documented example ids do not exist in the customer's
+//! organisation, so an operation that needs a path parameter takes it from a live response of the
+//! read-only operation that lists that resource, replayed earlier in the same run
+//! (`GET /patient` before `GET /patient/{id}`; also before `GET /patient/{id}/coaches`).
+//!
+//! Found by path structure: the provider of `{p}` is the GET operation whose path is the
+//! template up to `{p}`. The value is read at a place chosen from the provider's response schema
+//! — the items array (`data`, `items`, `results`, HAL `_embedded.*`, or the body itself) and, in
+//! an item, the field named like the parameter, `id`, `<resource>_id`, or HAL `_links.self` —
+//! or found in the live body when the schema does not say. Config values still win; the
+//! documented value stays as the fallback when the provider fails or has no such field; an empty
+//! collection skips its dependents with the reason.
+
+use crate::snapshot::view::SchemaView;
+use crate::spec::{Contract, Operation};
+use serde_json::Value;
+
+/// Where in a provider's body a value is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValuePath {
+    /// JSON Pointer of the items array (`/data`), `""` when the body is the array, `None` when
+    /// the provider returns one object.
+    pub items: Option<String>,
+    /// JSON Pointer of the field in an item (`/id`, `/_links/self/href`).
+    pub field: String,
+}
+
+impl ValuePath {
+    /// `data[0].id`, `[0].id`, `id`.
+    pub fn describe(&self) -> String {
+        let dotted = |p: &str| p.trim_start_matches('/').replace('/', ".");
+        match &self.items {
+            Some(items) => format!("{}[0].{}", dotted(items), dotted(&self.field)),
+            None => dotted(&self.field),
+        }
+    }
+
+    /// The value in a live body: `Ok(None)` for an empty collection, `Err` when it is not there.
+    pub fn read(&self, body: &Value) -> Result<Option<String>, String> {
+        let item = match &self.items {
+            Some(items) => {
+                let Some(list) = body.pointer(items).and_then(Value::as_array) else {
+                    return Err(format!("no list at {}", self.describe()));
+                };
+                // The first item that has the field.
+                match list.iter().find(|i| scalar(i.pointer(&self.field)).is_some()) {
+                    Some(item) => item,
+                    None if list.is_empty() => return Ok(None),
+                    None => return Err(format!("no item has {}", self.describe())),
+                }
+            }
+            None => body,
+        };
+        let value = scalar(item.pointer(&self.field))
+            .ok_or_else(|| format!("no value at {}", self.describe()))?;
+        // A HAL self link: the id is its last path segment.
+        if self.field.ends_with("/href") {
+            let path = value.split(['?', '#']).next().unwrap_or(&value);
+            let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+            return (!last.is_empty())
+                .then(|| Some(last.to_string()))
+                .ok_or_else(|| format!("no id in the link {value:?}"));
+        }
+        Ok(Some(value))
+    }
+}
+
+fn scalar(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// One path parameter of an operation taken from a provider's live response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub param: String,
+    /// Index of the provider in the contract's operations.
+    pub provider: usize,
+    pub path: ValuePath,
+}
+
+/// The provider and value place for each path parameter of `op` that is not configured.
+pub fn dependencies(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
+    let segments: Vec<&str> = op.path.split('/').collect();
+    let mut out = Vec::new();
+    for (k, seg) in segments.iter().enumerate() {
+        let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            continue;
+        };
+        if configured.contains(&param) {
+            continue;
+        }
+        let prefix = segments[..k].join("/");
+        let provider = contract
+            .operations
+            .iter()
+            .position(|p| p.method == "GET" && p.path == prefix && p.id != op.id);
+        let Some(provider) = provider else {
+            continue;
+        };
+        let resource = segments[..k]
+            .iter()
+            .rev()
+            .find(|s| !s.starts_with('{') && !s.is_empty())
+            .copied()
+            .unwrap_or("");
+        let path = value_path(contract, &contract.operations[provider], param, resource);
+        out.push(Dependency {
+            param: param.to_string(),
+            provider,
+            path,
+        });
+    }
+    out
+}
+
+/// Where the provider's documented 2xx body holds an id for `param`.
+fn value_path(contract: &Contract, provider: &Operation, param: &str, resource: &str) -> ValuePath {
+    let schema = [200u16, 201, 203, 206]
+        .iter()
+        .find_map(|s| provider.response_for(*s))
+        .and_then(|r| r.content.iter().find_map(|m| m.schema.as_ref()));
+    let view = schema.map_or_else(SchemaView::undeclared, |s| SchemaView::of(contract, s));
+    let (items, prefix, item) = items_of(&view);
+    let singular = resource.strip_suffix('s').unwrap_or(resource);
+    let candidates = [
+        param.to_string(),
+        "id".to_string(),
+        format!("{singular}_id"),
+        format!("{resource}_id"),
+        "uuid".to_string(),
+    ];
+    let field = candidates
+        .iter()
+        .find(|c| item.declares(c))
+        .map(|c| format!("/{}", crate::text::escape_pointer_token(c)))
+        .or_else(|| {
+            (item.declares("_links") && item.property_ref("_links").declares("self"))
+                .then(|| "/_links/self/href".to_string())
+        })
+        .unwrap_or_else(|| "/id".to_string());
+    ValuePath {
+        items,
+        field: format!("{prefix}{field}"),
+    }
+}
+
+/// The items array of a list response and the view of one item (`None` for a single object,
+/// then with the prefix of the object in the body: `/data` for a JSON:API resource).
+fn items_of(view: &SchemaView) -> (Option<String>, &'static str, &SchemaView) {
+    if view.items.is_some() {
+        return (Some(String::new()), "", view.element_ref());
+    }
+    for key in ["data", "items", "results", "records", "entries", "values", "content"] {
+        let p = view.property_ref(key);
+        if view.declares(key) && p.items.is_some() {
+            return (Some(format!("/{key}")), "", p.element_ref());
+        }
+    }
+    if view.declares("_embedded") {
+        let embedded = view.property_ref("_embedded");
+        if let Some((k, v)) = embedded.properties.iter().find(|(_, v)| v.items.is_some()) {
+            let pointer = format!("/_embedded/{}", crate::text::escape_pointer_token(k));
+            return (Some(pointer), "", v.element_ref());
+        }
+    }
+    // A JSON:API single resource (`{"data": {"id": …}}`).
+    if view.declares("data") && !view.property_ref("data").properties.is_empty() {
+        return (None, "/data", view.property_ref("data"));
+    }
+    (None, "", view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_ids_from_lists_and_links() {
+        let p = ValuePath {
+            items: Some("/data".into()),
+            field: "/id".into(),
+        };
+        assert_eq!(p.describe(), "data[0].id");
+        let body = json!({"data": [{"x": 1}, {"id": "p-7"}]});
+        assert_eq!(p.read(&body), Ok(Some("p-7".into())));
+        assert_eq!(p.read(&json!({"data": []})), Ok(None));
+        assert!(p.read(&json!({"items": []})).is_err());
+        let hal = ValuePath {
+            items: Some("/_embedded/user".into()),
+            field: "/_links/self/href".into(),
+        };
+        let body = json!({"_embedded": {"user": [{"_links": {"self": {"href": "/v7.1/user/42/?x=1"}}}]}});
+        assert_eq!(hal.read(&body), Ok(Some("42".into())));
+        let top = ValuePath {
+            items: Some(String::new()),
+            field: "/id".into(),
+        };
+        assert_eq!(top.read(&json!([{"id": 3}])), Ok(Some("3".into())));
+    }
+}

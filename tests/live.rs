@@ -257,3 +257,156 @@ fn a_wrong_base_url_is_one_finding_with_a_hint() {
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0]["operation_id"], "getItem0");
 }
+
+/// A JSON:API-style contract whose documented ids (`doc-…`) do not exist on the server.
+fn live_ids_spec(dir: &std::path::Path) -> String {
+    let list = |item: Value| serde_json::json!({"type": "object", "properties": {"data": {"type": "array", "items": item}}});
+    let one = |item: Value| serde_json::json!({"type": "object", "properties": {"data": item}});
+    let res = serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}, "type": {"type": "string"}}});
+    let ok = |schema: Value, example: Value| {
+        serde_json::json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema, "example": example}}},
+            "404": {"description": "no such thing"}})
+    };
+    let id_param = |name: &str| serde_json::json!([{"name": name, "in": "path", "required": true, "schema": {"type": "string"}}]);
+    let contract = serde_json::json!({"openapi": "3.0.3", "info": {"title": "live", "version": "1"}, "paths": {
+        "/patients": {"get": {"operationId": "listPatients",
+            "responses": ok(list(res.clone()), serde_json::json!({"data": [{"id": "doc-p1", "type": "patient"}]}))}},
+        "/patients/{id}": {"get": {"operationId": "fetchPatient", "parameters": id_param("id"),
+            "responses": ok(one(res.clone()), serde_json::json!({"data": {"id": "doc-p1", "type": "patient"}}))}},
+        "/patients/{id}/coaches": {"get": {"operationId": "listPatientCoaches", "parameters": id_param("id"),
+            "responses": ok(list(res.clone()), serde_json::json!({"data": [{"id": "doc-c9", "type": "coach"}]}))}},
+        "/coaches": {"get": {"operationId": "listCoaches",
+            "responses": ok(list(res.clone()), serde_json::json!({"data": [{"id": "doc-c9", "type": "coach"}]}))}},
+        "/coaches/{coach_id}": {"get": {"operationId": "fetchCoach", "parameters": id_param("coach_id"),
+            "responses": ok(one(res.clone()), serde_json::json!({"data": {"id": "doc-c9", "type": "coach"}}))}}
+    }});
+    let path = dir.join("live.json");
+    std::fs::write(&path, contract.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    path.to_string_lossy().into_owned()
+}
+
+/// The server's own data: ids that exist only here; every other id is a 404.
+fn own_data_server(coaches: bool) -> TestServer {
+    TestServer::start(move |req, _| {
+        let path = req.path.split('?').next().unwrap_or("");
+        let body = match path {
+            "/patients" => r#"{"data": [{"id": "live-p42", "type": "patient"}]}"#.to_string(),
+            "/patients/live-p42" => {
+                r#"{"data": {"id": "live-p42", "type": "patient"}}"#.to_string()
+            }
+            "/patients/live-p42/coaches" => r#"{"data": []}"#.to_string(),
+            "/coaches" if coaches => {
+                r#"{"data": [{"id": "live-c7", "type": "coach"}]}"#.to_string()
+            }
+            "/coaches" => r#"{"data": []}"#.to_string(),
+            "/coaches/live-c7" => r#"{"data": {"id": "live-c7", "type": "coach"}}"#.to_string(),
+            _ => return Reply::json(404, r#"{"errors": [{"status": "404"}]}"#),
+        };
+        Reply::json(200, &body)
+    })
+}
+
+// Every operation reaches a live id; no documented id is ever sent; the report says which
+// values were live; `drift ops --base-url` shows the dependencies.
+#[test]
+fn ids_are_chained_from_live_responses() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = live_ids_spec(dir.path());
+    let server = own_data_server(true);
+    let url = server.url();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &url,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let report = json(&run);
+    let statuses: Vec<(String, Value)> = report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            (
+                o["operation_id"].as_str().unwrap_or("").to_string(),
+                o["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert!(statuses.iter().all(|(_, s)| s == 200), "{statuses:?}");
+    let sent: Vec<String> = server.recorded().iter().map(|r| r.path.clone()).collect();
+    assert!(
+        !sent.iter().any(|p| p.contains("doc-")),
+        "a documented id was sent: {sent:?}"
+    );
+    let live_of = |id: &str| {
+        report["operations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["operation_id"] == id)
+            .map(|o| o["live"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        live_of("fetchPatient"),
+        serde_json::json!(["id ← data[0].id of GET /patients (live)"])
+    );
+    assert_eq!(
+        live_of("fetchCoach"),
+        serde_json::json!(["coach_id ← data[0].id of GET /coaches (live)"])
+    );
+    assert_eq!(
+        live_of("listPatientCoaches"),
+        serde_json::json!(["id ← data[0].id of GET /patients (live)"])
+    );
+    let ops = drift_env(&["ops", "--spec", &spec, "--base-url", &url], &[]);
+    assert!(
+        ops.stdout
+            .contains("coach_id ← data[0].id of GET /coaches (live); else \"doc-c9\""),
+        "{}",
+        ops.stdout
+    );
+}
+
+// An empty collection skips its dependents with the reason, not a 404 finding.
+#[test]
+fn an_empty_collection_skips_its_dependents() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = live_ids_spec(dir.path());
+    let server = own_data_server(false);
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &server.url(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let report = json(&run);
+    let coach = report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["operation_id"] == "fetchCoach")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(coach["outcome"], "skipped");
+    assert_eq!(
+        coach["reason"],
+        "not sent: GET /coaches returned an empty list, so there is no `coach_id` to use"
+    );
+    assert!(findings(&report).is_empty(), "{:#?}", findings(&report));
+}

@@ -287,6 +287,10 @@ impl OutputArgs {
 pub struct OpsArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
+    /// Plan as for this target: against a real API (a URL), path parameters are taken from the
+    /// live responses of the operations that list them, and the plan shows those dependencies.
+    #[arg(long, value_name = "URL|mock")]
+    pub base_url: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

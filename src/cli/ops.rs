@@ -8,7 +8,8 @@ use crate::report::{terminal::Palette, Format};
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
     let (contract, api) = super::load_spec(&args.spec)?;
-    let view = OperationsView::new(&api, &args.spec.spec, &contract);
+    let live = args.base_url.as_deref().is_some_and(|u| u != "mock");
+    let view = OperationsView::new(&api, &args.spec.spec, &contract, live);
     write_outputs(console, &outputs, p, None, |r, _, w| r.operations(w, &view))?;
     Ok(ExitStatus::Success)
 }

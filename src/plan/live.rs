@@ -43,7 +43,10 @@ impl ValuePath {
                     return Err(format!("no list at {}", self.describe()));
                 };
                 // The first item that has the field.
-                match list.iter().find(|i| scalar(i.pointer(&self.field)).is_some()) {
+                match list
+                    .iter()
+                    .find(|i| scalar(i.pointer(&self.field)).is_some())
+                {
                     Some(item) => item,
                     None if list.is_empty() => return Ok(None),
                     None => return Err(format!("no item has {}", self.describe())),
@@ -154,7 +157,9 @@ fn items_of(view: &SchemaView) -> (Option<String>, &'static str, &SchemaView) {
     if view.items.is_some() {
         return (Some(String::new()), "", view.element_ref());
     }
-    for key in ["data", "items", "results", "records", "entries", "values", "content"] {
+    for key in [
+        "data", "items", "results", "records", "entries", "values", "content",
+    ] {
         let p = view.property_ref(key);
         if view.declares(key) && p.items.is_some() {
             return (Some(format!("/{key}")), "", p.element_ref());
@@ -194,7 +199,8 @@ mod tests {
             items: Some("/_embedded/user".into()),
             field: "/_links/self/href".into(),
         };
-        let body = json!({"_embedded": {"user": [{"_links": {"self": {"href": "/v7.1/user/42/?x=1"}}}]}});
+        let body =
+            json!({"_embedded": {"user": [{"_links": {"self": {"href": "/v7.1/user/42/?x=1"}}}]}});
         assert_eq!(hal.read(&body), Ok(Some("42".into())));
         let top = ValuePath {
             items: Some(String::new()),

@@ -18,12 +18,22 @@ pub struct OperationsView<'a> {
 }
 
 impl<'a> OperationsView<'a> {
+    /// With `live` (a real API as the target), path parameters show the live response they
+    /// will be taken from, the documented value as the fallback.
     pub fn new(
         api: &'a str,
         spec: &'a std::path::Path,
         contract: &'a Contract,
+        live: bool,
     ) -> OperationsView<'a> {
-        let planned = plan::build(contract, &ParamValues::default());
+        let mut planned = plan::build(contract, &ParamValues::default());
+        if live {
+            for (op, p) in contract.operations.iter().zip(planned.iter_mut()) {
+                if let Planned::Request(r) = p {
+                    show_live(contract, op, r);
+                }
+            }
+        }
         let plans = contract
             .operations
             .iter()
@@ -38,6 +48,30 @@ impl<'a> OperationsView<'a> {
             contract,
             operations,
             plans,
+        }
+    }
+}
+
+/// Mark the path parameters a live response will provide.
+fn show_live(contract: &Contract, op: &Operation, r: &mut plan::PlannedRequest) {
+    for d in plan::live::dependencies(contract, op, &[]) {
+        let provider = &contract.operations[d.provider];
+        if !provider.is_read_only() {
+            continue;
+        }
+        if let Some(b) = r.bindings.iter_mut().find(|b| b.name == d.param) {
+            if b.source == plan::Source::Config {
+                continue;
+            }
+            let from = format!(
+                "{} of {} {} (live); else {:?} from {}",
+                d.path.describe(),
+                provider.method,
+                provider.path,
+                b.value,
+                b.source
+            );
+            b.source = plan::Source::Live { from };
         }
     }
 }
@@ -175,13 +209,18 @@ pub fn text(view: &OperationsView<'_>, p: Palette) -> String {
             }
             let _ = writeln!(s, "{d}       → {}{d:#}", t(&target));
             for b in &r.bindings {
-                let _ = writeln!(
-                    s,
-                    "{d}         {} = {:?} from {}{d:#}",
-                    t(&b.name),
-                    b.value,
-                    t(&b.source.to_string())
-                );
+                let _ = match &b.source {
+                    plan::Source::Live { from } => {
+                        writeln!(s, "{d}         {} ← {}{d:#}", t(&b.name), t(from))
+                    }
+                    source => writeln!(
+                        s,
+                        "{d}         {} = {:?} from {}{d:#}",
+                        t(&b.name),
+                        b.value,
+                        t(&source.to_string())
+                    ),
+                };
             }
         }
     }

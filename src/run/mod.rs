@@ -38,12 +38,12 @@ use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::rules::Kind;
 use crate::snapshot::store::{HistoryEntry, HistoryOperations, Store};
 use auth_gate::AuthGate;
-use waves::LivePlan;
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
 use snapshots::SnapshotCtx;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
+use waves::LivePlan;
 
 /// What a run does with snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,8 +412,12 @@ impl Replaying<'_> {
             .filter(|(_, handled)| !**handled)
             .map(|((op, _), _)| skipped_result(run, op, String::new()))
             .collect();
-        self.gate
-            .finish(&run.name, not_sent, &mut self.operations, &mut self.findings);
+        self.gate.finish(
+            &run.name,
+            not_sent,
+            &mut self.operations,
+            &mut self.findings,
+        );
         base_url_hint::group(
             &run.name,
             &contract.base_path(),

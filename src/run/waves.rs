@@ -20,7 +20,11 @@ pub struct LivePlan {
 
 impl LivePlan {
     /// Plan the waves; with `live` false (the mock) everything is one wave.
-    pub fn new(contract: &Contract, to_send: &[(&Operation, PlannedRequest)], live: bool) -> LivePlan {
+    pub fn new(
+        contract: &Contract,
+        to_send: &[(&Operation, PlannedRequest)],
+        live: bool,
+    ) -> LivePlan {
         let index_of: HashMap<&str, usize> = to_send
             .iter()
             .enumerate()
@@ -75,7 +79,9 @@ impl LivePlan {
 
     /// The operations (indexes) of wave `w`, in contract order.
     pub fn wave(&self, w: usize) -> Vec<usize> {
-        (0..self.depth.len()).filter(|i| self.depth[*i] == w).collect()
+        (0..self.depth.len())
+            .filter(|i| self.depth[*i] == w)
+            .collect()
     }
 
     /// Whether some operation waits for `provider`'s answer.
@@ -121,7 +127,14 @@ impl LivePlan {
             let place = format!("{} of {from}", d.path.describe());
             match self.resolved.get(&(i, d.param.clone())) {
                 Some(Ok(Some(value))) => {
-                    set(&mut request, &d.param, value, Source::Live { from: place.clone() });
+                    set(
+                        &mut request,
+                        &d.param,
+                        value,
+                        Source::Live {
+                            from: place.clone(),
+                        },
+                    );
                     notes.push(format!("{} ← {place} (live)", d.param));
                 }
                 Some(Ok(None)) => {

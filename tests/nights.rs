@@ -253,10 +253,26 @@ fn measurement(r: &mut Rng, i: u64, night: Night) -> Value {
     Value::Object(m)
 }
 
+/// The route of a path: `/patients/p-3f2a/measurements` → `/patients/{id}/measurements`. The
+/// server answers for any id (its ids change every night; drift takes them from the lists).
+fn route(path: &str) -> (String, Option<String>) {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["", "patients", id] => ("/patients/{id}".into(), Some(id.to_string())),
+        ["", "patients", id, "measurements"] => {
+            ("/patients/{id}/measurements".into(), Some(id.to_string()))
+        }
+        ["", "coaches", id] => ("/coaches/{id}".into(), Some(id.to_string())),
+        _ => (path.to_string(), None),
+    }
+}
+
 /// The body of `path` on `night`, or `None` (404).
 fn body(path: &str, night: Night) -> Option<Value> {
-    let mut r = Rng::new(night.seed, night.number, path);
-    Some(match path {
+    let (route, id) = route(path);
+    let id = id.unwrap_or_default();
+    let mut r = Rng::new(night.seed, night.number, &route);
+    Some(match route.as_str() {
         "/patients" => {
             // On the drift night the page has items, or there would be nothing to see.
             let sizes: &[u64] = if night.drift {
@@ -294,8 +310,8 @@ fn body(path: &str, night: Night) -> Option<Value> {
             out.insert("meta".into(), json!({"count": count}));
             Value::Object(out)
         }
-        "/patients/p-1" => json!({"data": patient(&mut r, "p-1", night)}),
-        "/patients/p-1/measurements" => {
+        "/patients/{id}" => json!({"data": patient(&mut r, &id, night)}),
+        "/patients/{id}/measurements" => {
             let sizes: &[u64] = if night.drift {
                 &[3, 8]
             } else {
@@ -305,7 +321,7 @@ fn body(path: &str, night: Night) -> Option<Value> {
             let data: Vec<Value> = (0..n).map(|i| measurement(&mut r, i, night)).collect();
             json!({"data": data, "meta": {"count": n}})
         }
-        "/coaches/c-1" => coach(&mut r, "c-1", night),
+        "/coaches/{id}" => coach(&mut r, &id, night),
         "/status" => {
             let incidents: Vec<Value> = if r.chance(25) {
                 (0..1 + r.below(2))

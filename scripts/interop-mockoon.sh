@@ -55,3 +55,17 @@ assert "1 token request(s) sent" in api["notes"], "the token is fetched once"
 assert kinds["body.empty"] == 42, "the empty bodies are reported"
 assert "interop-secret-3c9e" not in open(sys.argv[1]).read()
 PY
+
+# The base URL without the contract's base path (/pub): every GET answers 404. One grouped
+# finding with the hint, not 42.
+status=0
+./target/debug/drift check --spec "$corpus/swagger.yaml" --base-url "http://127.0.0.1:$port" \
+  --format "json=$work/nopub.json" >/dev/null || status=$?
+python3 - "$work/nopub.json" "$port" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+undeclared = [f for f in r["findings"] if f["kind"] == "status.undeclared"]
+print(f"Mockoon without /pub: {len(r['findings'])} finding(s): {undeclared[0]['message'][:160] if undeclared else None}")
+assert len(undeclared) == 1, f"{len(undeclared)} status.undeclared findings"
+assert f"try http://127.0.0.1:{sys.argv[2]}/pub" in undeclared[0]["message"], undeclared[0]["message"]
+PY

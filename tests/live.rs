@@ -410,3 +410,51 @@ fn an_empty_collection_skips_its_dependents() {
     );
     assert!(findings(&report).is_empty(), "{:#?}", findings(&report));
 }
+
+// OpenAPI `links` say where a value comes from: `GET /me` gives the user id of `GET /users/{userId}`.
+#[test]
+fn declared_links_chain_ids() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let contract = serde_json::json!({"openapi": "3.0.3", "info": {"title": "links", "version": "1"}, "paths": {
+        "/me": {"get": {"operationId": "fetchMe", "responses": {"200": {"description": "me",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "links": {"user": {"operationId": "fetchUser", "parameters": {"userId": "$response.body#/user/uid"}}}}}}},
+        "/users/{userId}": {"get": {"operationId": "fetchUser",
+            "parameters": [{"name": "userId", "in": "path", "required": true, "schema": {"type": "string"}, "example": "doc-u1"}],
+            "responses": {"200": {"description": "a user", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
+    }});
+    let spec = dir.path().join("links.json");
+    std::fs::write(&spec, contract.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let server = TestServer::start(|req, _| match req.path.as_str() {
+        "/me" => Reply::json(200, r#"{"user": {"uid": "u-live-9"}}"#),
+        "/users/u-live-9" => Reply::json(200, r#"{"uid": "u-live-9"}"#),
+        _ => Reply::json(404, "{}"),
+    });
+    let spec = spec.to_string_lossy().into_owned();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            &spec,
+            "--base-url",
+            &server.url(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let report = json(&run);
+    let user = report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["operation_id"] == "fetchUser")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(user["status"], 200);
+    assert_eq!(
+        user["live"],
+        serde_json::json!(["userId ← user.uid of GET /me (live)"])
+    );
+}

@@ -28,7 +28,20 @@ pub struct ValuePath {
 impl ValuePath {
     /// `data[0].id`, `[0].id`, `id`.
     pub fn describe(&self) -> String {
-        let dotted = |p: &str| p.trim_start_matches('/').replace('/', ".");
+        let dotted = |p: &str| {
+            p.trim_start_matches('/')
+                .split('/')
+                .map(|t| {
+                    if t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty() {
+                        format!("[{t}]")
+                    } else {
+                        format!(".{t}")
+                    }
+                })
+                .collect::<String>()
+                .trim_start_matches('.')
+                .replace(".[", "[")
+        };
         match &self.items {
             Some(items) => format!("{}[0].{}", dotted(items), dotted(&self.field)),
             None => dotted(&self.field),
@@ -85,8 +98,123 @@ pub struct Dependency {
     pub path: ValuePath,
 }
 
-/// The provider and value place for each path parameter of `op` that is not configured.
+/// The provider and value place for each path parameter of `op` that is not configured, and for
+/// each required query parameter that names a resource (`filter[patient]`, `patient_id`).
 pub fn dependencies(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
+    // Declared `links` first: the contract says where the value comes from.
+    let mut out = linked(contract, op, configured);
+    for d in path_dependencies(contract, op, configured) {
+        if !out.iter().any(|o| o.param == d.param) {
+            out.push(d);
+        }
+    }
+    for p in &op.parameters {
+        if p.location != crate::spec::ParamIn::Query || !p.required {
+            continue;
+        }
+        if configured.contains(&p.name.as_str()) {
+            continue;
+        }
+        let Some(resource) = resource_named_by(&p.name) else {
+            continue;
+        };
+        let singular = resource.strip_suffix('s').unwrap_or(resource);
+        let paths = [
+            format!("/{resource}"),
+            format!("/{resource}s"),
+            format!("/{singular}"),
+        ];
+        let provider = contract
+            .operations
+            .iter()
+            .position(|o| o.method == "GET" && o.id != op.id && paths.contains(&o.path));
+        let Some(provider) = provider else {
+            continue;
+        };
+        let path = value_path(contract, &contract.operations[provider], "id", resource);
+        out.push(Dependency {
+            param: p.name.clone(),
+            provider,
+            path,
+        });
+    }
+    out
+}
+
+/// Parameters of `op` that an OpenAPI 3 `links` object of another operation's 2xx response
+/// fills from its body (`parameters: {id: '$response.body#/data/id'}`).
+fn linked(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
+    let mut out = Vec::new();
+    for (index, provider) in contract.operations.iter().enumerate() {
+        if provider.method != "GET" || provider.id == op.id {
+            continue;
+        }
+        let doc = &contract.documents.docs[provider.doc].value;
+        let Some(responses) = crate::spec::source::get(doc, &provider.pointer)
+            .and_then(|o| o.get("responses"))
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        for (status, response) in responses {
+            if !status.starts_with('2') {
+                continue;
+            }
+            let Some(links) = response.get("links").and_then(Value::as_object) else {
+                continue;
+            };
+            for link in links.values() {
+                let link = match link.get("$ref").and_then(Value::as_str) {
+                    Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                        Some(target) => target,
+                        None => continue,
+                    },
+                    None => link,
+                };
+                if link.get("operationId").and_then(Value::as_str) != Some(op.id.as_str()) {
+                    continue;
+                }
+                let Some(params) = link.get("parameters").and_then(Value::as_object) else {
+                    continue;
+                };
+                for (name, expr) in params {
+                    let name = name.rsplit('.').next().unwrap_or(name); // `path.id` → `id`
+                    let Some(pointer) = expr
+                        .as_str()
+                        .and_then(|e| e.strip_prefix("$response.body#"))
+                    else {
+                        continue;
+                    };
+                    if configured.contains(&name)
+                        || out.iter().any(|d: &Dependency| d.param == name)
+                    {
+                        continue;
+                    }
+                    out.push(Dependency {
+                        param: name.to_string(),
+                        provider: index,
+                        path: ValuePath {
+                            items: None,
+                            field: pointer.to_string(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The resource a query parameter names: `filter[patient]` → `patient`, `coach_id` → `coach`.
+fn resource_named_by(name: &str) -> Option<&str> {
+    let r = name
+        .strip_prefix("filter[")
+        .and_then(|n| n.strip_suffix(']'))
+        .or_else(|| name.strip_suffix("_id"))?;
+    (!r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(r)
+}
+
+fn path_dependencies(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
     let segments: Vec<&str> = op.path.split('/').collect();
     let mut out = Vec::new();
     for (k, seg) in segments.iter().enumerate() {

@@ -157,17 +157,22 @@ impl LivePlan {
     }
 }
 
-/// Bind a path parameter to a live value and rebuild the path.
+/// Bind a path or query parameter to a live value and rebuild the path and the query.
 fn set(request: &mut PlannedRequest, param: &str, value: &str, source: Source) {
     if let Some(b) = request
         .bindings
         .iter_mut()
-        .find(|b| b.name == param && b.location == ParamIn::Path)
+        .find(|b| b.name == param && matches!(b.location, ParamIn::Path | ParamIn::Query))
     {
         b.value = value.to_string();
         b.source = source;
     }
     request.path = path_of(&request.path_template, &request.bindings);
+    for (name, v) in &mut request.query {
+        if name == param {
+            *v = value.to_string();
+        }
+    }
 }
 
 fn path_of(template: &str, bindings: &[Binding]) -> String {

@@ -37,6 +37,9 @@ pub struct Config {
     pub apis: BTreeMap<String, ApiConfig>,
     /// The snapshot folder, relative to the config file (default `snapshots`).
     pub snapshots: Option<PathBuf>,
+    /// The run history folder, relative to the config file: when set, every `drift check`
+    /// records its runs there (see `drift report`). No history is kept by default.
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]

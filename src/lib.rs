@@ -10,6 +10,7 @@ pub mod config;
 pub mod docs;
 pub mod findings;
 pub mod fsutil;
+pub mod history;
 pub mod limits;
 pub mod lint;
 pub mod mock;

@@ -323,6 +323,8 @@ fn url_userinfo_is_sent_as_basic_auth_and_never_shown() {
                 "--snapshots",
                 &snaps.to_string_lossy(),
                 "--write",
+                "--history",
+                &dir.path().join("history").to_string_lossy(),
                 "--format",
                 "terminal",
                 "--format",
@@ -343,7 +345,7 @@ fn url_userinfo_is_sent_as_basic_auth_and_never_shown() {
     let files = all_files_text(dir.path());
     assert_no_secret(password, &files);
     assert_no_secret("bob:canary-pw-77ab1e", &files);
-    assert!(files.contains("history") || snaps.join("many/history.jsonl").exists());
+    assert!(dir.path().join("history/many/runs.jsonl").exists());
     let sent = server.recorded();
     assert!(sent.iter().all(|r| r
         .headers

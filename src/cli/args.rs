@@ -68,6 +68,12 @@ Examples:
     Docs(DocsArgs),
     /// List the finding kinds with their docs, or print one.
     #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
+    /// Build the nightly report from a run history: every API's status, trust score, drift
+    /// timeline and spec history, as one self-contained HTML page or Markdown.
+    #[command(
+        after_help = "Examples:\n  drift check --history history\n  drift report --history history --format html=report.html\n  drift report --history history            # Markdown on standard output"
+    )]
+    Report(ReportArgs),
     Rules(RulesArgs),
 }
 
@@ -80,15 +86,32 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
-    /// Write pending snapshots and the run history even when CI is set.
+    /// Write pending snapshots even when CI is set.
     #[arg(long)]
     pub write: bool,
+    /// Record this run in a history folder (one entry per API and the full report), for
+    /// `drift report` and the drift timeline. Default: drift.yaml's `history:`, else none.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
     /// Learn from this run: add each response that shows no drift to its snapshot's evidence
     /// (in place), so keys that come and go are told from keys that are always there. Changes at
     /// warning or above stay pending for `drift review`. Writes even when CI is set. For nightly
     /// runs.
     #[arg(long)]
     pub learn: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The history folder (`drift check --history DIR`); default: drift.yaml's `history:`.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// The drift.yaml to read `history:` from.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// markdown (default, on standard output) or html.
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

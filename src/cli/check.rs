@@ -21,6 +21,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
     let options = RunOptions {
         apis: resolved.runs,
         snapshots: resolved.snapshots,
+        history: args.history.clone().or(resolved.history),
         mode: SnapshotMode::Compare {
             write: args.write || !in_ci(),
             learn: args.learn,

@@ -14,6 +14,7 @@ mod mock;
 mod ops;
 pub mod options;
 mod progress;
+mod report;
 mod rules;
 mod snapshot;
 
@@ -88,6 +89,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
         Command::Ops(a) => ops::run(&a, console, palette),
         Command::Lint(a) => lint::run(&a, console, palette),
         Command::Rules(a) => rules::run(&a, console, palette),
+        Command::Report(a) => report::run(&a, console, palette),
         Command::Docs(a) => docs::run(&a, console, palette),
     };
     match result {

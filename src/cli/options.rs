@@ -20,12 +20,15 @@ pub struct Resolved {
     pub runs: Vec<ApiRun>,
     /// `--snapshots DIR`, or `snapshots/` beside the config file (config mode only).
     pub snapshots: Option<PathBuf>,
+    /// The config file's `history:` folder, relative to the config file.
+    pub history: Option<PathBuf>,
 }
 
 /// The APIs selected by the flags (and the config file when there is one).
 pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
     let mut runs = Vec::new();
     let mut snapshots = t.snapshots.clone();
+    let mut history = None;
     if let Some(spec) = &t.spec {
         if !t.apis.is_empty() {
             bail!("give either --spec or API names from the config file, not both");
@@ -47,11 +50,12 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
             bail!("no drift.yaml in this folder\n  hint: pass --spec FILE (and --base-url URL, or the embedded mock is used), or --config FILE");
         }
         let cfg = config::load(&path)?;
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        history = cfg.history.as_ref().map(|h| base.join(h));
         if snapshots.is_none() {
-            let base = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
             snapshots = Some(
                 cfg.snapshots
                     .clone()
@@ -85,7 +89,11 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
     for run in &mut runs {
         apply_flags(run, t)?;
     }
-    Ok(Resolved { runs, snapshots })
+    Ok(Resolved {
+        runs,
+        snapshots,
+        history,
+    })
 }
 
 fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {

@@ -23,6 +23,7 @@ pub fn record(
     let options = RunOptions {
         apis: resolved.runs,
         snapshots: Some(dir.clone()),
+        history: None,
         mode: SnapshotMode::Record {
             accept: args.accept,
         },

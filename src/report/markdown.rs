@@ -29,6 +29,15 @@ impl Reporter for MarkdownReporter {
         Ok(w.write_all(check(report).as_bytes())?)
     }
 
+    fn timeline(
+        &self,
+        w: &mut dyn Write,
+        t: &super::timeline::Timeline,
+        built_at: &str,
+    ) -> Result<(), ReportError> {
+        Ok(w.write_all(timeline(t, built_at).as_bytes())?)
+    }
+
     fn rules(
         &self,
         w: &mut dyn Write,
@@ -171,6 +180,59 @@ pub fn check(report: &CheckReport) -> String {
             out,
             "\n> **{left_out} operation(s) with findings were left out** (and {rows_left_out} table row(s), {apis_left_out} API section(s)) to stay within GitHub's comment size; the full report is `drift check --format json`."
         );
+    }
+    out
+}
+
+/// The nightly report as Markdown: the overview, then each API's drift events.
+pub fn timeline(t: &super::timeline::Timeline, built_at: &str) -> String {
+    use super::timeline::TRUST_FORMULA;
+    let mut out = format!(
+        "## drift report\n\n{} API(s), built {}.\n\n| API | status | verified | last checked | cadence | evidence | trust |\n|---|---|---|---|---|---|---|\n",
+        t.apis.len(),
+        md(built_at)
+    );
+    for api in &t.apis {
+        let latest = api.latest();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(&api.name),
+            api.status().label(),
+            latest.map_or("—".into(), |e| format!(
+                "{} / {}",
+                e.operations.checked, e.operations.total
+            )),
+            md(latest.map_or("—", |e| e.time.as_str())),
+            md(&api.cadence().unwrap_or_else(|| "—".into())),
+            md(latest.map_or("—", |e| e.evidence.as_str())),
+            api.trust().map_or("—".into(), |s| s.to_string())
+        );
+    }
+    let _ = writeln!(out, "\nTrust score: {}.\n", md(TRUST_FORMULA));
+    for api in &t.apis {
+        let _ = writeln!(out, "### {}\n", md(&api.name));
+        if api.events.is_empty() {
+            out.push_str("No drift recorded yet — the spec has held its shape.\n\n");
+            continue;
+        }
+        out.push_str("| severity | kind | operation | pointer | first seen | last seen | state |\n|---|---|---|---|---|---|---|\n");
+        for e in &api.events {
+            let _ = writeln!(
+                out,
+                "| {} | <code>{}</code> | {} | <code>{}</code> | {} | {} | {} |",
+                e.severity,
+                code(&e.kind),
+                md(e.operation.as_deref().unwrap_or("(API)")),
+                code(&e.pointer),
+                md(&e.first_seen),
+                md(&e.last_seen),
+                e.resolved
+                    .as_ref()
+                    .map_or("open".to_string(), |t| format!("resolved {}", md(t)))
+            );
+        }
+        out.push('\n');
     }
     out
 }

@@ -8,6 +8,7 @@
 
 pub mod docs;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -16,6 +17,7 @@ pub mod rules;
 pub mod sarif;
 pub mod snapshots;
 pub mod terminal;
+pub mod timeline;
 
 use crate::check::Outcome;
 use crate::findings::Finding;
@@ -37,6 +39,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page (the nightly report).
+    Html,
 }
 
 impl Format {
@@ -48,6 +52,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Html => "html",
         }
     }
 
@@ -59,6 +64,7 @@ impl Format {
             "junit" => Some(Format::Junit),
             "sarif" => Some(Format::Sarif),
             "github" => Some(Format::Github),
+            "html" => Some(Format::Html),
             _ => None,
         }
     }
@@ -175,6 +181,15 @@ pub trait Reporter {
         Err(self.unsupported("the rule registry"))
     }
 
+    fn timeline(
+        &self,
+        _w: &mut dyn Write,
+        _t: &timeline::Timeline,
+        _built_at: &str,
+    ) -> Result<(), ReportError> {
+        Err(self.unsupported("a run history"))
+    }
+
     fn unsupported(&self, what: &'static str) -> ReportError {
         ReportError::Unsupported {
             format: self.format().name(),
@@ -219,6 +234,7 @@ pub fn reporter(format: Format, settings: Settings) -> Box<dyn Reporter> {
         }),
         Format::Sarif => Box::new(sarif::SarifReporter::new()),
         Format::Github => Box::new(github::GithubReporter::new()),
+        Format::Html => Box::new(html::HtmlReporter),
     }
 }
 

@@ -8,6 +8,7 @@
 //! let options = RunOptions {
 //!     apis: vec![ApiRun::new("coaching", Some("specs/coaching/openapi.json".into()))],
 //!     snapshots: None,
+//!     history: None,
 //!     mode: SnapshotMode::Compare { write: false, learn: false },
 //! };
 //! let result = run(&options, &mut Silent).expect("the async runtime starts");
@@ -32,11 +33,13 @@ mod waves;
 pub use api::{ApiRun, BaseUrl};
 
 use crate::findings::{Finding, OperationRef};
+use crate::history::History;
 use crate::plan::{self, Planned, PlannedRequest};
+use crate::replay::auth::AuthConfig;
 use crate::replay::{self, auth::Redactor, transport::HttpRequest};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::rules::Kind;
-use crate::snapshot::store::{HistoryEntry, HistoryOperations, Store};
+use crate::snapshot::store::Store;
 use auth_gate::AuthGate;
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
@@ -48,7 +51,7 @@ use waves::LivePlan;
 /// What a run does with snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotMode {
-    /// `drift check`: compare; write pending `.json.new` files and history when `write`; when
+    /// `drift check`: compare; write pending `.json.new` files when `write`; when
     /// `learn`, add each quiet run to its snapshot's evidence (and write pending files).
     Compare { write: bool, learn: bool },
     /// `drift snapshot`: record missing snapshots; changed ones pending, or replaced when `accept`.
@@ -72,6 +75,8 @@ pub struct RunOptions {
     pub apis: Vec<ApiRun>,
     /// The snapshot folder; `None` runs without snapshots.
     pub snapshots: Option<PathBuf>,
+    /// The run history folder (`--history`); `None` keeps no history.
+    pub history: Option<PathBuf>,
     pub mode: SnapshotMode,
 }
 
@@ -129,6 +134,7 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
     let redactor = Redactor::default();
     let store = options.snapshots.clone().map(Store::new);
     let mut totals = Totals::default();
+    let mut facts = Vec::new();
     for api in &options.apis {
         if let Some(store) = &store {
             store.remove_stale_temp_files(&api.name);
@@ -142,26 +148,76 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                     redactor: &redactor,
                     time: &started_at,
                 });
-                let outcome = runtime.block_on(check_api(api, &prepared, snapshots, listener));
-                if let (Some(store), SnapshotMode::Compare { write: true, .. }) =
-                    (&store, options.mode)
-                {
-                    let entry = outcome.history_entry(&started_at, &prepared.spec_hash);
-                    store
-                        .append_history(&api.name, &redactor.redact(&entry.to_line()))
-                        .map_err(|cause| RunError::History {
-                            api: api.name.clone(),
-                            cause,
-                        })?;
-                }
-                outcome
+                facts.push(ApiFacts {
+                    spec_hash: prepared.spec_hash.clone(),
+                    spec_version: Some(prepared.contract.version.clone()).filter(|v| !v.is_empty()),
+                });
+                runtime.block_on(check_api(api, &prepared, snapshots, listener))
             }
-            Err(e) => ApiOutcome::failed(api, &redactor.redact(&e.to_string())),
+            Err(e) => {
+                facts.push(ApiFacts::default());
+                ApiOutcome::failed(api, &redactor.redact(&e.to_string()))
+            }
         };
         listener.api_finished(&api.name);
         totals.add(outcome);
     }
-    Ok(totals.finish(started_at, t0, redactor))
+    let result = totals.finish(started_at, t0, redactor);
+    if let (Some(dir), SnapshotMode::Compare { .. }) = (&options.history, options.mode) {
+        record_history(&History::new(dir), options, &facts, &result)?;
+    }
+    Ok(result)
+}
+
+/// What the history needs of an API beyond the report.
+#[derive(Default)]
+struct ApiFacts {
+    spec_hash: String,
+    spec_version: Option<String>,
+}
+
+/// Keep the run in the history folder: its full report, then one entry per API.
+fn record_history(
+    history: &History,
+    options: &RunOptions,
+    facts: &[ApiFacts],
+    result: &RunResult,
+) -> Result<(), RunError> {
+    let report = &result.report;
+    let failed = |api: &str, cause| RunError::History {
+        api: api.to_string(),
+        cause,
+    };
+    let text = serde_json::to_string(report).unwrap_or_default();
+    let text = result.redactor.redact(&text);
+    let name = history
+        .save_report(report, &text)
+        .map_err(|e| failed("(all)", e))?;
+    for (group, (run, fact)) in report.per_api().iter().zip(options.apis.iter().zip(facts)) {
+        let evidence = match (&run.base_url, &run.auth) {
+            (BaseUrl::Mock, _) => "spec",
+            (_, AuthConfig::None) if run.url_credentials.is_none() => "live",
+            _ => "live-credentials",
+        };
+        let ops: Vec<&OperationResult> = group.operations.iter().map(|(o, _)| *o).collect();
+        let findings: Vec<&Finding> = group
+            .general
+            .iter()
+            .copied()
+            .chain(group.operations.iter().flat_map(|(_, f)| f.iter().copied()))
+            .collect();
+        let run_facts = crate::history::RunFacts {
+            spec_hash: &fact.spec_hash,
+            spec_version: fact.spec_version.as_deref(),
+            evidence,
+        };
+        let mut entry = crate::history::entry(report, group.api, &ops, &findings, &run_facts);
+        entry.report = Some(name.clone());
+        history
+            .append(&entry)
+            .map_err(|e| failed(&group.api.name, e))?;
+    }
+    Ok(())
 }
 
 /// The results of one API.
@@ -177,27 +233,6 @@ pub struct ApiOutcome {
 }
 
 impl ApiOutcome {
-    /// This outcome as one line of the API's run history.
-    fn history_entry(&self, time: &str, spec_hash: &str) -> HistoryEntry {
-        HistoryEntry {
-            time: time.to_string(),
-            spec_hash: spec_hash.to_string(),
-            drift_version: env!("CARGO_PKG_VERSION").to_string(),
-            target: self.summary.target.clone(),
-            counts: crate::findings::Summary::of(&self.findings),
-            operations: HistoryOperations {
-                checked: self.summary.operations_checked,
-                skipped: self.summary.operations_skipped,
-                errored: self
-                    .operations
-                    .iter()
-                    .filter(|o| o.outcome == crate::check::Outcome::Error)
-                    .count(),
-            },
-            version: crate::snapshot::store::history_version(),
-        }
-    }
-
     /// An API that could not run: one `api.error` finding says why.
     fn failed(run: &ApiRun, message: &str) -> ApiOutcome {
         let summary = ApiSummary {

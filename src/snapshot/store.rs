@@ -4,43 +4,7 @@
 
 use super::Snapshot;
 use crate::fsutil::write_atomic;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// One line of `<api>/history.jsonl`: one `drift check` of one API. Version 1; fields are only
-/// ever added.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HistoryEntry {
-    /// RFC 3339, UTC: when the run started.
-    pub time: String,
-    pub spec_hash: String,
-    pub drift_version: String,
-    /// The base URL (without credentials), or `mock`.
-    pub target: String,
-    pub counts: crate::findings::Summary,
-    pub operations: HistoryOperations,
-    #[serde(default = "history_version")]
-    pub version: u32,
-}
-
-pub(crate) fn history_version() -> u32 {
-    1
-}
-
-/// How many operations a run checked, skipped, and could not check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HistoryOperations {
-    pub checked: usize,
-    pub skipped: usize,
-    pub errored: usize,
-}
-
-impl HistoryEntry {
-    /// The JSON line (no newline).
-    pub fn to_line(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
 
 /// A snapshot folder.
 #[derive(Debug, Clone)]
@@ -131,33 +95,6 @@ impl Store {
         }
         out.sort();
         out
-    }
-
-    /// Every entry of an API's history, oldest first; lines that do not parse are skipped.
-    pub fn read_history(&self, api: &str) -> std::io::Result<Vec<HistoryEntry>> {
-        let path = self.root.join(file_stem(api)).join("history.jsonl");
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
-        };
-        Ok(text
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect())
-    }
-
-    /// Append one line to `<api>/history.jsonl` (a single `write` of a whole line, `O_APPEND`).
-    pub fn append_history(&self, api: &str, line: &str) -> std::io::Result<()> {
-        let dir = self.root.join(file_stem(api));
-        std::fs::create_dir_all(&dir)?;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("history.jsonl"))?;
-        let mut text = line.replace('\n', " ");
-        text.push('\n');
-        f.write_all(text.as_bytes())
     }
 }
 

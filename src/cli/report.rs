@@ -1,0 +1,80 @@
+//! `drift report`: the nightly report from a run history.
+
+use super::args::ReportArgs;
+use super::{write_outputs, Console, ExitStatus};
+use crate::history::History;
+use crate::report::timeline::Timeline;
+use crate::report::{terminal::Palette, Format};
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let formats: Vec<String> = if args.out.formats.is_empty() && args.out.output.is_none() {
+        vec!["markdown".into()]
+    } else {
+        args.out.formats.clone()
+    };
+    let outputs = crate::report::outputs(
+        &formats,
+        args.out.output.as_deref(),
+        &[Format::Markdown, Format::Html],
+    )?;
+    let dir = history_dir(args)?;
+    if !dir.is_dir() {
+        bail!(
+            "{}: no such history folder (record runs with `drift check --history {}`)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let started = std::time::Instant::now();
+    let timeline = Timeline::read(&History::new(&dir))
+        .with_context(|| format!("cannot read the history in {}", dir.display()))?;
+    let built_at = crate::text::rfc3339(std::time::SystemTime::now());
+    for w in timeline
+        .warnings
+        .iter()
+        .chain(timeline.apis.iter().flat_map(|a| a.warnings.iter()))
+    {
+        writeln!(
+            console.err,
+            "warning: {}",
+            crate::text::escape_control(w, false)
+        )?;
+    }
+    write_outputs(console, &outputs, p, None, |r, _, w| {
+        r.timeline(w, &timeline, &built_at)
+    })?;
+    if console.err_is_tty {
+        let runs: usize = timeline.apis.iter().map(|a| a.entries.len()).sum();
+        writeln!(
+            console.err,
+            "report of {} API(s), {runs} run(s), built in {:.0?}",
+            timeline.apis.len(),
+            started.elapsed()
+        )?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `--history`, or drift.yaml's `history:` (relative to the config file).
+fn history_dir(args: &ReportArgs) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = &args.history {
+        return Ok(dir.clone());
+    }
+    let path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("drift.yaml"));
+    if !path.exists() {
+        bail!("give --history DIR (or a drift.yaml with `history:`)");
+    }
+    let cfg = crate::config::load(&path)?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    cfg.history
+        .map(|h| base.join(h))
+        .context("drift.yaml has no `history:` folder; give --history DIR")
+}

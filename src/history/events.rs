@@ -1,0 +1,162 @@
+//! Drift events from a run history: when each finding (by its fingerprint) was first and last
+//! seen, and whether it is still open. An event is resolved by the first later run that checked
+//! its operation without it; a run that could not reach the target (or could not run) is a gap —
+//! it neither resolves nor opens anything. A finding that comes back after being resolved is a new
+//! event.
+
+use super::Entry;
+use crate::findings::Severity;
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: String,
+    pub api: String,
+    pub operation: Option<String>,
+    pub kind: String,
+    pub pointer: String,
+    /// The most severe it has been.
+    pub severity: Severity,
+    pub first_seen: String,
+    pub last_seen: String,
+    /// The time of the run that no longer had it; `None` while open.
+    pub resolved: Option<String>,
+    /// Runs that had it.
+    pub runs: usize,
+}
+
+impl Event {
+    pub fn is_open(&self) -> bool {
+        self.resolved.is_none()
+    }
+}
+
+/// Whether a run says nothing about drift (the target was unreachable, or the API could not run).
+pub fn is_gap(e: &Entry) -> bool {
+    e.unreachable || e.error.is_some()
+}
+
+/// The events of one API's entries (oldest first), ordered by first seen.
+pub fn events(entries: &[Entry]) -> Vec<Event> {
+    let mut open: BTreeMap<String, Event> = BTreeMap::new();
+    let mut closed = Vec::new();
+    for entry in entries {
+        if is_gap(entry) {
+            continue;
+        }
+        let mut present = HashSet::new();
+        for f in &entry.findings {
+            if !present.insert(f.id.clone()) {
+                continue;
+            }
+            let e = open.entry(f.id.clone()).or_insert_with(|| Event {
+                id: f.id.clone(),
+                api: entry.api.clone(),
+                operation: f.operation.clone(),
+                kind: f.kind.clone(),
+                pointer: f.pointer.clone(),
+                severity: f.severity,
+                first_seen: entry.time.clone(),
+                last_seen: entry.time.clone(),
+                resolved: None,
+                runs: 0,
+            });
+            e.last_seen = entry.time.clone();
+            e.runs += 1;
+            e.severity = e.severity.min(f.severity);
+        }
+        let checked: HashSet<&str> = entry.checked.iter().map(String::as_str).collect();
+        let gone: Vec<String> = open
+            .iter()
+            .filter(|(id, e)| {
+                !present.contains(*id)
+                    && e.operation.as_deref().is_none_or(|op| checked.contains(op))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in gone {
+            if let Some(mut e) = open.remove(&id) {
+                e.resolved = Some(entry.time.clone());
+                closed.push(e);
+            }
+        }
+    }
+    closed.extend(open.into_values());
+    closed.sort_by(|a, b| (&a.first_seen, &a.id).cmp(&(&b.first_seen, &b.id)));
+    closed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Entry, Fingerprint, Operations};
+    use super::*;
+    use crate::findings::Summary;
+
+    fn night(n: u32, findings: &[&str], unreachable: bool) -> Entry {
+        Entry {
+            version: 1,
+            time: format!("2026-11-{n:02}T02:00:00Z"),
+            api: "a".into(),
+            spec: "a.yaml".into(),
+            spec_hash: if n < 5 { "h1".into() } else { "h2".into() },
+            spec_version: None,
+            target: "https://api.example.com".into(),
+            evidence: "live".into(),
+            operations: Operations {
+                total: 2,
+                checked: 2,
+                skipped: 0,
+                passing: 2,
+            },
+            counts: Summary::default(),
+            unreachable,
+            error: None,
+            checked: if unreachable {
+                Vec::new()
+            } else {
+                vec!["getA".into(), "getB".into()]
+            },
+            findings: findings
+                .iter()
+                .map(|id| Fingerprint {
+                    id: id.to_string(),
+                    operation: Some("getA".into()),
+                    kind: "snapshot.removed".into(),
+                    pointer: "/x".into(),
+                    severity: Severity::Breaking,
+                })
+                .collect(),
+            report: None,
+        }
+    }
+
+    // Drift appears on night 3, persists, resolves on night 7; nights 5 is unreachable (a gap,
+    // not a resolution); it comes back on night 9 as a new event, still open.
+    #[test]
+    fn appear_persist_resolve_with_gaps() {
+        let nights: Vec<Entry> = (1..=10)
+            .map(|n| match n {
+                3 | 4 | 6 | 9 | 10 => night(n, &["fp1"], false),
+                5 => night(n, &[], true),
+                _ => night(n, &[], false),
+            })
+            .collect();
+        let ev = events(&nights);
+        assert_eq!(ev.len(), 2, "{ev:#?}");
+        assert_eq!(ev[0].first_seen, "2026-11-03T02:00:00Z");
+        assert_eq!(ev[0].last_seen, "2026-11-06T02:00:00Z");
+        assert_eq!(ev[0].resolved.as_deref(), Some("2026-11-07T02:00:00Z"));
+        assert_eq!(ev[0].runs, 3, "the gap night does not count");
+        assert_eq!(ev[1].first_seen, "2026-11-09T02:00:00Z");
+        assert!(ev[1].is_open());
+    }
+
+    // A run that did not check the operation does not resolve its event.
+    #[test]
+    fn only_a_run_that_checked_the_operation_resolves() {
+        let mut second = night(2, &[], false);
+        second.checked = vec!["getB".into()];
+        let ev = events(&[night(1, &["fp"], false), second, night(3, &[], false)]);
+        assert_eq!(ev[0].resolved.as_deref(), Some("2026-11-03T02:00:00Z"));
+    }
+}

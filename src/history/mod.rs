@@ -1,0 +1,374 @@
+//! Run history: what each `drift check` found, kept where the user asks (`--history DIR` or
+//! drift.yaml `history:`), so the nightly report can draw a drift timeline.
+//!
+//! Layout of the folder (format version 1; fields are only ever added):
+//!
+//! ```text
+//! DIR/<api>/runs.jsonl         one line per run of the API (an [`Entry`])
+//! DIR/reports/<run>.json       the full JSON report of each run (`.json.gz` when over 64 KiB)
+//! ```
+//!
+//! A line is appended with a single write to a file opened for appending, so a run killed
+//! mid-write leaves at most a torn last line; readers skip it with a warning, never fail on it.
+
+pub mod events;
+
+use crate::findings::{Finding, Summary};
+use crate::report::{ApiSummary, CheckReport, OperationResult};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const HISTORY_VERSION: u32 = 1;
+
+/// Reports larger than this are stored gzip-compressed.
+pub const COMPRESS_ABOVE: usize = 64 * 1024;
+
+/// One run of one API.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Entry {
+    pub version: u32,
+    /// RFC 3339, UTC: when the run started.
+    pub time: String,
+    pub api: String,
+    /// The contract (path or `docs: …`), its content hash and `info.version`.
+    pub spec: String,
+    pub spec_hash: String,
+    #[serde(default)]
+    pub spec_version: Option<String>,
+    /// The base URL (without credentials), or `mock`.
+    pub target: String,
+    /// `spec` (the embedded mock: the contract checked against itself), `live`, or
+    /// `live-credentials` (a real API with credentials).
+    pub evidence: String,
+    pub operations: Operations,
+    pub counts: Summary,
+    /// The target could not be reached at all: a gap in the timeline, not a clean run.
+    pub unreachable: bool,
+    /// The API could not run (its contract did not load, a credential was missing).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The operations that were checked (an event is resolved only by a run that checked it).
+    pub checked: Vec<String>,
+    pub findings: Vec<Fingerprint>,
+    /// The file of the run's full report, under `reports/`.
+    #[serde(default)]
+    pub report: Option<String>,
+}
+
+/// How many operations the contract has, and what the run did with them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Operations {
+    pub total: usize,
+    pub checked: usize,
+    pub skipped: usize,
+    pub passing: usize,
+}
+
+/// What identifies a finding across runs: API, operation, kind and the body pointer with array
+/// indexes generalised (`id` is a hash of those, stable across runs).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    pub id: String,
+    pub operation: Option<String>,
+    pub kind: String,
+    pub pointer: String,
+    pub severity: crate::findings::Severity,
+}
+
+impl Fingerprint {
+    pub fn of(f: &Finding) -> Fingerprint {
+        Fingerprint {
+            id: crate::report::sarif::fingerprint(f),
+            operation: f.operation.as_ref().map(|o| o.id.clone()),
+            kind: f.kind.clone(),
+            pointer: crate::spec::schemas::generalize_pointer(&f.pointer),
+            severity: f.severity,
+        }
+    }
+}
+
+/// A history folder.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub root: PathBuf,
+}
+
+/// What reading a history found besides its entries.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub entries: Vec<Entry>,
+    /// Lines that did not parse (a torn last line of a killed run), with their file and line.
+    pub warnings: Vec<String>,
+}
+
+/// The context of an API's run that the report does not hold.
+pub struct RunFacts<'a> {
+    pub spec_hash: &'a str,
+    pub spec_version: Option<&'a str>,
+    pub evidence: &'a str,
+}
+
+impl History {
+    pub fn new(root: impl Into<PathBuf>) -> History {
+        History { root: root.into() }
+    }
+
+    fn runs_file(&self, api: &str) -> PathBuf {
+        self.root
+            .join(crate::snapshot::store::file_stem(api))
+            .join("runs.jsonl")
+    }
+
+    /// Store the run's full report; returns its file name under `reports/`.
+    pub fn save_report(&self, report: &CheckReport, text: &str) -> std::io::Result<String> {
+        let stamp: String = report
+            .started_at
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let id = &crate::text::content_hash(text.as_bytes())[..8];
+        let dir = self.root.join("reports");
+        std::fs::create_dir_all(&dir)?;
+        if text.len() > COMPRESS_ABOVE {
+            let name = format!("{stamp}-{id}.json.gz");
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(text.as_bytes())?;
+            crate::fsutil::write_atomic(&dir.join(&name), &enc.finish()?)?;
+            Ok(name)
+        } else {
+            let name = format!("{stamp}-{id}.json");
+            crate::fsutil::write_atomic(&dir.join(&name), text.as_bytes())?;
+            Ok(name)
+        }
+    }
+
+    /// A stored report, decompressed.
+    pub fn load_report(&self, name: &str) -> std::io::Result<String> {
+        if name.contains('/') || name.contains('\\') || name.starts_with('.') {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("not a report file name: {name:?}"),
+            ));
+        }
+        let bytes = std::fs::read(self.root.join("reports").join(name))?;
+        if name.ends_with(".gz") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(
+                &mut flate2::read::GzDecoder::new(&bytes[..]),
+                &mut text,
+            )?;
+            Ok(text)
+        } else {
+            String::from_utf8(bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        }
+    }
+
+    /// Append one entry (a single write of a whole line, `O_APPEND`).
+    pub fn append(&self, entry: &Entry) -> std::io::Result<()> {
+        let path = self.runs_file(&entry.api);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+        line.push('\n');
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        // A torn line from a killed run before this one must not swallow this line.
+        if f.metadata()?.len() > 0 && !ends_with_newline(&path)? {
+            line.insert(0, '\n');
+        }
+        f.write_all(line.as_bytes())
+    }
+
+    /// The entries of one API, oldest first.
+    pub fn read(&self, api: &str) -> std::io::Result<Read> {
+        read_file(&self.runs_file(api))
+    }
+
+    /// Every API with a history, sorted, and their entries.
+    pub fn read_all(&self) -> std::io::Result<Vec<(String, Read)>> {
+        let mut out = Vec::new();
+        let dir = match std::fs::read_dir(&self.root) {
+            Ok(d) => d,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e),
+        };
+        for entry in dir.flatten() {
+            let runs = entry.path().join("runs.jsonl");
+            if !runs.is_file() {
+                continue;
+            }
+            let read = read_file(&runs)?;
+            let name = read
+                .entries
+                .first()
+                .map(|e| e.api.clone())
+                .unwrap_or_else(|| entry.file_name().to_string_lossy().into_owned());
+            out.push((name, read));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+}
+
+fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read as _, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    if f.seek(SeekFrom::End(-1)).is_err() {
+        return Ok(true);
+    }
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+fn read_file(path: &Path) -> std::io::Result<Read> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::default()),
+        Err(e) => return Err(e),
+    };
+    let mut read = Read::default();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Entry>(line) {
+            Ok(e) => read.entries.push(e),
+            Err(e) => read.warnings.push(format!(
+                "{}:{}: skipped a line that is not a history entry (a run killed while writing?): {e}",
+                path.display(),
+                i + 1
+            )),
+        }
+    }
+    Ok(read)
+}
+
+/// The history entry of one API in a finished report.
+pub fn entry(
+    report: &CheckReport,
+    api: &ApiSummary,
+    operations: &[&OperationResult],
+    findings: &[&Finding],
+    facts: &RunFacts<'_>,
+) -> Entry {
+    use crate::check::Outcome;
+    let checked: Vec<String> = operations
+        .iter()
+        .filter(|o| o.outcome != Outcome::Skipped && o.status.is_some())
+        .map(|o| o.operation_id.clone())
+        .collect();
+    let passing = operations
+        .iter()
+        .filter(|o| o.outcome == Outcome::Pass)
+        .count();
+    let attempted = operations
+        .iter()
+        .filter(|o| o.outcome != Outcome::Skipped)
+        .count();
+    let owned: Vec<Finding> = findings.iter().map(|f| (*f).clone()).collect();
+    Entry {
+        version: HISTORY_VERSION,
+        time: report.started_at.clone(),
+        api: api.name.clone(),
+        spec: api.spec.clone(),
+        spec_hash: facts.spec_hash.to_string(),
+        spec_version: facts.spec_version.map(String::from),
+        target: api.target.clone(),
+        evidence: facts.evidence.to_string(),
+        operations: Operations {
+            total: api.operations_total,
+            checked: api.operations_checked,
+            skipped: api.operations_skipped,
+            passing,
+        },
+        counts: Summary::of(&owned),
+        unreachable: attempted > 0 && checked.is_empty() && api.error.is_none(),
+        error: api.error.clone(),
+        checked,
+        findings: findings.iter().map(|f| Fingerprint::of(f)).collect(),
+        report: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(time: &str) -> Entry {
+        Entry {
+            version: 1,
+            time: time.into(),
+            api: "a".into(),
+            spec: "a.yaml".into(),
+            spec_hash: "h".into(),
+            spec_version: Some("1".into()),
+            target: "mock".into(),
+            evidence: "spec".into(),
+            operations: Operations {
+                total: 1,
+                checked: 1,
+                skipped: 0,
+                passing: 1,
+            },
+            counts: Summary::default(),
+            unreachable: false,
+            error: None,
+            checked: vec!["op".into()],
+            findings: Vec::new(),
+            report: None,
+        }
+    }
+
+    // A run killed mid-write leaves a torn last line: skipped with a warning, and the next run's
+    // line is still read.
+    #[test]
+    fn a_torn_last_line_is_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let h = History::new(dir.path());
+        h.append(&entry("2026-11-01T02:00:00Z"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let runs = dir.path().join("a/runs.jsonl");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&runs)
+            .unwrap_or_else(|e| panic!("{e}"));
+        f.write_all(br#"{"version":1,"time":"2026-11-02T0"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let read = h.read("a").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.entries.len(), 1);
+        assert_eq!(read.warnings.len(), 1, "{:?}", read.warnings);
+        assert!(
+            read.warnings[0].contains("runs.jsonl:2"),
+            "{:?}",
+            read.warnings
+        );
+        h.append(&entry("2026-11-03T02:00:00Z"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let read = h.read("a").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.entries.len(), 2);
+        assert_eq!(read.entries[1].time, "2026-11-03T02:00:00Z");
+    }
+
+    #[test]
+    fn reports_round_trip_compressed_or_not() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let h = History::new(dir.path());
+        let report = CheckReport::new("2026-11-01T02:00:00Z".into(), 1, vec![], vec![], vec![]);
+        for text in [
+            "{}".to_string(),
+            format!("[{}1]", "1,".repeat(COMPRESS_ABOVE)),
+        ] {
+            let name = h
+                .save_report(&report, &text)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(name.ends_with(".gz"), text.len() > COMPRESS_ABOVE);
+            assert_eq!(h.load_report(&name).ok(), Some(text));
+        }
+        assert!(h.load_report("../x").is_err());
+    }
+}

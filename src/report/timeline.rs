@@ -1,0 +1,207 @@
+//! What `drift report` shows, computed from a run history: per API its runs, drift events,
+//! status, cadence, evidence and trust score. The HTML and Markdown reporters render it.
+//!
+//! **Trust score** (0–100), in one sentence: the share of operations verified in the latest
+//! run × the share of the last 30 runs without a breaking finding × the weight of the evidence
+//! (1 for live replay with credentials, 0.9 live without, 0.5 for the contract against its own
+//! mock), × 100, minus 10 for each open breaking drift event.
+
+use crate::findings::{Finding, Severity};
+use crate::history::events::{self, is_gap, Event};
+use crate::history::{Entry, History};
+
+/// Runs the trust score and the sparkline look back over.
+pub const WINDOW: usize = 30;
+
+pub const TRUST_FORMULA: &str = "trust = verified share of operations in the latest run × share of the last 30 runs without a breaking finding × evidence weight (1 live with credentials, 0.9 live, 0.5 the contract against its own mock) × 100, minus 10 per open breaking drift event";
+
+/// One API's history, ready to render.
+pub struct ApiTimeline {
+    pub name: String,
+    /// Oldest first.
+    pub entries: Vec<Entry>,
+    pub events: Vec<Event>,
+    /// The latest run's findings (from its stored report), for "current findings".
+    pub current: Vec<Finding>,
+    pub warnings: Vec<String>,
+}
+
+/// Every API of a history folder.
+pub struct Timeline {
+    pub apis: Vec<ApiTimeline>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Clean,
+    Warning,
+    Breaking,
+    Unreachable,
+    Error,
+    NoRuns,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Clean => "clean",
+            Status::Warning => "warnings",
+            Status::Breaking => "breaking drift",
+            Status::Unreachable => "unreachable",
+            Status::Error => "could not run",
+            Status::NoRuns => "no runs",
+        }
+    }
+}
+
+impl Timeline {
+    /// Read a history folder: entries, events, and each API's latest report.
+    pub fn read(history: &History) -> std::io::Result<Timeline> {
+        let mut apis = Vec::new();
+        let mut warnings = Vec::new();
+        for (name, read) in history.read_all()? {
+            let mut entries = read.entries;
+            entries.sort_by(|a, b| a.time.cmp(&b.time));
+            let events = events::events(&entries);
+            let current = entries
+                .last()
+                .and_then(|e| e.report.as_deref())
+                .and_then(|file| match history.load_report(file) {
+                    Ok(text) => crate::report::json::read_check_report(&text).ok(),
+                    Err(e) => {
+                        warnings.push(format!("{name}: cannot read the report {file}: {e}"));
+                        None
+                    }
+                })
+                .map(|r| r.findings.into_iter().filter(|f| f.api == name).collect())
+                .unwrap_or_default();
+            apis.push(ApiTimeline {
+                name,
+                entries,
+                events,
+                current,
+                warnings: read.warnings,
+            });
+        }
+        Ok(Timeline { apis, warnings })
+    }
+}
+
+impl ApiTimeline {
+    pub fn latest(&self) -> Option<&Entry> {
+        self.entries.last()
+    }
+
+    pub fn status(&self) -> Status {
+        match self.latest() {
+            None => Status::NoRuns,
+            Some(e) if e.error.is_some() => Status::Error,
+            Some(e) if e.unreachable => Status::Unreachable,
+            Some(e) if e.counts.breaking > 0 => Status::Breaking,
+            Some(e) if e.counts.warning > 0 => Status::Warning,
+            Some(_) => Status::Clean,
+        }
+    }
+
+    /// The trust score after the first `upto` entries.
+    pub fn trust_at(&self, upto: usize) -> Option<u32> {
+        let entries = &self.entries[..upto.min(self.entries.len())];
+        let latest = entries.iter().rev().find(|e| !is_gap(e))?;
+        let verified = if latest.operations.total == 0 {
+            0.0
+        } else {
+            latest.operations.checked as f64 / latest.operations.total as f64
+        };
+        let window: Vec<&Entry> = entries
+            .iter()
+            .rev()
+            .filter(|e| !is_gap(e))
+            .take(WINDOW)
+            .collect();
+        let clean = window.iter().filter(|e| e.counts.breaking == 0).count() as f64
+            / window.len().max(1) as f64;
+        let weight = match latest.evidence.as_str() {
+            "live-credentials" => 1.0,
+            "live" => 0.9,
+            _ => 0.5,
+        };
+        let open_breaking = events::events(entries)
+            .iter()
+            .filter(|e| e.is_open() && e.severity == Severity::Breaking)
+            .count() as f64;
+        let score = (verified * clean * weight * 100.0).round() - 10.0 * open_breaking;
+        Some(score.clamp(0.0, 100.0) as u32)
+    }
+
+    pub fn trust(&self) -> Option<u32> {
+        self.trust_at(self.entries.len())
+    }
+
+    /// The trust score after each of the last [`WINDOW`] runs.
+    pub fn sparkline(&self) -> Vec<Option<u32>> {
+        let n = self.entries.len();
+        (n.saturating_sub(WINDOW) + 1..=n)
+            .map(|i| self.trust_at(i))
+            .collect()
+    }
+
+    /// The median time between runs, as words (`daily`, `every 6 h`).
+    pub fn cadence(&self) -> Option<String> {
+        let times: Vec<i64> = self
+            .entries
+            .iter()
+            .filter_map(|e| seconds(&e.time))
+            .collect();
+        let mut gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+        if gaps.is_empty() {
+            return None;
+        }
+        gaps.sort_unstable();
+        let median = gaps[gaps.len() / 2];
+        Some(match median {
+            m if (6 * 86_400..=8 * 86_400).contains(&m) => "weekly".into(),
+            m if (20 * 3600..=28 * 3600).contains(&m) => "daily".into(),
+            m if m >= 86_400 => format!("every {} days", (m + 43_200) / 86_400),
+            m if m >= 3600 => format!("every {} h", (m + 1800) / 3600),
+            m if m >= 60 => format!("every {} min", (m + 30) / 60),
+            m => format!("every {m} s"),
+        })
+    }
+
+    /// Runs where the contract's hash differs from the run before.
+    pub fn spec_changed(&self, i: usize) -> bool {
+        i > 0 && self.entries[i].spec_hash != self.entries[i - 1].spec_hash
+    }
+}
+
+/// `2026-11-21T06:00:00Z` → seconds since the epoch (UTC, seconds precision).
+fn seconds(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
+    if b.len() < 19 {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seconds_agree_with_the_formatter() {
+        for s in [0u64, 951_782_400, 1_795_240_800] {
+            let t = crate::text::rfc3339(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+            assert_eq!(super::seconds(&t), Some(s as i64), "{t}");
+        }
+    }
+}

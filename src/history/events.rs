@@ -100,6 +100,7 @@ mod tests {
             spec: "a.yaml".into(),
             spec_hash: if n < 5 { "h1".into() } else { "h2".into() },
             spec_version: None,
+            spec_title: None,
             target: "https://api.example.com".into(),
             evidence: "live".into(),
             operations: Operations {

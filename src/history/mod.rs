@@ -35,6 +35,9 @@ pub struct Entry {
     pub spec_hash: String,
     #[serde(default)]
     pub spec_version: Option<String>,
+    /// The contract's `info.title`.
+    #[serde(default)]
+    pub spec_title: Option<String>,
     /// The base URL (without credentials), or `mock`.
     pub target: String,
     /// `spec` (the embedded mock: the contract checked against itself), `live`, or
@@ -105,6 +108,7 @@ pub struct Read {
 pub struct RunFacts<'a> {
     pub spec_hash: &'a str,
     pub spec_version: Option<&'a str>,
+    pub spec_title: Option<&'a str>,
     pub evidence: &'a str,
 }
 
@@ -278,6 +282,7 @@ pub fn entry(
         spec: api.spec.clone(),
         spec_hash: facts.spec_hash.to_string(),
         spec_version: facts.spec_version.map(String::from),
+        spec_title: facts.spec_title.map(String::from),
         target: api.target.clone(),
         evidence: facts.evidence.to_string(),
         operations: Operations {
@@ -307,6 +312,7 @@ mod tests {
             spec: "a.yaml".into(),
             spec_hash: "h".into(),
             spec_version: Some("1".into()),
+            spec_title: None,
             target: "mock".into(),
             evidence: "spec".into(),
             operations: Operations {

@@ -106,7 +106,7 @@ fn timeline_chart(api: &ApiTimeline) -> String {
         .unwrap_or(0)
         .max(1) as f64;
     let slot = (w - 2.0 * pad) / runs.len().max(1) as f64;
-    let bar = (slot * 0.7).max(1.0);
+    let bar = (slot * 0.7).clamp(1.0, 18.0);
     let mut s = format!(
         "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"findings by severity for each of {} runs\">",
         runs.len()
@@ -222,9 +222,14 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         badge(api.status())
     );
     if let Some(e) = api.latest() {
+        let title = e
+            .spec_title
+            .as_deref()
+            .map(|t| format!("“{}” ", esc(t)))
+            .unwrap_or_default();
         let _ = write!(
             out,
-            "<p class=\"muted\">{} → {} · {} runs</p>",
+            "<p class=\"muted\">{title}{} → {} · {} runs</p>",
             esc(&e.spec),
             esc(&e.target),
             api.entries.len()

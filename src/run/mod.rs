@@ -151,6 +151,7 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                 facts.push(ApiFacts {
                     spec_hash: prepared.spec_hash.clone(),
                     spec_version: Some(prepared.contract.version.clone()).filter(|v| !v.is_empty()),
+                    spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
                 });
                 runtime.block_on(check_api(api, &prepared, snapshots, listener))
             }
@@ -174,6 +175,7 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
 struct ApiFacts {
     spec_hash: String,
     spec_version: Option<String>,
+    spec_title: Option<String>,
 }
 
 /// Keep the run in the history folder: its full report, then one entry per API.
@@ -209,6 +211,7 @@ fn record_history(
         let run_facts = crate::history::RunFacts {
             spec_hash: &fact.spec_hash,
             spec_version: fact.spec_version.as_deref(),
+            spec_title: fact.spec_title.as_deref(),
             evidence,
         };
         let mut entry = crate::history::entry(report, group.api, &ops, &findings, &run_facts);

@@ -109,7 +109,7 @@ pub struct ReportArgs {
     /// The drift.yaml to read `history:` from.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// markdown (default, on standard output) or html.
+    /// markdown (default, on standard output), html, or json (events, for workflows).
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -17,7 +17,7 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
     let outputs = crate::report::outputs(
         &formats,
         args.out.output.as_deref(),
-        &[Format::Markdown, Format::Html],
+        &[Format::Markdown, Format::Html, Format::Json],
     )?;
     let dir = history_dir(args)?;
     if !dir.is_dir() {

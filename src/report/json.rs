@@ -68,6 +68,15 @@ impl super::Reporter for JsonReporter {
         super::Format::Json
     }
 
+    fn timeline(
+        &self,
+        w: &mut dyn std::io::Write,
+        t: &super::timeline::Timeline,
+        built_at: &str,
+    ) -> Result<(), super::ReportError> {
+        write_json(w, &timeline(t, built_at))
+    }
+
     fn check(
         &self,
         w: &mut dyn std::io::Write,
@@ -113,4 +122,38 @@ impl super::Reporter for JsonReporter {
     ) -> Result<(), super::ReportError> {
         write_json(w, &super::rules::json(rules))
     }
+}
+
+/// The `drift report --format json` document (its own version 1): per API its status, trust
+/// score, latest run and drift events — what a workflow needs to decide whether to open an issue
+/// (`first_seen == latest` and `state == "open"` is a new event).
+pub fn timeline(t: &super::timeline::Timeline, built_at: &str) -> serde_json::Value {
+    use serde_json::json;
+    let apis: Vec<serde_json::Value> = t
+        .apis
+        .iter()
+        .map(|api| {
+            let events: Vec<serde_json::Value> = api
+                .events
+                .iter()
+                .map(|e| {
+                    json!({
+                        "id": e.id, "operation": e.operation, "kind": e.kind, "pointer": e.pointer,
+                        "severity": e.severity, "first_seen": e.first_seen, "last_seen": e.last_seen,
+                        "runs": e.runs, "state": if e.is_open() { "open" } else { "resolved" },
+                        "resolved": e.resolved,
+                    })
+                })
+                .collect();
+            json!({
+                "name": api.name,
+                "status": api.status().label(),
+                "trust": api.trust(),
+                "runs": api.entries.len(),
+                "latest": api.latest().map(|e| e.time.clone()),
+                "events": events,
+            })
+        })
+        .collect();
+    json!({"drift_report": 1, "built_at": built_at, "apis": apis})
 }

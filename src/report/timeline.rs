@@ -197,6 +197,98 @@ fn seconds(t: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::findings::Summary;
+    use crate::history::{Fingerprint, Operations};
+
+    fn night(n: u32, hash: &str, breaking: bool, unreachable: bool) -> Entry {
+        let findings = if breaking {
+            vec![Fingerprint {
+                id: "fp".into(),
+                operation: Some("getA".into()),
+                kind: "snapshot.removed".into(),
+                pointer: "/x".into(),
+                severity: Severity::Breaking,
+            }]
+        } else {
+            Vec::new()
+        };
+        Entry {
+            version: 1,
+            time: format!("2026-11-{n:02}T02:00:00Z"),
+            api: "a".into(),
+            spec: "a.yaml".into(),
+            spec_hash: hash.into(),
+            spec_version: None,
+            spec_title: None,
+            target: "https://api.example.com".into(),
+            evidence: "live-credentials".into(),
+            operations: Operations {
+                total: 4,
+                checked: 4,
+                skipped: 0,
+                passing: 4,
+            },
+            counts: Summary {
+                breaking: findings.len(),
+                ..Summary::default()
+            },
+            unreachable,
+            error: None,
+            checked: if unreachable {
+                Vec::new()
+            } else {
+                vec!["getA".into()]
+            },
+            findings,
+            report: None,
+        }
+    }
+
+    fn api(entries: Vec<Entry>) -> ApiTimeline {
+        ApiTimeline {
+            name: "a".into(),
+            events: crate::history::events::events(&entries),
+            entries,
+            current: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    // The spec changes on night 4; drift appears on night 3 and resolves on night 6; night 5 is
+    // unreachable. The trust score drops with the drift and recovers, the cadence is daily.
+    #[test]
+    fn spec_changes_status_trust_and_cadence() {
+        let a = api((1..=8)
+            .map(|n| {
+                night(
+                    n,
+                    if n < 4 { "h1" } else { "h2" },
+                    (3..=4).contains(&n),
+                    n == 5,
+                )
+            })
+            .collect());
+        assert!(a.spec_changed(3) && !a.spec_changed(4) && !a.spec_changed(1));
+        assert_eq!(a.status(), Status::Clean);
+        assert_eq!(a.cadence().as_deref(), Some("daily"));
+        let spark = a.sparkline();
+        assert_eq!(spark.len(), 8);
+        assert_eq!(spark[1], Some(100), "two clean nights");
+        assert!(spark[2] < spark[1], "drift lowers trust: {spark:?}");
+        assert!(spark[7] > spark[3], "and resolving it raises it: {spark:?}");
+        assert_eq!(a.events.len(), 1);
+        assert_eq!(
+            a.events[0].resolved.as_deref(),
+            Some("2026-11-06T02:00:00Z")
+        );
+        let unreachable = api(vec![
+            night(1, "h", false, false),
+            night(2, "h", false, true),
+        ]);
+        assert_eq!(unreachable.status(), Status::Unreachable);
+    }
+
     #[test]
     fn seconds_agree_with_the_formatter() {
         for s in [0u64, 951_782_400, 1_795_240_800] {

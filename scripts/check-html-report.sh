@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 shot=""
 hostile=1
 if [[ ${1:-} == --screenshot ]]; then shot=$2; hostile=0; fi
-browser=$(command -v chromium || command -v chromium-browser || true)
+browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [[ -z $browser ]] && command -v apt-get >/dev/null; then
   sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -qq chromium >/tmp/drift-chromium-install.log 2>&1 || true

@@ -1,6 +1,7 @@
 //! Benchmark: `drift report` on a large history — 100 APIs × 30 nightly runs × 50 operations,
 //! with drift events opening and resolving. `cargo bench --bench report`. Prints the time to read
-//! the history and render the HTML page (median of 5) and the page's size.
+//! the history and render the HTML page (median of 5) and the page's size; with
+//! `DRIFT_REPORT_OUT=FILE` the page is kept.
 // Tests, examples and benchmarks report to the console.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -78,6 +79,7 @@ fn main() {
     );
     let mut times: Vec<Duration> = Vec::new();
     let mut size = 0;
+    let mut last = String::new();
     for _ in 0..5 {
         let t = Instant::now();
         let timeline = match Timeline::read(&history) {
@@ -87,6 +89,13 @@ fn main() {
         let page = drift::report::html::render(&timeline, "2026-12-01T00:00:00Z");
         times.push(t.elapsed());
         size = page.len();
+        last = page;
+    }
+    // DRIFT_REPORT_OUT=page.html keeps the page (to time a browser opening it).
+    if let Some(out) = std::env::var_os("DRIFT_REPORT_OUT") {
+        if let Err(e) = std::fs::write(&out, &last) {
+            panic!("{e}");
+        }
     }
     times.sort();
     println!(

@@ -61,6 +61,9 @@ pre{background:#f3f5f8;padding:6px 8px;border-radius:4px;white-space:pre-wrap;wo
 .legend span{display:inline-block;margin-right:12px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
 ";
 
+/// Spec history rows shown besides the runs where the contract changed.
+const SPEC_ROWS: usize = 10;
+
 fn badge(status: Status) -> String {
     let class = match status {
         Status::Clean => "clean",
@@ -241,6 +244,12 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         out.push_str("<p>No drift recorded yet — the spec has held its shape.</p>");
     } else {
         out.push_str("<table><tr><th>severity</th><th>kind</th><th>operation</th><th>pointer</th><th>first seen</th><th>last seen</th><th>runs</th><th>state</th></tr>");
+        // Open events still in the latest run: their reproduction, from its report.
+        let reproduce: std::collections::HashMap<String, &str> = api
+            .current
+            .iter()
+            .filter_map(|f| Some((super::sarif::fingerprint(f), f.reproduce.as_deref()?)))
+            .collect();
         for e in &api.events {
             let state = match &e.resolved {
                 Some(t) => format!("<span class=\"resolved\">resolved {}</span>", esc(t)),
@@ -257,11 +266,24 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
                 esc(&e.last_seen),
                 e.runs
             );
+            if let (true, Some(r)) = (e.is_open(), reproduce.get(&e.id)) {
+                let _ = write!(
+                    out,
+                    "<tr><td></td><td colspan=\"7\"><pre>{}</pre></td></tr>",
+                    esc(r)
+                );
+            }
         }
         out.push_str("</table>");
     }
     out.push_str("<h3>Spec history</h3><table><tr><th>run</th><th>spec version</th><th>hash</th><th>operations clean / drifted</th><th>unverified</th></tr>");
-    for (i, e) in api.entries.iter().enumerate().rev().take(30) {
+    // The latest runs, and every run where the contract changed.
+    let latest = api.entries.len().saturating_sub(SPEC_ROWS);
+    let shown: Vec<usize> = (0..api.entries.len())
+        .filter(|&i| i >= latest || api.spec_changed(i))
+        .collect();
+    for &i in shown.iter().rev() {
+        let e = &api.entries[i];
         let changed = if api.spec_changed(i) {
             " <strong>(spec changed)</strong>"
         } else {
@@ -279,6 +301,13 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         );
     }
     out.push_str("</table>");
+    let hidden = api.entries.len() - shown.len();
+    if hidden > 0 {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">{hidden} earlier run(s) with the same contract are in the history.</p>"
+        );
+    }
     out.push_str("<h3>Current findings</h3>");
     if api.current.is_empty() {
         out.push_str("<p class=\"muted\">None in the latest run.</p>");

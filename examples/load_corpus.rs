@@ -206,7 +206,70 @@ fn load_and_compile(file: &Path) -> Result<(usize, usize, Vec<String>), String> 
             }
         }
     }
+    self_diff(file, &contract)?;
     Ok((contract.operations.len(), seen.len(), failures))
+}
+
+/// `drift diff` of the contract against itself and against its own re-serialization (JSON as
+/// YAML, YAML as JSON) must find nothing.
+fn self_diff(file: &Path, contract: &spec::Contract) -> Result<(), String> {
+    let same = drift::diff::diff("self", contract, contract);
+    if let Some(f) = same.first() {
+        return Err(format!(
+            "SELF-DIFF: {} finding(s) against itself, first: {} {}",
+            same.len(),
+            f.kind,
+            f.message
+        ));
+    }
+    let Some(root) = contract.documents.docs.first() else {
+        return Ok(());
+    };
+    let json = file.extension().is_some_and(|e| e == "json");
+    let (text, ext) = if json {
+        (
+            yaml_serde::to_string(&root.value)
+                .map_err(|e| format!("SELF-DIFF: cannot write YAML: {e}"))?,
+            "yaml",
+        )
+    } else {
+        (
+            serde_json::to_string(&root.value)
+                .map_err(|e| format!("SELF-DIFF: cannot write JSON: {e}"))?,
+            "json",
+        )
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "drift-selfdiff-{}-{}",
+        std::process::id(),
+        std::thread::current().name().unwrap_or("t").len() + text.len()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let copy = dir.join(format!("copy.{ext}"));
+    let result = std::fs::write(&copy, text)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            spec::load(&copy).map_err(|e| {
+                format!(
+                    "SELF-DIFF: the re-serialization does not load: {}",
+                    describe(&e)
+                )
+            })
+        })
+        .and_then(|other| {
+            let found = drift::diff::diff("self", contract, &other);
+            match found.first() {
+                Some(f) => Err(format!(
+                    "SELF-DIFF: {} finding(s) against its re-serialization, first: {} {}",
+                    found.len(),
+                    f.kind,
+                    f.message
+                )),
+                None => Ok(()),
+            }
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 fn describe(e: &SpecError) -> String {

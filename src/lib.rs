@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod docs;
 pub mod findings;
 pub mod fsutil;

@@ -58,6 +58,21 @@ kinds! {
     LintUnknownFormat = "lint.unknown-format",
     LintUnsupportedPattern = "lint.unsupported-pattern",
     LintSchemaInvalid = "lint.schema-invalid",
+    SpecOperationRemoved = "spec.operation-removed",
+    SpecOperationAdded = "spec.operation-added",
+    SpecParameterRemoved = "spec.parameter-removed",
+    SpecRequiredAdded = "spec.required-added",
+    SpecRequiredRemoved = "spec.required-removed",
+    SpecPropertyRemoved = "spec.property-removed",
+    SpecPropertyAdded = "spec.property-added",
+    SpecTypeChanged = "spec.type-changed",
+    SpecEnumValueAdded = "spec.enum-value-added",
+    SpecEnumValueRemoved = "spec.enum-value-removed",
+    SpecConstraintChanged = "spec.constraint-changed",
+    SpecStatusRemoved = "spec.status-removed",
+    SpecStatusAdded = "spec.status-added",
+    SpecMediaTypeRemoved = "spec.media-type-removed",
+    SpecSecurityChanged = "spec.security-changed",
 }
 
 impl std::fmt::Display for Kind {
@@ -378,6 +393,96 @@ Example: `pattern: \"\\p{XDigit}{8}\"` at `#/components/schemas/Id/pattern`.",
 The JSON Schema validator rejected a schema after the OpenAPI dialect was translated, for example
 an invalid regular expression in `pattern` or a `$ref` that leaves the loaded files. drift keeps
 going: other schemas are still checked, and this finding says which one was skipped and why.",
+    },
+    Rule {
+        kind: Kind::SpecOperationRemoved,
+        severity: Severity::Breaking,
+        summary: "an operation of the old contract is gone",
+        doc: "`drift diff`: a method and path the old contract declared is not in the new one; every client calling it breaks.\n\nExample: `GET /patient/{id}/coaches` in v7.77, absent in v7.78.",
+    },
+    Rule {
+        kind: Kind::SpecOperationAdded,
+        severity: Severity::Info,
+        summary: "the new contract declares a new operation",
+        doc: "`drift diff`: compatible — no existing client calls it.\n\nExample: `GET /reward_program` appears in v7.60.",
+    },
+    Rule {
+        kind: Kind::SpecParameterRemoved,
+        severity: Severity::Info,
+        summary: "a request parameter is no longer declared",
+        doc: "`drift diff`: clients that still send it are usually ignored by the server; reported so it is not lost.\n\nExample: query `include` removed from `GET /patient`.",
+    },
+    Rule {
+        kind: Kind::SpecRequiredAdded,
+        severity: Severity::Breaking,
+        summary: "a request needs something it did not need before",
+        doc: "`drift diff`, request direction: a new required parameter or body property, an optional one made required, or a body made required — clients written against the old contract do not send it.\n\nExample: query `filter[organization]` becomes required on `GET /group`.",
+    },
+    Rule {
+        kind: Kind::SpecRequiredRemoved,
+        severity: Severity::Breaking,
+        summary: "a response property is no longer guaranteed",
+        doc: "`drift diff`, response direction: a property the old contract required may now be absent; clients that read it unconditionally break. (In a request, relaxing `required` is compatible: info.)\n\nExample: `data.attributes.first_name` no longer required in the `Patient` response.",
+    },
+    Rule {
+        kind: Kind::SpecPropertyRemoved,
+        severity: Severity::Breaking,
+        summary: "a response property is gone",
+        doc: "`drift diff`: in a response, a property the old contract declared is gone (breaking: clients read it); in a request it is compatible (info). A change inside a shared definition is reported at every operation that reaches it, naming the definition.\n\nExample: `nickname` removed from `#/definitions/Patient`.",
+    },
+    Rule {
+        kind: Kind::SpecPropertyAdded,
+        severity: Severity::Info,
+        summary: "a new optional property",
+        doc: "`drift diff`: an added optional property is compatible in both directions (a new *required* request property is `spec.required-added`).\n\nExample: `timezone` added to the `Patient` response.",
+    },
+    Rule {
+        kind: Kind::SpecTypeChanged,
+        severity: Severity::Breaking,
+        summary: "a value's type, format or nullability changed incompatibly",
+        doc: "`drift diff`: in a response, a type the client never saw (or `null` newly allowed) breaks it; in a request, a type the client sends that is no longer accepted breaks it. Widening a request (integer → number) or narrowing a response is compatible (info).\n\nExample: `relationships` changes from array to object.",
+    },
+    Rule {
+        kind: Kind::SpecEnumValueAdded,
+        severity: Severity::Breaking,
+        summary: "an enum gained a value",
+        doc: "`drift diff`: in a response, a client that switches over the values meets one it does not know (breaking); in a request it is compatible (info).\n\nExample: `status` gains `paused` in the goal response.",
+    },
+    Rule {
+        kind: Kind::SpecEnumValueRemoved,
+        severity: Severity::Breaking,
+        summary: "an enum lost a value",
+        doc: "`drift diff`: in a request, clients that send the removed value are rejected (breaking); in a response it is compatible (info).\n\nExample: `type` loses `weight` in the `GET /patient_health_metric` filter.",
+    },
+    Rule {
+        kind: Kind::SpecConstraintChanged,
+        severity: Severity::Breaking,
+        summary: "a length, range, pattern or item bound changed incompatibly",
+        doc: "`drift diff`: a tightened constraint breaks requests that were valid; a loosened one breaks response readers that relied on it. The other directions are compatible (info).\n\nExample: `maxLength` of `nickname` drops from 100 to 40 in a request body.",
+    },
+    Rule {
+        kind: Kind::SpecStatusRemoved,
+        severity: Severity::Breaking,
+        summary: "a declared success status or its body is gone",
+        doc: "`drift diff`: a 2xx response (or its body) the old contract declared is gone; clients expecting it break. Other statuses removed are info.\n\nExample: `GET /patient` no longer declares `200` but `206`.",
+    },
+    Rule {
+        kind: Kind::SpecStatusAdded,
+        severity: Severity::Info,
+        summary: "a new declared response status",
+        doc: "`drift diff`: compatible, worth knowing: clients may not handle the new status.\n\nExample: `429` declared on every operation.",
+    },
+    Rule {
+        kind: Kind::SpecMediaTypeRemoved,
+        severity: Severity::Breaking,
+        summary: "a request or response media type is gone",
+        doc: "`drift diff`: a media type the old contract declared for a request body or response is gone.\n\nExample: `application/json` dropped, only `application/vnd.api+json` remains.",
+    },
+    Rule {
+        kind: Kind::SpecSecurityChanged,
+        severity: Severity::Breaking,
+        summary: "an operation needs credentials it did not need",
+        doc: "`drift diff`: a new security requirement on an operation (or one that had none) breaks clients without those credentials; a requirement removed is compatible (info).\n\nExample: `GET /coach` now requires the `OAuth2` scheme.",
     },
 ];
 

@@ -74,6 +74,12 @@ Examples:
         after_help = "Examples:\n  drift check --history history\n  drift report --history history --format html=report.html\n  drift report --history history            # Markdown on standard output"
     )]
     Report(ReportArgs),
+    /// Compare two contracts and classify every change: breaking for a client written against
+    /// OLD, or compatible. OLD and NEW are files, URLs, or git revisions (`origin/main:specs/x.yaml`).
+    #[command(
+        after_help = "Examples:\n  drift diff specs/v1.yaml specs/v2.yaml\n  drift diff origin/main:specs/coaching/openapi.json specs/coaching/openapi.json --format github\n  drift diff https://vendor.example/swagger.yaml swagger.yaml --fail-on breaking"
+    )]
+    Diff(DiffArgs),
     Rules(RulesArgs),
 }
 
@@ -99,6 +105,22 @@ pub struct CheckArgs {
     /// runs.
     #[arg(long)]
     pub learn: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The contract clients were written against: a file, a URL, or REV:PATH.
+    pub old: String,
+    /// The new contract: a file, a URL, or REV:PATH.
+    pub new: String,
+    /// The API name in reports (default: from NEW's file name).
+    #[arg(long, value_name = "NAME")]
+    pub api: Option<String>,
+    /// Exit 1 when a change at or above this severity exists.
+    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]

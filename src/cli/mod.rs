@@ -8,6 +8,7 @@
 
 pub mod args;
 mod check;
+mod diff;
 mod docs;
 mod lint;
 mod mock;
@@ -90,6 +91,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
         Command::Lint(a) => lint::run(&a, console, palette),
         Command::Rules(a) => rules::run(&a, console, palette),
         Command::Report(a) => report::run(&a, console, palette),
+        Command::Diff(a) => diff::run(&a, console, palette),
         Command::Docs(a) => docs::run(&a, console, palette),
     };
     match result {

@@ -252,3 +252,53 @@ impl super::Reporter for TerminalReporter {
         Ok(super::rules::write_text(w, self.palette, rules, full)?)
     }
 }
+
+/// The terminal report of `drift diff`: changes grouped by operation, then the tally.
+pub fn write_diff(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::Result<()> {
+    let (b, d) = (p.bold(), p.dim());
+    for api in &r.apis {
+        writeln!(w, "{b}{}{b:#}  {d}{}{d:#}", t(&api.name), t(&api.spec))?;
+        for note in &api.notes {
+            writeln!(w, "  {d}{}{d:#}", t(note))?;
+        }
+    }
+    let mut current: Option<(&str, &str)> = None;
+    for f in &r.findings {
+        let op = f
+            .operation
+            .as_ref()
+            .map(|o| (o.method.as_str(), o.path.as_str()));
+        if op != current {
+            if let Some(o) = &f.operation {
+                writeln!(
+                    w,
+                    "\n  {b}{} {}{b:#}  {}",
+                    t(&o.method),
+                    t(&o.path),
+                    t(&o.id)
+                )?;
+            }
+            current = op;
+        }
+        let sev = p.severity(f.severity);
+        writeln!(
+            w,
+            "    {sev}{:<8}{sev:#} {}",
+            f.severity.as_str(),
+            t(&f.kind)
+        )?;
+        writeln!(w, "      {}", t(&f.message))?;
+        if let Some(loc) = &f.spec_location {
+            let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
+            writeln!(w, "      {d}{}{line}{d:#}", t(&loc.file))?;
+        }
+    }
+    let s = &r.summary;
+    writeln!(
+        w,
+        "\n{b}summary{b:#}: {} change(s): {} breaking, {} compatible",
+        r.findings.len(),
+        s.breaking + s.error,
+        s.warning + s.info
+    )
+}

@@ -1,0 +1,266 @@
+//! `drift diff OLD NEW`: spec-to-spec drift. Each side is a file, a git revision
+//! (`origin/main:specs/x.yaml`, read with `git archive` of the contract's folder, so split
+//! contracts keep their `$ref`s), or a URL (fetched with a GET through the same safety gate as
+//! `drift check`).
+
+use super::args::DiffArgs;
+use super::{write_outputs, Console, ExitStatus};
+use crate::report::{terminal::Palette, ApiSummary, CheckReport, Format, OperationResult};
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+
+pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let outputs = args.out.outputs(&[
+        Format::Terminal,
+        Format::Json,
+        Format::Markdown,
+        Format::Junit,
+        Format::Sarif,
+        Format::Github,
+    ])?;
+    let started_at = crate::text::rfc3339(std::time::SystemTime::now());
+    let t0 = std::time::Instant::now();
+    let scratch = Scratch::new()?;
+    let old_path = side(&args.old, &scratch.path().join("old"))?;
+    let new_path = side(&args.new, &scratch.path().join("new"))?;
+    let old = crate::spec::load(&old_path).with_context(|| format!("OLD ({})", args.old))?;
+    let new = crate::spec::load(&new_path).with_context(|| format!("NEW ({})", args.new))?;
+    let api = args
+        .api
+        .clone()
+        .unwrap_or_else(|| crate::run::api::default_api_name(&new_path));
+    let mut findings = crate::diff::diff(&api, &old, &new);
+    // Locations name the sides as the user gave them, with lines.
+    new.locate_lines(findings.iter_mut().filter_map(|f| f.spec_location.as_mut()));
+    for f in &mut findings {
+        if let Some(loc) = &mut f.spec_location {
+            loc.file = rename(&loc.file, &new_path, &args.new, scratch.path())
+                .or_else(|| rename(&loc.file, &old_path, &args.old, scratch.path()))
+                .unwrap_or_else(|| loc.file.clone());
+        }
+    }
+    let (operations, summary) = results(&api, args, &old, &new, &findings);
+    let report = CheckReport::new(
+        started_at,
+        t0.elapsed().as_millis() as u64,
+        vec![summary],
+        operations,
+        findings,
+    );
+    let settings = crate::report::Settings {
+        palette: p,
+        fail_on: args.fail_on.severity(),
+    };
+    write_outputs(console, &outputs, settings, None, |r, palette, w| {
+        match r.format() {
+            Format::Terminal => Ok(crate::report::terminal::write_diff(w, palette, &report)?),
+            _ => r.check(w, &report),
+        }
+    })?;
+    let threshold = args.fail_on.severity();
+    Ok(
+        if report
+            .findings
+            .iter()
+            .any(|f| f.severity.reaches(threshold))
+        {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        },
+    )
+}
+
+/// A private scratch folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> anyhow::Result<Scratch> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("drift-diff-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).context("cannot make a scratch folder")?;
+        Ok(Scratch(dir))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One result per operation of NEW (drift where a change was found) and the API line.
+fn results(
+    api: &str,
+    args: &DiffArgs,
+    old: &crate::spec::Contract,
+    new: &crate::spec::Contract,
+    findings: &[crate::findings::Finding],
+) -> (Vec<OperationResult>, ApiSummary) {
+    let mut operations: Vec<OperationResult> = new
+        .operations
+        .iter()
+        .map(|o| {
+            let mine: Vec<_> = findings
+                .iter()
+                .filter(|f| {
+                    f.operation
+                        .as_ref()
+                        .is_some_and(|r| r.method == o.method && r.path_key() == o.path_key())
+                })
+                .cloned()
+                .collect();
+            OperationResult {
+                api: api.to_string(),
+                operation_id: o.id.clone(),
+                method: o.method.clone(),
+                path: o.path.clone(),
+                url: None,
+                status: None,
+                outcome: crate::check::Outcome::of(&mine),
+                reason: None,
+                duration_ms: None,
+                live: Vec::new(),
+            }
+        })
+        .collect();
+    operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    let summary = ApiSummary {
+        name: api.to_string(),
+        spec: format!("{} → {}", args.old, args.new),
+        target: "spec diff".into(),
+        operations_total: new.operations.len(),
+        operations_checked: new.operations.len(),
+        operations_skipped: 0,
+        notes: vec![format!(
+            "{} {} → {} {}",
+            old.title, old.version, new.title, new.version
+        )],
+        error: None,
+    };
+    (operations, summary)
+}
+
+impl crate::findings::OperationRef {
+    fn path_key(&self) -> String {
+        self.path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "{}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+/// A location named as the user named the side (`origin/main:specs/x.yaml`), or, for another
+/// file of an extracted revision, by its path in the repository.
+fn rename(file: &str, side: &Path, given: &str, scratch: &Path) -> Option<String> {
+    if Path::new(file) == side {
+        return Some(given.to_string());
+    }
+    let rest = Path::new(file).strip_prefix(scratch).ok()?;
+    let mut parts = rest.components();
+    parts.next(); // `old` or `new`
+    Some(parts.as_path().display().to_string())
+}
+
+/// A side as a file on disk: itself, a git revision extracted to `scratch`, or a fetched URL.
+fn side(given: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
+    if given.starts_with("http://") || given.starts_with("https://") {
+        return fetch(given, scratch);
+    }
+    let path = PathBuf::from(given);
+    if path.exists() {
+        return Ok(path);
+    }
+    let Some((rev, file)) = given.split_once(':') else {
+        bail!("{given}: no such file (give a file, a URL, or a git revision like origin/main:specs/x.yaml)");
+    };
+    git_show(rev, file, scratch)
+}
+
+/// `rev:path` from git: the contract's folder at that revision, so relative `$ref`s resolve.
+fn git_show(rev: &str, file: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
+    if rev.starts_with('-') || file.starts_with('-') {
+        bail!("{rev}:{file}: not a git revision and path");
+    }
+    let dir = Path::new(file)
+        .parent()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = if dir.is_empty() { ".".to_string() } else { dir };
+    std::fs::create_dir_all(scratch)?;
+    let archive = std::process::Command::new("git")
+        .args(["archive", "--format=tar", rev, "--", &dir])
+        .output()
+        .context("cannot run git")?;
+    if !archive.status.success() {
+        bail!(
+            "{rev}:{file}: git archive failed: {}",
+            String::from_utf8_lossy(&archive.stderr).trim()
+        );
+    }
+    let mut tar = std::process::Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(scratch)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run tar")?;
+    if let Some(mut stdin) = tar.stdin.take() {
+        std::io::Write::write_all(&mut stdin, &archive.stdout)?;
+    }
+    if !tar.wait()?.success() {
+        bail!("{rev}:{file}: cannot unpack the revision");
+    }
+    let path = scratch.join(file);
+    if !path.is_file() {
+        bail!("{rev}:{file}: no such file at that revision");
+    }
+    Ok(path)
+}
+
+/// A contract served over HTTP: one GET through the transport's safety gate.
+fn fetch(url: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
+    use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
+    let transport = HttpTransport::new(HttpOptions {
+        timeout: std::time::Duration::from_secs(30),
+        ..Default::default()
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let response = runtime
+        .block_on(transport.send(HttpRequest {
+            method: "GET".into(),
+            url: url.to_string(),
+            headers: vec![(
+                "Accept".into(),
+                "application/json, application/yaml, */*".into(),
+            )],
+            ..Default::default()
+        }))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", crate::text::strip_userinfo(url)))?;
+    if !(200..300).contains(&response.status) {
+        bail!(
+            "{}: answered {}",
+            crate::text::strip_userinfo(url),
+            response.status
+        );
+    }
+    let name = url
+        .split(['?', '#'])
+        .next()
+        .and_then(|u| u.rsplit('/').next())
+        .filter(|n| n.ends_with(".json") || n.ends_with(".yaml") || n.ends_with(".yml"))
+        .unwrap_or("contract.yaml");
+    std::fs::create_dir_all(scratch)?;
+    let path = scratch.join(name);
+    std::fs::write(&path, &response.body)?;
+    Ok(path)
+}

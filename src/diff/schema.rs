@@ -1,0 +1,592 @@
+//! Comparing two schemas with direction. Schemas are read as written (Swagger 2.0 or OpenAPI 3.x:
+//! `x-nullable`, `nullable`, type arrays) with every `$ref` followed and `allOf` merged, so a
+//! renamed definition, a `$ref`/`allOf` refactor or key order are not changes; `description`,
+//! `title`, examples and `x-*` are never compared. The comparison of two referenced definitions is
+//! done once per direction and reused at every place that reaches them (memoised), so a shared
+//! definition costs one comparison however many operations use it — and its changes are
+//! reported at each of them, naming the definition.
+
+use crate::rules::Kind;
+use crate::spec::Contract;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+/// Who reads the value: the server (a request the client writes) or the client (a response).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+}
+
+/// One change inside a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaChange {
+    pub kind: Kind,
+    pub breaking: bool,
+    /// Where in the body (`/data/attributes/first_name`, `*` for array items).
+    pub path: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub message: String,
+    /// The definition the change is in (`#/definitions/Patient`), when it came through a `$ref`.
+    pub origin: Option<String>,
+}
+
+/// A schema node: its document, pointer, value.
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    pub doc: usize,
+    pub pointer: &'a str,
+    pub value: &'a Value,
+}
+
+/// The parts of a schema that matter, with `$ref`s followed and `allOf` merged.
+#[derive(Default)]
+struct Flat<'a> {
+    types: BTreeSet<String>,
+    /// Some type is declared (else any type).
+    typed: bool,
+    nullable: bool,
+    enum_: Option<BTreeSet<String>>,
+    format: Option<String>,
+    constraints: BTreeMap<&'static str, f64>,
+    pattern: Option<String>,
+    properties: BTreeMap<String, (usize, String, &'a Value)>,
+    required: BTreeSet<String>,
+    items: Option<(usize, String, &'a Value)>,
+    read_only: bool,
+    write_only: bool,
+}
+
+const LOWER: [&str; 4] = ["minLength", "minimum", "minItems", "minProperties"];
+const UPPER: [&str; 4] = ["maxLength", "maximum", "maxItems", "maxProperties"];
+
+/// A pair of places compared in one direction: (old doc, old pointer, new doc, new pointer).
+type PairKey = (usize, String, usize, String, Direction);
+
+/// The comparison of two contracts' schemas, with its memo.
+pub struct Comparer<'c> {
+    old: &'c Contract,
+    new: &'c Contract,
+    memo: HashMap<PairKey, Rc<Vec<SchemaChange>>>,
+    /// The pairs being compared: reaching one again is recursion, compared where it started
+    /// (changes inside a recursive definition are reported at its first level).
+    stack: Vec<PairKey>,
+}
+
+const MAX_DEPTH: usize = 48;
+
+impl<'c> Comparer<'c> {
+    pub fn new(old: &'c Contract, new: &'c Contract) -> Comparer<'c> {
+        Comparer {
+            old,
+            new,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    /// The changes from `old` to `new`, read in `dir`.
+    pub fn compare(&mut self, old: At<'_>, new: At<'_>, dir: Direction) -> Vec<SchemaChange> {
+        self.node(old, new, dir, 0)
+    }
+
+    fn node(
+        &mut self,
+        old: At<'_>,
+        new: At<'_>,
+        dir: Direction,
+        depth: usize,
+    ) -> Vec<SchemaChange> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let (od, op, ov) = resolve(self.old, old);
+        let (nd, np, nv) = resolve(self.new, new);
+        // Every pair of places is compared once per direction: a schema reached from many
+        // places (a shared definition, an `anyOf` branch) costs one comparison.
+        let key = (od, op.clone(), nd, np.clone(), dir);
+        if let Some(done) = self.memo.get(&key) {
+            return done.as_ref().clone();
+        }
+        if self.stack.contains(&key) {
+            return Vec::new(); // a recursive definition: compared where it started
+        }
+        self.stack.push(key.clone());
+        let mut found = self.flat_compare(od, &op, ov, nd, &np, nv, dir, depth);
+        self.stack.pop();
+        let origin = definition(&np).or_else(|| definition(&op));
+        for c in &mut found {
+            if c.origin.is_none() {
+                c.origin.clone_from(&origin);
+            }
+        }
+        self.memo.insert(key, Rc::new(found.clone()));
+        found
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn flat_compare(
+        &mut self,
+        od: usize,
+        op: &str,
+        ov: &Value,
+        nd: usize,
+        np: &str,
+        nv: &Value,
+        dir: Direction,
+        depth: usize,
+    ) -> Vec<SchemaChange> {
+        let o = flatten(self.old, od, op, ov, 0);
+        let n = flatten(self.new, nd, np, nv, 0);
+        let mut out = Vec::new();
+        scalars(&o, &n, dir, &mut out);
+        // Properties.
+        for (name, (d, p, v)) in &o.properties {
+            let old_inner = flatten(self.old, *d, p, v, 0);
+            let skip = match dir {
+                Direction::Request => old_inner.read_only,
+                Direction::Response => old_inner.write_only,
+            };
+            if skip {
+                continue;
+            }
+            let path = format!("/{}", crate::text::escape_pointer_token(name));
+            match n.properties.get(name) {
+                None => out.push(SchemaChange {
+                    kind: Kind::SpecPropertyRemoved,
+                    breaking: dir == Direction::Response,
+                    path,
+                    old: Some(name.clone()),
+                    new: None,
+                    message: format!("property `{name}` removed"),
+                    origin: None,
+                }),
+                Some((nd2, np2, nv2)) => {
+                    let was = o.required.contains(name);
+                    let is = n.required.contains(name);
+                    if was && !is && dir == Direction::Response {
+                        out.push(change(
+                            Kind::SpecRequiredRemoved,
+                            true,
+                            &path,
+                            "required",
+                            "optional",
+                            format!("property `{name}` is no longer required"),
+                        ));
+                    }
+                    if !was && is {
+                        let breaking = dir == Direction::Request;
+                        out.push(change(
+                            Kind::SpecRequiredAdded,
+                            breaking,
+                            &path,
+                            "optional",
+                            "required",
+                            format!("property `{name}` is now required"),
+                        ));
+                    }
+                    let inner = self.node(
+                        At {
+                            doc: *d,
+                            pointer: p,
+                            value: v,
+                        },
+                        At {
+                            doc: *nd2,
+                            pointer: np2,
+                            value: nv2,
+                        },
+                        dir,
+                        depth + 1,
+                    );
+                    out.extend(inner.into_iter().map(|mut c| {
+                        c.path = format!("{path}{}", c.path);
+                        c
+                    }));
+                }
+            }
+        }
+        for name in n
+            .properties
+            .keys()
+            .filter(|k| !o.properties.contains_key(*k))
+        {
+            let path = format!("/{}", crate::text::escape_pointer_token(name));
+            let required = n.required.contains(name);
+            if required && dir == Direction::Request {
+                out.push(change(
+                    Kind::SpecRequiredAdded,
+                    true,
+                    &path,
+                    "absent",
+                    "required",
+                    format!("new required property `{name}`"),
+                ));
+            } else {
+                out.push(SchemaChange {
+                    kind: Kind::SpecPropertyAdded,
+                    breaking: false,
+                    path,
+                    old: None,
+                    new: Some(name.clone()),
+                    message: format!("property `{name}` added"),
+                    origin: None,
+                });
+            }
+        }
+        if let (Some((d, p, v)), Some((nd2, np2, nv2))) = (&o.items, &n.items) {
+            let inner = self.node(
+                At {
+                    doc: *d,
+                    pointer: p,
+                    value: v,
+                },
+                At {
+                    doc: *nd2,
+                    pointer: np2,
+                    value: nv2,
+                },
+                dir,
+                depth + 1,
+            );
+            out.extend(inner.into_iter().map(|mut c| {
+                c.path = format!("/*{}", c.path);
+                c
+            }));
+        }
+        out
+    }
+}
+
+fn change(
+    kind: Kind,
+    breaking: bool,
+    path: &str,
+    old: &str,
+    new: &str,
+    message: String,
+) -> SchemaChange {
+    SchemaChange {
+        kind,
+        breaking,
+        path: path.to_string(),
+        old: Some(old.into()),
+        new: Some(new.into()),
+        message,
+        origin: None,
+    }
+}
+
+/// Type, nullability, enum, format and constraints, with direction.
+fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
+    let describe = |f: &Flat<'_>| {
+        let mut t: Vec<String> = f.types.iter().cloned().collect();
+        if f.nullable {
+            t.push("null".into());
+        }
+        if t.is_empty() {
+            "any".to_string()
+        } else {
+            t.join(" | ")
+        }
+    };
+    // `accepts(a, b)`: every value of type set b is a value of type set a.
+    let accepts = |a: &Flat<'_>, b: &Flat<'_>| {
+        !a.typed
+            || (b.typed
+                && b.types
+                    .iter()
+                    .all(|t| a.types.contains(t) || (t == "integer" && a.types.contains("number"))))
+    };
+    if describe(o) != describe(n) {
+        let breaking = match dir {
+            // The client reads: every new value must be one it knew.
+            Direction::Response => !(accepts(o, n) && (o.nullable || !n.nullable)),
+            // The server reads: every value the client sends must still be accepted.
+            Direction::Request => !(accepts(n, o) && (n.nullable || !o.nullable)),
+        };
+        out.push(change(
+            Kind::SpecTypeChanged,
+            breaking,
+            "",
+            &describe(o),
+            &describe(n),
+            format!("type {} → {}", describe(o), describe(n)),
+        ));
+    }
+    if o.format != n.format {
+        let show = |f: &Option<String>| f.clone().unwrap_or_else(|| "none".into());
+        let breaking = match (dir, &o.format, &n.format) {
+            (_, Some(_), Some(_)) => true,
+            (Direction::Response, Some(_), None) => true, // any string now
+            (Direction::Request, None, Some(_)) => true,  // fewer strings accepted
+            _ => false,
+        };
+        out.push(change(
+            Kind::SpecTypeChanged,
+            breaking,
+            "",
+            &show(&o.format),
+            &show(&n.format),
+            format!("format {} → {}", show(&o.format), show(&n.format)),
+        ));
+    }
+    match (&o.enum_, &n.enum_) {
+        (Some(a), Some(b)) => {
+            let added: Vec<&String> = b.difference(a).collect();
+            let removed: Vec<&String> = a.difference(b).collect();
+            if !added.is_empty() {
+                out.push(change(
+                    Kind::SpecEnumValueAdded,
+                    dir == Direction::Response,
+                    "",
+                    "",
+                    &join(&added),
+                    format!("enum value(s) added: {}", join(&added)),
+                ));
+            }
+            if !removed.is_empty() {
+                out.push(change(
+                    Kind::SpecEnumValueRemoved,
+                    dir == Direction::Request,
+                    "",
+                    &join(&removed),
+                    "",
+                    format!("enum value(s) removed: {}", join(&removed)),
+                ));
+            }
+        }
+        (Some(a), None) => out.push(change(
+            Kind::SpecEnumValueAdded,
+            dir == Direction::Response,
+            "",
+            &join(&a.iter().collect::<Vec<_>>()),
+            "any value",
+            "the enum was removed: any value is now allowed".into(),
+        )),
+        (None, Some(b)) => out.push(change(
+            Kind::SpecEnumValueRemoved,
+            dir == Direction::Request,
+            "",
+            "any value",
+            &join(&b.iter().collect::<Vec<_>>()),
+            "an enum now restricts the values".into(),
+        )),
+        (None, None) => {}
+    }
+    for (key, lower) in LOWER
+        .iter()
+        .map(|k| (*k, true))
+        .chain(UPPER.iter().map(|k| (*k, false)))
+    {
+        let (a, b) = (o.constraints.get(key), n.constraints.get(key));
+        if a == b {
+            continue;
+        }
+        // Tightened: a new bound, a higher lower bound, a lower upper bound.
+        let tightened = match (a, b) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(x), Some(y)) => {
+                if lower {
+                    y > x
+                } else {
+                    y < x
+                }
+            }
+            (None, None) => continue,
+        };
+        let breaking = match dir {
+            Direction::Request => tightened,
+            Direction::Response => !tightened,
+        };
+        let show = |v: Option<&f64>| v.map_or("none".to_string(), |v| v.to_string());
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            &show(a),
+            &show(b),
+            format!("{key} {} → {}", show(a), show(b)),
+        ));
+    }
+    if o.pattern != n.pattern {
+        let show = |p: &Option<String>| p.clone().unwrap_or_else(|| "none".into());
+        let breaking = match dir {
+            Direction::Request => n.pattern.is_some(),
+            Direction::Response => o.pattern.is_some(),
+        };
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            &show(&o.pattern),
+            &show(&n.pattern),
+            format!("pattern {} → {}", show(&o.pattern), show(&n.pattern)),
+        ));
+    }
+}
+
+/// The named definition a place is in: `#/components/schemas/Patient/properties/x` →
+/// `#/components/schemas/Patient`.
+fn definition(pointer: &str) -> Option<String> {
+    for prefix in ["#/components/schemas/", "#/definitions/"] {
+        if let Some(rest) = pointer.strip_prefix(prefix) {
+            let name = rest.split('/').next().unwrap_or(rest);
+            return Some(format!("{prefix}{name}"));
+        }
+    }
+    None
+}
+
+fn join(v: &[&String]) -> String {
+    v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Follow `$ref`s to the schema itself.
+fn resolve<'a>(c: &'a Contract, at: At<'a>) -> (usize, String, &'a Value) {
+    match c.documents.deref(at.doc, at.pointer, at.value) {
+        Ok((d, p, v)) => (d, p, v),
+        Err(_) => (at.doc, at.pointer.to_string(), at.value),
+    }
+}
+
+/// A schema with `allOf` merged (and `anyOf`/`oneOf` properties declared, none required).
+fn flatten<'a>(
+    c: &'a Contract,
+    doc: usize,
+    pointer: &str,
+    node: &'a Value,
+    depth: usize,
+) -> Flat<'a> {
+    let mut f = Flat::default();
+    let (doc, pointer, node) = match c.documents.deref(doc, pointer, node) {
+        Ok((d, p, v)) => (d, p, v),
+        Err(_) => (doc, pointer.to_string(), node),
+    };
+    let Some(map) = node.as_object() else {
+        return f;
+    };
+    match map.get("type") {
+        Some(Value::String(t)) => {
+            f.typed = true;
+            if t == "null" {
+                f.nullable = true;
+            } else {
+                f.types.insert(t.clone());
+            }
+        }
+        Some(Value::Array(ts)) => {
+            f.typed = true;
+            for t in ts.iter().filter_map(Value::as_str) {
+                if t == "null" {
+                    f.nullable = true;
+                } else {
+                    f.types.insert(t.to_string());
+                }
+            }
+        }
+        _ => {}
+    }
+    // An object is what declares properties, whether or not it says `type: object`.
+    if !f.typed && (map.contains_key("properties") || map.contains_key("additionalProperties")) {
+        f.typed = true;
+        f.types.insert("object".into());
+    }
+    if !f.typed && map.contains_key("items") {
+        f.typed = true;
+        f.types.insert("array".into());
+    }
+    f.nullable |= map.get("nullable") == Some(&Value::Bool(true))
+        || map.get("x-nullable") == Some(&Value::Bool(true));
+    if let Some(Value::Array(values)) = map.get("enum") {
+        let mut set: BTreeSet<String> = values.iter().map(Value::to_string).collect();
+        if set.remove("null") {
+            f.nullable = true;
+        }
+        f.enum_ = Some(set);
+    }
+    f.format = map.get("format").and_then(Value::as_str).map(String::from);
+    f.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
+    for key in LOWER.iter().chain(UPPER.iter()) {
+        if let Some(v) = map.get(*key).and_then(Value::as_f64) {
+            f.constraints.insert(key, v);
+        }
+    }
+    f.read_only = map.get("readOnly") == Some(&Value::Bool(true));
+    f.write_only = map.get("writeOnly") == Some(&Value::Bool(true));
+    if let Some(Value::Object(props)) = map.get("properties") {
+        for (name, schema) in props {
+            let p =
+                crate::text::pointer_push(&crate::text::pointer_push(&pointer, "properties"), name);
+            f.properties.insert(name.clone(), (doc, p, schema));
+        }
+    }
+    if let Some(Value::Array(req)) = map.get("required") {
+        f.required
+            .extend(req.iter().filter_map(Value::as_str).map(String::from));
+    }
+    if let Some(items) = map.get("items").filter(|i| i.is_object()) {
+        f.items = Some((doc, crate::text::pointer_push(&pointer, "items"), items));
+    }
+    if depth < MAX_DEPTH {
+        for key in ["allOf", "anyOf", "oneOf"] {
+            let Some(Value::Array(branches)) = map.get(key) else {
+                continue;
+            };
+            for (i, b) in branches.iter().enumerate() {
+                let bp = crate::text::pointer_push(
+                    &crate::text::pointer_push(&pointer, key),
+                    &i.to_string(),
+                );
+                let inner = flatten(c, doc, &bp, b, depth + 1);
+                for (k, v) in inner.properties {
+                    f.properties.entry(k).or_insert(v);
+                }
+                if key == "allOf" {
+                    f.required.extend(inner.required);
+                    if inner.typed {
+                        if f.typed && !f.types.is_empty() && !inner.types.is_empty() {
+                            f.types = f.types.intersection(&inner.types).cloned().collect();
+                        } else if !f.typed || f.types.is_empty() {
+                            f.types.extend(inner.types);
+                        }
+                        f.typed = true;
+                    }
+                    f.enum_ = f.enum_.take().or(inner.enum_);
+                    f.format = f.format.take().or(inner.format);
+                    f.read_only |= inner.read_only;
+                    f.write_only |= inner.write_only;
+                } else {
+                    // Any branch may apply: its types are possible ones (an untyped branch
+                    // leaves any type possible).
+                    if map.get("type").is_none() {
+                        if inner.typed && (i == 0 || f.typed) {
+                            f.types.extend(inner.types);
+                            f.typed = true;
+                        } else {
+                            f.typed = false;
+                            f.types.clear();
+                        }
+                    }
+                    f.nullable |= inner.nullable;
+                }
+                if f.items.is_none() {
+                    f.items = inner.items;
+                }
+            }
+        }
+    }
+    f
+}

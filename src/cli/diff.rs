@@ -104,19 +104,25 @@ fn results(
     new: &crate::spec::Contract,
     findings: &[crate::findings::Finding],
 ) -> (Vec<OperationResult>, ApiSummary) {
+    // Findings per operation, keyed once (a large diff has thousands of both).
+    let mut by_op: std::collections::HashMap<(String, String), Vec<crate::findings::Finding>> =
+        std::collections::HashMap::new();
+    for f in findings {
+        if let Some(r) = &f.operation {
+            by_op
+                .entry((r.method.clone(), r.path_key()))
+                .or_default()
+                .push(f.clone());
+        }
+    }
     let mut operations: Vec<OperationResult> = new
         .operations
         .iter()
         .map(|o| {
-            let mine: Vec<_> = findings
-                .iter()
-                .filter(|f| {
-                    f.operation
-                        .as_ref()
-                        .is_some_and(|r| r.method == o.method && r.path_key() == o.path_key())
-                })
+            let mine = by_op
+                .get(&(o.method.clone(), o.path_key()))
                 .cloned()
-                .collect();
+                .unwrap_or_default();
             OperationResult {
                 api: api.to_string(),
                 operation_id: o.id.clone(),

@@ -300,3 +300,68 @@ fn fitbit_plus_swagger_against_its_openapi_3_conversion() {
     assert_eq!(run.code, 0, "{}", run.transcript());
     assert_eq!(json(&run)["findings"], json!([]));
 }
+
+/// A git revision is a side: `HEAD:specs/x.json` is read from the repository, so a pull-request
+/// check needs no second checkout.
+#[test]
+fn a_git_revision_is_a_side() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .unwrap_or_else(|e| panic!("git: {e}"));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap_or_else(|e| panic!("{e}"));
+    write(
+        &dir.path().join("specs"),
+        "x.json",
+        &contract(base_thing(), base_thing()),
+    );
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "v1"]);
+    let mut gone = base_thing();
+    gone["properties"].as_object_mut().map(|p| p.remove("nick"));
+    write(
+        &dir.path().join("specs"),
+        "x.json",
+        &contract(gone, base_thing()),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args([
+            "diff",
+            "HEAD:specs/x.json",
+            "specs/x.json",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(report["findings"][0]["kind"], "spec.property-removed");
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args(["diff", "HEAD:specs/none.json", "specs/x.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("HEAD:specs/none.json"));
+}

@@ -66,8 +66,6 @@ Examples:
     /// Show the example payloads extracted from documentation pages.
     #[command(after_help = "Example:\n  drift docs specs/under-armour/docs/*.md --format json")]
     Docs(DocsArgs),
-    /// List the finding kinds with their docs, or print one.
-    #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
     /// Build the nightly report from a run history: every API's status, trust score, drift
     /// timeline and spec history, as one self-contained HTML page or Markdown.
     #[command(
@@ -80,6 +78,8 @@ Examples:
         after_help = "Examples:\n  drift diff specs/v1.yaml specs/v2.yaml\n  drift diff origin/main:specs/coaching/openapi.json specs/coaching/openapi.json --format github\n  drift diff https://vendor.example/swagger.yaml swagger.yaml --fail-on breaking"
     )]
     Diff(DiffArgs),
+    /// List the finding kinds with their docs, or print one.
+    #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
     Rules(RulesArgs),
 }
 
@@ -309,8 +309,8 @@ pub struct SpecArgs {
 /// `--format F[=PATH]` (repeatable) and `--output PATH`, the same for every command.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format, repeatable: terminal (or text), json (rules: also markdown); `F=PATH`
-    /// writes that format to a file.
+    /// Output format, repeatable: terminal (or text), json, and per command markdown, junit,
+    /// sarif, github (check, diff), html (report); `F=PATH` writes that format to a file.
     #[arg(long = "format", value_name = "F[=PATH]")]
     pub formats: Vec<String>,
     /// Write the (single) format to this file.

@@ -57,6 +57,7 @@ fn fixture(history: &History) {
                 checked,
                 findings,
                 report: None,
+                spec_change: None,
             };
             if let Err(e) = history.append(&entry) {
                 panic!("cannot write the fixture: {e}");

@@ -128,6 +128,7 @@ mod tests {
                 })
                 .collect(),
             report: None,
+            spec_change: None,
         }
     }
 

@@ -56,6 +56,18 @@ pub struct Entry {
     /// The file of the run's full report, under `reports/`.
     #[serde(default)]
     pub report: Option<String>,
+    /// The contract changed since the API's previous run: `drift diff` of the two versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_change: Option<SpecChange>,
+}
+
+/// The summary of a contract change between two runs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SpecChange {
+    /// The previous version's hash.
+    pub from: String,
+    pub breaking: usize,
+    pub compatible: usize,
 }
 
 /// How many operations the contract has, and what the run did with them.
@@ -166,6 +178,39 @@ impl History {
             String::from_utf8(bytes)
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
         }
+    }
+
+    /// Keep a copy of a single-file contract, content-addressed (`<api>/specs/<hash>.<ext>`), so
+    /// a later run can diff against it.
+    pub fn keep_spec(&self, api: &str, hash: &str, source: &Path) -> std::io::Result<()> {
+        let ext = source
+            .extension()
+            .and_then(|e| e.to_str())
+            .filter(|e| matches!(*e, "json" | "yaml" | "yml"))
+            .unwrap_or("yaml");
+        let dir = self
+            .root
+            .join(crate::snapshot::store::file_stem(api))
+            .join("specs");
+        let path = dir.join(format!("{}.{ext}", crate::snapshot::store::file_stem(hash)));
+        if path.exists() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&dir)?;
+        crate::fsutil::write_atomic(&path, &std::fs::read(source)?)
+    }
+
+    /// The kept copy of a contract version, if there is one.
+    pub fn spec_copy(&self, api: &str, hash: &str) -> Option<PathBuf> {
+        let dir = self
+            .root
+            .join(crate::snapshot::store::file_stem(api))
+            .join("specs");
+        let stem = crate::snapshot::store::file_stem(hash);
+        ["json", "yaml", "yml"]
+            .iter()
+            .map(|ext| dir.join(format!("{stem}.{ext}")))
+            .find(|p| p.is_file())
     }
 
     /// Append one entry (a single write of a whole line, `O_APPEND`).
@@ -297,6 +342,7 @@ pub fn entry(
         checked,
         findings: findings.iter().map(|f| Fingerprint::of(f)).collect(),
         report: None,
+        spec_change: None,
     }
 }
 
@@ -327,6 +373,7 @@ mod tests {
             checked: vec!["op".into()],
             findings: Vec::new(),
             report: None,
+            spec_change: None,
         }
     }
 

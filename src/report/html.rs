@@ -284,10 +284,13 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         .collect();
     for &i in shown.iter().rev() {
         let e = &api.entries[i];
-        let changed = if api.spec_changed(i) {
-            " <strong>(spec changed)</strong>"
-        } else {
-            ""
+        let changed = match (&e.spec_change, api.spec_changed(i)) {
+            (Some(c), _) => format!(
+                " <strong>(spec changed: {} breaking, {} compatible change(s))</strong>",
+                c.breaking, c.compatible
+            ),
+            (None, true) => " <strong>(spec changed)</strong>".to_string(),
+            (None, false) => String::new(),
         };
         let drifted = e.operations.checked.saturating_sub(e.operations.passing);
         let _ = write!(

@@ -242,6 +242,7 @@ mod tests {
             },
             findings,
             report: None,
+            spec_change: None,
         }
     }
 

@@ -152,6 +152,10 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                     spec_hash: prepared.spec_hash.clone(),
                     spec_version: Some(prepared.contract.version.clone()).filter(|v| !v.is_empty()),
                     spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
+                    spec_file: api
+                        .spec
+                        .clone()
+                        .filter(|_| prepared.contract.documents.docs.len() == 1),
                 });
                 runtime.block_on(check_api(api, &prepared, snapshots, listener))
             }
@@ -163,9 +167,11 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         listener.api_finished(&api.name);
         totals.add(outcome);
     }
-    let result = totals.finish(started_at, t0, redactor);
+    let mut result = totals.finish(started_at, t0, redactor);
     if let (Some(dir), SnapshotMode::Compare { .. }) = (&options.history, options.mode) {
-        record_history(&History::new(dir), options, &facts, &result)?;
+        let history = History::new(dir);
+        let changes = spec_changes(&history, options, &facts, &mut result);
+        record_history(&history, options, &facts, &result, &changes)?;
     }
     Ok(result)
 }
@@ -176,6 +182,53 @@ struct ApiFacts {
     spec_hash: String,
     spec_version: Option<String>,
     spec_title: Option<String>,
+    /// The contract file, when it is a single document (its versions are kept for diffs).
+    spec_file: Option<PathBuf>,
+}
+
+/// For every API whose contract changed since its previous run (and whose versions are kept):
+/// `drift diff` of the two, as `spec.*` findings of this run and a summary for its history entry.
+fn spec_changes(
+    history: &History,
+    options: &RunOptions,
+    facts: &[ApiFacts],
+    result: &mut RunResult,
+) -> Vec<Option<crate::history::SpecChange>> {
+    let mut out = Vec::new();
+    for (run, fact) in options.apis.iter().zip(facts) {
+        let previous = history.read(&run.name).ok().and_then(|r| {
+            r.entries
+                .into_iter()
+                .rev()
+                .find(|e| !e.spec_hash.is_empty())
+        });
+        if let Some(file) = &fact.spec_file {
+            // A failure to keep a copy only costs the next run its diff.
+            let _ = history.keep_spec(&run.name, &fact.spec_hash, file);
+        }
+        let change = previous
+            .filter(|p| !fact.spec_hash.is_empty() && p.spec_hash != fact.spec_hash)
+            .and_then(|p| {
+                let old = crate::spec::load(&history.spec_copy(&run.name, &p.spec_hash)?).ok()?;
+                let new = crate::spec::load(fact.spec_file.as_ref()?).ok()?;
+                let found = crate::diff::diff(&run.name, &old, &new);
+                let breaking = found
+                    .iter()
+                    .filter(|f| f.severity == crate::findings::Severity::Breaking)
+                    .count();
+                let change = crate::history::SpecChange {
+                    from: p.spec_hash,
+                    breaking,
+                    compatible: found.len() - breaking,
+                };
+                result.report.findings.extend(found);
+                Some(change)
+            });
+        out.push(change);
+    }
+    crate::findings::sort(&mut result.report.findings);
+    result.report.summary = crate::findings::Summary::of(&result.report.findings);
+    out
 }
 
 /// Keep the run in the history folder: its full report, then one entry per API.
@@ -184,6 +237,7 @@ fn record_history(
     options: &RunOptions,
     facts: &[ApiFacts],
     result: &RunResult,
+    changes: &[Option<crate::history::SpecChange>],
 ) -> Result<(), RunError> {
     let report = &result.report;
     let failed = |api: &str, cause| RunError::History {
@@ -195,7 +249,12 @@ fn record_history(
     let name = history
         .save_report(report, &text)
         .map_err(|e| failed("(all)", e))?;
-    for (group, (run, fact)) in report.per_api().iter().zip(options.apis.iter().zip(facts)) {
+    for (i, (group, (run, fact))) in report
+        .per_api()
+        .iter()
+        .zip(options.apis.iter().zip(facts))
+        .enumerate()
+    {
         let evidence = match (&run.base_url, &run.auth) {
             (BaseUrl::Mock, _) => "spec",
             (_, AuthConfig::None) if run.url_credentials.is_none() => "live",
@@ -216,6 +275,7 @@ fn record_history(
         };
         let mut entry = crate::history::entry(report, group.api, &ops, &findings, &run_facts);
         entry.report = Some(name.clone());
+        entry.spec_change = changes.get(i).cloned().flatten();
         history
             .append(&entry)
             .map_err(|e| failed(&group.api.name, e))?;

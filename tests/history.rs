@@ -1,0 +1,90 @@
+//! The run history of a monitored API: entries, and a contract that changes between runs —
+//! reported as `spec.*` findings of the run, summarised in the history and the report.
+// Tests, examples and benchmarks report to the console.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod common;
+use common::server::{Reply, TestServer};
+use common::{drift, json};
+use serde_json::{json, Value};
+
+fn contract(with_nick: bool) -> Value {
+    let mut props = json!({"id": {"type": "string"}, "nick": {"type": "string"}});
+    if !with_nick {
+        props.as_object_mut().map(|p| p.remove("nick"));
+    }
+    json!({"openapi": "3.0.3", "info": {"title": "monitored", "version": if with_nick { "1" } else { "2" }},
+        "paths": {"/thing": {"get": {"operationId": "getThing", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"type": "object", "properties": props}}}}}}}}})
+}
+
+#[test]
+fn a_contract_change_between_runs_is_diffed_and_kept() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("api.json");
+    let history = dir.path().join("history");
+    let server = TestServer::start(|_, _| Reply::json(200, r#"{"id": "t1"}"#));
+    let (spec_s, hist_s, url) = (
+        spec.to_string_lossy().into_owned(),
+        history.to_string_lossy().into_owned(),
+        server.url(),
+    );
+    let check = || {
+        drift(&[
+            "check",
+            "--spec",
+            &spec_s,
+            "--api",
+            "monitored",
+            "--base-url",
+            &url,
+            "--history",
+            &hist_s,
+            "--format",
+            "json",
+        ])
+    };
+    std::fs::write(&spec, contract(true).to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let first = check();
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    std::fs::write(&spec, contract(false).to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let second = check();
+    assert_eq!(
+        second.code,
+        1,
+        "the vendor removed a response property: {}",
+        second.transcript()
+    );
+    let report = json(&second);
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["spec.property-removed"], "{report:#}");
+    let runs = std::fs::read_to_string(history.join("monitored/runs.jsonl")).unwrap_or_default();
+    let entries: Vec<Value> = runs
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(entries.len(), 2);
+    assert!(entries[0].get("spec_change").is_none());
+    assert_eq!(entries[1]["spec_change"]["breaking"], 1);
+    assert_eq!(entries[1]["spec_change"]["from"], entries[0]["spec_hash"]);
+    let page = dir.path().join("report.html");
+    let page_s = page.to_string_lossy().into_owned();
+    let built = drift(&[
+        "report",
+        "--history",
+        &hist_s,
+        "--format",
+        &format!("html={page_s}"),
+    ]);
+    assert_eq!(built.code, 0, "{}", built.transcript());
+    let html = std::fs::read_to_string(&page).unwrap_or_default();
+    assert!(
+        html.contains("spec changed: 1 breaking, 0 compatible change(s)"),
+        "{html}"
+    );
+}

@@ -163,7 +163,11 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let base = path.parent().unwrap_or(Path::new("."));
     if !base.as_os_str().is_empty() {
         for api in config.apis.values_mut() {
-            if let Some(spec) = api.spec.as_mut().filter(|s| s.is_relative()) {
+            if let Some(spec) = api
+                .spec
+                .as_mut()
+                .filter(|s| s.is_relative() && !crate::spec::remote::is_url(s))
+            {
                 *spec = base.join(&*spec);
             }
             for pattern in &mut api.docs {

@@ -88,3 +88,52 @@ fn a_contract_change_between_runs_is_diffed_and_kept() {
         "{html}"
     );
 }
+
+// A vendor-hosted contract (`spec:` a URL in drift.yaml) is fetched on every run; when the vendor
+// republishes it with a change, the run reports it and the history keeps both versions.
+#[test]
+fn a_vendor_hosted_contract_is_fetched_and_its_changes_reported() {
+    use std::sync::{Arc, Mutex};
+    let published = Arc::new(Mutex::new(contract(true).to_string()));
+    let served = published.clone();
+    let server = TestServer::start(move |req, _| {
+        if req.path == "/swagger.json" {
+            let text = served.lock().map(|t| t.clone()).unwrap_or_default();
+            return Reply::json(200, &text);
+        }
+        Reply::json(200, r#"{"id": "t1"}"#)
+    });
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join("drift.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "history: history\napis:\n  vendor:\n    spec: {url}/swagger.json\n    base_url: {url}\n",
+            url = server.url()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let config_s = config.to_string_lossy().into_owned();
+    let check = || drift(&["check", "--config", &config_s, "--format", "json"]);
+    let first = check();
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    let apis = json(&first)["apis"].clone();
+    assert_eq!(apis[0]["spec"], format!("{}/swagger.json", server.url()));
+    if let Ok(mut p) = published.lock() {
+        *p = contract(false).to_string();
+    }
+    let second = check();
+    assert_eq!(second.code, 1, "{}", second.transcript());
+    let kinds: Vec<String> = json(&second)["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["kind"].as_str().map(String::from))
+        .filter(|k| k.starts_with("spec."))
+        .collect();
+    assert_eq!(kinds, ["spec.property-removed"]);
+    let versions = std::fs::read_dir(dir.path().join("history/vendor/specs"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(versions, 2, "both versions are kept");
+}

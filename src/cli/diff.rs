@@ -233,40 +233,5 @@ fn git_show(rev: &str, file: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
 
 /// A contract served over HTTP: one GET through the transport's safety gate.
 fn fetch(url: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
-    use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
-    let transport = HttpTransport::new(HttpOptions {
-        timeout: std::time::Duration::from_secs(30),
-        ..Default::default()
-    })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let response = runtime
-        .block_on(transport.send(HttpRequest {
-            method: "GET".into(),
-            url: url.to_string(),
-            headers: vec![(
-                "Accept".into(),
-                "application/json, application/yaml, */*".into(),
-            )],
-            ..Default::default()
-        }))
-        .map_err(|e| anyhow::anyhow!("{}: {e}", crate::text::strip_userinfo(url)))?;
-    if !(200..300).contains(&response.status) {
-        bail!(
-            "{}: answered {}",
-            crate::text::strip_userinfo(url),
-            response.status
-        );
-    }
-    let name = url
-        .split(['?', '#'])
-        .next()
-        .and_then(|u| u.rsplit('/').next())
-        .filter(|n| n.ends_with(".json") || n.ends_with(".yaml") || n.ends_with(".yml"))
-        .unwrap_or("contract.yaml");
-    std::fs::create_dir_all(scratch)?;
-    let path = scratch.join(name);
-    std::fs::write(&path, &response.body)?;
-    Ok(path)
+    crate::spec::remote::fetch(url, scratch).map_err(|e| anyhow::anyhow!(e))
 }

@@ -152,8 +152,8 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                     spec_hash: prepared.spec_hash.clone(),
                     spec_version: Some(prepared.contract.version.clone()).filter(|v| !v.is_empty()),
                     spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
-                    spec_file: api
-                        .spec
+                    spec_file: prepared
+                        .file
                         .clone()
                         .filter(|_| prepared.contract.documents.docs.len() == 1),
                 });

@@ -20,6 +20,8 @@ pub struct Prepared {
     pub target: Target,
     /// Things the user should know about this run (e.g. auth not applied against the mock).
     pub notes: Vec<String>,
+    /// The contract file read (a fetched copy for a URL); `None` for a docs-only API.
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Why an API could not run.
@@ -27,6 +29,8 @@ pub struct Prepared {
 pub enum PrepareError {
     #[error("{0}: no such contract file")]
     Missing(std::path::PathBuf),
+    #[error("cannot fetch the contract: {0}")]
+    Fetch(String),
     #[error(transparent)]
     Docs(#[from] crate::docs::ReadError),
     #[error(transparent)]
@@ -41,6 +45,8 @@ pub struct Loaded {
     pub docs: DocsContract,
     pub contract: Contract,
     pub label: String,
+    /// The contract file read (a fetched copy for a URL); `None` for a docs-only API.
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Read an API's docs pages and contract (`drift check`, `drift snapshot`, `drift mock`).
@@ -48,24 +54,37 @@ pub fn load(run: &ApiRun) -> Result<Loaded, PrepareError> {
     let docs = DocsContract {
         pages: crate::docs::read_pages(&run.docs)?,
     };
-    let (contract, label) = match &run.spec {
+    let (contract, label, file) = match &run.spec {
+        // A vendor-hosted contract: fetched on every run.
+        Some(spec) if crate::spec::remote::is_url(spec) => {
+            let url = spec.to_string_lossy().into_owned();
+            let file = crate::spec::remote::fetch(&url, &crate::spec::remote::cache_dir(&url))
+                .map_err(PrepareError::Fetch)?;
+            (
+                crate::spec::load(&file).map_err(|e| PrepareError::Spec(Box::new(e)))?,
+                crate::text::strip_userinfo(&url),
+                Some(file),
+            )
+        }
         Some(spec) if !spec.exists() => return Err(PrepareError::Missing(spec.clone())),
         Some(spec) => (
             crate::spec::load(spec).map_err(|e| PrepareError::Spec(Box::new(e)))?,
             spec.display().to_string(),
+            Some(spec.clone()),
         ),
         None => {
             let doc = docs.to_openapi(&run.name);
             let contract = Contract::from_documents(Documents::from_values(vec![doc]))
                 .map_err(|e| PrepareError::Spec(Box::new(e)))?;
             let pages: Vec<String> = run.docs.iter().map(|d| d.display().to_string()).collect();
-            (contract, format!("docs: {}", pages.join(", ")))
+            (contract, format!("docs: {}", pages.join(", ")), None)
         }
     };
     Ok(Loaded {
         docs,
         contract,
         label,
+        file,
     })
 }
 
@@ -75,6 +94,7 @@ pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareErr
         docs,
         contract,
         label,
+        file,
     } = load(run)?;
     let spec_hash = contract.documents.root().hash.clone();
     let contract = Arc::new(contract);
@@ -91,5 +111,6 @@ pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareErr
         spec_hash,
         target,
         notes,
+        file,
     })
 }

@@ -12,6 +12,7 @@ pub mod locate;
 pub mod media;
 pub mod model;
 pub mod normalize;
+pub mod remote;
 pub mod schemas;
 pub mod security;
 pub mod source;

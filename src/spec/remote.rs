@@ -1,0 +1,58 @@
+//! Contracts served over HTTP (a vendor-hosted `swagger.yaml`): fetched with one GET through the
+//! transport's safety gate, into a local file the loader reads like any other.
+
+use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
+use std::path::{Path, PathBuf};
+
+/// Whether a spec location is a URL.
+pub fn is_url(spec: &Path) -> bool {
+    let s = spec.to_string_lossy();
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+/// Fetch `url` into `dir` (created); returns the file, named after the URL's last segment when
+/// that is a `.json`/`.yaml`/`.yml` name.
+pub fn fetch(url: &str, dir: &Path) -> Result<PathBuf, String> {
+    let shown = crate::text::strip_userinfo(url);
+    let transport = HttpTransport::new(HttpOptions {
+        timeout: std::time::Duration::from_secs(30),
+        ..Default::default()
+    })
+    .map_err(|e| format!("{shown}: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let response = runtime
+        .block_on(transport.send(HttpRequest {
+            method: "GET".into(),
+            url: url.to_string(),
+            headers: vec![(
+                "Accept".into(),
+                "application/json, application/yaml, text/yaml, */*".into(),
+            )],
+            ..Default::default()
+        }))
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if !(200..300).contains(&response.status) {
+        return Err(format!("{shown}: answered {}", response.status));
+    }
+    let name = url
+        .split(['?', '#'])
+        .next()
+        .and_then(|u| u.rsplit('/').next())
+        .filter(|n| n.ends_with(".json") || n.ends_with(".yaml") || n.ends_with(".yml"))
+        .unwrap_or("contract.yaml");
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(name);
+    crate::fsutil::write_atomic(&path, &response.body)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Where a URL's contract is cached locally (one folder per URL).
+pub fn cache_dir(url: &str) -> PathBuf {
+    std::env::temp_dir()
+        .join("drift-specs")
+        .join(crate::text::content_hash(url.as_bytes()))
+}

@@ -93,6 +93,9 @@ pub struct Finding {
     pub pointer: String,
     pub schema_pointer: Option<String>,
     pub spec_location: Option<SpecLocation>,
+    /// For a change between two contracts (`drift diff`), the place in the old one
+    /// (`spec_location` is the place in the new one).
+    pub old_location: Option<SpecLocation>,
     pub expected: Option<String>,
     pub actual: Option<String>,
     pub message: String,
@@ -125,6 +128,7 @@ impl Finding {
             pointer: String::new(),
             schema_pointer: None,
             spec_location: None,
+            old_location: None,
             expected: None,
             actual: None,
             message,
@@ -181,6 +185,8 @@ struct FindingV1 {
     pointer: String,
     schema_pointer: Option<String>,
     spec_location: Option<SpecLocation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    old_location: Option<SpecLocation>,
     expected: Option<String>,
     actual: Option<String>,
     message: String,
@@ -203,6 +209,7 @@ impl From<Finding> for FindingV1 {
             pointer: f.pointer,
             schema_pointer: f.schema_pointer,
             spec_location: f.spec_location,
+            old_location: f.old_location,
             expected: f.expected,
             actual: f.actual,
             message: f.message,
@@ -225,6 +232,7 @@ impl From<FindingV1> for Finding {
             pointer: f.pointer,
             schema_pointer: f.schema_pointer,
             spec_location: f.spec_location,
+            old_location: f.old_location,
             expected: f.expected,
             actual: f.actual,
             message: f.message,

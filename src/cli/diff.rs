@@ -32,8 +32,12 @@ pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let mut findings = crate::diff::diff(&api, &old, &new);
     // Locations name the sides as the user gave them, with lines.
     new.locate_lines(findings.iter_mut().filter_map(|f| f.spec_location.as_mut()));
+    old.locate_lines(findings.iter_mut().filter_map(|f| f.old_location.as_mut()));
     for f in &mut findings {
-        if let Some(loc) = &mut f.spec_location {
+        for loc in [&mut f.spec_location, &mut f.old_location]
+            .into_iter()
+            .flatten()
+        {
             loc.file = rename(&loc.file, &new_path, &args.new, scratch.path())
                 .or_else(|| rename(&loc.file, &old_path, &args.old, scratch.path()))
                 .unwrap_or_else(|| loc.file.clone());

@@ -106,6 +106,12 @@ struct Differ<'a, 'o> {
     out: &'o mut Vec<Finding>,
 }
 
+/// The place in the old contract of the finding being pushed.
+type OldPlace = Option<(usize, String)>;
+
+/// The old and the new value of a change.
+type Values = Option<(Option<String>, Option<String>)>;
+
 type Place<'a> = Option<(&'a Contract, usize, String)>;
 
 impl Differ<'_, '_> {
@@ -114,7 +120,7 @@ impl Differ<'_, '_> {
         kind: Kind,
         severity: Severity,
         pointer: &str,
-        values: Option<(Option<String>, Option<String>)>,
+        values: Values,
         message: String,
         place: Place<'_>,
     ) {
@@ -128,7 +134,24 @@ impl Differ<'_, '_> {
         }
         let (c, doc, p) = place.unwrap_or((self.old, self.op.doc, self.op.pointer.clone()));
         f.spec_location = Some(c.location(doc, &p));
+        // The old operation's place, unless the finding is about an operation that is new.
+        if kind != Kind::SpecOperationAdded {
+            f.old_location = Some(self.old.location(self.op.doc, &self.op.pointer));
+        }
         self.out.push(f.bounded());
+    }
+
+    /// [`Differ::push`] with the exact place in the old contract.
+    fn push_at(
+        &mut self,
+        f: (Kind, Severity, &str, Values, String),
+        place: Place<'_>,
+        old: OldPlace,
+    ) {
+        self.push(f.0, f.1, f.2, f.3, f.4, place);
+        if let (Some(last), Some((doc, pointer))) = (self.out.last_mut(), old) {
+            last.old_location = Some(self.old.location(doc, &pointer));
+        }
     }
 
     fn operation(&mut self, n: &Operation, cmp: &mut Comparer<'_>) {
@@ -482,13 +505,14 @@ impl Differ<'_, '_> {
                 c.message,
                 dir.name()
             );
-            self.push(
-                c.kind,
-                severity,
-                &c.path,
-                Some((c.old, c.new)),
-                message,
-                place.clone(),
+            let here = c
+                .new_at
+                .map(|(doc, pointer)| (self.new, doc, pointer))
+                .or_else(|| place.clone());
+            self.push_at(
+                (c.kind, severity, &c.path, Some((c.old, c.new)), message),
+                here,
+                c.old_at,
             );
         }
     }

@@ -40,6 +40,9 @@ pub struct SchemaChange {
     pub message: String,
     /// The definition the change is in (`#/definitions/Patient`), when it came through a `$ref`.
     pub origin: Option<String>,
+    /// Where it is in the old and the new contract (document, pointer).
+    pub old_at: Option<(usize, String)>,
+    pub new_at: Option<(usize, String)>,
 }
 
 /// A schema node: its document, pointer, value.
@@ -171,6 +174,8 @@ impl<'c> Comparer<'c> {
                     new: None,
                     message: format!("property `{name}` removed"),
                     origin: None,
+                    old_at: Some((*d, p.clone())),
+                    new_at: None,
                 }),
                 Some((nd2, np2, nv2)) => {
                     let was = o.required.contains(name);
@@ -242,6 +247,8 @@ impl<'c> Comparer<'c> {
                     new: Some(name.clone()),
                     message: format!("property `{name}` added"),
                     origin: None,
+                    old_at: None,
+                    new_at: n.properties.get(name).map(|(d, p, _)| (*d, p.clone())),
                 });
             }
         }
@@ -265,6 +272,15 @@ impl<'c> Comparer<'c> {
                 c
             }));
         }
+        // Changes found here (not deeper) are at this pair of places.
+        for c in &mut out {
+            if c.old_at.is_none() {
+                c.old_at = Some((od, op.to_string()));
+            }
+            if c.new_at.is_none() {
+                c.new_at = Some((nd, np.to_string()));
+            }
+        }
         out
     }
 }
@@ -285,6 +301,8 @@ fn change(
         new: Some(new.into()),
         message,
         origin: None,
+        old_at: None,
+        new_at: None,
     }
 }
 

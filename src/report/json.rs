@@ -12,12 +12,14 @@
 //!     "pointer"         — JSON Pointer into the response body or example ("" = whole body)
 //!     "schema_pointer"  — the failing schema, "#/…" in the root contract file, "file#/…" else
 //!     "spec_location"   — {"file", "pointer", "line"} where the finding is about a contract place
+//!     "old_location"    — (drift diff only; absent otherwise) the same place in the old contract
 //!     "expected", "actual", "message", "reproduce"
 //!   }],
 //!   "summary": {"breaking": n, "warning": n, "info": n, "error": n}
 //! }
 //! ```
-//! Findings are sorted by (severity, api, operation, kind, location, pointer).
+//! Findings are sorted by (severity, api, operation, kind, pointer, location); `drift diff` groups
+//! them by operation.
 
 use crate::findings::{Finding, Summary};
 use serde_json::{json, Value};

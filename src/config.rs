@@ -5,7 +5,7 @@
 //! ```yaml
 //! apis:
 //!   coaching:
-//!     spec: specs/coaching/openapi.json
+//!     spec: specs/coaching/openapi.json   # or a URL: fetched every run
 //!     base_url: mock                 # or https://api.example.com/v1, or ${COACHING_URL}
 //!     auth:
 //!       type: oauth2-client-credentials   # bearer | api-key | basic

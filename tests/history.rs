@@ -137,3 +137,36 @@ fn a_vendor_hosted_contract_is_fetched_and_its_changes_reported() {
         .unwrap_or(0);
     assert_eq!(versions, 2, "both versions are kept");
 }
+
+// A vendor-hosted contract behind credentials is fetched with the API's own (from the
+// environment), and the value never shows.
+#[test]
+fn a_private_contract_url_is_fetched_with_the_api_credentials() {
+    let server = TestServer::start(|req, _| {
+        let authorized = req.headers.get("authorization").map(String::as_str)
+            == Some("Bearer canary-spec-token");
+        match (req.path.as_str(), authorized) {
+            (_, false) => Reply::json(401, "{}"),
+            ("/swagger.json", true) => Reply::json(200, &contract(true).to_string()),
+            _ => Reply::json(200, r#"{"id": "t1"}"#),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join("drift.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "apis:\n  vendor:\n    spec: {url}/swagger.json\n    base_url: {url}\n    auth: {{type: bearer, token_env: SPEC_TOKEN}}\n",
+            url = server.url()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let config_s = config.to_string_lossy().into_owned();
+    let run = common::drift_env(
+        &["check", "--config", &config_s, "--format", "json"],
+        &[("SPEC_TOKEN", "canary-spec-token")],
+    );
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(!run.transcript().contains("canary-spec-token"));
+    assert_eq!(json(&run)["apis"][0]["operations_checked"], 1);
+}

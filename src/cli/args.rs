@@ -77,7 +77,7 @@ Examples:
     #[command(
         after_help = "Examples:\n  drift diff specs/v1.yaml specs/v2.yaml\n  drift diff origin/main:specs/coaching/openapi.json specs/coaching/openapi.json --format github\n  drift diff https://vendor.example/swagger.yaml swagger.yaml --fail-on breaking"
     )]
-    Diff(DiffArgs),
+    Diff(Box<DiffArgs>),
     /// List the finding kinds with their docs, or print one.
     #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
     Rules(RulesArgs),
@@ -119,6 +119,9 @@ pub struct DiffArgs {
     /// Exit 1 when a change at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
+    /// Credentials for OLD or NEW given as URLs (the same flags as `drift check`).
+    #[command(flatten)]
+    pub auth: AuthArgs,
     #[command(flatten)]
     pub out: OutputArgs,
 }

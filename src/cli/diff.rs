@@ -21,8 +21,9 @@ pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let started_at = crate::text::rfc3339(std::time::SystemTime::now());
     let t0 = std::time::Instant::now();
     let scratch = Scratch::new()?;
-    let old_path = side(&args.old, &scratch.path().join("old"))?;
-    let new_path = side(&args.new, &scratch.path().join("new"))?;
+    let auth = super::options::auth_from_flags(&args.auth)?.unwrap_or_default();
+    let old_path = side(&args.old, &scratch.path().join("old"), &auth)?;
+    let new_path = side(&args.new, &scratch.path().join("new"), &auth)?;
     let old = crate::spec::load(&old_path).with_context(|| format!("OLD ({})", args.old))?;
     let new = crate::spec::load(&new_path).with_context(|| format!("NEW ({})", args.new))?;
     let api = args
@@ -181,9 +182,14 @@ fn rename(file: &str, side: &Path, given: &str, scratch: &Path) -> Option<String
 }
 
 /// A side as a file on disk: itself, a git revision extracted to `scratch`, or a fetched URL.
-fn side(given: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
+fn side(
+    given: &str,
+    scratch: &Path,
+    auth: &crate::replay::auth::AuthConfig,
+) -> anyhow::Result<PathBuf> {
     if given.starts_with("http://") || given.starts_with("https://") {
-        return fetch(given, scratch);
+        return crate::spec::remote::fetch_with(given, scratch, auth)
+            .map_err(|e| anyhow::anyhow!(e));
     }
     let path = PathBuf::from(given);
     if path.exists() {
@@ -233,9 +239,4 @@ fn git_show(rev: &str, file: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
         bail!("{rev}:{file}: no such file at that revision");
     }
     Ok(path)
-}
-
-/// A contract served over HTTP: one GET through the transport's safety gate.
-fn fetch(url: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
-    crate::spec::remote::fetch(url, scratch).map_err(|e| anyhow::anyhow!(e))
 }

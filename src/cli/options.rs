@@ -192,7 +192,7 @@ fn auth_from_entry(a: &AuthEntry) -> anyhow::Result<AuthConfig> {
     })
 }
 
-fn auth_from_flags(a: &AuthArgs) -> anyhow::Result<Option<AuthConfig>> {
+pub(crate) fn auth_from_flags(a: &AuthArgs) -> anyhow::Result<Option<AuthConfig>> {
     let Some(kind) = a.auth else {
         return Ok(None);
     };

@@ -58,8 +58,14 @@ pub fn load(run: &ApiRun) -> Result<Loaded, PrepareError> {
         // A vendor-hosted contract: fetched on every run.
         Some(spec) if crate::spec::remote::is_url(spec) => {
             let url = spec.to_string_lossy().into_owned();
-            let file = crate::spec::remote::fetch(&url, &crate::spec::remote::cache_dir(&url))
-                .map_err(PrepareError::Fetch)?;
+            // The API's credentials go with it (an OAuth2 token needs a token URL the contract
+            // cannot give before it is read: then `token_url` must be set).
+            let file = crate::spec::remote::fetch_with(
+                &url,
+                &crate::spec::remote::cache_dir(&url),
+                &run.auth,
+            )
+            .map_err(PrepareError::Fetch)?;
             (
                 crate::spec::load(&file).map_err(|e| PrepareError::Spec(Box::new(e)))?,
                 crate::text::strip_userinfo(&url),

@@ -11,8 +11,18 @@ pub fn is_url(spec: &Path) -> bool {
 }
 
 /// Fetch `url` into `dir` (created); returns the file, named after the URL's last segment when
-/// that is a `.json`/`.yaml`/`.yml` name.
+/// that is a `.json`/`.yaml`/`.yml` name. With `auth`, the request carries the API's credentials
+/// (read from their environment variables) as the checks do.
 pub fn fetch(url: &str, dir: &Path) -> Result<PathBuf, String> {
+    fetch_with(url, dir, &crate::replay::auth::AuthConfig::None)
+}
+
+/// [`fetch`] with an API's credentials.
+pub fn fetch_with(
+    url: &str,
+    dir: &Path,
+    auth: &crate::replay::auth::AuthConfig,
+) -> Result<PathBuf, String> {
     let shown = crate::text::strip_userinfo(url);
     let transport = HttpTransport::new(HttpOptions {
         timeout: std::time::Duration::from_secs(30),
@@ -23,17 +33,26 @@ pub fn fetch(url: &str, dir: &Path) -> Result<PathBuf, String> {
         .enable_all()
         .build()
         .map_err(|e| format!("{shown}: {e}"))?;
-    let response = runtime
-        .block_on(transport.send(HttpRequest {
-            method: "GET".into(),
-            url: url.to_string(),
-            headers: vec![(
-                "Accept".into(),
-                "application/json, application/yaml, text/yaml, */*".into(),
-            )],
-            ..Default::default()
-        }))
+    let credentials = crate::replay::auth::Credentials::from_config(auth, Default::default())
         .map_err(|e| format!("{shown}: {e}"))?;
+    let mut request = HttpRequest {
+        method: "GET".into(),
+        url: url.to_string(),
+        headers: vec![(
+            "Accept".into(),
+            "application/json, application/yaml, text/yaml, */*".into(),
+        )],
+        ..Default::default()
+    };
+    let response = runtime
+        .block_on(async {
+            credentials
+                .apply(&mut request, Some(&transport))
+                .await
+                .map_err(|e| e.to_string())?;
+            transport.send(request).await.map_err(|e| e.to_string())
+        })
+        .map_err(|e| credentials.redactor.redact(&format!("{shown}: {e}")))?;
     if !(200..300).contains(&response.status) {
         return Err(format!("{shown}: answered {}", response.status));
     }

@@ -288,9 +288,16 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::
             t(&f.kind)
         )?;
         writeln!(w, "      {}", t(&f.message))?;
-        if let Some(loc) = &f.spec_location {
+        let place = |loc: &crate::findings::SpecLocation| {
             let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
-            writeln!(w, "      {d}{}{line}{d:#}", t(&loc.file))?;
+            format!("{}{line}", t(&loc.file))
+        };
+        match (&f.spec_location, &f.old_location) {
+            (Some(new), Some(old)) => {
+                writeln!(w, "      {d}new {}  old {}{d:#}", place(new), place(old))?
+            }
+            (Some(loc), None) | (None, Some(loc)) => writeln!(w, "      {d}{}{d:#}", place(loc))?,
+            (None, None) => {}
         }
     }
     let s = &r.summary;

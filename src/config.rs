@@ -176,11 +176,22 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                 }
             }
         }
-        if let Some(dir) = config.snapshots.as_mut().filter(|d| d.is_relative()) {
+        for dir in [&mut config.snapshots, &mut config.history]
+            .into_iter()
+            .flatten()
+            .filter(|d| d.is_relative())
+        {
             *dir = base.join(&*dir);
         }
     }
     Ok(config)
+}
+
+/// The folder a config file is in (`.` for a bare file name): relative paths in it start there.
+pub fn folder(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// "did you mean …?" for an unknown key, among the keys the config types accept at that place

@@ -20,6 +20,33 @@ fn spec_with_oauth(dir: &std::path::Path, n: usize) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// `drift check --spec SPEC --base-url URL --format json`.
+fn check_json(spec: &str, url: &str) -> common::Run {
+    drift_env(
+        &[
+            "check",
+            "--spec",
+            spec,
+            "--base-url",
+            url,
+            "--format",
+            "json",
+        ],
+        &[],
+    )
+}
+
+/// One operation's result in a report (`null` when absent).
+fn operation(report: &Value, id: &str) -> Value {
+    report["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["operation_id"] == id)
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn findings(report: &Value) -> Vec<Value> {
     report["findings"].as_array().cloned().unwrap_or_default()
 }
@@ -148,18 +175,7 @@ fn without_credentials_refusals_do_not_stop_the_run() {
     let spec = dir.path().join("api.json");
     std::fs::write(&spec, common::many_operations_spec(5)).unwrap_or_else(|e| panic!("{e}"));
     let server = TestServer::start(|_, _| Reply::json(401, "{}"));
-    let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &spec.to_string_lossy(),
-            "--base-url",
-            &server.url(),
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let run = check_json(&spec.to_string_lossy(), &server.url());
     assert_eq!(server.recorded().len(), 5);
     assert_eq!(findings(&json(&run)).len(), 5);
     assert_ne!(run.code, 4);
@@ -211,18 +227,7 @@ fn a_wrong_base_url_is_one_finding_with_a_hint() {
     std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
     let server = TestServer::start(|_, _| Reply::json(404, r#"{"errors": [{"status": "404"}]}"#));
     let path = path.to_string_lossy().into_owned();
-    let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &path,
-            "--base-url",
-            &server.url(),
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let run = check_json(&path, &server.url());
     assert_eq!(run.code, 1, "{}", run.transcript());
     let all = findings(&json(&run));
     assert_eq!(all.len(), 1, "{all:#?}");
@@ -241,18 +246,7 @@ fn a_wrong_base_url_is_one_finding_with_a_hint() {
         }
     });
     let url = format!("{}/pub", fine.url());
-    let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &path,
-            "--base-url",
-            &url,
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let run = check_json(&path, &url);
     let all = findings(&json(&run));
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0]["operation_id"], "getItem0");
@@ -314,18 +308,7 @@ fn ids_are_chained_from_live_responses() {
     let spec = live_ids_spec(dir.path());
     let server = own_data_server(true);
     let url = server.url();
-    let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &spec,
-            "--base-url",
-            &url,
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let run = check_json(&spec, &url);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let report = json(&run);
     let statuses: Vec<(String, Value)> = report["operations"]
@@ -346,15 +329,7 @@ fn ids_are_chained_from_live_responses() {
         !sent.iter().any(|p| p.contains("doc-")),
         "a documented id was sent: {sent:?}"
     );
-    let live_of = |id: &str| {
-        report["operations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|o| o["operation_id"] == id)
-            .map(|o| o["live"].clone())
-            .unwrap_or_default()
-    };
+    let live_of = |id: &str| operation(&report, id)["live"].clone();
     assert_eq!(
         live_of("fetchPatient"),
         serde_json::json!(["id ← data[0].id of GET /patients (live)"])
@@ -382,27 +357,10 @@ fn an_empty_collection_skips_its_dependents() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let spec = live_ids_spec(dir.path());
     let server = own_data_server(false);
-    let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &spec,
-            "--base-url",
-            &server.url(),
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let run = check_json(&spec, &server.url());
     assert_eq!(run.code, 0, "{}", run.transcript());
     let report = json(&run);
-    let coach = report["operations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["operation_id"] == "fetchCoach")
-        .cloned()
-        .unwrap_or_default();
+    let coach = operation(&report, "fetchCoach");
     assert_eq!(coach["outcome"], "skipped");
     assert_eq!(
         coach["reason"],
@@ -431,27 +389,10 @@ fn declared_links_chain_ids() {
         _ => Reply::json(404, "{}"),
     });
     let spec = spec.to_string_lossy().into_owned();
-    let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &spec,
-            "--base-url",
-            &server.url(),
-            "--format",
-            "json",
-        ],
-        &[],
-    );
+    let run = check_json(&spec, &server.url());
     assert_eq!(run.code, 0, "{}", run.transcript());
     let report = json(&run);
-    let user = report["operations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|o| o["operation_id"] == "fetchUser")
-        .cloned()
-        .unwrap_or_default();
+    let user = operation(&report, "fetchUser");
     assert_eq!(user["status"], 200);
     assert_eq!(
         user["live"],

@@ -11,7 +11,7 @@ use crate::run::{ApiRun, BaseUrl};
 use crate::snapshot::Selectors;
 use anyhow::{anyhow, bail, Context};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The selected APIs and where their snapshots live.
@@ -50,11 +50,8 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
             bail!("no drift.yaml in this folder\n  hint: pass --spec FILE (and --base-url URL, or the embedded mock is used), or --config FILE");
         }
         let cfg = config::load(&path)?;
-        let base = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        history = cfg.history.as_ref().map(|h| base.join(h));
+        let base = config::folder(&path);
+        history = cfg.history.clone();
         if snapshots.is_none() {
             snapshots = Some(
                 cfg.snapshots

@@ -6,7 +6,7 @@ use crate::history::History;
 use crate::report::timeline::Timeline;
 use crate::report::{terminal::Palette, Format};
 use anyhow::{bail, Context};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let formats: Vec<String> = if args.out.formats.is_empty() && args.out.output.is_none() {
@@ -57,7 +57,7 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
     Ok(ExitStatus::Success)
 }
 
-/// `--history`, or drift.yaml's `history:` (relative to the config file).
+/// `--history`, or drift.yaml's `history:` (relative to the config file, resolved on load).
 fn history_dir(args: &ReportArgs) -> anyhow::Result<PathBuf> {
     if let Some(dir) = &args.history {
         return Ok(dir.clone());
@@ -69,12 +69,7 @@ fn history_dir(args: &ReportArgs) -> anyhow::Result<PathBuf> {
     if !path.exists() {
         bail!("give --history DIR (or a drift.yaml with `history:`)");
     }
-    let cfg = crate::config::load(&path)?;
-    let base = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    cfg.history
-        .map(|h| base.join(h))
+    crate::config::load(&path)?
+        .history
         .context("drift.yaml has no `history:` folder; give --history DIR")
 }

@@ -144,12 +144,9 @@ fn review_dir(args: &ReviewArgs) -> anyhow::Result<PathBuf> {
         return Ok(PathBuf::from("snapshots"));
     }
     let cfg = crate::config::load(&path)?;
-    let base = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    Ok(cfg.snapshots.unwrap_or_else(|| base.join("snapshots")))
+    Ok(cfg
+        .snapshots
+        .unwrap_or_else(|| crate::config::folder(&path).join("snapshots")))
 }
 
 /// `[2/5] snapshots/coaching/fetchCoach.json` and the coloured diff of its pending change.

@@ -201,24 +201,8 @@ impl<'c> Comparer<'c> {
                             format!("property `{name}` is now required"),
                         ));
                     }
-                    let inner = self.node(
-                        At {
-                            doc: *d,
-                            pointer: p,
-                            value: v,
-                        },
-                        At {
-                            doc: *nd2,
-                            pointer: np2,
-                            value: nv2,
-                        },
-                        dir,
-                        depth + 1,
-                    );
-                    out.extend(inner.into_iter().map(|mut c| {
-                        c.path = format!("{path}{}", c.path);
-                        c
-                    }));
+                    let inner = self.child((*d, p, v), (*nd2, np2, nv2), &path, dir, depth);
+                    out.extend(inner);
                 }
             }
         }
@@ -253,24 +237,8 @@ impl<'c> Comparer<'c> {
             }
         }
         if let (Some((d, p, v)), Some((nd2, np2, nv2))) = (&o.items, &n.items) {
-            let inner = self.node(
-                At {
-                    doc: *d,
-                    pointer: p,
-                    value: v,
-                },
-                At {
-                    doc: *nd2,
-                    pointer: np2,
-                    value: nv2,
-                },
-                dir,
-                depth + 1,
-            );
-            out.extend(inner.into_iter().map(|mut c| {
-                c.path = format!("/*{}", c.path);
-                c
-            }));
+            let inner = self.child((*d, p, v), (*nd2, np2, nv2), "/*", dir, depth);
+            out.extend(inner);
         }
         // Changes found here (not deeper) are at this pair of places.
         for c in &mut out {
@@ -282,6 +250,34 @@ impl<'c> Comparer<'c> {
             }
         }
         out
+    }
+}
+
+impl Comparer<'_> {
+    /// The changes below a property or the array items, their paths under `prefix`.
+    fn child(
+        &mut self,
+        (od, op, ov): (usize, &str, &Value),
+        (nd, np, nv): (usize, &str, &Value),
+        prefix: &str,
+        dir: Direction,
+        depth: usize,
+    ) -> Vec<SchemaChange> {
+        let old = At {
+            doc: od,
+            pointer: op,
+            value: ov,
+        };
+        let new = At {
+            doc: nd,
+            pointer: np,
+            value: nv,
+        };
+        let mut found = self.node(old, new, dir, depth + 1);
+        for c in &mut found {
+            c.path = format!("{prefix}{}", c.path);
+        }
+        found
     }
 }
 

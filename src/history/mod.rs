@@ -319,7 +319,6 @@ pub fn entry(
         .iter()
         .filter(|o| o.outcome != Outcome::Skipped)
         .count();
-    let owned: Vec<Finding> = findings.iter().map(|f| (*f).clone()).collect();
     Entry {
         version: HISTORY_VERSION,
         time: report.started_at.clone(),
@@ -336,7 +335,7 @@ pub fn entry(
             skipped: api.operations_skipped,
             passing,
         },
-        counts: Summary::of(&owned),
+        counts: Summary::of(findings.iter().copied()),
         unreachable: attempted > 0 && checked.is_empty() && api.error.is_none(),
         error: api.error.clone(),
         checked,

@@ -115,7 +115,7 @@ fn results(
     for f in findings {
         if let Some(r) = &f.operation {
             by_op
-                .entry((r.method.clone(), r.path_key()))
+                .entry((r.method.clone(), crate::diff::path_key(&r.path)))
                 .or_default()
                 .push(f.clone());
         }
@@ -125,7 +125,7 @@ fn results(
         .iter()
         .map(|o| {
             let mine = by_op
-                .get(&(o.method.clone(), o.path_key()))
+                .get(&(o.method.clone(), crate::diff::path_key(&o.path)))
                 .cloned()
                 .unwrap_or_default();
             OperationResult {
@@ -157,16 +157,6 @@ fn results(
         error: None,
     };
     (operations, summary)
-}
-
-impl crate::findings::OperationRef {
-    fn path_key(&self) -> String {
-        self.path
-            .split('/')
-            .map(|s| if s.starts_with('{') { "{}" } else { s })
-            .collect::<Vec<_>>()
-            .join("/")
-    }
 }
 
 /// A location named as the user named the side (`origin/main:specs/x.yaml`), or, for another

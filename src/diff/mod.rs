@@ -12,7 +12,7 @@
 
 pub mod schema;
 
-use crate::findings::{Finding, OperationRef, Severity, SpecLocation};
+use crate::findings::{Finding, OperationRef, Severity};
 use crate::rules::Kind;
 use crate::spec::{Contract, MediaType, Operation, ParamIn, Parameter, Status};
 use schema::{At, Comparer, Direction};
@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut cmp = Comparer::new(old, new);
-    let key = |o: &Operation| (o.path_key(), o.method.clone());
+    let key = |o: &Operation| (path_key(&o.path), o.method.clone());
     let news: BTreeMap<(String, String), &Operation> =
         new.operations.iter().map(|o| (key(o), o)).collect();
     let olds: BTreeMap<(String, String), &Operation> =
@@ -85,16 +85,13 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
     out
 }
 
-impl Operation {
-    /// The path with parameter names erased: `/patient/{id}` and `/patient/{patient_id}` are the
-    /// same operation.
-    pub fn path_key(&self) -> String {
-        self.path
-            .split('/')
-            .map(|s| if s.starts_with('{') { "{}" } else { s })
-            .collect::<Vec<_>>()
-            .join("/")
-    }
+/// A path with parameter names erased: `/patient/{id}` and `/patient/{patient_id}` are the same
+/// operation.
+pub fn path_key(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "{}" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 struct Differ<'a, 'o> {
@@ -535,9 +532,4 @@ fn is_json(name: &str) -> bool {
 
 fn node<'a>(c: &'a Contract, s: &crate::spec::SchemaRef) -> Option<&'a Value> {
     crate::spec::source::get(&c.documents.docs.get(s.doc)?.value, &s.pointer)
-}
-
-/// Where a finding points in the contract (used by callers that need the location type).
-pub fn location(c: &Contract, doc: usize, pointer: &str) -> SpecLocation {
-    c.location(doc, pointer)
 }

@@ -14,6 +14,7 @@
 use crate::snapshot::view::SchemaView;
 use crate::spec::{Contract, Operation};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Where in a provider's body a value is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,55 +99,133 @@ pub struct Dependency {
     pub path: ValuePath,
 }
 
-/// The provider and value place for each path parameter of `op` that is not configured, and for
-/// each required query parameter that names a resource (`filter[patient]`, `patient_id`).
-pub fn dependencies(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
-    // Declared `links` first: the contract says where the value comes from.
-    let mut out = linked(contract, op, configured);
-    for d in path_dependencies(contract, op, configured) {
-        if !out.iter().any(|o| o.param == d.param) {
-            out.push(d);
-        }
-    }
-    for p in &op.parameters {
-        if p.location != crate::spec::ParamIn::Query || !p.required {
-            continue;
-        }
-        if configured.contains(&p.name.as_str()) {
-            continue;
-        }
-        let Some(resource) = resource_named_by(&p.name) else {
-            continue;
-        };
-        let singular = resource.strip_suffix('s').unwrap_or(resource);
-        let paths = [
-            format!("/{resource}"),
-            format!("/{resource}s"),
-            format!("/{singular}"),
-        ];
-        let provider = contract
-            .operations
-            .iter()
-            .position(|o| o.method == "GET" && o.id != op.id && paths.contains(&o.path));
-        let Some(provider) = provider else {
-            continue;
-        };
-        let path = value_path(contract, &contract.operations[provider], "id", resource);
-        out.push(Dependency {
-            param: p.name.clone(),
-            provider,
-            path,
-        });
-    }
-    out
+/// Who can provide values, indexed once per contract: the GET operation at each path, and the
+/// parameters OpenAPI `links` fill (by target operationId).
+pub struct Providers<'c> {
+    contract: &'c Contract,
+    get_at: HashMap<&'c str, usize>,
+    links: HashMap<String, Vec<Dependency>>,
 }
 
-/// Parameters of `op` that an OpenAPI 3 `links` object of another operation's 2xx response
-/// fills from its body (`parameters: {id: '$response.body#/data/id'}`).
-fn linked(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
-    let mut out = Vec::new();
+impl<'c> Providers<'c> {
+    pub fn new(contract: &'c Contract) -> Providers<'c> {
+        let mut get_at = HashMap::new();
+        for (i, o) in contract.operations.iter().enumerate() {
+            if o.method == "GET" {
+                get_at.entry(o.path.as_str()).or_insert(i);
+            }
+        }
+        Providers {
+            contract,
+            get_at,
+            links: links(contract),
+        }
+    }
+
+    /// The GET operation at `path`, other than `op`.
+    fn get(&self, path: &str, op: &Operation) -> Option<usize> {
+        self.get_at
+            .get(path)
+            .copied()
+            .filter(|&i| self.contract.operations[i].id != op.id)
+    }
+
+    /// The provider and value place for each path parameter of `op` that is not configured, and
+    /// for each required query parameter that names a resource (`filter[patient]`, `patient_id`).
+    pub fn dependencies(&self, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
+        // Declared `links` first: the contract says where the value comes from.
+        let mut out: Vec<Dependency> = Vec::new();
+        for d in self.links.get(&op.id).into_iter().flatten() {
+            let own = self.contract.operations[d.provider].id == op.id;
+            if !own
+                && !configured.contains(&d.param.as_str())
+                && !out.iter().any(|o| o.param == d.param)
+            {
+                out.push(d.clone());
+            }
+        }
+        for d in self.path_dependencies(op, configured) {
+            if !out.iter().any(|o| o.param == d.param) {
+                out.push(d);
+            }
+        }
+        for p in &op.parameters {
+            if p.location != crate::spec::ParamIn::Query || !p.required {
+                continue;
+            }
+            if configured.contains(&p.name.as_str()) {
+                continue;
+            }
+            let Some(resource) = resource_named_by(&p.name) else {
+                continue;
+            };
+            let singular = resource.strip_suffix('s').unwrap_or(resource);
+            let provider = [
+                format!("/{resource}"),
+                format!("/{resource}s"),
+                format!("/{singular}"),
+            ]
+            .iter()
+            .find_map(|path| self.get(path, op));
+            let Some(provider) = provider else {
+                continue;
+            };
+            let path = value_path(
+                self.contract,
+                &self.contract.operations[provider],
+                "id",
+                resource,
+            );
+            out.push(Dependency {
+                param: p.name.clone(),
+                provider,
+                path,
+            });
+        }
+        out
+    }
+
+    fn path_dependencies(&self, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
+        let segments: Vec<&str> = op.path.split('/').collect();
+        let mut out = Vec::new();
+        for (k, seg) in segments.iter().enumerate() {
+            let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+                continue;
+            };
+            if configured.contains(&param) {
+                continue;
+            }
+            let Some(provider) = self.get(&segments[..k].join("/"), op) else {
+                continue;
+            };
+            let resource = segments[..k]
+                .iter()
+                .rev()
+                .find(|s| !s.starts_with('{') && !s.is_empty())
+                .copied()
+                .unwrap_or("");
+            let path = value_path(
+                self.contract,
+                &self.contract.operations[provider],
+                param,
+                resource,
+            );
+            out.push(Dependency {
+                param: param.to_string(),
+                provider,
+                path,
+            });
+        }
+        out
+    }
+}
+
+/// Every parameter an OpenAPI 3 `links` object of a GET operation's 2xx response fills from its
+/// body (`parameters: {id: '$response.body#/data/id'}`), by the target's operationId.
+fn links(contract: &Contract) -> HashMap<String, Vec<Dependency>> {
+    let mut out: HashMap<String, Vec<Dependency>> = HashMap::new();
     for (index, provider) in contract.operations.iter().enumerate() {
-        if provider.method != "GET" || provider.id == op.id {
+        if provider.method != "GET" {
             continue;
         }
         let doc = &contract.documents.docs[provider.doc].value;
@@ -156,49 +235,41 @@ fn linked(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Depen
         else {
             continue;
         };
-        for (status, response) in responses {
-            if !status.starts_with('2') {
-                continue;
-            }
-            let Some(links) = response.get("links").and_then(Value::as_object) else {
+        let links = responses
+            .iter()
+            .filter(|(status, _)| status.starts_with('2'))
+            .filter_map(|(_, r)| r.get("links").and_then(Value::as_object))
+            .flat_map(|links| links.values());
+        for link in links {
+            let link = match link.get("$ref").and_then(Value::as_str) {
+                Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                    Some(target) => target,
+                    None => continue,
+                },
+                None => link,
+            };
+            let (Some(target), Some(params)) = (
+                link.get("operationId").and_then(Value::as_str),
+                link.get("parameters").and_then(Value::as_object),
+            ) else {
                 continue;
             };
-            for link in links.values() {
-                let link = match link.get("$ref").and_then(Value::as_str) {
-                    Some(r) => match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                        Some(target) => target,
-                        None => continue,
+            for (name, expr) in params {
+                let name = name.rsplit('.').next().unwrap_or(name); // `path.id` → `id`
+                let Some(pointer) = expr
+                    .as_str()
+                    .and_then(|e| e.strip_prefix("$response.body#"))
+                else {
+                    continue;
+                };
+                out.entry(target.to_string()).or_default().push(Dependency {
+                    param: name.to_string(),
+                    provider: index,
+                    path: ValuePath {
+                        items: None,
+                        field: pointer.to_string(),
                     },
-                    None => link,
-                };
-                if link.get("operationId").and_then(Value::as_str) != Some(op.id.as_str()) {
-                    continue;
-                }
-                let Some(params) = link.get("parameters").and_then(Value::as_object) else {
-                    continue;
-                };
-                for (name, expr) in params {
-                    let name = name.rsplit('.').next().unwrap_or(name); // `path.id` → `id`
-                    let Some(pointer) = expr
-                        .as_str()
-                        .and_then(|e| e.strip_prefix("$response.body#"))
-                    else {
-                        continue;
-                    };
-                    if configured.contains(&name)
-                        || out.iter().any(|d: &Dependency| d.param == name)
-                    {
-                        continue;
-                    }
-                    out.push(Dependency {
-                        param: name.to_string(),
-                        provider: index,
-                        path: ValuePath {
-                            items: None,
-                            field: pointer.to_string(),
-                        },
-                    });
-                }
+                });
             }
         }
     }
@@ -212,40 +283,6 @@ fn resource_named_by(name: &str) -> Option<&str> {
         .and_then(|n| n.strip_suffix(']'))
         .or_else(|| name.strip_suffix("_id"))?;
     (!r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(r)
-}
-
-fn path_dependencies(contract: &Contract, op: &Operation, configured: &[&str]) -> Vec<Dependency> {
-    let segments: Vec<&str> = op.path.split('/').collect();
-    let mut out = Vec::new();
-    for (k, seg) in segments.iter().enumerate() {
-        let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
-            continue;
-        };
-        if configured.contains(&param) {
-            continue;
-        }
-        let prefix = segments[..k].join("/");
-        let provider = contract
-            .operations
-            .iter()
-            .position(|p| p.method == "GET" && p.path == prefix && p.id != op.id);
-        let Some(provider) = provider else {
-            continue;
-        };
-        let resource = segments[..k]
-            .iter()
-            .rev()
-            .find(|s| !s.starts_with('{') && !s.is_empty())
-            .copied()
-            .unwrap_or("");
-        let path = value_path(contract, &contract.operations[provider], param, resource);
-        out.push(Dependency {
-            param: param.to_string(),
-            provider,
-            path,
-        });
-    }
-    out
 }
 
 /// Where the provider's documented 2xx body holds an id for `param`.

@@ -28,9 +28,10 @@ impl<'a> OperationsView<'a> {
     ) -> OperationsView<'a> {
         let mut planned = plan::build(contract, &ParamValues::default());
         if live {
+            let providers = plan::live::Providers::new(contract);
             for (op, p) in contract.operations.iter().zip(planned.iter_mut()) {
                 if let Planned::Request(r) = p {
-                    show_live(contract, op, r);
+                    show_live(&providers, contract, op, r);
                 }
             }
         }
@@ -53,8 +54,13 @@ impl<'a> OperationsView<'a> {
 }
 
 /// Mark the path parameters a live response will provide.
-fn show_live(contract: &Contract, op: &Operation, r: &mut plan::PlannedRequest) {
-    for d in plan::live::dependencies(contract, op, &[]) {
+fn show_live(
+    providers: &plan::live::Providers<'_>,
+    contract: &Contract,
+    op: &Operation,
+    r: &mut plan::PlannedRequest,
+) {
+    for d in providers.dependencies(op, &[]) {
         let provider = &contract.operations[d.provider];
         if !provider.is_read_only() {
             continue;

@@ -30,6 +30,7 @@ impl LivePlan {
             .enumerate()
             .map(|(i, (op, _))| (op.id.as_str(), i))
             .collect();
+        let providers = live::Providers::new(contract);
         let deps: Vec<Vec<(usize, Dependency)>> = to_send
             .iter()
             .map(|(op, planned)| {
@@ -42,7 +43,8 @@ impl LivePlan {
                     .filter(|b| b.source == Source::Config)
                     .map(|b| b.name.as_str())
                     .collect();
-                live::dependencies(contract, op, &configured)
+                providers
+                    .dependencies(op, &configured)
                     .into_iter()
                     .filter_map(|d| {
                         let provider = &contract.operations[d.provider];

@@ -23,6 +23,10 @@
 //!     concurrency: 4
 //!     volatile: [/meta/req_id, "/data/*/attributes/updated_at"]   # ignored by snapshots
 //!     pin: [/jsonapi/version]                                      # must not change
+//!     pagination:       # detected from the contract; see `paging::PagingConfig`
+//!       max_pages: 5
+//!       operations:
+//!         listFriends: {style: offset, items: /_embedded/friends, count: /total_count}
 //! snapshots: snapshots  # the snapshot folder (default), relative to this file
 //! ```
 
@@ -70,6 +74,9 @@ pub struct ApiConfig {
     /// JSON Pointer selectors whose values must not change.
     #[serde(default)]
     pub pin: Vec<String>,
+    /// How collections page, where detection needs help, and the walk budget.
+    #[serde(default)]
+    pub pagination: crate::paging::PagingConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]

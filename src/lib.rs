@@ -15,6 +15,7 @@ pub mod history;
 pub mod limits;
 pub mod lint;
 pub mod mock;
+pub mod paging;
 pub mod plan;
 pub mod replay;
 pub mod report;

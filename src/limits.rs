@@ -8,6 +8,9 @@
 //! | `concurrency` / `--concurrency` | 1 – 256 |
 //! | `--retries` | 0 – 10 |
 //! | `--max-body-bytes` | 1024 – 1073741824 (1 GiB) |
+//! | `pagination.max_pages` | 1 – 1000 pages per walk |
+//! | `pagination.max_items` | 1 – 1000000 items per walk |
+//! | `pagination.page_size` | 1 – 10000 items |
 
 /// One bounded numeric setting.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +50,25 @@ pub const MAX_BODY_BYTES: Limit = Limit {
     min: 1024.0,
     max: 1_073_741_824.0,
     unit: "bytes",
+};
+
+pub const MAX_PAGES: Limit = Limit {
+    name: "max_pages",
+    min: 1.0,
+    max: 1000.0,
+    unit: "pages per walk",
+};
+pub const MAX_ITEMS: Limit = Limit {
+    name: "max_items",
+    min: 1.0,
+    max: 1_000_000.0,
+    unit: "items per walk",
+};
+pub const PAGE_SIZE: Limit = Limit {
+    name: "page_size",
+    min: 1.0,
+    max: 10_000.0,
+    unit: "items",
 };
 
 impl Limit {
@@ -101,7 +123,7 @@ pub fn max_body_bytes_flag(text: &str) -> Result<usize, String> {
 
 /// serde `deserialize_with` helpers for `drift.yaml` (the YAML reader adds file and line).
 pub mod de {
-    use super::{Limit, CONCURRENCY, RATE_LIMIT, TIMEOUT};
+    use super::{Limit, CONCURRENCY, MAX_ITEMS, MAX_PAGES, PAGE_SIZE, RATE_LIMIT, TIMEOUT};
     use serde::{de::Error, Deserialize, Deserializer};
 
     fn bounded<'de, D: Deserializer<'de>>(d: D, limit: Limit) -> Result<Option<f64>, D::Error> {
@@ -119,19 +141,33 @@ pub mod de {
         bounded(d, RATE_LIMIT)
     }
 
-    pub fn concurrency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    fn whole<'de, D: Deserializer<'de>>(d: D, limit: Limit) -> Result<Option<u64>, D::Error> {
         let value = Option::<f64>::deserialize(d)?;
         value
             .map(|v| {
                 if v.fract() != 0.0 {
-                    return Err(D::Error::custom("concurrency must be a whole number"));
+                    let msg = format!("{} must be a whole number", limit.name);
+                    return Err(D::Error::custom(msg));
                 }
-                CONCURRENCY
-                    .check(v)
-                    .map(|v| v as usize)
-                    .map_err(D::Error::custom)
+                limit.check(v).map(|v| v as u64).map_err(D::Error::custom)
             })
             .transpose()
+    }
+
+    pub fn concurrency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        Ok(whole(d, CONCURRENCY)?.map(|v| v as usize))
+    }
+
+    pub fn max_pages<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        Ok(whole(d, MAX_PAGES)?.map(|v| v as usize))
+    }
+
+    pub fn max_items<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        Ok(whole(d, MAX_ITEMS)?.map(|v| v as usize))
+    }
+
+    pub fn page_size<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        whole(d, PAGE_SIZE)
     }
 }
 

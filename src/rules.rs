@@ -54,6 +54,13 @@ kinds! {
     DocsTypeChanged = "docs.type-changed",
     DocsOperationMissing = "docs.operation-missing",
     DocsUnreadable = "docs.unreadable",
+    PaginationBrokenLink = "pagination.broken-link",
+    PaginationPageOversize = "pagination.page-oversize",
+    PaginationDuplicate = "pagination.duplicate",
+    PaginationCountMismatch = "pagination.count-mismatch",
+    PaginationMissingNext = "pagination.missing-next",
+    PaginationCountOnly = "pagination.count-only",
+    PaginationLinkSet = "pagination.link-set",
     ExampleInvalid = "example.invalid",
     LintUnknownFormat = "lint.unknown-format",
     LintUnsupportedPattern = "lint.unsupported-pattern",
@@ -343,6 +350,70 @@ the example (`\"<remote_id>\"`, `\"{user ID}\"`) stand for any value and are nev
         severity: Severity::Warning,
         summary: "an example on a documentation page cannot be read, even with repairs",
         doc: "The tolerant reader repairs trailing commas, missing commas, comments, single quotes and bare placeholders; what remains broken (a truncated example, stray text) is reported with its line and left out of the contract.",
+    },
+    Rule {
+        kind: Kind::PaginationBrokenLink,
+        severity: Severity::Breaking,
+        summary: "a paging link is not a URL, fails, leaves the API's origin, or loops",
+        doc: "\
+While walking a collection's pages, a `next` link (`links.next`, HAL `_links.next`) could not be
+followed: it is not a URL, the page it names answers with an error status, it points at another
+origin (drift never follows it: credentials must not leave the API), or it names a page the walk
+has already fetched (a loop). Clients that page through the collection stop or spin.
+
+Example: `links.next` is `/pub/patient?page[number]=2` on page 2.",
+    },
+    Rule {
+        kind: Kind::PaginationPageOversize,
+        severity: Severity::Warning,
+        summary: "a page holds more items than the page size asked for",
+        doc: "\
+drift asked for a page size (`page[size]=10`, `limit=20`) and the page holds more items. Clients
+that size buffers or screens by the page size they ask for are surprised, and a collection that
+ignores the size parameter cannot be paged cheaply.",
+    },
+    Rule {
+        kind: Kind::PaginationDuplicate,
+        severity: Severity::Warning,
+        summary: "an item id came back twice while walking the pages",
+        doc: "\
+The same item `id` appeared on two pages of one walk. Cursor-based paging promises no duplicates,
+so there it is a warning; for skip-based paging (page numbers, offsets) documentation usually warns
+that concurrent writes shift items between pages, so there it is `info`.",
+    },
+    Rule {
+        kind: Kind::PaginationCountMismatch,
+        severity: Severity::Warning,
+        summary: "walked to the end, the items fetched differ from the declared count",
+        doc: "\
+The walk reached the last page within its budget and the number of distinct items fetched is not
+the total the first page declared (`meta.count`, `total_count`). Clients that compare the two to
+detect missed items (as JSON:API documentation suggests) conclude that data is missing.",
+    },
+    Rule {
+        kind: Kind::PaginationMissingNext,
+        severity: Severity::Breaking,
+        summary: "fewer items than the declared count, and no next link to go on",
+        doc: "\
+A page has no `next` link (absent or `null`) although the items fetched so far are fewer than the
+declared count: a client that follows links stops early and silently misses the rest.",
+    },
+    Rule {
+        kind: Kind::PaginationCountOnly,
+        severity: Severity::Warning,
+        summary: "a page size of 0 does not return only the count, where the contract says it does",
+        doc: "\
+The contract says a page size of 0 (`page[size]=0`) returns only the count. drift asked for it and
+the answer failed, held items, or had no count.",
+    },
+    Rule {
+        kind: Kind::PaginationLinkSet,
+        severity: Severity::Warning,
+        summary: "a declared paging link (`first`, `last`, `prev`) is missing from a page",
+        doc: "\
+The response schema declares `first`, `last` or `prev` links beside `next`, and a page of a
+skip-based walk lacks one (the key is absent, `first`/`last` is `null`, or `prev` is `null` past the
+first page). Clients that jump to the last page or back cannot.",
     },
     Rule {
         kind: Kind::ExampleInvalid,

@@ -267,8 +267,8 @@ fn route(path: &str) -> (String, Option<String>) {
     }
 }
 
-/// The body of `path` on `night`, or `None` (404).
-fn body(path: &str, night: Night) -> Option<Value> {
+/// The body of `path` (page `page_number` of a list) on `night`, or `None` (404).
+fn body(path: &str, page_number: u64, night: Night) -> Option<Value> {
     let (route, id) = route(path);
     let id = id.unwrap_or_default();
     let mut r = Rng::new(night.seed, night.number, &route);
@@ -281,22 +281,30 @@ fn body(path: &str, night: Night) -> Option<Value> {
                 &[0, 1, 2, 5, 9, 14, 23]
             };
             let count = sizes[r.below(sizes.len() as u64) as usize];
-            let page: Vec<Value> = (0..count.min(10))
+            // Pages of 10, walked through their `next` links.
+            let all: Vec<Value> = (0..count)
                 .map(|_| {
                     let id = format!("p-{}", r.hex(6));
                     patient(&mut r, &id, night)
                 })
                 .collect();
-            let mut links = Map::new();
-            links.insert("self".into(), json!("/patients?page[number]=1"));
-            links.insert("first".into(), json!("/patients?page[number]=1"));
             let last = count.max(1).div_ceil(10);
-            links.insert(
-                "last".into(),
-                json!(format!("/patients?page[number]={last}")),
-            );
-            if count > 10 {
-                links.insert("next".into(), json!("/patients?page[number]=2"));
+            let number = page_number.clamp(1, last);
+            let page: Vec<Value> = all
+                .into_iter()
+                .skip(((number - 1) * 10) as usize)
+                .take(10)
+                .collect();
+            let at = |n: u64| json!(format!("/patients?page[number]={n}"));
+            let mut links = Map::new();
+            links.insert("self".into(), at(number));
+            links.insert("first".into(), at(1));
+            links.insert("last".into(), at(last));
+            if number > 1 {
+                links.insert("prev".into(), at(number - 1));
+            }
+            if number < last {
+                links.insert("next".into(), at(number + 1));
             }
             let mut out = Map::new();
             if !page.is_empty() {
@@ -381,8 +389,13 @@ fn server(slot: Arc<Mutex<Night>>) -> TestServer {
             number: 0,
             drift: false,
         });
-        let path = req.path.split('?').next().unwrap_or("");
-        let Some(value) = body(path, night) else {
+        let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+        let page_number = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("page[number]="))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        let Some(value) = body(path, page_number, night) else {
             return Reply::json(404, "{}");
         };
         let mut r = Rng::new(night.seed, night.number, "serialization");

@@ -139,6 +139,7 @@ fn results(
                 reason: None,
                 duration_ms: None,
                 live: Vec::new(),
+                pages: Vec::new(),
             }
         })
         .collect();

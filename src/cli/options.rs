@@ -135,6 +135,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0)),
         max_body_bytes: 10 * 1024 * 1024,
         selectors: Selectors::parse(&api.volatile, &api.pin)?,
+        paging: api.pagination.clone(),
         url_credentials: None,
     })
 }

@@ -44,6 +44,19 @@ impl Listener for ProgressLine<'_> {
         self.drawn = true;
     }
 
+    fn pages_walked(&mut self, api: &str, pages: usize) {
+        if !self.enabled || self.started.elapsed() < QUIET_FOR {
+            return;
+        }
+        let api = crate::text::escape_control(api, false);
+        let _ = write!(
+            self.err,
+            "\r\x1b[2K  checking {api}: {pages} page(s) walked"
+        );
+        let _ = self.err.flush();
+        self.drawn = true;
+    }
+
     fn api_finished(&mut self, _api: &str) {
         if self.drawn {
             let _ = write!(self.err, "\r\x1b[2K");

@@ -13,6 +13,7 @@
 //! - Unknown path: 404; known path, undeclared method: 405 with `Allow`. Both as JSON
 //!   `{"error": …}`, or the contract's own 404 example when it declares one.
 
+mod paging;
 pub mod server;
 mod synth;
 
@@ -61,6 +62,9 @@ pub struct Mock {
     contract: Arc<Contract>,
     routes: Vec<Route>,
     base_path: String,
+    /// How each operation pages (by index, worked out on its first request), for collections
+    /// served a page at a time.
+    paging: Vec<std::sync::OnceLock<Option<crate::paging::Paging>>>,
 }
 
 impl Mock {
@@ -92,10 +96,16 @@ impl Mock {
                 .then(b.segments.len().cmp(&a.segments.len()))
         });
         let base_path = contract.base_path();
+        let paging = contract
+            .operations
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         Mock {
             contract,
             routes,
             base_path,
+            paging,
         }
     }
 
@@ -109,7 +119,13 @@ impl Mock {
     }
 
     pub fn respond(&self, req: &MockRequest) -> MockResponse {
-        let path = req.path.split('?').next().unwrap_or("");
+        let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+        let requested = Requested {
+            path,
+            query: url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        };
         let path = match path.strip_prefix(self.base_path.as_str()) {
             Some(rest)
                 if !self.base_path.is_empty() && (rest.is_empty() || rest.starts_with('/')) =>
@@ -138,14 +154,25 @@ impl Mock {
         };
         let op = &self.contract.operations[index];
         let prefer = header(&req.headers, "prefer").unwrap_or("");
-        let mut resp = self.answer(op, prefer);
+        let paging = self.paging[index]
+            .get_or_init(|| {
+                crate::paging::resolve(&self.contract, op, &crate::paging::PagingConfig::default())
+            })
+            .as_ref()
+            .map(|p| (p, &requested));
+        let mut resp = self.answer(op, prefer, paging);
         if req.method == "HEAD" {
             resp.body.clear();
         }
         resp
     }
 
-    fn answer(&self, op: &Operation, prefer: &str) -> MockResponse {
+    fn answer(
+        &self,
+        op: &Operation,
+        prefer: &str,
+        paging: Option<(&crate::paging::Paging, &Requested<'_>)>,
+    ) -> MockResponse {
         let wanted_code = prefer_value(prefer, "code").and_then(|c| c.parse::<u16>().ok());
         let wanted_example = prefer_value(prefer, "example");
         let response = match wanted_code {
@@ -178,7 +205,14 @@ impl Mock {
                 served_examples: Vec::new(),
             };
         };
-        let (body, served) = self.body(media, wanted_example.as_deref());
+        let (mut body, served) = self.body(media, wanted_example.as_deref());
+        if let Some((paging, req)) = paging.filter(|_| {
+            (200..300).contains(&status)
+                && wanted_example.is_none()
+                && crate::spec::media::is_json(&media.name)
+        }) {
+            body = paging::page(paging, body, req.path, &req.query);
+        }
         let bytes = match &body {
             Value::String(s) if !crate::spec::media::is_json(&media.name) => s.clone().into_bytes(),
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
@@ -238,6 +272,12 @@ impl Mock {
             served_examples: Vec::new(),
         }
     }
+}
+
+/// The path and query of a request, as received.
+struct Requested<'a> {
+    path: &'a str,
+    query: Vec<(String, String)>,
 }
 
 fn default_response(op: &Operation) -> Option<&Response> {

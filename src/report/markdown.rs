@@ -312,6 +312,7 @@ mod tests {
                 reason: None,
                 duration_ms: Some(1),
                 live: Vec::new(),
+                pages: Vec::new(),
             });
             for _ in 0..3 {
                 let mut f = Finding::new("big", Kind::SnapshotRemoved, "x".repeat(300));

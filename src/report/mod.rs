@@ -369,4 +369,8 @@ pub struct OperationResult {
     /// (`id ← data[0].id of GET /patients (live)`). Absent from the JSON when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub live: Vec<String>,
+    /// What walking the collection's pages saw, one line per walk
+    /// (`page (page[size]=10): 3 page(s), 25 item(s) of 25, to the end`). Absent when not paged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<String>,
 }

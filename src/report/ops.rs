@@ -15,6 +15,8 @@ pub struct OperationsView<'a> {
     pub contract: &'a Contract,
     pub operations: Vec<&'a Operation>,
     pub plans: HashMap<&'a str, Planned>,
+    /// How each paged collection pages (detected from the contract).
+    pub paging: HashMap<&'a str, crate::paging::Paging>,
 }
 
 impl<'a> OperationsView<'a> {
@@ -43,12 +45,19 @@ impl<'a> OperationsView<'a> {
             .collect();
         let mut operations: Vec<&Operation> = contract.operations.iter().collect();
         operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+        let none = crate::paging::PagingConfig::default();
+        let paging = contract
+            .operations
+            .iter()
+            .filter_map(|o| Some((o.id.as_str(), crate::paging::resolve(contract, o, &none)?)))
+            .collect();
         OperationsView {
             api,
             spec,
             contract,
             operations,
             plans,
+            paging,
         }
     }
 }
@@ -128,6 +137,7 @@ pub fn json(view: &OperationsView<'_>) -> Value {
             "read_only": o.is_read_only(),
             "deprecated": o.deprecated,
             "plan": plan_json(plans.get(o.id.as_str())),
+            "paging": view.paging.get(o.id.as_str()),
             "responses": o.responses.iter().map(|r| json!({
                 "status": r.status.to_string(),
                 "media_types": r.content.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
@@ -229,6 +239,13 @@ pub fn text(view: &OperationsView<'_>, p: Palette) -> String {
                 };
             }
         }
+        if let Some(paging) = view.paging.get(o.id.as_str()) {
+            let _ = writeln!(s, "{d}       ⇄ paged: {}{d:#}", t(&paging.describe()));
+            let _ = writeln!(s, "{d}         why: {}{d:#}", t(&paging.reasons.join("; ")));
+        }
+    }
+    if !view.paging.is_empty() {
+        let _ = writeln!(s, "\n{}", paging_totals(view));
     }
     if ops.iter().any(|o| o.id_synthesized) {
         let _ = writeln!(
@@ -237,6 +254,23 @@ pub fn text(view: &OperationsView<'_>, p: Palette) -> String {
         );
     }
     s
+}
+
+/// `12 paged collections: 6 page, 6 cursor, 6 links-only; 6 with a count-only request`.
+fn paging_totals(view: &OperationsView<'_>) -> String {
+    let mut by_style: std::collections::BTreeMap<String, usize> = Default::default();
+    for p in view.paging.values() {
+        for st in &p.strategies {
+            *by_style.entry(st.style.to_string()).or_default() += 1;
+        }
+    }
+    let styles: Vec<String> = by_style.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let count_only = view.paging.values().filter(|p| p.count_only).count();
+    format!(
+        "{} paged collection(s): {}; {count_only} with a count-only request",
+        view.paging.len(),
+        styles.join(", ")
+    )
 }
 
 /// Contract strings are shown with control characters escaped.

@@ -33,6 +33,8 @@ pub struct ApiRun {
     pub timeout: Duration,
     pub max_body_bytes: usize,
     pub selectors: Selectors,
+    /// Paging overrides and the walk budget (`pagination:` in drift.yaml).
+    pub paging: crate::paging::PagingConfig,
     /// Credentials that were written into the base URL (`https://user:pass@host`), taken out of it.
     pub url_credentials: Option<UrlCredentials>,
 }
@@ -52,6 +54,7 @@ impl ApiRun {
             timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             selectors: Selectors::default(),
+            paging: crate::paging::PagingConfig::default(),
             url_credentials: None,
         }
     }

@@ -31,6 +31,8 @@ pub struct Stepped {
     pub findings: Vec<Finding>,
     /// The target could not be reached (connect, timeout, TLS) on every attempt.
     pub unreachable: bool,
+    /// The snapshot step waits for the operation's pages ([`snapshot_with_pages`]).
+    pub deferred: bool,
 }
 
 /// Builds the findings of one exchange: its API, operation and reproduction line.
@@ -61,12 +63,14 @@ impl FindingMaker<'_> {
 }
 
 /// Check one exchange of `op`; `reproduce` is the ready-to-run line attached to each finding.
+/// With `paged`, a success's snapshot step is left for after the operation's pages are walked.
 pub fn step(
     ctx: &ExchangeCtx<'_>,
     op: &Operation,
     ex: &Exchange,
     reproduce: &str,
     stats: &mut SnapshotStats,
+    paging: Option<&crate::paging::Paging>,
 ) -> Stepped {
     let mut checked = check::check(ctx.contract, &ctx.run.name, op, ex, reproduce);
     let maker = FindingMaker {
@@ -75,7 +79,10 @@ pub fn step(
         reproduce,
     };
     let mut findings = std::mem::take(&mut checked.findings);
-    if let Some(snap) = &ctx.snapshots {
+    let deferred = paging.is_some()
+        && ctx.snapshots.is_some()
+        && checked.status.is_some_and(|s| (200..300).contains(&s));
+    if let Some(snap) = ctx.snapshots.as_ref().filter(|_| !deferred) {
         findings.extend(snapshots::step(
             snap,
             ctx.contract,
@@ -87,7 +94,7 @@ pub fn step(
             stats,
         ));
     }
-    findings.extend(documented(ctx, op, &checked, &maker));
+    findings.extend(documented(ctx, op, &checked, &maker, paging));
     // Every finding points into the contract: the schema that was violated, else the operation.
     for f in &mut findings {
         if f.spec_location.is_none() {
@@ -111,12 +118,54 @@ pub fn step(
         reason: checked.reason,
         duration_ms: Some(ex.duration.as_millis() as u64),
         live: Vec::new(),
+        pages: Vec::new(),
     };
     Stepped {
         operation,
         findings: findings.into_iter().map(Finding::bounded).collect(),
         unreachable,
+        deferred,
     }
+}
+
+/// The deferred snapshot step of a paged operation: its first answer, with the distinct items
+/// its pages brought added to the item list at `items`, so every page's shape feeds the snapshot.
+pub fn snapshot_with_pages(
+    ctx: &ExchangeCtx<'_>,
+    op: &Operation,
+    ex: &Exchange,
+    reproduce: &str,
+    items: &str,
+    extra: Vec<serde_json::Value>,
+    stats: &mut SnapshotStats,
+) -> Vec<Finding> {
+    let Some(snap) = &ctx.snapshots else {
+        return Vec::new();
+    };
+    let mut checked = check::check(ctx.contract, &ctx.run.name, op, ex, reproduce);
+    if let Some(serde_json::Value::Array(list)) =
+        checked.body.as_mut().and_then(|b| b.pointer_mut(items))
+    {
+        let key = |v: &serde_json::Value| {
+            v.get("id")
+                .map_or_else(|| v.to_string(), ToString::to_string)
+        };
+        let have: std::collections::HashSet<String> = list.iter().map(key).collect();
+        list.extend(extra.into_iter().filter(|v| !have.contains(&key(v))));
+    }
+    let maker = FindingMaker {
+        api: &ctx.run.name,
+        operation: OperationRef::from(op),
+        reproduce,
+    };
+    let mut findings =
+        snapshots::step(snap, ctx.contract, ctx.run, op, ex, &checked, &maker, stats);
+    for f in &mut findings {
+        if f.spec_location.is_none() {
+            f.spec_location = Some(ctx.contract.location(op.doc, &op.pointer));
+        }
+    }
+    findings.into_iter().map(Finding::bounded).collect()
 }
 
 /// Compare the live body with the example its documentation page shows (`docs.*` findings).
@@ -125,6 +174,7 @@ fn documented(
     op: &Operation,
     checked: &Checked,
     maker: &FindingMaker<'_>,
+    paging: Option<&crate::paging::Paging>,
 ) -> Vec<Finding> {
     let (Some(status), Some(body)) = (checked.status, checked.body.as_ref()) else {
         return Vec::new();
@@ -142,8 +192,24 @@ fn documented(
         &crate::snapshot::shape::Shape::of_documented(documented),
         &crate::snapshot::shape::Shape::of(body),
     );
+    // A page's links come and go with its place in the collection (no `next` on the last page):
+    // an example page showing other links than this one is not drift.
+    let links: Vec<&str> = paging
+        .map(|p| {
+            p.next
+                .iter()
+                .chain(p.relations.iter().map(|(_, pointer)| pointer))
+                .map(String::as_str)
+                .collect()
+        })
+        .unwrap_or_default();
     changes
         .into_iter()
+        .filter(|c| {
+            !links
+                .iter()
+                .any(|l| c.pointer == *l || c.pointer.starts_with(&format!("{l}/")))
+        })
         .map(|c| {
             let mut f = maker.change(c);
             f.spec_location = Some(SpecLocation {

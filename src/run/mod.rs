@@ -25,6 +25,7 @@ pub mod api;
 mod auth_gate;
 mod base_url_hint;
 mod exchange;
+mod paging;
 pub mod prepare;
 mod snapshots;
 pub mod target;
@@ -101,6 +102,8 @@ pub trait Listener {
     fn api_started(&mut self, _api: &str, _requests: usize) {}
     /// One more exchange of an API was checked.
     fn exchange_checked(&mut self, _api: &str, _done: usize, _total: usize) {}
+    /// One more page of the API's collections was fetched (`pages` so far).
+    fn pages_walked(&mut self, _api: &str, _pages: usize) {}
     /// An API is finished (or could not run).
     fn api_finished(&mut self, _api: &str) {}
 }
@@ -388,6 +391,10 @@ async fn check_api(
     let (operations, to_send) = plan_api(run, contract);
     compile_schemas(prepared, &to_send);
     let mut live = LivePlan::new(contract, &to_send, run.base_url != BaseUrl::Mock);
+    let pagings: Vec<Option<crate::paging::Paging>> = to_send
+        .iter()
+        .map(|(op, _)| crate::paging::resolve(contract, op, &run.paging))
+        .collect();
     listener.api_started(&run.name, to_send.len());
     let mut r = Replaying {
         ctx: ExchangeCtx {
@@ -409,6 +416,7 @@ async fn check_api(
         exchanged: 0,
         unreachable: 0,
         handled: vec![false; to_send.len()],
+        paged: Vec::new(),
     };
     for w in 0..live.waves() {
         if r.gate.stopped() {
@@ -424,7 +432,12 @@ async fn check_api(
                 }
             }
         }
-        r.batch(&to_send, batch, &mut live, listener).await;
+        r.batch(&to_send, batch, &mut live, &pagings, listener)
+            .await;
+    }
+    let paged = std::mem::take(&mut r.paged);
+    if !paged.is_empty() {
+        paging::walk_all(&mut r, &to_send, &pagings, paged, listener).await;
     }
     r.finish(&to_send)
 }
@@ -452,6 +465,8 @@ struct Replaying<'a> {
     unreachable: usize,
     /// Per operation to send: sent (or skipped) already.
     handled: Vec<bool>,
+    /// Paged collections that answered with a success: walked after the main pass.
+    paged: Vec<paging::PagedOp>,
 }
 
 impl Replaying<'_> {
@@ -462,12 +477,19 @@ impl Replaying<'_> {
         to_send: &[(&crate::spec::Operation, PlannedRequest)],
         batch: Vec<(usize, PlannedRequest, Vec<String>)>,
         live: &mut LivePlan,
+        pagings: &[Option<crate::paging::Paging>],
         listener: &mut dyn Listener,
     ) {
         let run = self.ctx.run;
         let target = &self.prepared.target;
         let planned: Vec<&PlannedRequest> = batch.iter().map(|(_, p, _)| p).collect();
         let (requests, reproductions, options) = requests_for(run, self.prepared, &planned);
+        // The requests of paged collections: their walks start from them.
+        let mut walk_from: Vec<Option<HttpRequest>> = batch
+            .iter()
+            .zip(&requests)
+            .map(|((i, _, _), q)| pagings[*i].as_ref().map(|_| q.clone()))
+            .collect();
         let redactor = target
             .replay
             .credentials
@@ -484,8 +506,26 @@ impl Replaying<'_> {
                 mut operation,
                 findings: found,
                 unreachable: down,
-            } = exchange::step(&self.ctx, op, ex, &reproductions[ex.index], &mut self.stats);
+                deferred,
+            } = exchange::step(
+                &self.ctx,
+                op,
+                ex,
+                &reproductions[ex.index],
+                &mut self.stats,
+                pagings[*i].as_ref(),
+            );
             operation.live = notes.clone();
+            if let Some(request) = walk_from[ex.index]
+                .take()
+                .filter(|_| operation.status.is_some_and(|s| (200..300).contains(&s)))
+            {
+                self.paged.push(paging::PagedOp {
+                    index: *i,
+                    request,
+                    deferred: deferred.then(|| (ex.clone(), reproductions[ex.index].clone())),
+                });
+            }
             live.observe(*i, ex);
             self.exchanged += 1;
             self.unreachable += usize::from(down);
@@ -604,6 +644,7 @@ fn skipped_result(run: &ApiRun, op: &crate::spec::Operation, reason: String) -> 
         reason: Some(reason),
         duration_ms: None,
         live: Vec::new(),
+        pages: Vec::new(),
     }
 }
 

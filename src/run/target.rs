@@ -188,7 +188,13 @@ pub fn reproduce(
             sh_env("ACCESS_TOKEN")
         )),
     }
-    let mut parts = vec![format!("curl -sS -X {}", sh_quote(&req.method)), url];
+    // `[` `]` `{` `}` in a URL are curl's globbing syntax unless `-g` turns it off.
+    let glob = if req.url.contains(['[', ']', '{', '}']) {
+        " -g"
+    } else {
+        ""
+    };
+    let mut parts = vec![format!("curl -sS{glob} -X {}", sh_quote(&req.method)), url];
     for (k, v) in &req.headers {
         parts.push(format!("-H {}", sh_quote(&format!("{k}: {v}"))));
     }

@@ -116,6 +116,8 @@ pub struct Parameter {
     pub name: String,
     pub location: ParamIn,
     pub required: bool,
+    /// The parameter's `description`, when it has one.
+    pub description: Option<String>,
     /// The parameter's schema as written (for Swagger 2.0, the type fields of the parameter).
     pub schema: Option<Value>,
     pub examples: Vec<Example>,

@@ -243,6 +243,10 @@ impl Normalizer<'_> {
                     .unwrap_or(location == ParamIn::Path),
                 name,
                 location,
+                description: p
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(String::from),
                 schema,
                 examples,
                 vendor_example: p.get("x-example").cloned(),

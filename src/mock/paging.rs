@@ -1,0 +1,265 @@
+//! The mock pages its collections, so a walk has pages to walk: the documented (or synthesized)
+//! items grow into a fixed collection — two and a half default pages, distinct ids — and each
+//! request gets the page its parameters ask for, with the count and the links set the way the
+//! contract declares them (JSON:API `links.next` strings, HAL `_links.next` lists of `{href}`).
+//!
+//! Deterministic: the same contract and request give the same page. Links are relative
+//! (`/api/patients?page[size]=50&page[number]=2`), so they hold for the in-process mock and for
+//! `drift mock` on any port. Cursors are opaque to clients (`c25`: start at item 25).
+
+use crate::paging::{Paging, Strategy, Style};
+use serde_json::{json, Map, Value};
+
+/// The largest collection the mock makes.
+const MAX_TOTAL: usize = 250;
+
+/// Turn a collection body into the page `query` asks for at `path`.
+pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, String)]) -> Value {
+    let Some(Value::Array(documented)) = body.pointer(&paging.items).cloned() else {
+        return body;
+    };
+    let strategy = chosen(paging, query);
+    // One collection whatever the style of the request: its size comes from the first documented
+    // default page size.
+    let collection_default = paging
+        .strategies
+        .iter()
+        .find_map(|s| s.default_size)
+        .unwrap_or(10)
+        .max(1) as usize;
+    let default = strategy
+        .and_then(|s| s.default_size)
+        .map_or(collection_default, |d| d.max(1) as usize);
+    let total = match strategy {
+        None
+        | Some(Strategy {
+            style: Style::Links,
+            ..
+        }) => documented.len(),
+        Some(_) if documented.is_empty() => 0,
+        Some(_) => {
+            (collection_default * 2 + collection_default / 2).clamp(documented.len(), MAX_TOTAL)
+        }
+    };
+    let size = strategy
+        .and_then(|s| s.size.as_ref())
+        .and_then(|name| value(query, name))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(default)
+        .min(
+            strategy
+                .and_then(|s| s.max_size)
+                .map_or(usize::MAX, |m| m as usize),
+        );
+    let start = match strategy.map(|s| s.style) {
+        Some(Style::Page) => position(strategy, query)
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(0, |n| n.saturating_sub(1).saturating_mul(size)),
+        Some(Style::Offset) => position(strategy, query)
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0),
+        Some(Style::Cursor) => position(strategy, query)
+            .and_then(|v| v.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()))
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let end = match strategy.map(|s| s.style) {
+        None | Some(Style::Links) => total,
+        _ => start.saturating_add(size).min(total),
+    };
+    let items: Vec<Value> = (start.min(total)..end)
+        .map(|i| item(&documented, i))
+        .collect();
+    let documented_links = body.clone();
+    set(&mut body, &paging.items, Value::Array(items));
+    if let Some(count) = &paging.count {
+        set(&mut body, count, json!(total));
+    }
+    let Some(strategy) = strategy else {
+        return body;
+    };
+    let link = |at: usize| Some(href(path, query, strategy, at, size));
+    let last_start = if size == 0 || total == 0 {
+        0
+    } else {
+        (total - 1) / size * size
+    };
+    let next = match strategy.style {
+        Style::Links => None,
+        _ if size == 0 || end >= total => None,
+        _ => link(end),
+    };
+    let mut relations = vec![(paging.next.clone(), next)];
+    if strategy.style != Style::Cursor {
+        for (relation, pointer) in &paging.relations {
+            let target = match relation.as_str() {
+                "first" => link(0),
+                "last" => link(last_start),
+                "prev" if start > 0 && size > 0 => link(start.saturating_sub(size)),
+                _ => None,
+            };
+            relations.push((Some(pointer.clone()), target));
+        }
+    }
+    for (pointer, target) in relations {
+        let Some(pointer) = pointer else { continue };
+        let was = documented_links.pointer(&pointer);
+        match target {
+            Some(url) => set(&mut body, &pointer, shaped(was, &pointer, url)),
+            // No such page: `null` where the documented body shows one, else no key.
+            None if was.is_some_and(Value::is_null) => set(&mut body, &pointer, Value::Null),
+            None => remove(&mut body, &pointer),
+        }
+    }
+    body
+}
+
+/// The strategy a request uses: the one whose parameters it carries, else the first skip-based
+/// one (JSON:API's default), else the first.
+fn chosen<'p>(paging: &'p Paging, query: &[(String, String)]) -> Option<&'p Strategy> {
+    let carries = |s: &&Strategy| {
+        s.size
+            .iter()
+            .chain(s.position.iter())
+            .any(|name| value(query, name).is_some())
+    };
+    paging
+        .strategies
+        .iter()
+        .find(carries)
+        .or_else(|| {
+            paging
+                .strategies
+                .iter()
+                .find(|s| matches!(s.style, Style::Page | Style::Offset))
+        })
+        .or_else(|| paging.strategies.first())
+}
+
+fn value<'q>(query: &'q [(String, String)], name: &str) -> Option<&'q str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn position<'q>(strategy: Option<&Strategy>, query: &'q [(String, String)]) -> Option<&'q str> {
+    value(query, strategy?.position.as_deref()?)
+}
+
+/// Item `i` of the collection: the documented items in turn, each past the first round with
+/// a distinct `id`.
+fn item(documented: &[Value], i: usize) -> Value {
+    let mut v = documented[i % documented.len()].clone();
+    if i >= documented.len() {
+        if let Some(id) = v.get_mut("id") {
+            *id = distinct_id(id, i);
+        }
+    }
+    v
+}
+
+/// An id unlike the documented ones, in their alphabet: the last four hex (or decimal) digits
+/// replaced by the item's number, so ids with a format or pattern keep it.
+fn distinct_id(id: &Value, i: usize) -> Value {
+    match id {
+        Value::Number(n) => json!(n.as_u64().unwrap_or(0) + 1_000_000 + i as u64),
+        Value::String(s) => {
+            let tail: String = s.chars().rev().take(4).collect();
+            let n = s.chars().count();
+            let hex = tail.len() == 4 && tail.chars().all(|c| c.is_ascii_hexdigit());
+            let decimal = tail.len() == 4 && tail.chars().all(|c| c.is_ascii_digit());
+            let head: String = s.chars().take(n.saturating_sub(4)).collect();
+            let upper = tail.chars().any(|c| c.is_ascii_uppercase());
+            if decimal {
+                json!(format!("{head}{:04}", (9_000 + i) % 10_000))
+            } else if hex && upper {
+                json!(format!("{head}{:04X}", 0xd000 + i % 0x1000))
+            } else if hex {
+                json!(format!("{head}{:04x}", 0xd000 + i % 0x1000))
+            } else {
+                json!(format!("{s}-{i}"))
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// The relative URL of the page starting at item `at`.
+fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: usize) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| Some(k) != s.size.as_ref() && Some(k) != s.position.as_ref())
+        .cloned()
+        .collect();
+    if let Some(name) = &s.size {
+        pairs.push((name.clone(), size.to_string()));
+    }
+    if let Some(name) = &s.position {
+        let pos = match s.style {
+            Style::Page => (at / size.max(1) + 1).to_string(),
+            Style::Cursor => format!("c{at}"),
+            _ => at.to_string(),
+        };
+        pairs.push((name.clone(), pos));
+    }
+    let q: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::text::percent_encode(k, crate::text::QUERY),
+                crate::text::percent_encode(v, crate::text::QUERY)
+            )
+        })
+        .collect();
+    format!("{path}?{}", q.join("&"))
+}
+
+/// A link in the form the documented body uses there (or, for HAL `_links`, a list of `{href}`).
+fn shaped(was: Option<&Value>, pointer: &str, url: String) -> Value {
+    match was {
+        Some(Value::Array(_)) => json!([{ "href": url }]),
+        Some(Value::Object(_)) => json!({ "href": url }),
+        Some(_) => json!(url),
+        None if pointer.starts_with("/_links/") => json!([{ "href": url }]),
+        None => json!(url),
+    }
+}
+
+/// Set the value at a pointer, making the objects on the way.
+fn set(body: &mut Value, pointer: &str, v: Value) {
+    if pointer.is_empty() {
+        *body = v;
+        return;
+    }
+    let keys: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|k| k.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut at = body;
+    for (i, k) in keys.iter().enumerate() {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        let Value::Object(map) = at else { return };
+        if i == keys.len() - 1 {
+            map.insert(k.clone(), v);
+            return;
+        }
+        at = map
+            .entry(k.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn remove(body: &mut Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    if let Some(Value::Object(map)) = body.pointer_mut(parent) {
+        map.remove(&key);
+    }
+}

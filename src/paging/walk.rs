@@ -1,0 +1,543 @@
+//! One walk through a collection's pages in one style, as a pure state machine: the walk names
+//! the first URL; each page fetched is handed to [`Walk::observe`], which answers with the
+//! findings of that page and the next URL, or the end of the walk. No I/O here: `run::paging`
+//! sends the requests through the gated transport.
+//!
+//! Bounded: a walk ends after its page or item budget, on a link it has already fetched (a loop),
+//! on a link to another origin (never followed) and on the first page it cannot read.
+
+use super::{Budget, Paging, Strategy, Style};
+use crate::findings::Severity;
+use crate::rules::Kind;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// A finding about one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageFinding {
+    pub kind: Kind,
+    /// Overrides the kind's default severity.
+    pub severity: Option<Severity>,
+    pub message: String,
+    /// The page the finding is about.
+    pub url: String,
+}
+
+/// Why a walk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The last page was reached.
+    Complete,
+    /// The page or item budget ran out first.
+    Budget,
+    /// A page could not be fetched, read or followed.
+    Broken,
+    /// No way forward the walk can take (a cursor style with no next link or cursor field).
+    Stuck,
+}
+
+/// The next step of a walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Fetch(String),
+    Done(End),
+}
+
+/// One walk in progress.
+pub struct Walk<'p> {
+    paging: &'p Paging,
+    strategy: &'p Strategy,
+    budget: Budget,
+    /// The page size asked for (`None`: the style has no size parameter).
+    size: Option<u64>,
+    /// The URL of the first page, from which parameter-advanced pages are made.
+    base: url::Url,
+    pages: usize,
+    fetched: usize,
+    ids: HashSet<String>,
+    requested: HashSet<String>,
+    count: Option<u64>,
+    /// The page number or offset of the page being fetched.
+    position: u64,
+    /// Link relations already reported missing (one finding per relation per walk).
+    reported: HashSet<String>,
+    /// How the walk ended, once it has.
+    pub end: Option<End>,
+}
+
+impl<'p> Walk<'p> {
+    /// A walk starting from `url` (the operation's request, without paging parameters): the
+    /// parameters named in `strip` are removed, then the style's size and first position set.
+    pub fn new(
+        paging: &'p Paging,
+        strategy: &'p Strategy,
+        budget: Budget,
+        url: &str,
+        strip: &[&str],
+    ) -> Option<Walk<'p>> {
+        let mut base = url::Url::parse(url).ok()?;
+        let size = strategy.size.as_ref().map(|_| {
+            let asked = budget
+                .page_size
+                .or(strategy.default_size)
+                .filter(|s| *s > 0)
+                .unwrap_or(10);
+            strategy.max_size.map_or(asked, |m| asked.min(m.max(1)))
+        });
+        let kept: Vec<(String, String)> = base
+            .query_pairs()
+            .filter(|(k, _)| !strip.contains(&k.as_ref()))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let mut pairs = kept;
+        if let (Some(name), Some(size)) = (&strategy.size, size) {
+            pairs.push((name.clone(), size.to_string()));
+        }
+        let position = match strategy.style {
+            Style::Page => 1,
+            _ => 0,
+        };
+        if let (Some(name), Style::Page | Style::Offset) = (&strategy.position, strategy.style) {
+            pairs.push((name.clone(), position.to_string()));
+        }
+        set_query(&mut base, &pairs);
+        Some(Walk {
+            paging,
+            strategy,
+            budget,
+            size,
+            base,
+            pages: 0,
+            fetched: 0,
+            ids: HashSet::new(),
+            requested: HashSet::new(),
+            count: None,
+            position,
+            reported: HashSet::new(),
+            end: None,
+        })
+    }
+
+    /// The first page's URL.
+    pub fn first(&mut self) -> String {
+        let url = self.base.to_string();
+        self.requested.insert(url.clone());
+        url
+    }
+
+    /// The style walked.
+    pub fn style(&self) -> Style {
+        self.strategy.style
+    }
+
+    /// Pages fetched, distinct items fetched, the declared count, the page size asked for.
+    pub fn progress(&self) -> (usize, usize, Option<u64>, Option<u64>) {
+        (self.pages, self.fetched, self.count, self.size)
+    }
+
+    /// One line for the report: `page (page[size]=10): 3 pages, 25 items of 25, complete`.
+    pub fn summary(&self) -> String {
+        let mut text = self.strategy.style.to_string();
+        if let (Some(name), Some(size)) = (&self.strategy.size, self.size) {
+            text.push_str(&format!(" ({name}={size})"));
+        }
+        text.push_str(&format!(
+            ": {} page(s), {} item(s)",
+            self.pages, self.fetched
+        ));
+        if let Some(c) = self.count {
+            text.push_str(&format!(" of {c}"));
+        }
+        text.push_str(match self.end {
+            Some(End::Complete) => ", to the end",
+            Some(End::Budget) => ", budget reached",
+            Some(End::Broken) => ", stopped on a broken page",
+            Some(End::Stuck) => ", no way past the first page",
+            None => "",
+        });
+        text
+    }
+
+    /// Observe one fetched page: `status` and the parsed body (`None`: no JSON body, or the
+    /// request failed — `error` says how).
+    pub fn observe(
+        &mut self,
+        url: &str,
+        status: Option<u16>,
+        body: Option<&Value>,
+        error: Option<&str>,
+    ) -> (Vec<PageFinding>, Step) {
+        self.pages += 1;
+        let mut findings = Vec::new();
+        let finding = |kind, message: String| PageFinding {
+            kind,
+            severity: None,
+            message,
+            url: url.to_string(),
+        };
+        let ok = status.is_some_and(|s| (200..300).contains(&s));
+        let page = body
+            .filter(|_| ok)
+            .and_then(|b| items_at(b, &self.paging.items));
+        let (Some(body), Some(items)) = (body.filter(|_| ok), page) else {
+            if self.pages > 1 {
+                let why = match (error, status) {
+                    (Some(e), _) => format!("failed: {e}"),
+                    (None, Some(s)) if !(200..300).contains(&s) => format!("answered {s}"),
+                    _ => format!("has no item list at {}", display(&self.paging.items)),
+                };
+                findings.push(finding(
+                    Kind::PaginationBrokenLink,
+                    format!("the next page {url} {why}"),
+                ));
+            }
+            return (findings, self.done(End::Broken));
+        };
+        let n = items.len();
+        if let Some(size) = self.size.filter(|s| n as u64 > *s) {
+            findings.push(finding(
+                Kind::PaginationPageOversize,
+                format!("the page holds {n} items; {size} were asked for"),
+            ));
+        }
+        findings.extend(self.duplicates(items, url));
+        if self.pages == 1 {
+            self.count = self
+                .paging
+                .count
+                .as_deref()
+                .and_then(|p| body.pointer(p))
+                .and_then(Value::as_u64);
+        }
+        if self.strategy.style != Style::Cursor {
+            findings.extend(self.link_set(body, url));
+        }
+        let step = self.advance(body, n, url, &mut findings);
+        (findings, step)
+    }
+
+    /// Items seen before (by `id`): one finding per page, naming the first few.
+    fn duplicates(&mut self, items: &[Value], url: &str) -> Option<PageFinding> {
+        let mut repeated = Vec::new();
+        for item in items {
+            match item.get("id").map(id_text) {
+                Some(id) if !self.ids.insert(id.clone()) => repeated.push(id),
+                Some(_) => self.fetched += 1,
+                // No id to tell items apart: each counts.
+                None => self.fetched += 1,
+            }
+        }
+        if repeated.is_empty() {
+            return None;
+        }
+        let shown: Vec<String> = repeated.iter().take(3).map(|i| format!("{i:?}")).collect();
+        let more = if repeated.len() > 3 { ", …" } else { "" };
+        let severity = match self.strategy.style {
+            Style::Cursor => None,
+            _ => Some(Severity::Info),
+        };
+        Some(PageFinding {
+            kind: Kind::PaginationDuplicate,
+            severity,
+            message: format!(
+                "{} item(s) on page {} were already fetched on an earlier page: id {}{more}",
+                repeated.len(),
+                self.pages,
+                shown.join(", ")
+            ),
+            url: url.to_string(),
+        })
+    }
+
+    /// Declared `first`/`last`/`prev` links missing from this page.
+    fn link_set(&mut self, body: &Value, url: &str) -> Vec<PageFinding> {
+        let mut out = Vec::new();
+        for (relation, pointer) in &self.paging.relations {
+            // `prev` has nothing to name on the first page: absent or null there is fine.
+            let first_page = self.pages == 1 && relation == "prev";
+            let problem = match body.pointer(pointer) {
+                None if !first_page => Some("is absent"),
+                Some(Value::Null) if relation != "prev" => Some("is null"),
+                Some(Value::Null) if !first_page => Some("is null past the first page"),
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                if self.reported.insert(relation.clone()) {
+                    out.push(PageFinding {
+                        kind: Kind::PaginationLinkSet,
+                        severity: None,
+                        message: format!(
+                            "the declared `{relation}` link ({pointer}) {problem} on page {}",
+                            self.pages
+                        ),
+                        url: url.to_string(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Where to go after a page of `n` items: the next link, the next cursor, or the next page
+    /// number or offset; the end of the collection; or the end of the budget.
+    fn advance(
+        &mut self,
+        body: &Value,
+        n: usize,
+        url: &str,
+        findings: &mut Vec<PageFinding>,
+    ) -> Step {
+        let next = match (&self.paging.next, &self.paging.cursor, self.strategy.style) {
+            (Some(pointer), _, _) => match link_at(body, pointer) {
+                Ok(Some(link)) => Some(self.follow(&link, url, findings)),
+                Ok(None) => None,
+                Err(shown) => {
+                    findings.push(PageFinding {
+                        kind: Kind::PaginationBrokenLink,
+                        severity: None,
+                        message: format!("the next link ({pointer}) is not a URL: {shown}"),
+                        url: url.to_string(),
+                    });
+                    return self.done(End::Broken);
+                }
+            },
+            (None, Some(pointer), Style::Cursor) => body
+                .pointer(pointer)
+                .and_then(cursor_text)
+                .map(|cursor| Ok(self.with_position(&cursor))),
+            (None, None, Style::Cursor | Style::Links) => {
+                return self.done(if n == 0 { End::Complete } else { End::Stuck });
+            }
+            (None, _, _) => {
+                let short = n == 0 || self.size.is_some_and(|s| (n as u64) < s);
+                if short || self.strategy.position.is_none() {
+                    None
+                } else {
+                    self.position += match self.strategy.style {
+                        Style::Offset => n as u64,
+                        _ => 1,
+                    };
+                    Some(Ok(self.with_position(&self.position.to_string())))
+                }
+            }
+        };
+        match next {
+            None => {
+                let link_driven = self.paging.next.is_some();
+                findings.extend(self.count_check(url, link_driven));
+                self.done(End::Complete)
+            }
+            Some(Err(end)) => self.done(end),
+            Some(Ok(_)) if self.pages >= self.budget.max_pages => self.done(End::Budget),
+            Some(Ok(_)) if self.fetched >= self.budget.max_items => self.done(End::Budget),
+            Some(Ok(next)) => {
+                if !self.requested.insert(next.clone()) {
+                    findings.push(PageFinding {
+                        kind: Kind::PaginationBrokenLink,
+                        severity: None,
+                        message: format!(
+                            "the next link leads back to a page already fetched ({next}): the pages loop"
+                        ),
+                        url: url.to_string(),
+                    });
+                    return self.done(End::Broken);
+                }
+                Step::Fetch(next)
+            }
+        }
+    }
+
+    /// Resolve a next link against the page's URL; another origin is a finding, never followed.
+    fn follow(
+        &self,
+        link: &str,
+        url: &str,
+        findings: &mut Vec<PageFinding>,
+    ) -> Result<String, End> {
+        let broken = |message| PageFinding {
+            kind: Kind::PaginationBrokenLink,
+            severity: None,
+            message,
+            url: url.to_string(),
+        };
+        let here = url::Url::parse(url).map_err(|_| End::Broken)?;
+        let Ok(next) = here.join(link) else {
+            findings.push(broken(format!("the next link is not a URL: {link:?}")));
+            return Err(End::Broken);
+        };
+        if !matches!(next.scheme(), "http" | "https") || next.origin() != here.origin() {
+            findings.push(broken(format!(
+                "the next link {:?} leaves the API's origin ({}); drift does not follow it",
+                next.as_str(),
+                here.origin().ascii_serialization()
+            )));
+            return Err(End::Broken);
+        }
+        Ok(next.to_string())
+    }
+
+    /// The first page's URL with the position parameter set to `value`.
+    fn with_position(&self, value: &str) -> String {
+        let mut url = self.base.clone();
+        if let Some(name) = &self.strategy.position {
+            let mut pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != name.as_str())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            pairs.push((name.clone(), value.to_string()));
+            set_query(&mut url, &pairs);
+        }
+        url.to_string()
+    }
+
+    /// At the end of the collection: the items fetched against the declared count.
+    fn count_check(&self, url: &str, link_driven: bool) -> Option<PageFinding> {
+        let count = self.count?;
+        let fetched = self.fetched as u64;
+        if fetched == count {
+            return None;
+        }
+        let what = display(self.paging.count.as_deref().unwrap_or(""));
+        let (kind, message) = if fetched < count && link_driven {
+            (
+                Kind::PaginationMissingNext,
+                format!(
+                    "page {} has no next link, but only {fetched} of the {count} items ({what}) were fetched",
+                    self.pages
+                ),
+            )
+        } else {
+            (
+                Kind::PaginationCountMismatch,
+                format!(
+                    "walked all {} page(s): {fetched} distinct item(s), but {what} is {count}",
+                    self.pages
+                ),
+            )
+        };
+        Some(PageFinding {
+            kind,
+            severity: None,
+            message,
+            url: url.to_string(),
+        })
+    }
+
+    fn done(&mut self, end: End) -> Step {
+        self.end = Some(end);
+        Step::Done(end)
+    }
+}
+
+/// The count-only promise: the URL asking for a page size of 0, and the check of its answer.
+pub fn count_only_url(strategy: &Strategy, url: &str, strip: &[&str]) -> Option<String> {
+    let mut base = url::Url::parse(url).ok()?;
+    let mut pairs: Vec<(String, String)> = base
+        .query_pairs()
+        .filter(|(k, _)| !strip.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.push((strategy.size.clone()?, "0".into()));
+    set_query(&mut base, &pairs);
+    Some(base.to_string())
+}
+
+/// Whether a size-0 answer is only the count: a success, no items, a count.
+pub fn check_count_only(
+    paging: &Paging,
+    url: &str,
+    status: Option<u16>,
+    body: Option<&Value>,
+) -> Option<PageFinding> {
+    let count = paging.count.as_deref()?;
+    let problem = match (status, body) {
+        (Some(s), _) if !(200..300).contains(&s) => Some(format!("it answered {s}")),
+        (None, _) => Some("the request failed".to_string()),
+        (_, None) => Some("the answer is not JSON".to_string()),
+        (_, Some(b)) => {
+            let items = items_at(b, &paging.items).map_or(0, <[Value]>::len);
+            match b.pointer(count).and_then(Value::as_u64) {
+                None => Some(format!("the answer has no count at {count}")),
+                Some(_) if items > 0 => Some(format!("the answer holds {items} item(s)")),
+                Some(_) => None,
+            }
+        }
+    };
+    problem.map(|p| PageFinding {
+        kind: Kind::PaginationCountOnly,
+        severity: None,
+        message: format!("a page size of 0 should return only the count, but {p}"),
+        url: url.to_string(),
+    })
+}
+
+/// The item list at `pointer` (empty pointer: the body).
+fn items_at<'v>(body: &'v Value, pointer: &str) -> Option<&'v [Value]> {
+    body.pointer(pointer)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+}
+
+/// A link as a URL string: a string, `{href}`, or a list of those (HAL). `Ok(None)`: absent or
+/// `null` (no next page); `Err`: something else, shown.
+fn link_at(body: &Value, pointer: &str) -> Result<Option<String>, String> {
+    let node = match body.pointer(pointer) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(a)) if a.is_empty() => return Ok(None),
+        Some(Value::Array(a)) => &a[0],
+        Some(v) => v,
+    };
+    match node {
+        Value::String(s) if s.is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Object(o) => match o.get("href") {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            None | Some(Value::Null) => Ok(None),
+            Some(other) => Err(crate::text::excerpt(&other.to_string(), 80)),
+        },
+        other => Err(crate::text::excerpt(&other.to_string(), 80)),
+    }
+}
+
+fn cursor_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn id_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn display(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "the body".into()
+    } else {
+        pointer.to_string()
+    }
+}
+
+/// Replace a URL's query, keeping `[` and `]` readable (`page[size]=10`).
+fn set_query(url: &mut url::Url, pairs: &[(String, String)]) {
+    if pairs.is_empty() {
+        url.set_query(None);
+        return;
+    }
+    let q: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::text::percent_encode(k, crate::text::QUERY),
+                crate::text::percent_encode(v, crate::text::QUERY)
+            )
+        })
+        .collect();
+    url.set_query(Some(&q.join("&")));
+}

@@ -116,6 +116,58 @@ fn the_readme_drift_example_exits_1_and_names_the_field() {
     assert!(run.stdout.contains("GET /patients/{id}"));
 }
 
+/// The README's paging example: `links.next` renamed on one collection validates everywhere, and
+/// the walks of that collection (both styles) stop short of the count.
+#[test]
+fn the_readme_paging_example_catches_a_renamed_next_link() {
+    let mock = MockProcess::start("tests/fixtures/drift/coaching-next-page.json");
+    let run = drift(&[
+        "check",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--base-url",
+        &mock.base,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.transcript());
+    let report = json(&run);
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["operation_id"].as_str().unwrap_or("").to_string(),
+                f["kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected = (
+        "listPatients".to_string(),
+        "pagination.missing-next".to_string(),
+    );
+    assert_eq!(found, [expected.clone(), expected], "{}", run.stdout);
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("only 50 of the 125 items")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("only 10 of the 125 items")),
+        "{messages:?}"
+    );
+}
+
 /// The JSON report of the README's drift example, byte for byte (times and the port aside): the
 /// report contract v1 is stable, additive changes only. Regenerate the golden file only for an
 /// additive change: `DRIFT_BLESS=1 cargo test --test mock golden`.

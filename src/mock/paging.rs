@@ -263,3 +263,22 @@ fn remove(body: &mut Value, pointer: &str) {
         map.remove(&key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grown_ids_keep_their_alphabet() {
+        let uuid = json!("23001d51-669b-4948-b9fa-11dbffdf8ced");
+        let grown = distinct_id(&uuid, 7);
+        assert_eq!(grown, json!("23001d51-669b-4948-b9fa-11dbffdfd007"));
+        assert_eq!(
+            distinct_id(&json!("5f1b2c3d4e5f60718293A4B5"), 3),
+            json!("5f1b2c3d4e5f60718293D003")
+        );
+        assert_eq!(distinct_id(&json!("order-1234"), 2), json!("order-9002"));
+        assert_eq!(distinct_id(&json!(41), 2), json!(1_000_043));
+        assert_eq!(distinct_id(&json!("abc"), 2), json!("abc-2"));
+    }
+}

@@ -701,6 +701,57 @@ impl Paging {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The paging of `GET /x` with these query parameters and this 200 schema.
+    fn detected(params: Value, schema: Value) -> Option<Paging> {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {"operationId": "x", "parameters": params,
+                "responses": {"200": {"description": "ok",
+                    "content": {"application/json": {"schema": schema}}}}}}}});
+        let contract =
+            Contract::from_documents(crate::spec::source::Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}"));
+        detect(&contract, &contract.operations[0])
+    }
+
+    fn q(name: &str, ty: &str) -> Value {
+        json!({"name": name, "in": "query", "schema": {"type": ty}})
+    }
+
+    #[test]
+    fn generic_names_are_detected() {
+        let list = json!({"type": "array", "items": {"type": "object"}});
+        let p = detected(
+            json!([q("per_page", "integer"), q("page", "integer")]),
+            list.clone(),
+        );
+        let p = p.unwrap_or_else(|| panic!("per_page/page"));
+        assert_eq!(p.strategies[0].style, Style::Page);
+        assert_eq!(p.items, "");
+        let p = detected(
+            json!([q("limit", "integer"), q("cursor", "string")]),
+            json!({"type": "object", "properties": {"results": list,
+                   "meta": {"type": "object", "properties": {"next_cursor": {"type": "string"}}}}}),
+        );
+        let p = p.unwrap_or_else(|| panic!("limit/cursor"));
+        assert_eq!(
+            (p.strategies[0].style, p.items.as_str(), p.cursor.as_deref()),
+            (Style::Cursor, "/results", Some("/meta/next_cursor"))
+        );
+    }
+
+    #[test]
+    fn a_resource_is_not_a_collection() {
+        // One list property and no paging parameter, count or usual item name.
+        let resource = json!({"type": "object", "properties": {
+            "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+            "_links": {"type": "object", "additionalProperties": {"type": "array"}}}});
+        assert_eq!(detected(json!([]), resource), None);
+        // `page` that is not a number is not a page number.
+        let list = json!({"type": "array", "items": {"type": "object"}});
+        assert_eq!(detected(json!([q("page", "string")]), list), None);
+    }
 
     #[test]
     fn standalone_zero() {

@@ -31,6 +31,8 @@ pub struct Stepped {
     pub findings: Vec<Finding>,
     /// The target could not be reached (connect, timeout, TLS) on every attempt.
     pub unreachable: bool,
+    /// A paged collection answered with its item list: its pages are walked next.
+    pub collection: bool,
     /// The snapshot step waits for the operation's pages ([`snapshot_with_pages`]).
     pub deferred: bool,
 }
@@ -79,9 +81,16 @@ pub fn step(
         reproduce,
     };
     let mut findings = std::mem::take(&mut checked.findings);
-    let deferred = paging.is_some()
-        && ctx.snapshots.is_some()
-        && checked.status.is_some_and(|s| (200..300).contains(&s));
+    // A success holding the item list: the collection is walked after the main pass.
+    let collection = paging.is_some_and(|p| {
+        checked.status.is_some_and(|s| (200..300).contains(&s))
+            && checked
+                .body
+                .as_ref()
+                .and_then(|b| b.pointer(&p.items))
+                .is_some_and(serde_json::Value::is_array)
+    });
+    let deferred = collection && ctx.snapshots.is_some();
     if let Some(snap) = ctx.snapshots.as_ref().filter(|_| !deferred) {
         findings.extend(snapshots::step(
             snap,
@@ -124,6 +133,7 @@ pub fn step(
         operation,
         findings: findings.into_iter().map(Finding::bounded).collect(),
         unreachable,
+        collection,
         deferred,
     }
 }

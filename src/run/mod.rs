@@ -506,6 +506,7 @@ impl Replaying<'_> {
                 mut operation,
                 findings: found,
                 unreachable: down,
+                collection,
                 deferred,
             } = exchange::step(
                 &self.ctx,
@@ -516,10 +517,7 @@ impl Replaying<'_> {
                 pagings[*i].as_ref(),
             );
             operation.live = notes.clone();
-            if let Some(request) = walk_from[ex.index]
-                .take()
-                .filter(|_| operation.status.is_some_and(|s| (200..300).contains(&s)))
-            {
+            if let Some(request) = walk_from[ex.index].take().filter(|_| collection) {
                 self.paged.push(paging::PagedOp {
                     index: *i,
                     request,

@@ -67,8 +67,15 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         None | Some(Style::Links) => total,
         _ => start.saturating_add(size).min(total),
     };
-    let items: Vec<Value> = (start.min(total)..end)
-        .map(|i| item(&documented, i))
+    let top = documented
+        .iter()
+        .filter_map(|v| v.get("id").and_then(Value::as_u64))
+        .max()
+        .unwrap_or(0);
+    let items = collection(&documented, total, top)
+        .into_iter()
+        .skip(start)
+        .take(end.saturating_sub(start))
         .collect();
     let documented_links = body.clone();
     set(&mut body, &paging.items, Value::Array(items));
@@ -147,13 +154,39 @@ fn position<'q>(strategy: Option<&Strategy>, query: &'q [(String, String)]) -> O
     value(query, strategy?.position.as_deref()?)
 }
 
+/// The whole collection: the documented items in turn, every `id` distinct.
+fn collection(documented: &[Value], total: usize, top: u64) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    (0..total)
+        .map(|i| {
+            let mut v = item(documented, i, top);
+            // An example that repeats an id (`1` twice) would make the mock page duplicates.
+            if let Some(id) = v.get_mut("id") {
+                if !seen.insert(id.to_string()) {
+                    let grown = match &*id {
+                        Value::Number(_) => json!(top.saturating_add((total + i) as u64)),
+                        other => distinct_id(other, total + i),
+                    };
+                    seen.insert(grown.to_string());
+                    *id = grown;
+                }
+            }
+            v
+        })
+        .collect()
+}
+
 /// Item `i` of the collection: the documented items in turn, each past the first round with
-/// a distinct `id`.
-fn item(documented: &[Value], i: usize) -> Value {
+/// a distinct `id` (numbers count on from `top`, the largest documented one).
+fn item(documented: &[Value], i: usize, top: u64) -> Value {
     let mut v = documented[i % documented.len()].clone();
     if i >= documented.len() {
         if let Some(id) = v.get_mut("id") {
-            *id = distinct_id(id, i);
+            let grown = match &*id {
+                Value::Number(_) => json!(top.saturating_add(i as u64)),
+                other => distinct_id(other, i),
+            };
+            *id = grown;
         }
     }
     v
@@ -163,7 +196,6 @@ fn item(documented: &[Value], i: usize) -> Value {
 /// replaced by the item's number, so ids with a format or pattern keep it.
 fn distinct_id(id: &Value, i: usize) -> Value {
     match id {
-        Value::Number(n) => json!(n.as_u64().unwrap_or(0) + 1_000_000 + i as u64),
         Value::String(s) => {
             let tail: String = s.chars().rev().take(4).collect();
             let n = s.chars().count();
@@ -278,7 +310,21 @@ mod tests {
             json!("5f1b2c3d4e5f60718293D003")
         );
         assert_eq!(distinct_id(&json!("order-1234"), 2), json!("order-9002"));
-        assert_eq!(distinct_id(&json!(41), 2), json!(1_000_043));
+        let documented = [json!({"id": 7}), json!({"id": 8})];
+        let ids: Vec<Value> = (0..6)
+            .map(|i| item(&documented, i, 8)["id"].clone())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                json!(7),
+                json!(8),
+                json!(10),
+                json!(11),
+                json!(12),
+                json!(13)
+            ]
+        );
         assert_eq!(distinct_id(&json!("abc"), 2), json!("abc-2"));
     }
 }

@@ -356,7 +356,7 @@ fn success_view(contract: &Contract, op: &Operation) -> Option<SchemaView> {
         .flat_map(|r| r.content.iter())
         .find(|m| crate::spec::media::is_json(&m.name) && m.schema.is_some())
         .and_then(|m| m.schema.as_ref())?;
-    Some(SchemaView::of(contract, schema))
+    Some(SchemaView::outline(contract, schema))
 }
 
 /// Page-size parameters, most specific first.

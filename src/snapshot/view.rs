@@ -65,6 +65,28 @@ impl SchemaView {
                     contract,
                     seen: Vec::new(),
                     budget: MAX_NODES,
+                    max_depth: MAX_DEPTH,
+                    elements: true,
+                };
+                b.build(schema.doc, &schema.pointer, node, 0)
+            }
+            None => SchemaView::undeclared(),
+        }
+    }
+
+    /// The top of a response schema's view, cheap on huge contracts: a few levels deep, array
+    /// elements not unfolded (they are known to be there, not what they declare). Enough to
+    /// find a collection's item list, count and links.
+    pub fn outline(contract: &Contract, schema: &SchemaRef) -> SchemaView {
+        let docs = &contract.documents;
+        match crate::spec::source::get(&docs.docs[schema.doc].value, &schema.pointer) {
+            Some(node) => {
+                let mut b = Builder {
+                    contract,
+                    seen: Vec::new(),
+                    budget: 500,
+                    max_depth: 8,
+                    elements: false,
                 };
                 b.build(schema.doc, &schema.pointer, node, 0)
             }
@@ -125,11 +147,14 @@ struct Builder<'c> {
     /// `$ref` targets being built (a cycle ends in an undeclared view).
     seen: Vec<(usize, String)>,
     budget: usize,
+    max_depth: usize,
+    /// Unfold array elements (else they are left undeclared).
+    elements: bool,
 }
 
 impl Builder<'_> {
     fn build(&mut self, doc: usize, pointer: &str, node: &Value, depth: usize) -> SchemaView {
-        if depth > MAX_DEPTH || self.budget == 0 {
+        if depth > self.max_depth || self.budget == 0 {
             return SchemaView::undeclared();
         }
         self.budget -= 1;
@@ -193,7 +218,11 @@ impl Builder<'_> {
             None => view.free_form = view.properties.is_empty(),
         }
         if let Some(items) = map.get("items").filter(|i| i.is_object()) {
-            let v = self.build(doc, &child("items"), items, depth + 1);
+            let v = if self.elements {
+                self.build(doc, &child("items"), items, depth + 1)
+            } else {
+                SchemaView::undeclared()
+            };
             view.items = Some(Box::new(v));
         }
         for key in ["allOf", "anyOf", "oneOf"] {

@@ -128,6 +128,13 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// Merge the JSON reports of the shards of one run (`drift check --shard I/N --format
+    /// json=…`) into one report, in any `drift check` format (default: terminal).
+    #[arg(long, value_name = "REPORT.json", num_args = 1.., conflicts_with = "history")]
+    pub merge: Vec<PathBuf>,
+    /// With --merge: exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, requires = "merge")]
+    pub fail_on: Option<FailOn>,
     /// The history folder (`drift check --history DIR`); default: drift.yaml's `history:`.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
@@ -177,12 +184,17 @@ pub struct TargetArgs {
     /// The config file (default: ./drift.yaml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// A contract file, instead of a config file.
-    #[arg(long, value_name = "FILE")]
-    pub spec: Option<PathBuf>,
-    /// Name of the API given with --spec.
+    /// A contract file or URL, instead of a config file. Repeatable, and globs are expanded
+    /// (`--spec 'specs/**/*.json'`): each file is its own API, named from its path.
+    #[arg(long, value_name = "FILE|GLOB")]
+    pub spec: Vec<String>,
+    /// Name of the API given with --spec (one file only).
     #[arg(long, value_name = "NAME")]
     pub api: Option<String>,
+    /// Run shard I of N (1-based): APIs are split by a hash of their names, so adding an API
+    /// moves no other. For a CI matrix; merge the shards' JSON reports with `drift report --merge`.
+    #[arg(long, value_name = "I/N", value_parser = crate::run::shard::Shard::parse)]
+    pub shard: Option<crate::run::shard::Shard>,
     /// Documentation pages whose examples are part of the contract (globs allowed); repeatable.
     #[arg(long, value_name = "PAGE")]
     pub docs: Vec<String>,

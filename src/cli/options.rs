@@ -29,18 +29,28 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
     let mut runs = Vec::new();
     let mut snapshots = t.snapshots.clone();
     let mut history = None;
-    if let Some(spec) = &t.spec {
+    if !t.spec.is_empty() {
         if !t.apis.is_empty() {
             bail!("give either --spec or API names from the config file, not both");
         }
-        let name = t.api.clone().unwrap_or_else(|| default_api_name(spec));
-        runs.push(from_config(
-            &name,
-            &ApiConfig {
-                spec: Some(spec.clone()),
-                ..Default::default()
-            },
-        )?);
+        let specs = spec_files(&t.spec)?;
+        if specs.len() > 1 && t.api.is_some() {
+            bail!("--api names one API; with several --spec files each is named from its path");
+        }
+        let names = match (&t.api, specs.as_slice()) {
+            (Some(name), _) => vec![name.clone()],
+            (None, [one]) => vec![default_api_name(one)],
+            (None, _) => api_names(&specs),
+        };
+        for (spec, name) in specs.into_iter().zip(names) {
+            runs.push(from_config(
+                &name,
+                &ApiConfig {
+                    spec: Some(spec),
+                    ..Default::default()
+                },
+            )?);
+        }
     } else {
         let path = t
             .config
@@ -83,6 +93,9 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
             }
         }
     }
+    if let Some(shard) = t.shard {
+        runs.retain(|r| shard.holds(&r.name));
+    }
     for run in &mut runs {
         apply_flags(run, t)?;
     }
@@ -91,6 +104,83 @@ pub fn resolve(t: &TargetArgs) -> anyhow::Result<Resolved> {
         snapshots,
         history,
     })
+}
+
+/// The files `--spec` names: URLs as given, globs expanded (sorted), plain paths as given (a
+/// missing file is that API's error, not the run's).
+fn spec_files(specs: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for spec in specs {
+        let path = PathBuf::from(spec);
+        if crate::spec::remote::is_url(&path) || !spec.contains(['*', '?', '[', '{']) {
+            out.push(path);
+            continue;
+        }
+        let found = config::expand_globs(std::slice::from_ref(spec))
+            .with_context(|| format!("--spec {spec}"))?;
+        out.extend(found);
+    }
+    out.dedup();
+    Ok(out)
+}
+
+/// Names for several contract files: the shortest tail of each path that no other file shares,
+/// without the extension and without a generic file name (`apis/stripe.com/openapi.yaml` →
+/// `stripe.com`, `api/microsoft.com/graph.json` → `graph`, or `microsoft.com/graph` when another
+/// `graph` exists); files equal but for their extension keep it.
+fn api_names(specs: &[PathBuf]) -> Vec<String> {
+    let parts: Vec<Vec<String>> = specs
+        .iter()
+        .map(|p| {
+            if crate::spec::remote::is_url(p) {
+                return vec![default_api_name(p)];
+            }
+            let mut parts: Vec<String> = p
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let file = parts.pop().unwrap_or_default();
+            let stem = std::path::Path::new(&file)
+                .file_stem()
+                .map_or(file.clone(), |s| s.to_string_lossy().into_owned());
+            let generic = matches!(
+                stem.to_ascii_lowercase().as_str(),
+                "swagger" | "openapi" | "api" | "spec" | "contract"
+            );
+            if !generic || parts.is_empty() {
+                parts.push(stem);
+            }
+            parts
+        })
+        .collect();
+    let tail = |p: &[String], k: usize| p[p.len().saturating_sub(k)..].join("/");
+    let mut names: Vec<Option<String>> = vec![None; specs.len()];
+    let longest = parts.iter().map(Vec::len).max().unwrap_or(1);
+    for k in 1..=longest {
+        let mut counts = std::collections::HashMap::<String, usize>::new();
+        for p in &parts {
+            *counts.entry(tail(p, k)).or_default() += 1;
+        }
+        for (i, p) in parts.iter().enumerate() {
+            if names[i].is_none() && counts[&tail(p, k)] == 1 {
+                names[i] = Some(tail(p, k));
+            }
+        }
+    }
+    // Still shared: the same path but for the extension (`x.json`, `x.yaml`).
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            n.unwrap_or_else(|| {
+                let ext = specs[i]
+                    .extension()
+                    .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
+                format!("{}{ext}", parts[i].join("/"))
+            })
+        })
+        .collect()
 }
 
 fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {

@@ -9,6 +9,9 @@ use anyhow::{bail, Context};
 use std::path::PathBuf;
 
 pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    if !args.merge.is_empty() {
+        return merge(args, console, p);
+    }
     let formats: Vec<String> = if args.out.formats.is_empty() && args.out.output.is_none() {
         vec!["markdown".into()]
     } else {
@@ -55,6 +58,45 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
         )?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// `drift report --merge A.json B.json …`: one report from the reports of a run's shards.
+fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
+    let outputs = args.out.outputs(&[
+        Format::Terminal,
+        Format::Json,
+        Format::Markdown,
+        Format::Junit,
+        Format::Sarif,
+        Format::Github,
+    ])?;
+    let mut reports = Vec::new();
+    for file in &args.merge {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("{}: cannot read", file.display()))?;
+        let report = crate::report::json::read_check_report(&text).with_context(|| {
+            format!(
+                "{}: not a drift JSON report (write one with `drift check --format json=FILE`)",
+                file.display()
+            )
+        })?;
+        reports.push(report);
+    }
+    let report = crate::report::CheckReport::merge(reports).map_err(anyhow::Error::msg)?;
+    let threshold = args.fail_on.map(|f| f.severity());
+    let settings = crate::report::Settings {
+        palette: p,
+        fail_on: threshold.unwrap_or(crate::findings::Severity::Breaking),
+    };
+    write_outputs(console, &outputs, settings, None, |r, _, w| {
+        r.check(w, &report)
+    })?;
+    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity.reaches(t)));
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }
 
 /// `--history`, or drift.yaml's `history:` (relative to the config file, resolved on load).

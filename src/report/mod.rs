@@ -283,6 +283,52 @@ pub struct ApiFindings<'r> {
 }
 
 impl CheckReport {
+    /// One report from the reports of shards of one run (`drift report --merge`): the APIs,
+    /// operations and findings of all, in the order an unsharded run writes them; the earliest
+    /// start and the longest duration. An API in two reports is an error.
+    pub fn merge(reports: Vec<CheckReport>) -> Result<CheckReport, String> {
+        let started_at = reports
+            .iter()
+            .map(|r| r.started_at.clone())
+            .min()
+            .unwrap_or_default();
+        let duration_ms = reports.iter().map(|r| r.duration_ms).max().unwrap_or(0);
+        let (mut apis, mut operations, mut findings) = (Vec::new(), Vec::new(), Vec::new());
+        let mut names = std::collections::HashSet::new();
+        for r in reports {
+            for a in &r.apis {
+                if !names.insert(a.name.clone()) {
+                    return Err(format!("API `{}` is in more than one report", a.name));
+                }
+            }
+            apis.extend(r.apis);
+            operations.extend(r.operations);
+            findings.extend(r.findings);
+        }
+        Ok(CheckReport::assembled(
+            started_at,
+            duration_ms,
+            apis,
+            operations,
+            findings,
+        ))
+    }
+
+    /// A report in the canonical order: APIs by name, operations by (API, path, method),
+    /// findings by [`crate::findings::sort`].
+    pub fn assembled(
+        started_at: String,
+        duration_ms: u64,
+        mut apis: Vec<ApiSummary>,
+        mut operations: Vec<OperationResult>,
+        mut findings: Vec<Finding>,
+    ) -> CheckReport {
+        apis.sort_by(|a, b| a.name.cmp(&b.name));
+        operations.sort_by(|a, b| (&a.api, &a.path, &a.method).cmp(&(&b.api, &b.path, &b.method)));
+        crate::findings::sort(&mut findings);
+        CheckReport::new(started_at, duration_ms, apis, operations, findings)
+    }
+
     /// The report grouped per API and operation: what the CI reporters walk. Linear in the
     /// report's size.
     pub fn per_api(&self) -> Vec<ApiFindings<'_>> {

@@ -26,7 +26,9 @@ mod auth_gate;
 mod base_url_hint;
 mod exchange;
 mod paging;
+mod pool;
 pub mod prepare;
+pub mod shard;
 mod snapshots;
 pub mod target;
 mod waves;
@@ -136,39 +138,53 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         .map_err(RunError::Runtime)?;
     let redactor = Redactor::default();
     let store = options.snapshots.clone().map(Store::new);
+    let budget = pool::Budget::new(pool::SPEC_BYTES_IN_FLIGHT);
+    let finished = pool::run_all(
+        options.apis.len(),
+        pool::workers(options.apis.len()),
+        listener,
+        |i, listener| {
+            let api = &options.apis[i];
+            let _memory = budget.take(pool::weight(api.spec.as_deref()));
+            if let Some(store) = &store {
+                store.remove_stale_temp_files(&api.name);
+            }
+            let done = match prepare::prepare(api, &redactor) {
+                Ok(prepared) => {
+                    let snapshots = store.as_ref().map(|store| SnapshotCtx {
+                        store,
+                        mode: options.mode,
+                        spec_hash: &prepared.spec_hash,
+                        redactor: &redactor,
+                        time: &started_at,
+                    });
+                    let facts = ApiFacts {
+                        spec_hash: prepared.spec_hash.clone(),
+                        spec_version: Some(prepared.contract.version.clone())
+                            .filter(|v| !v.is_empty()),
+                        spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
+                        spec_file: prepared
+                            .file
+                            .clone()
+                            .filter(|_| prepared.contract.documents.docs.len() == 1),
+                    };
+                    let outcome = runtime.block_on(check_api(api, &prepared, snapshots, listener));
+                    (outcome, facts)
+                }
+                Err(e) => (
+                    ApiOutcome::failed(api, &redactor.redact(&e.to_string())),
+                    ApiFacts::default(),
+                ),
+            };
+            listener.api_finished(&api.name);
+            done
+        },
+    );
     let mut totals = Totals::default();
     let mut facts = Vec::new();
-    for api in &options.apis {
-        if let Some(store) = &store {
-            store.remove_stale_temp_files(&api.name);
-        }
-        let outcome = match prepare::prepare(api, &redactor) {
-            Ok(prepared) => {
-                let snapshots = store.as_ref().map(|store| SnapshotCtx {
-                    store,
-                    mode: options.mode,
-                    spec_hash: &prepared.spec_hash,
-                    redactor: &redactor,
-                    time: &started_at,
-                });
-                facts.push(ApiFacts {
-                    spec_hash: prepared.spec_hash.clone(),
-                    spec_version: Some(prepared.contract.version.clone()).filter(|v| !v.is_empty()),
-                    spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
-                    spec_file: prepared
-                        .file
-                        .clone()
-                        .filter(|_| prepared.contract.documents.docs.len() == 1),
-                });
-                runtime.block_on(check_api(api, &prepared, snapshots, listener))
-            }
-            Err(e) => {
-                facts.push(ApiFacts::default());
-                ApiOutcome::failed(api, &redactor.redact(&e.to_string()))
-            }
-        };
-        listener.api_finished(&api.name);
+    for (outcome, fact) in finished {
         totals.add(outcome);
+        facts.push(fact);
     }
     let mut result = totals.finish(started_at, t0, redactor);
     if let (Some(dir), SnapshotMode::Compare { .. }) = (&options.history, options.mode) {
@@ -252,12 +268,18 @@ fn record_history(
     let name = history
         .save_report(report, &text)
         .map_err(|e| failed("(all)", e))?;
-    for (i, (group, (run, fact))) in report
-        .per_api()
+    // The report lists APIs by name; the options and facts are in run order.
+    let by_name: std::collections::HashMap<&str, usize> = options
+        .apis
         .iter()
-        .zip(options.apis.iter().zip(facts))
         .enumerate()
-    {
+        .map(|(i, a)| (a.name.as_str(), i))
+        .collect();
+    for group in report.per_api().iter() {
+        let Some(&i) = by_name.get(group.api.name.as_str()) else {
+            continue;
+        };
+        let (run, fact) = (&options.apis[i], &facts[i]);
         let evidence = match (&run.base_url, &run.auth) {
             (BaseUrl::Mock, _) => "spec",
             (_, AuthConfig::None) if run.url_credentials.is_none() => "live",
@@ -358,12 +380,9 @@ impl Totals {
         self.findings.extend(o.findings);
     }
 
-    fn finish(mut self, started_at: String, t0: Instant, redactor: Redactor) -> RunResult {
-        self.operations
-            .sort_by(|a, b| (&a.api, &a.path, &a.method).cmp(&(&b.api, &b.path, &b.method)));
-        crate::findings::sort(&mut self.findings);
+    fn finish(self, started_at: String, t0: Instant, redactor: Redactor) -> RunResult {
         RunResult {
-            report: CheckReport::new(
+            report: CheckReport::assembled(
                 started_at,
                 t0.elapsed().as_millis() as u64,
                 self.apis,

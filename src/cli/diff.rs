@@ -156,6 +156,7 @@ fn results(
             old.title, old.version, new.title, new.version
         )],
         error: None,
+        duration_ms: None,
     };
     (operations, summary)
 }

@@ -217,16 +217,26 @@ impl Mock {
             Value::String(s) if !crate::spec::media::is_json(&media.name) => s.clone().into_bytes(),
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
         };
+        let served: Vec<String> = served
+            .iter()
+            .map(|(d, p)| format!("{}{p}", self.contract.file_name(*d)))
+            .collect();
+        // Where the body comes from, so a check can tell a documented example that breaks its
+        // own schema (a contract defect) from drift.
+        let headers = match served.first() {
+            Some(first) => vec![(
+                EXAMPLE_HEADER.to_string(),
+                crate::text::percent_encode(first, crate::text::FRAGMENT),
+            )],
+            None => Vec::new(),
+        };
         MockResponse {
             status,
             content_type: Some(media.name.clone()),
-            headers: Vec::new(),
+            headers,
             body: bytes,
             operation_id: Some(op.id.clone()),
-            served_examples: served
-                .iter()
-                .map(|(d, p)| format!("{}{p}", self.contract.file_name(*d)))
-                .collect(),
+            served_examples: served,
         }
     }
 
@@ -353,6 +363,10 @@ fn matches(segments: &[Segment], path: &str) -> bool {
             }
         })
 }
+
+/// The response header naming the documented example a mock body was served from
+/// (`specs/x.yaml#/paths/~1a/get/responses/200/examples/application~1json`).
+pub const EXAMPLE_HEADER: &str = "x-drift-example";
 
 /// The origin of in-process mock URLs: reserved (`.invalid`), so it can never reach a network.
 pub const MOCK_ORIGIN: &str = "http://mock.drift.invalid";

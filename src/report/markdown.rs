@@ -296,6 +296,7 @@ mod tests {
             operations_skipped: 0,
             notes: Vec::new(),
             error: None,
+            duration_ms: None,
         };
         let mut ops = Vec::new();
         let mut findings = Vec::new();

@@ -398,6 +398,9 @@ pub struct ApiSummary {
     /// no operations and one `api.error` finding. Absent from the JSON when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Wall time of this API's part of the run: loading, planning, replaying, checking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

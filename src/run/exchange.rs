@@ -81,6 +81,9 @@ pub fn step(
         reproduce,
     };
     let mut findings = std::mem::take(&mut checked.findings);
+    if ctx.run.base_url == super::BaseUrl::Mock {
+        name_served_example(ex, &mut findings);
+    }
     // A success holding the item list: the collection is walked after the main pass.
     let collection = paging.is_some_and(|p| {
         checked.status.is_some_and(|s| (200..300).contains(&s))
@@ -135,6 +138,29 @@ pub fn step(
         unreachable,
         collection,
         deferred,
+    }
+}
+
+/// A body the embedded mock (of this very contract) served from a documented example that breaks
+/// its own schema: the finding
+/// says so, so it reads as a contract defect (`drift lint` reports the example) rather than drift.
+fn name_served_example(ex: &Exchange, findings: &mut [Finding]) {
+    let Ok(response) = &ex.result else { return };
+    let Some((_, example)) = response
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(crate::mock::EXAMPLE_HEADER))
+    else {
+        return;
+    };
+    let example = crate::text::percent_decode(example);
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.kind.starts_with("schema."))
+    {
+        f.message.push_str(&format!(
+            " — served by the mock from the documented example {example}, which breaks its own schema (a contract defect: `drift lint` reports it as example.invalid)"
+        ));
     }
 }
 

@@ -146,6 +146,7 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         |i, listener| {
             let api = &options.apis[i];
             let _memory = budget.take(pool::weight(api.spec.as_deref()));
+            let began = Instant::now();
             if let Some(store) = &store {
                 store.remove_stale_temp_files(&api.name);
             }
@@ -177,7 +178,9 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                 ),
             };
             listener.api_finished(&api.name);
-            done
+            let (mut outcome, facts) = done;
+            outcome.summary.duration_ms = Some(began.elapsed().as_millis() as u64);
+            (outcome, facts)
         },
     );
     let mut totals = Totals::default();
@@ -338,6 +341,7 @@ impl ApiOutcome {
             operations_skipped: 0,
             notes: Vec::new(),
             error: Some(message.to_string()),
+            duration_ms: None,
         };
         ApiOutcome {
             summary,
@@ -619,6 +623,7 @@ fn api_summary(run: &ApiRun, prepared: &Prepared, operations: &[OperationResult]
         operations_skipped: contract.operations.len() - checked,
         notes,
         error: None,
+        duration_ms: None,
     }
 }
 

@@ -14,6 +14,7 @@
 //!   `{"error": …}`, or the contract's own 404 example when it declares one.
 
 mod paging;
+mod pattern;
 pub mod server;
 mod synth;
 

@@ -1,13 +1,29 @@
 //! A JSON value synthesized from a schema, for responses the contract documents no example for.
-//! Documented `example`s inside the schema win over synthesis at every depth.
+//! Documented `example`s inside the schema win over synthesis at every depth (an example that
+//! breaks its own schema is still what the documentation promises; the check names it).
+//!
+//! The value is built to validate: `$ref`s followed, `allOf` parts merged into one schema before
+//! anything is generated (so `allOf: [{$ref: Id}, {maxLength: 8}]` is a string, not `{}`), every
+//! `required` key present, `type`, `enum`, `const`, `pattern` (see `pattern.rs`), lengths, item
+//! counts, `uniqueItems`, numeric bounds and `multipleOf`, `format`, `additionalProperties`,
+//! `nullable`, and for `oneOf`/`anyOf` the first branch whose value the whole node accepts, with a
+//! discriminator's property set to the branch's name. Deterministic: the same contract gives the
+//! same body. Bounded: optional keys only near the top, a node budget and a depth limit.
 
 use crate::spec::source::{get, RefTarget};
-use crate::spec::Contract;
+use crate::spec::{Contract, SchemaRef};
 use crate::text::pointer_push;
 use serde_json::{json, Map, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
-const MAX_DEPTH: usize = 8;
+/// Past this depth, only required keys are generated.
+const OPTIONAL_DEPTH: usize = 4;
+/// Past this depth, nothing more is unfolded.
+const MAX_DEPTH: usize = 24;
+/// The most schema nodes one synthesized body may visit.
+const MAX_NODES: usize = 20_000;
+/// `oneOf`/`anyOf` branches tried against the node's validator.
+const MAX_BRANCHES: usize = 8;
 
 /// Synthesize a value for the schema at (`doc`, `pointer`). Also returns the documented examples
 /// the value was assembled from, as (document, pointer).
@@ -15,194 +31,620 @@ pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> (Value, Vec
     let synth = Synth {
         contract,
         used: RefCell::default(),
-        budget: std::cell::Cell::new(MAX_NODES),
+        budget: Cell::new(MAX_NODES),
     };
-    let value = match get(&contract.documents.docs[doc].value, pointer) {
-        Some(schema) => synth.value(doc, pointer, schema, 0),
-        None => Value::Null,
-    };
+    let value = synth.place(doc, pointer, 0);
     (value, synth.used.into_inner())
+}
+
+/// A place in the loaded documents.
+type Place = (usize, String);
+
+/// A schema with its `$ref`s followed and its `allOf` parts merged.
+#[derive(Debug, Default)]
+struct Flat {
+    types: Vec<String>,
+    nullable: bool,
+    example: Option<(Value, Place)>,
+    constant: Option<Value>,
+    default: Option<Value>,
+    enumeration: Option<Vec<Value>>,
+    properties: Vec<(String, Place, bool)>,
+    required: Vec<String>,
+    additional: Option<Place>,
+    closed: bool,
+    min_properties: usize,
+    items: Option<Place>,
+    prefix: Vec<Place>,
+    min_items: usize,
+    max_items: Option<usize>,
+    unique: bool,
+    min_len: usize,
+    max_len: Option<usize>,
+    pattern: Option<String>,
+    format: Option<String>,
+    minimum: Option<(f64, bool)>,
+    maximum: Option<(f64, bool)>,
+    multiple_of: Option<f64>,
+    /// `oneOf` or `anyOf` branches, and the node that holds them (validated against).
+    choice: Option<(Vec<Place>, Place)>,
+    discriminator: Option<(String, Map<String, Value>)>,
 }
 
 struct Synth<'a> {
     contract: &'a Contract,
     used: RefCell<Vec<(usize, String)>>,
-    /// Values still allowed: wide or `allOf`-heavy schemas must not make a body exponential.
-    budget: std::cell::Cell<usize>,
+    budget: Cell<usize>,
 }
 
-/// The most values one synthesized body may hold.
-const MAX_NODES: usize = 20_000;
-
 impl Synth<'_> {
-    fn value(&self, doc: usize, pointer: &str, schema: &Value, depth: usize) -> Value {
-        let Some(map) = schema.as_object() else {
-            return json!({});
-        };
-        let Some(left) = self.budget.get().checked_sub(1) else {
-            return Value::Null;
-        };
-        self.budget.set(left);
-        if let Some(r) = map.get("$ref").and_then(Value::as_str) {
-            if depth >= MAX_DEPTH {
-                return Value::Null;
-            }
-            return match self.contract.documents.resolve_ref(doc, r) {
-                Some(RefTarget::Doc(d, p)) => match get(&self.contract.documents.docs[d].value, &p)
-                {
-                    Some(target) => self.value(d, &p, target, depth + 1),
-                    None => Value::Null,
-                },
-                _ => json!({}),
-            };
+    fn node(&self, doc: usize, pointer: &str) -> Option<&Value> {
+        self.contract
+            .documents
+            .docs
+            .get(doc)
+            .and_then(|d| get(&d.value, pointer))
+    }
+
+    /// Where a `$ref` at (`doc`) leads.
+    fn target(&self, doc: usize, reference: &str) -> Option<Place> {
+        match self.contract.documents.resolve_ref(doc, reference) {
+            Some(RefTarget::Doc(d, p)) => Some((d, p)),
+            _ => None,
         }
-        if let Some(v) = map.get("example") {
-            self.used
-                .borrow_mut()
-                .push((doc, pointer_push(pointer, "example")));
+    }
+
+    fn spend(&self) -> bool {
+        match self.budget.get().checked_sub(1) {
+            Some(left) => {
+                self.budget.set(left);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The value of the schema at a place.
+    fn place(&self, doc: usize, pointer: &str, depth: usize) -> Value {
+        let mut flat = Flat::default();
+        self.flatten(doc, pointer, &mut flat, depth, true);
+        self.produce(&flat, depth)
+    }
+
+    /// Fold the schema at a place into `flat`: `$ref`s followed, `allOf` parts merged. Only the
+    /// outermost schema's own `example` counts (a part's example is not the whole's).
+    fn flatten(&self, doc: usize, pointer: &str, flat: &mut Flat, depth: usize, own: bool) {
+        // Past MAX_DEPTH only what validity needs is generated; this is the hard stop.
+        if depth > MAX_DEPTH + 16 || !self.spend() {
+            return;
+        }
+        let Some(map) = self.node(doc, pointer).and_then(Value::as_object) else {
+            return;
+        };
+        if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+            if let Some((d, p)) = self.target(doc, r) {
+                self.flatten(d, &p, flat, depth + 1, own);
+            }
+            return;
+        }
+        let at = |key: &str| (doc, pointer_push(pointer, key));
+        if own && flat.example.is_none() {
+            if let Some(v) = map.get("example") {
+                flat.example = Some((v.clone(), at("example")));
+            } else if let Some(v) = map
+                .get("examples")
+                .and_then(Value::as_array)
+                .and_then(|e| e.first())
+            {
+                flat.example = Some((v.clone(), (doc, format!("{pointer}/examples/0"))));
+            }
+        }
+        match map.get("type") {
+            Some(Value::String(t)) => merge_types(flat, vec![t.clone()]),
+            Some(Value::Array(ts)) => {
+                flat.nullable |= ts.iter().any(|t| t == "null");
+                let ts = ts.iter().filter_map(Value::as_str).filter(|t| *t != "null");
+                merge_types(flat, ts.map(String::from).collect());
+            }
+            _ => {}
+        }
+        flat.nullable |= map.get("nullable") == Some(&Value::Bool(true))
+            || map.get("x-nullable") == Some(&Value::Bool(true));
+        if flat.constant.is_none() {
+            flat.constant = map.get("const").cloned();
+        }
+        if flat.default.is_none() {
+            flat.default = map.get("default").cloned();
+        }
+        if flat.enumeration.is_none() {
+            flat.enumeration = map.get("enum").and_then(Value::as_array).cloned();
+        }
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            let base = pointer_push(pointer, "properties");
+            for (name, schema) in props {
+                if !flat.properties.iter().any(|(n, _, _)| n == name) {
+                    let write_only = schema.get("writeOnly") == Some(&Value::Bool(true));
+                    flat.properties.push((
+                        name.clone(),
+                        (doc, pointer_push(&base, name)),
+                        write_only,
+                    ));
+                }
+            }
+        }
+        for r in map
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(r) = r.as_str().filter(|r| !flat.required.iter().any(|x| x == r)) {
+                flat.required.push(r.to_string());
+            }
+        }
+        match map.get("additionalProperties") {
+            Some(Value::Bool(false)) => flat.closed = true,
+            Some(Value::Object(_)) if flat.additional.is_none() => {
+                flat.additional = Some(at("additionalProperties"));
+            }
+            _ => {}
+        }
+        if let Some(items) = map.get("items") {
+            match items {
+                Value::Object(_) if flat.items.is_none() => flat.items = Some(at("items")),
+                Value::Array(tuple) if flat.prefix.is_empty() => {
+                    flat.prefix = (0..tuple.len())
+                        .map(|i| (doc, format!("{pointer}/items/{i}")))
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        if let Some(Value::Array(tuple)) = map.get("prefixItems") {
+            if flat.prefix.is_empty() {
+                flat.prefix = (0..tuple.len())
+                    .map(|i| (doc, format!("{pointer}/prefixItems/{i}")))
+                    .collect();
+            }
+        }
+        let whole = |k: &str| {
+            map.get(k)
+                .and_then(Value::as_f64)
+                .map(|v| v.max(0.0) as usize)
+        };
+        flat.min_properties = flat.min_properties.max(whole("minProperties").unwrap_or(0));
+        flat.min_items = flat.min_items.max(whole("minItems").unwrap_or(0));
+        flat.max_items = min_opt(flat.max_items, whole("maxItems"));
+        flat.unique |= map.get("uniqueItems") == Some(&Value::Bool(true));
+        flat.min_len = flat.min_len.max(whole("minLength").unwrap_or(0));
+        flat.max_len = min_opt(flat.max_len, whole("maxLength"));
+        if flat.pattern.is_none() {
+            flat.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
+        }
+        if flat.format.is_none() {
+            flat.format = map.get("format").and_then(Value::as_str).map(String::from);
+        }
+        bounds(map, flat);
+        if flat.multiple_of.is_none() {
+            flat.multiple_of = map
+                .get("multipleOf")
+                .and_then(Value::as_f64)
+                .filter(|m| *m > 0.0);
+        }
+        if flat.discriminator.is_none() {
+            let discriminator = map.get("discriminator");
+            // OpenAPI 3 `{propertyName, mapping}`, Swagger 2.0 a bare property name.
+            let name = discriminator
+                .and_then(|d| d.get("propertyName").or(Some(d)))
+                .and_then(Value::as_str);
+            if let Some(name) = name {
+                let mapping = discriminator
+                    .and_then(|d| d.get("mapping"))
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                flat.discriminator = Some((name.to_string(), mapping));
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let (None, Some(Value::Array(branches))) = (&flat.choice, map.get(key)) {
+                let places = (0..branches.len().min(MAX_BRANCHES))
+                    .map(|i| (doc, format!("{pointer}/{key}/{i}")))
+                    .collect();
+                flat.choice = Some((places, (doc, pointer.to_string())));
+            }
+        }
+        if let Some(Value::Array(parts)) = map.get("allOf") {
+            for i in 0..parts.len() {
+                self.flatten(doc, &format!("{pointer}/allOf/{i}"), flat, depth + 1, false);
+            }
+        }
+    }
+
+    fn produce(&self, flat: &Flat, depth: usize) -> Value {
+        if let Some((v, place)) = &flat.example {
+            self.used.borrow_mut().push(place.clone());
             return v.clone();
         }
-        for key in ["const", "default"] {
-            if let Some(v) = map.get(key) {
+        if let Some(v) = &flat.constant {
+            return v.clone();
+        }
+        if let Some(values) = &flat.enumeration {
+            if let Some(v) = values.iter().find(|v| !v.is_null()).or(values.first()) {
                 return v.clone();
             }
         }
-        if let Some(first) = map
-            .get("examples")
-            .and_then(Value::as_array)
-            .and_then(|e| e.first())
-        {
-            self.used
-                .borrow_mut()
-                .push((doc, format!("{pointer}/examples/0")));
-            return first.clone();
+        if let Some(v) = flat.default.as_ref().filter(|v| fits(flat, v)) {
+            return v.clone();
         }
-        if let Some(first) = map
-            .get("enum")
-            .and_then(Value::as_array)
-            .and_then(|e| e.first())
-        {
-            return first.clone();
+        if let Some((branches, node)) = &flat.choice {
+            return self.choose(flat, branches, node, depth);
         }
-        if let Some(Value::Array(all)) = map.get("allOf") {
-            let mut merged = Map::new();
-            for (i, part) in all.iter().enumerate() {
-                if let Value::Object(o) =
-                    self.value(doc, &format!("{pointer}/allOf/{i}"), part, depth + 1)
-                {
-                    merged.extend(o);
-                }
-            }
-            if let Value::Object(own) = self.object(doc, pointer, map, depth) {
-                merged.extend(own);
-            }
-            return Value::Object(merged);
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(first) = map
-                .get(key)
-                .and_then(Value::as_array)
-                .and_then(|a| a.first())
+        self.typed(flat, depth)
+    }
+
+    /// A value of the flat schema's own type (without its `oneOf`/`anyOf`).
+    fn typed(&self, flat: &Flat, depth: usize) -> Value {
+        let ty = flat.types.first().map(String::as_str).unwrap_or_else(|| {
+            if !flat.properties.is_empty() || !flat.required.is_empty() || flat.additional.is_some()
             {
-                return self.value(doc, &format!("{pointer}/{key}/0"), first, depth + 1);
+                "object"
+            } else if flat.items.is_some() || !flat.prefix.is_empty() {
+                "array"
+            } else if flat.pattern.is_some() || flat.min_len > 0 || flat.max_len.is_some() {
+                "string"
+            } else if flat.minimum.is_some() || flat.maximum.is_some() {
+                "number"
+            } else if flat.nullable && flat.format.is_none() {
+                "null"
+            } else if flat.format.is_some() {
+                "string"
+            } else {
+                "object"
             }
-        }
-        let ty = match map.get("type") {
-            Some(Value::String(t)) => t.as_str(),
-            Some(Value::Array(ts)) => ts
-                .iter()
-                .filter_map(Value::as_str)
-                .find(|t| *t != "null")
-                .unwrap_or("null"),
-            _ if map.contains_key("properties") => "object",
-            _ if map.contains_key("items") => "array",
-            _ => "object",
-        };
+        });
         match ty {
-            "object" => self.object(doc, pointer, map, depth),
-            "array" => {
-                let n = map
-                    .get("minItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(1)
-                    .clamp(1, 3);
-                if depth >= MAX_DEPTH {
-                    return json!([]);
-                }
-                let item = match map.get("items") {
-                    Some(items) => {
-                        self.value(doc, &pointer_push(pointer, "items"), items, depth + 1)
-                    }
-                    None => json!("string"),
-                };
-                Value::Array(vec![item; n as usize])
-            }
-            "integer" => json!(bound(map).round() as i64),
-            "number" => json!(bound(map)),
+            "object" => self.object(flat, depth),
+            "array" => self.array(flat, depth),
+            "integer" => number(flat, true),
+            "number" => number(flat, false),
             "boolean" => json!(true),
             "null" => Value::Null,
-            _ => json!(string_for(map)),
+            _ => json!(string(flat)),
         }
     }
 
-    fn object(&self, doc: usize, pointer: &str, map: &Map<String, Value>, depth: usize) -> Value {
-        let mut out = Map::new();
-        if depth >= MAX_DEPTH {
-            return Value::Object(out);
-        }
-        if let Some(props) = map.get("properties").and_then(Value::as_object) {
-            for (k, s) in props {
-                if s.get("writeOnly").and_then(Value::as_bool) == Some(true) {
-                    continue;
+    /// The first branch whose value the whole node accepts (the node's own declarations merged
+    /// in), with a discriminator set; the first branch when none does.
+    fn choose(&self, flat: &Flat, branches: &[Place], node: &Place, depth: usize) -> Value {
+        let validator = self.contract.schemas().validator(&SchemaRef {
+            doc: node.0,
+            pointer: node.1.clone(),
+        });
+        let own = (!flat.properties.is_empty() || !flat.required.is_empty())
+            .then(|| self.object(flat, depth));
+        let mut first = None;
+        for (doc, pointer) in branches {
+            let mut v = self.place(*doc, pointer, depth + 1);
+            if let (Some(Value::Object(own)), Value::Object(branch)) = (&own, &mut v) {
+                for (k, x) in own {
+                    branch.entry(k.clone()).or_insert_with(|| x.clone());
                 }
-                let p = pointer_push(&pointer_push(pointer, "properties"), k);
-                out.insert(k.clone(), self.value(doc, &p, s, depth + 1));
             }
+            if let (Some((name, mapping)), Value::Object(o)) = (&flat.discriminator, &mut v) {
+                o.insert(
+                    name.clone(),
+                    json!(self.branch_name(*doc, pointer, mapping)),
+                );
+            }
+            match &validator {
+                Ok(valid) if valid.is_valid(&v) => return v,
+                Err(_) => return v,
+                _ => {}
+            }
+            first.get_or_insert(v);
+        }
+        first.unwrap_or(Value::Null)
+    }
+
+    /// The discriminator value of a branch: its key in the mapping, else its schema's name.
+    fn branch_name(&self, doc: usize, pointer: &str, mapping: &Map<String, Value>) -> String {
+        let reference = self
+            .node(doc, pointer)
+            .and_then(|n| n.get("$ref"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        mapping
+            .iter()
+            .find(|(_, v)| v.as_str() == Some(reference))
+            .map(|(k, _)| k.clone())
+            .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_string())
+    }
+
+    fn object(&self, flat: &Flat, depth: usize) -> Value {
+        let mut out = Map::new();
+        let optional = depth < OPTIONAL_DEPTH;
+        for (name, (doc, pointer), write_only) in &flat.properties {
+            let required = flat.required.contains(name);
+            if required || (optional && !write_only) {
+                out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
+            }
+        }
+        // Required keys the schema does not describe: from `additionalProperties`, else a string.
+        let extra: Vec<String> = flat
+            .required
+            .iter()
+            .filter(|r| !out.contains_key(*r))
+            .cloned()
+            .chain((0..flat.min_properties).map(|i| format!("key{i}")))
+            .collect();
+        for name in extra {
+            if out.len() >= flat.min_properties && !flat.required.contains(&name) {
+                break;
+            }
+            let value = match &flat.additional {
+                Some((doc, pointer)) => self.place(*doc, pointer, depth + 1),
+                None => json!("string"),
+            };
+            out.insert(name, value);
         }
         Value::Object(out)
     }
-}
 
-fn bound(map: &Map<String, Value>) -> f64 {
-    let min = map
-        .get("minimum")
-        .or_else(|| map.get("exclusiveMinimum"))
-        .and_then(Value::as_f64);
-    let max = map.get("maximum").and_then(Value::as_f64);
-    match (min, max) {
-        (Some(lo), _) if map.get("exclusiveMinimum").is_some() => lo + 1.0,
-        (Some(lo), _) => lo,
-        (None, Some(hi)) => hi.min(1.0),
-        (None, None) => 1.0,
+    fn array(&self, flat: &Flat, depth: usize) -> Value {
+        let mut n = flat
+            .min_items
+            .max(1)
+            .min(flat.max_items.unwrap_or(usize::MAX));
+        if depth > MAX_DEPTH {
+            n = flat.min_items;
+        }
+        let n = n.max(flat.min_items).min(64);
+        let mut out: Vec<Value> = flat
+            .prefix
+            .iter()
+            .take(n)
+            .map(|(doc, pointer)| self.place(*doc, pointer, depth + 1))
+            .collect();
+        if out.len() < n {
+            let item = match &flat.items {
+                Some((doc, pointer)) => self.place(*doc, pointer, depth + 1),
+                None => json!("string"),
+            };
+            while out.len() < n {
+                let k = out.len();
+                out.push(if flat.unique {
+                    vary(&item, k)
+                } else {
+                    item.clone()
+                });
+            }
+        }
+        Value::Array(out)
     }
 }
 
-fn string_for(map: &Map<String, Value>) -> String {
-    let format = map.get("format").and_then(Value::as_str).unwrap_or("");
-    let s = match format {
+fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `allOf` parts narrow the type: the first part's types, kept to those the next part shares.
+fn merge_types(flat: &mut Flat, types: Vec<String>) {
+    if flat.types.is_empty() {
+        flat.types = types;
+    } else {
+        let shared: Vec<String> = flat
+            .types
+            .iter()
+            .filter(|t| types.contains(t))
+            .cloned()
+            .collect();
+        if !shared.is_empty() {
+            flat.types = shared;
+        } else if flat.types == ["number"] && types == ["integer"] {
+            // integer ⊂ number: the narrower wins.
+            flat.types = types;
+        }
+    }
+}
+
+/// Numeric bounds, Draft 4 (`exclusiveMinimum: true`) and 2020-12 (`exclusiveMinimum: 5`).
+fn bounds(map: &Map<String, Value>, flat: &mut Flat) {
+    let num = |k: &str| map.get(k).and_then(Value::as_f64);
+    let flag = |k: &str| map.get(k) == Some(&Value::Bool(true));
+    let lower = match (num("minimum"), num("exclusiveMinimum")) {
+        (_, Some(x)) => Some((x, true)),
+        (Some(m), None) => Some((m, flag("exclusiveMinimum"))),
+        _ => None,
+    };
+    let upper = match (num("maximum"), num("exclusiveMaximum")) {
+        (_, Some(x)) => Some((x, true)),
+        (Some(m), None) => Some((m, flag("exclusiveMaximum"))),
+        _ => None,
+    };
+    if let Some(l) = lower {
+        if flat.minimum.is_none_or(|(m, _)| l.0 > m) {
+            flat.minimum = Some(l);
+        }
+    }
+    if let Some(u) = upper {
+        if flat.maximum.is_none_or(|(m, _)| u.0 < m) {
+            flat.maximum = Some(u);
+        }
+    }
+}
+
+/// A number within the bounds and a multiple of `multipleOf`, as near 1 as the bounds allow.
+fn number(flat: &Flat, integer: bool) -> Value {
+    let step = if integer { 1.0 } else { 0.5 };
+    let lo = flat.minimum.map(|(m, ex)| if ex { m + step } else { m });
+    let hi = flat.maximum.map(|(m, ex)| if ex { m - step } else { m });
+    // A fraction where a `number` is free: it cannot be mistaken for an `integer` branch.
+    let free = flat.minimum.is_none() && flat.maximum.is_none() && flat.multiple_of.is_none();
+    let mut v: f64 = if !integer && free { 1.5 } else { 1.0 };
+    if let Some(lo) = lo.filter(|lo| v < *lo) {
+        v = lo;
+    }
+    if let Some(hi) = hi.filter(|hi| v > *hi) {
+        v = hi;
+    }
+    if integer {
+        v = v.ceil();
+        if let Some(hi) = hi.filter(|hi| v > *hi) {
+            v = hi.floor();
+        }
+    }
+    if let Some(m) = flat.multiple_of {
+        let up = (v / m).ceil() * m;
+        v = if hi.is_some_and(|h| up > h) {
+            (v / m).floor() * m
+        } else {
+            up
+        };
+    }
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+/// A string for the flat schema: its pattern's sample, its format's, else `string`, within the
+/// length bounds.
+fn string(flat: &Flat) -> String {
+    let (min, max) = (flat.min_len, flat.max_len.unwrap_or(usize::MAX));
+    let within = |s: &str| (min..=max).contains(&s.chars().count());
+    if let Some(pattern) = &flat.pattern {
+        for extra in [0, 1, 2, 4, 8, 16, 32, 64] {
+            match super::pattern::sample(pattern, extra) {
+                Some(s) if within(&s) => return s,
+                Some(s) if s.chars().count() > max => return s,
+                Some(_) => {}
+                None => break,
+            }
+        }
+    }
+    let base = flat.format.as_deref().and_then(format_sample);
+    if let Some(s) = base {
+        return s.to_string();
+    }
+    let mut s = "string".to_string();
+    while s.chars().count() < min {
+        s.push('x');
+    }
+    s.chars().take(max.max(min)).collect()
+}
+
+/// A value of a format the validator checks.
+fn format_sample(format: &str) -> Option<&'static str> {
+    Some(match format {
         "date-time" | "dateTime" => "2026-01-01T00:00:00Z",
         "date" => "2026-01-01",
-        "time" => "12:00:00",
+        "time" => "12:00:00Z",
+        "duration" => "P1D",
         "uuid" => "00000000-0000-4000-8000-000000000000",
-        "email" => "drift@example.com",
-        "uri" | "url" => "https://example.com/",
-        "hostname" => "example.com",
+        "email" | "idn-email" => "drift@example.com",
+        "uri" | "url" | "iri" | "uri-reference" | "iri-reference" => "https://example.com/",
+        "uri-template" => "https://example.com/{id}",
+        "hostname" | "idn-hostname" => "example.com",
         "ipv4" => "192.0.2.1",
         "ipv6" => "2001:db8::1",
         "byte" => "ZHJpZnQ=",
-        _ => "string",
-    };
-    let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    if s.len() < min {
-        s.repeat(min / s.len() + 1)
-    } else {
-        s.to_string()
+        "json-pointer" => "/drift",
+        "relative-json-pointer" => "0",
+        "regex" => "^drift$",
+        _ => return None,
+    })
+}
+
+/// Whether a documented default suits the schema's declared type.
+fn fits(flat: &Flat, v: &Value) -> bool {
+    let kind = crate::spec::schemas::json_type(v);
+    flat.types.is_empty()
+        || flat
+            .types
+            .iter()
+            .any(|t| t == kind || (t == "number" && kind == "integer"))
+        || (v.is_null() && flat.nullable)
+}
+
+/// The `k`-th distinct variant of an array item (`uniqueItems`).
+fn vary(item: &Value, k: usize) -> Value {
+    match item {
+        Value::String(s) => json!(format!("{s}{k}")),
+        Value::Number(n) => json!(n.as_f64().unwrap_or(0.0) + k as f64),
+        Value::Object(o) => {
+            let mut o = o.clone();
+            o.insert(format!("drift{k}"), json!(k));
+            Value::Object(o)
+        }
+        other => other.clone(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each schema's synthesized value, checked by the validator drift checks responses with.
+    #[test]
+    fn synthesized_values_validate() {
+        let schemas = json!({
+            "Pattern": {"type": "string", "pattern": "^[A-Z]{2}-\\d{3,5}$", "minLength": 7},
+            "Short": {"type": "string", "maxLength": 3},
+            "Long": {"type": "string", "minLength": 12, "format": "password"},
+            "Enum": {"type": "string", "enum": ["a", "b"]},
+            "Bounded": {"type": "integer", "minimum": 10, "exclusiveMaximum": 12, "multipleOf": 11},
+            "Fraction": {"type": "number", "exclusiveMinimum": 0, "maximum": 0.75},
+            "Unique": {"type": "array", "minItems": 3, "uniqueItems": true, "items": {"type": "string"}},
+            "Empty": {"type": "array", "maxItems": 0, "items": {"type": "string"}},
+            "Undescribed": {"type": "object", "required": ["id", "kind"], "properties": {"id": {"type": "integer"}},
+                             "additionalProperties": {"type": "string"}},
+            "Closed": {"type": "object", "required": ["a"], "additionalProperties": false,
+                       "properties": {"a": {"type": "boolean"}, "b": {"type": "string", "writeOnly": true}}},
+            "Id": {"type": "string", "format": "uuid"},
+            "Narrowed": {"allOf": [{"$ref": "#/components/schemas/Id"}, {"maxLength": 36}]},
+            "Either": {"oneOf": [{"type": "number"}, {"type": "integer"}]},
+            "Cat": {"type": "object", "required": ["pet", "meows"], "properties": {
+                "pet": {"type": "string", "enum": ["cat"]}, "meows": {"type": "boolean"}}},
+            "Dog": {"type": "object", "required": ["pet", "barks"], "properties": {
+                "pet": {"type": "string", "enum": ["dog"]}, "barks": {"type": "boolean"}}},
+            "Pet": {"oneOf": [{"$ref": "#/components/schemas/Dog"}, {"$ref": "#/components/schemas/Cat"}],
+                    "discriminator": {"propertyName": "pet",
+                                      "mapping": {"dog": "#/components/schemas/Dog", "cat": "#/components/schemas/Cat"}}},
+            "Node": {"type": "object", "required": ["name", "children"], "properties": {
+                "name": {"type": "string"},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}},
+            "Chain": {"$ref": "#/components/schemas/Chain2"},
+            "Chain2": {"$ref": "#/components/schemas/Chain3"},
+            "Chain3": {"type": "integer", "minimum": 5, "nullable": true},
+            "Nullable": {"nullable": true},
+            "AnyOf": {"anyOf": [{"type": "string", "maxLength": 0, "minLength": 1}, {"type": "integer"}]},
+            "Time": {"type": "string", "format": "time"}
+        });
+        let names: Vec<String> = schemas
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                         "components": {"schemas": schemas}});
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        for name in names {
+            let pointer = format!("#/components/schemas/{name}");
+            let (value, _) = synthesize(&contract, 0, &pointer);
+            let validator = contract
+                .schemas()
+                .validator(&SchemaRef { doc: 0, pointer })
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(validator.is_valid(&value), "{name}: {value}");
+        }
+    }
 
     // 40 schemas each `allOf` of the next twice: the body must stay small and come back at once.
     #[test]

@@ -66,7 +66,11 @@ pub struct Mock {
     /// How each operation pages (by index, worked out on its first request), for collections
     /// served a page at a time.
     paging: Vec<std::sync::OnceLock<Option<crate::paging::Paging>>>,
+    /// Bodies synthesized so far, by schema.
+    synthesized: std::sync::Mutex<Synthesized>,
 }
+
+type Synthesized = std::collections::HashMap<crate::spec::SchemaRef, (Value, Vec<(usize, String)>)>;
 
 impl Mock {
     pub fn new(contract: Arc<Contract>) -> Mock {
@@ -107,6 +111,7 @@ impl Mock {
             routes,
             base_path,
             paging,
+            synthesized: std::sync::Mutex::default(),
         }
     }
 
@@ -121,7 +126,12 @@ impl Mock {
 
     pub fn respond(&self, req: &MockRequest) -> MockResponse {
         let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+        let origin = match header(&req.headers, "host") {
+            Some(host) => format!("http://{host}"),
+            None => MOCK_ORIGIN.to_string(),
+        };
         let requested = Requested {
+            origin,
             path,
             query: url::form_urlencoded::parse(query.as_bytes())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -212,7 +222,8 @@ impl Mock {
                 && wanted_example.is_none()
                 && crate::spec::media::is_json(&media.name)
         }) {
-            body = paging::page(paging, body, req.path, &req.query);
+            let at = format!("{}{}", req.origin, req.path);
+            body = paging::page(paging, body, &at, &req.query);
         }
         let bytes = match &body {
             Value::String(s) if !crate::spec::media::is_json(&media.name) => s.clone().into_bytes(),
@@ -255,7 +266,20 @@ impl Mock {
         let Some(schema) = &media.schema else {
             return (json!({}), Vec::new());
         };
-        synth::synthesize(&self.contract, schema.doc, &schema.pointer)
+        // Synthesized once per schema: the same body on every request, at the cost of one.
+        let cached = self
+            .synthesized
+            .lock()
+            .ok()
+            .and_then(|c| c.get(schema).cloned());
+        if let Some(body) = cached {
+            return body;
+        }
+        let body = synth::synthesize(&self.contract, schema.doc, &schema.pointer);
+        if let Ok(mut cache) = self.synthesized.lock() {
+            cache.insert(schema.clone(), body.clone());
+        }
+        body
     }
 
     /// A 404/405: the contract's own example for that status when one is declared anywhere,
@@ -287,6 +311,8 @@ impl Mock {
 
 /// The path and query of a request, as received.
 struct Requested<'a> {
+    /// `http://host:port` from the `Host` header (the in-process mock's origin without one).
+    origin: String,
     path: &'a str,
     query: Vec<(String, String)>,
 }
@@ -340,6 +366,8 @@ fn template_key(segments: &[Segment]) -> String {
 }
 
 fn parse_template(path: &str) -> Vec<Segment> {
+    // `/revocations#jobArn`, `/search?type=user`: the path is what comes before.
+    let path = path.split(['#', '?']).next().unwrap_or("");
     path.split('/')
         .filter(|s| !s.is_empty())
         .map(|s| match (s.find('{'), s.rfind('}')) {

@@ -3,9 +3,10 @@
 //! request gets the page its parameters ask for, with the count and the links set the way the
 //! contract declares them (JSON:API `links.next` strings, HAL `_links.next` lists of `{href}`).
 //!
-//! Deterministic: the same contract and request give the same page. Links are relative
-//! (`/api/patients?page[size]=50&page[number]=2`), so they hold for the in-process mock and for
-//! `drift mock` on any port. Cursors are opaque to clients (`c25`: start at item 25).
+//! Deterministic: the same contract and request give the same page. Links are absolute, on the
+//! origin the request was sent to (`http://127.0.0.1:4010/api/patients?page[size]=50&page[number]=2`:
+//! a `format: uri` link validates). Cursors are opaque to clients (`c25`: start at item 25), in
+//! the next link or in the declared cursor field (`nextPageToken`).
 
 use crate::paging::{Paging, Strategy, Style};
 use serde_json::{json, Map, Value};
@@ -96,7 +97,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         _ if size == 0 || end >= total => None,
         _ => link(end),
     };
-    let mut relations = vec![(paging.next.clone(), next)];
+    let mut relations = vec![(paging.next.clone(), next.clone())];
     if strategy.style != Style::Cursor {
         for (relation, pointer) in &paging.relations {
             let target = match relation.as_str() {
@@ -106,6 +107,14 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
                 _ => None,
             };
             relations.push((Some(pointer.clone()), target));
+        }
+    }
+    if let (Some(pointer), Style::Cursor) = (&paging.cursor, strategy.style) {
+        let was = documented_links.pointer(pointer);
+        match next.as_ref().map(|_| format!("c{end}")) {
+            Some(cursor) => set(&mut body, pointer, json!(cursor)),
+            None if was.is_some_and(Value::is_null) => set(&mut body, pointer, Value::Null),
+            None => remove(&mut body, pointer),
         }
     }
     for (pointer, target) in relations {
@@ -203,7 +212,13 @@ fn distinct_id(id: &Value, i: usize) -> Value {
             let decimal = tail.len() == 4 && tail.chars().all(|c| c.is_ascii_digit());
             let head: String = s.chars().take(n.saturating_sub(4)).collect();
             let upper = tail.chars().any(|c| c.is_ascii_uppercase());
-            if decimal {
+            if !s.is_empty() && s.len() < 19 && s.bytes().all(|b| b.is_ascii_digit()) {
+                // `"42"` with `pattern: ^\d+$`: still digits.
+                json!(format!(
+                    "{}",
+                    s.parse::<u64>().unwrap_or(0) + 1_000_000 + i as u64
+                ))
+            } else if decimal {
                 json!(format!("{head}{:04}", (9_000 + i) % 10_000))
             } else if hex && upper {
                 json!(format!("{head}{:04X}", 0xd000 + i % 0x1000))
@@ -310,6 +325,7 @@ mod tests {
             json!("5f1b2c3d4e5f60718293D003")
         );
         assert_eq!(distinct_id(&json!("order-1234"), 2), json!("order-9002"));
+        assert_eq!(distinct_id(&json!("0"), 2), json!("1000002"));
         let documented = [json!({"id": 7}), json!({"id": 8})];
         let ids: Vec<Value> = (0..6)
             .map(|i| item(&documented, i, 8)["id"].clone())

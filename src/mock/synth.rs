@@ -66,8 +66,9 @@ struct Flat {
     minimum: Option<(f64, bool)>,
     maximum: Option<(f64, bool)>,
     multiple_of: Option<f64>,
-    /// `oneOf` or `anyOf` branches, and the node that holds them (validated against).
-    choice: Option<(Vec<Place>, Place)>,
+    /// `oneOf` or `anyOf` branches, the node that holds them, and whether it is `oneOf` (whose
+    /// value must match one branch only, so candidates are validated against the node).
+    choice: Option<(Vec<Place>, Place, bool)>,
     discriminator: Option<(String, Map<String, Value>)>,
 }
 
@@ -162,6 +163,9 @@ impl Synth<'_> {
         if let Some(props) = map.get("properties").and_then(Value::as_object) {
             let base = pointer_push(pointer, "properties");
             for (name, schema) in props {
+                if schema == &Value::Bool(false) {
+                    continue;
+                }
                 if !flat.properties.iter().any(|(n, _, _)| n == name) {
                     let write_only = schema.get("writeOnly") == Some(&Value::Bool(true));
                     flat.properties.push((
@@ -251,7 +255,7 @@ impl Synth<'_> {
                 let places = (0..branches.len().min(MAX_BRANCHES))
                     .map(|i| (doc, format!("{pointer}/{key}/{i}")))
                     .collect();
-                flat.choice = Some((places, (doc, pointer.to_string())));
+                flat.choice = Some((places, (doc, pointer.to_string()), key == "oneOf"));
             }
         }
         if let Some(Value::Array(parts)) = map.get("allOf") {
@@ -277,8 +281,8 @@ impl Synth<'_> {
         if let Some(v) = flat.default.as_ref().filter(|v| fits(flat, v)) {
             return v.clone();
         }
-        if let Some((branches, node)) = &flat.choice {
-            return self.choose(flat, branches, node, depth);
+        if let Some((branches, node, one)) = &flat.choice {
+            return self.choose(flat, branches, node, *one, depth);
         }
         self.typed(flat, depth)
     }
@@ -316,10 +320,27 @@ impl Synth<'_> {
 
     /// The first branch whose value the whole node accepts (the node's own declarations merged
     /// in), with a discriminator set; the first branch when none does.
-    fn choose(&self, flat: &Flat, branches: &[Place], node: &Place, depth: usize) -> Value {
-        let validator = self.contract.schemas().validator(&SchemaRef {
-            doc: node.0,
-            pointer: node.1.clone(),
+    fn choose(
+        &self,
+        flat: &Flat,
+        branches: &[Place],
+        node: &Place,
+        one: bool,
+        depth: usize,
+    ) -> Value {
+        // Candidates are checked against the node near the top only (each node's validator is
+        // compiled once): `oneOf` (a value must match one branch only) a few levels deep,
+        // `anyOf` (a branch's own value usually satisfies it) at the top.
+        let checked = if one {
+            depth < OPTIONAL_DEPTH
+        } else {
+            depth < 2
+        };
+        let validator = checked.then(|| {
+            self.contract.schemas().validator(&SchemaRef {
+                doc: node.0,
+                pointer: node.1.clone(),
+            })
         });
         let own = (!flat.properties.is_empty() || !flat.required.is_empty())
             .then(|| self.object(flat, depth));
@@ -338,9 +359,8 @@ impl Synth<'_> {
                 );
             }
             match &validator {
-                Ok(valid) if valid.is_valid(&v) => return v,
-                Err(_) => return v,
-                _ => {}
+                Some(Ok(valid)) if !valid.is_valid(&v) => {}
+                _ => return v,
             }
             first.get_or_insert(v);
         }
@@ -378,8 +398,18 @@ impl Synth<'_> {
             .cloned()
             .chain((0..flat.min_properties).map(|i| format!("key{i}")))
             .collect();
+        // A closed object reaches `minProperties` with its declared keys.
+        for (name, (doc, pointer), _) in &flat.properties {
+            if out.len() >= flat.min_properties {
+                break;
+            }
+            if !out.contains_key(name) {
+                out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
+            }
+        }
         for name in extra {
-            if out.len() >= flat.min_properties && !flat.required.contains(&name) {
+            let required = flat.required.contains(&name);
+            if !required && (out.len() >= flat.min_properties || flat.closed) {
                 break;
             }
             let value = match &flat.additional {
@@ -517,6 +547,12 @@ fn number(flat: &Flat, integer: bool) -> Value {
 fn string(flat: &Flat) -> String {
     let (min, max) = (flat.min_len, flat.max_len.unwrap_or(usize::MAX));
     let within = |s: &str| (min..=max).contains(&s.chars().count());
+    let format = flat.format.as_deref().and_then(format_sample);
+    if let (Some(f), Some(pattern)) = (format, &flat.pattern) {
+        if regex::Regex::new(pattern).is_ok_and(|r| r.is_match(f)) {
+            return f.to_string();
+        }
+    }
     if let Some(pattern) = &flat.pattern {
         for extra in [0, 1, 2, 4, 8, 16, 32, 64] {
             match super::pattern::sample(pattern, extra) {
@@ -527,8 +563,7 @@ fn string(flat: &Flat) -> String {
             }
         }
     }
-    let base = flat.format.as_deref().and_then(format_sample);
-    if let Some(s) = base {
+    if let Some(s) = format {
         return s.to_string();
     }
     let mut s = "string".to_string();

@@ -69,13 +69,25 @@ pub struct Target {
 
 /// Build the HTTP request of a planned request (credentials are added at send time).
 pub fn http_request(base_url: &str, p: &PlannedRequest) -> HttpRequest {
-    let mut url = format!("{}{}", base_url.trim_end_matches('/'), p.path);
-    if !p.query.is_empty() {
-        let q: Vec<String> = p
-            .query
+    // A path template may carry a disambiguating `#…` (AWS: `/revocations#jobArn`) or a fixed
+    // query (`/search?type=user`): neither is part of the path sent.
+    let path = p
+        .path
+        .split_once('#')
+        .map_or(p.path.as_str(), |(path, _)| path);
+    let (path, fixed) = path.split_once('?').unwrap_or((path, ""));
+    let mut url = format!("{}{}", base_url.trim_end_matches('/'), path);
+    let mut q: Vec<String> = fixed
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(String::from)
+        .collect();
+    q.extend(
+        p.query
             .iter()
-            .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
-            .collect();
+            .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v))),
+    );
+    if !q.is_empty() {
         url = format!("{url}?{}", q.join("&"));
     }
     let mut headers = vec![(

@@ -559,6 +559,13 @@ impl Replaying<'_> {
                 incoming.close();
                 break;
             }
+            drop(delivered);
+            // A few collections at a time are walked (their first answers and pages' items held
+            // meanwhile), so memory does not grow with the number of collections.
+            if self.paged.len() >= paging::AT_ONCE {
+                let paged = std::mem::take(&mut self.paged);
+                paging::walk_all(self, to_send, pagings, paged, listener).await;
+            }
         }
     }
 

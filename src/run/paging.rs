@@ -20,6 +20,13 @@ use crate::spec::Operation;
 use serde_json::Value;
 use std::collections::HashSet;
 
+/// How many collections are walked together: their first answers (held for the snapshot step)
+/// and their pages' items are in memory meanwhile.
+pub(super) const AT_ONCE: usize = 16;
+
+/// The most items of one collection's pages kept for its snapshot.
+const SNAPSHOT_ITEMS: usize = 250;
+
 /// What the main pass leaves for the paging phase about one paged operation.
 pub(super) struct PagedOp {
     /// Index into the operations to send.
@@ -89,6 +96,8 @@ struct Walking<'p> {
     requests: Vec<Option<HttpRequest>>,
     /// Per operation to send: the items of its pages, and one line per walk.
     collected: Vec<Collected>,
+    /// Per operation to send: its pages' items feed a snapshot (so they are kept).
+    keep: Vec<bool>,
     summaries: Vec<Vec<String>>,
     fetched: usize,
 }
@@ -106,12 +115,14 @@ pub(super) async fn walk_all(
         pagings,
         requests: vec![None; to_send.len()],
         collected: (0..to_send.len()).map(|_| Collected::default()).collect(),
+        keep: vec![false; to_send.len()],
         summaries: vec![Vec::new(); to_send.len()],
         fetched: 0,
     };
     let mut deferred = Vec::new();
     for p in paged {
         w.requests[p.index] = Some(p.request);
+        w.keep[p.index] = p.deferred.is_some();
         deferred.push((p.index, p.deferred));
     }
     let mut jobs = w.jobs(r.ctx.run);
@@ -264,9 +275,11 @@ impl<'p> Walking<'p> {
                 mut walk,
                 url,
             } => {
-                if let (Some(body), Some(paging)) = (&checked.body, self.pagings[i].as_ref()) {
+                if let (Some(body), Some(paging), true) =
+                    (&checked.body, self.pagings[i].as_ref(), self.keep[i])
+                {
                     if let Some(items) = body.pointer(&paging.items).and_then(Value::as_array) {
-                        self.collected[i].add(items, run.paging.budget(&op.id).max_items);
+                        self.collected[i].add(items, SNAPSHOT_ITEMS);
                     }
                 }
                 let (found, step) = walk.observe(

@@ -70,7 +70,8 @@ pub struct Mock {
     synthesized: std::sync::Mutex<Synthesized>,
 }
 
-type Synthesized = std::collections::HashMap<crate::spec::SchemaRef, (Value, Vec<(usize, String)>)>;
+type Synthesized =
+    std::collections::HashMap<crate::spec::SchemaRef, (Value, Vec<(usize, String)>, bool)>;
 
 impl Mock {
     pub fn new(contract: Arc<Contract>) -> Mock {
@@ -216,7 +217,7 @@ impl Mock {
                 served_examples: Vec::new(),
             };
         };
-        let (mut body, served) = self.body(media, wanted_example.as_deref());
+        let (mut body, served, unsatisfied) = self.body(media, wanted_example.as_deref());
         if let Some((paging, req)) = paging.filter(|_| {
             (200..300).contains(&status)
                 && wanted_example.is_none()
@@ -235,13 +236,16 @@ impl Mock {
             .collect();
         // Where the body comes from, so a check can tell a documented example that breaks its
         // own schema (a contract defect) from drift.
-        let headers = match served.first() {
+        let mut headers = match served.first() {
             Some(first) => vec![(
                 EXAMPLE_HEADER.to_string(),
                 crate::text::percent_encode(first, crate::text::FRAGMENT),
             )],
             None => Vec::new(),
         };
+        if unsatisfied {
+            headers.push((UNSATISFIED_HEADER.to_string(), "true".to_string()));
+        }
         MockResponse {
             status,
             content_type: Some(media.name.clone()),
@@ -252,8 +256,9 @@ impl Mock {
         }
     }
 
-    /// The body, and the documented examples it comes from as (document, pointer).
-    fn body(&self, media: &MediaType, wanted: Option<&str>) -> (Value, Vec<(usize, String)>) {
+    /// The body, the documented examples it comes from as (document, pointer), and whether it
+    /// is a synthesized body the schema does not accept (the mock could not build one).
+    fn body(&self, media: &MediaType, wanted: Option<&str>) -> (Value, Vec<(usize, String)>, bool) {
         let named = wanted.and_then(|name| {
             media
                 .examples
@@ -261,10 +266,10 @@ impl Mock {
                 .find(|e| e.name.as_deref() == Some(name))
         });
         if let Some(ex) = named.or_else(|| media.examples.first()) {
-            return (ex.value.clone(), vec![(ex.doc, ex.pointer.clone())]);
+            return (ex.value.clone(), vec![(ex.doc, ex.pointer.clone())], false);
         }
         let Some(schema) = &media.schema else {
-            return (json!({}), Vec::new());
+            return (json!({}), Vec::new(), false);
         };
         // Synthesized once per schema: the same body on every request, at the cost of one.
         let cached = self
@@ -275,7 +280,13 @@ impl Mock {
         if let Some(body) = cached {
             return body;
         }
-        let body = synth::synthesize(&self.contract, schema.doc, &schema.pointer);
+        let (value, used) = synth::synthesize(&self.contract, schema.doc, &schema.pointer);
+        // Checked once: a body the schema rejects is served with a header saying so, never
+        // silently (an unsatisfiable schema, or one beyond what the mock can build).
+        let unsatisfied = used.is_empty()
+            && crate::spec::media::is_json(&media.name)
+            && matches!(self.contract.schemas().validator(schema), Ok(v) if !v.is_valid(&value));
+        let body = (value, used, unsatisfied);
         if let Ok(mut cache) = self.synthesized.lock() {
             cache.insert(schema.clone(), body.clone());
         }
@@ -396,6 +407,9 @@ fn matches(segments: &[Segment], path: &str) -> bool {
 /// The response header naming the documented example a mock body was served from
 /// (`specs/x.yaml#/paths/~1a/get/responses/200/examples/application~1json`).
 pub const EXAMPLE_HEADER: &str = "x-drift-example";
+
+/// The response header marking a synthesized body its schema does not accept.
+pub const UNSATISFIED_HEADER: &str = "x-drift-unsatisfied";
 
 /// The origin of in-process mock URLs: reserved (`.invalid`), so it can never reach a network.
 pub const MOCK_ORIGIN: &str = "http://mock.drift.invalid";

@@ -113,8 +113,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         let was = documented_links.pointer(pointer);
         match next.as_ref().map(|_| format!("c{end}")) {
             Some(cursor) => set(&mut body, pointer, json!(cursor)),
-            None if was.is_some_and(Value::is_null) => set(&mut body, pointer, Value::Null),
-            None => remove(&mut body, pointer),
+            None => no_more(&mut body, pointer, was),
         }
     }
     for (pointer, target) in relations {
@@ -122,12 +121,20 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         let was = documented_links.pointer(&pointer);
         match target {
             Some(url) => set(&mut body, &pointer, shaped(was, &pointer, url)),
-            // No such page: `null` where the documented body shows one, else no key.
-            None if was.is_some_and(Value::is_null) => set(&mut body, &pointer, Value::Null),
-            None => remove(&mut body, &pointer),
+            None => no_more(&mut body, &pointer, was),
         }
     }
     body
+}
+
+/// No such page: `null` where the documented body shows `null`, an empty string where it shows a
+/// string (a required link or cursor stays, empty: clients read it as the end), else no key.
+fn no_more(body: &mut Value, pointer: &str, was: Option<&Value>) {
+    match was {
+        Some(Value::Null) => set(body, pointer, Value::Null),
+        Some(Value::String(_)) => set(body, pointer, json!("")),
+        _ => remove(body, pointer),
+    }
 }
 
 /// The strategy a request uses: the one whose parameters it carries, else the first skip-based

@@ -554,10 +554,11 @@ fn string(flat: &Flat) -> String {
         }
     }
     if let Some(pattern) = &flat.pattern {
-        for extra in [0, 1, 2, 4, 8, 16, 32, 64] {
+        // Each repetition one longer at a time, until the length fits.
+        for extra in 0..=64 {
             match super::pattern::sample(pattern, extra) {
                 Some(s) if within(&s) => return s,
-                Some(s) if s.chars().count() > max => return s,
+                Some(s) if s.chars().count() > max => break,
                 Some(_) => {}
                 None => break,
             }

@@ -83,6 +83,7 @@ pub fn step(
     let mut findings = std::mem::take(&mut checked.findings);
     if ctx.run.base_url == super::BaseUrl::Mock {
         name_served_example(ex, &mut findings);
+        name_unsatisfied(ex, &mut findings);
     }
     // A success holding the item list: the collection is walked after the main pass.
     let collection = paging.is_some_and(|p| {
@@ -161,6 +162,27 @@ fn name_served_example(ex: &Exchange, findings: &mut [Finding]) {
         f.message.push_str(&format!(
             " — served by the mock from the documented example {example}, which breaks its own schema (a contract defect: `drift lint` reports it as example.invalid)"
         ));
+    }
+}
+
+/// A body the embedded mock synthesized but its schema rejects: the finding says the mock could
+/// not build one, so it does not read as drift.
+fn name_unsatisfied(ex: &Exchange, findings: &mut [Finding]) {
+    let Ok(response) = &ex.result else { return };
+    if !response
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case(crate::mock::UNSATISFIED_HEADER))
+    {
+        return;
+    }
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.kind.starts_with("schema."))
+    {
+        f.message.push_str(
+            " — the mock could not build a body this schema accepts (an unsatisfiable schema, or one beyond what the mock can build); not drift",
+        );
     }
 }
 

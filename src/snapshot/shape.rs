@@ -326,8 +326,12 @@ fn kind_json(k: &Kind) -> Value {
         Kind::Object(fields) => {
             let mut map = Map::new();
             for (name, f) in fields {
+                // `?` marks an optional key; a required key whose name ends in `?` or `!`
+                // (Ruby-style `upvote?`) gets a `!` so the two never read alike.
                 let key = if f.optional {
                     format!("{name}?")
+                } else if name.ends_with(['?', '!']) {
+                    format!("{name}!")
                 } else {
                     name.clone()
                 };
@@ -364,9 +368,10 @@ fn kind_from_json(v: &Value) -> Option<Kind> {
             let fields = o.get("object")?.as_object()?;
             let mut out = BTreeMap::new();
             for (k, v) in fields {
-                let (name, optional) = match k.strip_suffix('?') {
-                    Some(n) => (n.to_string(), true),
-                    None => (k.clone(), false),
+                let (name, optional) = match (k.strip_suffix('!'), k.strip_suffix('?')) {
+                    (Some(n), _) => (n.to_string(), false),
+                    (None, Some(n)) => (n.to_string(), true),
+                    _ => (k.clone(), false),
                 };
                 out.insert(
                     name,
@@ -385,6 +390,16 @@ fn kind_from_json(v: &Value) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Keys named like the notation (`upvote?`, `save!`) read back as they were written.
+    #[test]
+    fn keys_ending_in_question_marks_round_trip() {
+        let body =
+            json!([{"upvote?": "yes", "save!": 1, "plain": true}, {"upvote?": "no", "save!": 2}]);
+        let shape = Shape::of(&body);
+        let text = shape.to_json();
+        assert_eq!(Shape::from_json(&text), Some(shape), "{text}");
+    }
 
     #[test]
     fn string_classes() {

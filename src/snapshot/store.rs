@@ -15,7 +15,27 @@ pub struct Store {
 /// A file name for an API name or an operation id. Letters, digits, `_`, `-` and inner `.` stay
 /// as they are; every other byte (and a leading `.`) is written `%XX`. The mapping is one-to-one,
 /// so `dup/a` and `dup_a` get different files, and no name (`..`, `a/../../b`) can leave its folder.
+/// A name longer than file systems allow (Microsoft Graph's operation ids reach 300 bytes) keeps
+/// its first 150 bytes and a hash of the whole.
 pub fn file_stem(name: &str) -> String {
+    let stem = encoded(name);
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut cut = 150;
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}~{hash:016x}", &stem[..cut])
+}
+
+/// The longest file stem kept whole (255-byte file names, less `.json.new` and a temp suffix).
+const MAX_STEM: usize = 200;
+
+fn encoded(name: &str) -> String {
     if name.is_empty() {
         return "%".to_string();
     }
@@ -158,6 +178,12 @@ mod tests {
         let distinct: std::collections::HashSet<&String> = stems.iter().collect();
         assert_eq!(distinct.len(), names.len(), "{stems:?}");
         assert_eq!(file_stem("fetchPatient"), "fetchPatient");
+        let long = "identityGovernance.entitlementManagement.".repeat(8);
+        let (a, b) = (
+            file_stem(&format!("{long}Get")),
+            file_stem(&format!("{long}List")),
+        );
+        assert!(a.len() < 180 && a != b, "{a} {b}");
         assert_eq!(file_stem("v1.2"), "v1.2");
         let store = Store::new("/snaps");
         assert!(store.path("..", "x").starts_with("/snaps"));

@@ -113,26 +113,34 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         let was = documented_links.pointer(pointer);
         match next.as_ref().map(|_| format!("c{end}")) {
             Some(cursor) => set(&mut body, pointer, json!(cursor)),
-            None => no_more(&mut body, pointer, was),
+            None => no_more(&mut body, pointer, was, paging.last_page.cursor),
         }
     }
-    for (pointer, target) in relations {
+    for (i, (pointer, target)) in relations.into_iter().enumerate() {
+        // The first entry is the next link; the others (`first`, `last`, `prev`) are optional.
+        let end = if i == 0 {
+            paging.last_page.next
+        } else {
+            crate::paging::End::Absent
+        };
         let Some(pointer) = pointer else { continue };
         let was = documented_links.pointer(&pointer);
         match target {
             Some(url) => set(&mut body, &pointer, shaped(was, &pointer, url)),
-            None => no_more(&mut body, &pointer, was),
+            None => no_more(&mut body, &pointer, was, end),
         }
     }
     body
 }
 
-/// No such page: `null` where the documented body shows `null`, an empty string where it shows a
-/// string (a required link or cursor stays, empty: clients read it as the end), else no key.
-fn no_more(body: &mut Value, pointer: &str, was: Option<&Value>) {
-    match was {
-        Some(Value::Null) => set(body, pointer, Value::Null),
-        Some(Value::String(_)) => set(body, pointer, json!("")),
+/// No such page: `null` where the documented body shows `null` or the schema needs the key and
+/// allows `null`; the value kept where the schema needs the key and forbids `null` (the contract
+/// leaves no way to say "last page"); else no key.
+fn no_more(body: &mut Value, pointer: &str, was: Option<&Value>, end: crate::paging::End) {
+    use crate::paging::End;
+    match (was, end) {
+        (Some(Value::Null), _) | (_, End::Null) => set(body, pointer, Value::Null),
+        (_, End::Kept) => {}
         _ => remove(body, pointer),
     }
 }

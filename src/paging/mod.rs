@@ -81,6 +81,29 @@ pub struct Paging {
     pub count_only: bool,
     /// Why this was detected, for `drift ops`.
     pub reasons: Vec<String>,
+    /// What the next link and the cursor field hold on the last page, by what the schema allows
+    /// (for the mock).
+    #[serde(skip)]
+    pub last_page: LastPage,
+}
+
+/// How a page with no next page shows it, for the next link and the cursor field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LastPage {
+    pub next: End,
+    pub cursor: End,
+}
+
+/// The end of a collection, as a field shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum End {
+    /// The key is left out (it is optional).
+    #[default]
+    Absent,
+    /// `null` (the key is required and nullable).
+    Null,
+    /// The key is required and cannot be `null`: it keeps a value.
+    Kept,
 }
 
 /// How many pages and items one walk may fetch, and the page size it asks for.
@@ -202,6 +225,7 @@ pub fn resolve(contract: &Contract, op: &Operation, config: &PagingConfig) -> Op
             relations: Vec::new(),
             count_only: false,
             reasons: Vec::new(),
+            last_page: LastPage::default(),
         },
         None => return None,
     };
@@ -320,6 +344,10 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
     if count_only {
         reasons.push("the contract says a page size of 0 returns only the count".into());
     }
+    let last_page = LastPage {
+        next: next.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
+        cursor: cursor.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
+    };
     Some(Paging {
         strategies,
         items,
@@ -328,8 +356,32 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         cursor,
         relations,
         count_only,
+        last_page,
         reasons,
     })
+}
+
+/// How the field at `pointer` can say "no next page": left out when optional, else `null` when
+/// nullable, else it must keep a value.
+fn end_of(view: &SchemaView, pointer: &str) -> End {
+    let keys: Vec<&str> = pointer.split('/').skip(1).collect();
+    let Some((last, parents)) = keys.split_last() else {
+        return End::Absent;
+    };
+    let mut at = view;
+    for k in parents {
+        match at.properties.get(*k) {
+            Some(v) => at = v,
+            None => return End::Absent,
+        }
+    }
+    let required = at.required.contains(*last);
+    let nullable = at.properties.get(*last).is_none_or(|v| v.nullable);
+    match (required, nullable) {
+        (false, _) => End::Absent,
+        (true, true) => End::Null,
+        (true, false) => End::Kept,
+    }
 }
 
 fn links_only() -> Strategy {

@@ -202,6 +202,15 @@ pub fn escape_control(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, s
     std::borrow::Cow::Owned(out)
 }
 
+/// `k=v&k2=v2`, each part percent-encoded for a query (`[` and `]` kept readable).
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k, QUERY), percent_encode(v, QUERY)))
+        .collect();
+    parts.join("&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,25 +6,8 @@
 
 mod common;
 
-use common::{drift, json};
+use common::{drift, json, timeless};
 use serde_json::Value;
-
-/// The report with its times zeroed.
-fn timeless(mut report: Value) -> Value {
-    report["started_at"] = "TIME".into();
-    report["duration_ms"] = 0.into();
-    for op in report["operations"].as_array_mut().into_iter().flatten() {
-        if op["duration_ms"].is_number() {
-            op["duration_ms"] = 0.into();
-        }
-    }
-    for api in report["apis"].as_array_mut().into_iter().flatten() {
-        if api["duration_ms"].is_number() {
-            api["duration_ms"] = 0.into();
-        }
-    }
-    report
-}
 
 fn names(report: &Value) -> Vec<String> {
     report["apis"]

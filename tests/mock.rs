@@ -116,12 +116,9 @@ fn the_readme_drift_example_exits_1_and_names_the_field() {
     assert!(run.stdout.contains("GET /patients/{id}"));
 }
 
-/// The README's paging example: `links.next` renamed on one collection validates everywhere, and
-/// the walks of that collection (both styles) stop short of the count.
-#[test]
-fn the_readme_paging_example_catches_a_renamed_next_link() {
-    let mock = MockProcess::start("tests/fixtures/drift/coaching-next-page.json");
-    let run = drift(&[
+/// `drift check` of the demo contract against a mock, as JSON.
+fn check_demo_json(mock: &MockProcess) -> common::Run {
+    drift(&[
         "check",
         "--spec",
         "specs/coaching/openapi.json",
@@ -129,7 +126,15 @@ fn the_readme_paging_example_catches_a_renamed_next_link() {
         &mock.base,
         "--format",
         "json",
-    ]);
+    ])
+}
+
+/// The README's paging example: `links.next` renamed on one collection validates everywhere, and
+/// the walks of that collection (both styles) stop short of the count.
+#[test]
+fn the_readme_paging_example_catches_a_renamed_next_link() {
+    let mock = MockProcess::start("tests/fixtures/drift/coaching-next-page.json");
+    let run = check_demo_json(&mock);
     assert_eq!(run.code, 1, "{}", run.transcript());
     let report = json(&run);
     let found: Vec<(String, String)> = report["findings"]
@@ -174,29 +179,9 @@ fn the_readme_paging_example_catches_a_renamed_next_link() {
 #[test]
 fn the_readme_drift_example_json_report_is_golden() {
     let mock = MockProcess::start("tests/fixtures/drift/coaching-v2.json");
-    let run = drift(&[
-        "check",
-        "--spec",
-        "specs/coaching/openapi.json",
-        "--base-url",
-        &mock.base,
-        "--format",
-        "json",
-    ]);
+    let run = check_demo_json(&mock);
     assert_eq!(run.code, 1, "{}", run.transcript());
-    let mut report = json(&run);
-    report["started_at"] = "TIME".into();
-    report["duration_ms"] = 0.into();
-    for op in report["operations"].as_array_mut().into_iter().flatten() {
-        if op["duration_ms"].is_number() {
-            op["duration_ms"] = 0.into();
-        }
-    }
-    for api in report["apis"].as_array_mut().into_iter().flatten() {
-        if api["duration_ms"].is_number() {
-            api["duration_ms"] = 0.into();
-        }
-    }
+    let report = common::timeless(json(&run));
     let text = serde_json::to_string_pretty(&report)
         .unwrap_or_default()
         .replace(&mock.origin(), "http://127.0.0.1:PORT");

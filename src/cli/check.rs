@@ -9,14 +9,7 @@ use crate::run::{in_ci, RunOptions, SnapshotMode};
 use std::io::Write;
 
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[
-        Format::Terminal,
-        Format::Json,
-        Format::Markdown,
-        Format::Junit,
-        Format::Sarif,
-        Format::Github,
-    ])?;
+    let outputs = args.out.outputs(Format::CHECK)?;
     let resolved = options::resolve(&args.target)?;
     let options = RunOptions {
         apis: resolved.runs,

@@ -10,14 +10,7 @@ use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[
-        Format::Terminal,
-        Format::Json,
-        Format::Markdown,
-        Format::Junit,
-        Format::Sarif,
-        Format::Github,
-    ])?;
+    let outputs = args.out.outputs(Format::CHECK)?;
     let started_at = crate::text::rfc3339(std::time::SystemTime::now());
     let t0 = std::time::Instant::now();
     let scratch = Scratch::new()?;

@@ -62,14 +62,7 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
 
 /// `drift report --merge A.json B.json …`: one report from the reports of a run's shards.
 fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[
-        Format::Terminal,
-        Format::Json,
-        Format::Markdown,
-        Format::Junit,
-        Format::Sarif,
-        Format::Github,
-    ])?;
+    let outputs = args.out.outputs(Format::CHECK)?;
     let mut reports = Vec::new();
     for file in &args.merge {
         let text = std::fs::read_to_string(file)

@@ -265,17 +265,7 @@ fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: u
         };
         pairs.push((name.clone(), pos));
     }
-    let q: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                crate::text::percent_encode(k, crate::text::QUERY),
-                crate::text::percent_encode(v, crate::text::QUERY)
-            )
-        })
-        .collect();
-    format!("{path}?{}", q.join("&"))
+    format!("{path}?{}", crate::text::query_string(&pairs))
 }
 
 /// A link in the form the documented body uses there (or, for HAL `_links`, a list of `{href}`).

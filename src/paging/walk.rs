@@ -529,15 +529,5 @@ fn set_query(url: &mut url::Url, pairs: &[(String, String)]) {
         url.set_query(None);
         return;
     }
-    let q: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                crate::text::percent_encode(k, crate::text::QUERY),
-                crate::text::percent_encode(v, crate::text::QUERY)
-            )
-        })
-        .collect();
-    url.set_query(Some(&q.join("&")));
+    url.set_query(Some(&crate::text::query_string(pairs)));
 }

@@ -44,6 +44,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// The formats of a check report (`drift check`, `drift diff`, `drift report --merge`).
+    pub const CHECK: &'static [Format] = &[
+        Format::Terminal,
+        Format::Json,
+        Format::Markdown,
+        Format::Junit,
+        Format::Sarif,
+        Format::Github,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Terminal => "terminal",

@@ -65,6 +65,21 @@ pub fn json(run: &Run) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
 }
 
+/// A JSON report with its times zeroed (`started_at`, the run's, each operation's and each
+/// API's `duration_ms`), for comparing runs.
+pub fn timeless(mut report: serde_json::Value) -> serde_json::Value {
+    report["started_at"] = "TIME".into();
+    report["duration_ms"] = 0.into();
+    for key in ["operations", "apis"] {
+        for item in report[key].as_array_mut().into_iter().flatten() {
+            if item["duration_ms"].is_number() {
+                item["duration_ms"] = 0.into();
+            }
+        }
+    }
+    report
+}
+
 /// Run a shell command line inside a pseudo-terminal (`script -qec`), so stdin, stdout and stderr
 /// are a real terminal. Returns the exit code and everything the terminal showed, or `None` when
 /// the command was still running after `limit` (it is killed).

@@ -61,7 +61,9 @@ struct Route {
 
 pub struct Mock {
     contract: Arc<Contract>,
-    routes: Vec<Route>,
+    /// Routes by segment count (a template matches only paths of its length), each list in
+    /// priority order: more literal segments first, then longer templates.
+    routes: std::collections::HashMap<usize, Vec<Route>>,
     base_path: String,
     /// How each operation pages (by index, worked out on its first request), for collections
     /// served a page at a time.
@@ -76,13 +78,16 @@ type Synthesized =
 impl Mock {
     pub fn new(contract: Arc<Contract>) -> Mock {
         let mut routes: Vec<Route> = Vec::new();
+        // Route index by normalized template (`/users/{}`): one lookup per operation.
+        let mut by_key: std::collections::HashMap<String, usize> = Default::default();
         for (i, op) in contract.operations.iter().enumerate() {
-            let key = normalize(&op.path);
-            let existing = routes.iter_mut().find(|r| template_key(&r.segments) == key);
-            match existing {
-                Some(r) => r.operations.push((op.method.clone(), i)),
-                None => {
-                    let segments = parse_template(&op.path);
+            let segments = parse_template(&op.path);
+            match by_key.entry(template_key(&segments)) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    routes[*at.get()].operations.push((op.method.clone(), i))
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(routes.len());
                     let literals = segments
                         .iter()
                         .filter(|s| matches!(s, Segment::Literal(_)))
@@ -101,6 +106,10 @@ impl Mock {
                 .cmp(&a.literals)
                 .then(b.segments.len().cmp(&a.segments.len()))
         });
+        let mut by_len: std::collections::HashMap<usize, Vec<Route>> = Default::default();
+        for route in routes {
+            by_len.entry(route.segments.len()).or_default().push(route);
+        }
         let base_path = contract.base_path();
         let paging = contract
             .operations
@@ -109,7 +118,7 @@ impl Mock {
             .collect();
         Mock {
             contract,
-            routes,
+            routes: by_len,
             base_path,
             paging,
             synthesized: std::sync::Mutex::default(),
@@ -146,7 +155,14 @@ impl Mock {
             }
             _ => path,
         };
-        let Some(route) = self.routes.iter().find(|r| matches(&r.segments, path)) else {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let decoded: Vec<String> = parts.iter().map(|p| crate::text::percent_decode(p)).collect();
+        let route = self.routes.get(&parts.len()).and_then(|routes| {
+            routes
+                .iter()
+                .find(|r| matches(&r.segments, &parts, &decoded))
+        });
+        let Some(route) = route else {
             return self.error(404, &format!("no operation matches {path}"), None);
         };
         let method = if req.method == "HEAD" && !route.operations.iter().any(|(m, _)| m == "HEAD") {
@@ -361,10 +377,6 @@ fn prefer_value(prefer: &str, key: &str) -> Option<String> {
     })
 }
 
-fn normalize(path: &str) -> String {
-    template_key(&parse_template(path))
-}
-
 fn template_key(segments: &[Segment]) -> String {
     segments
         .iter()
@@ -391,11 +403,11 @@ fn parse_template(path: &str) -> Vec<Segment> {
         .collect()
 }
 
-fn matches(segments: &[Segment], path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+/// Whether a template matches a path given as its segments, raw and percent-decoded.
+fn matches(segments: &[Segment], parts: &[&str], decoded: &[String]) -> bool {
     parts.len() == segments.len()
-        && segments.iter().zip(&parts).all(|(seg, part)| match seg {
-            Segment::Literal(l) => l == part || crate::text::percent_decode(part) == *l,
+        && segments.iter().zip(parts.iter().zip(decoded)).all(|(seg, (part, decoded))| match seg {
+            Segment::Literal(l) => l == part || decoded == l,
             Segment::Param { prefix, suffix } => {
                 part.len() > prefix.len() + suffix.len()
                     && part.starts_with(prefix.as_str())

@@ -32,6 +32,7 @@ pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> (Value, Vec
         contract,
         used: RefCell::default(),
         budget: Cell::new(MAX_NODES),
+        validators: RefCell::default(),
     };
     let value = synth.place(doc, pointer, 0);
     (value, synth.used.into_inner())
@@ -76,6 +77,8 @@ struct Synth<'a> {
     contract: &'a Contract,
     used: RefCell<Vec<(usize, String)>>,
     budget: Cell<usize>,
+    /// `oneOf` nodes' validators, compiled once per body.
+    validators: RefCell<std::collections::HashMap<Place, crate::spec::schemas::Compiled>>,
 }
 
 impl Synth<'_> {
@@ -328,25 +331,18 @@ impl Synth<'_> {
         one: bool,
         depth: usize,
     ) -> Value {
-        // Candidates are checked against the node near the top only (each node's validator is
-        // compiled once): `oneOf` (a value must match one branch only) a few levels deep,
-        // `anyOf` (a branch's own value usually satisfies it) at the top.
-        let checked = if one {
-            depth < OPTIONAL_DEPTH
-        } else {
-            depth < 2
-        };
-        let validator = checked.then(|| {
-            self.contract.schemas().validator(&SchemaRef {
-                doc: node.0,
-                pointer: node.1.clone(),
-            })
-        });
         let own = (!flat.properties.is_empty() || !flat.required.is_empty())
             .then(|| self.object(flat, depth));
         let mut first = None;
-        for (doc, pointer) in branches {
-            let mut v = self.place(*doc, pointer, depth + 1);
+        for (i, (doc, pointer)) in branches.iter().enumerate() {
+            let mut branch = Flat::default();
+            self.flatten(*doc, pointer, &mut branch, depth + 1, true);
+            let mut v = self.produce(&branch, depth + 1);
+            // A branch whose own value breaks it (`minLength` over `maxLength`) is unsatisfiable.
+            if !fits_scalar(&branch, &v) {
+                first.get_or_insert(v);
+                continue;
+            }
             if let (Some(Value::Object(own)), Value::Object(branch)) = (&own, &mut v) {
                 for (k, x) in own {
                     branch.entry(k.clone()).or_insert_with(|| x.clone());
@@ -358,13 +354,53 @@ impl Synth<'_> {
                     json!(self.branch_name(*doc, pointer, mapping)),
                 );
             }
-            match &validator {
-                Some(Ok(valid)) if !valid.is_valid(&v) => {}
-                _ => return v,
+            if !one || self.only_match(&v, branches, i, node, depth) {
+                return v;
             }
             first.get_or_insert(v);
         }
         first.unwrap_or(Value::Null)
+    }
+
+    /// Whether branch `i`'s value matches that branch only, as `oneOf` needs (`anyOf` takes the
+    /// first branch value that satisfies its branch). Proven without a
+    /// validator when no other branch admits the value's JSON type; else checked against the
+    /// node's validator, a few levels deep, compiled for this body alone so its tree does not
+    /// stay for the run (on the largest contracts such trees were most of the memory).
+    fn only_match(
+        &self,
+        v: &Value,
+        branches: &[Place],
+        i: usize,
+        node: &Place,
+        depth: usize,
+    ) -> bool {
+        if depth >= OPTIONAL_DEPTH {
+            return true;
+        }
+        let exclusive = branches
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .all(|(_, (doc, pointer))| {
+                let mut other = Flat::default();
+                self.flatten(*doc, pointer, &mut other, depth + 1, false);
+                other.choice.is_none() && !fits(&other, v)
+            });
+        if exclusive {
+            return true;
+        }
+        let mut validators = self.validators.borrow_mut();
+        let validator = validators.entry(node.clone()).or_insert_with(|| {
+            self.contract.schemas().compile_alone(&SchemaRef {
+                doc: node.0,
+                pointer: node.1.clone(),
+            })
+        });
+        match validator {
+            Ok(valid) => valid.is_valid(v),
+            Err(_) => true,
+        }
     }
 
     /// The discriminator value of a branch: its key in the mapping, else its schema's name.
@@ -596,15 +632,40 @@ fn format_sample(format: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether a documented default suits the schema's declared type.
+/// Whether a schema's declared types admit a value (no declared type admits any; `integer` and
+/// `number` are not told apart: `1.0` is an integer).
 fn fits(flat: &Flat, v: &Value) -> bool {
     let kind = crate::spec::schemas::json_type(v);
     flat.types.is_empty()
         || flat
             .types
             .iter()
-            .any(|t| t == kind || (t == "number" && kind == "integer"))
+            .any(|t| t == kind || matches!((t.as_str(), kind), ("number", "integer") | ("integer", "number")))
         || (v.is_null() && flat.nullable)
+}
+
+/// Whether a value meets a schema's own scalar constraints: its type, `enum`, `const`, string
+/// lengths and numeric bounds (objects and arrays are built to their schema's shape).
+fn fits_scalar(flat: &Flat, v: &Value) -> bool {
+    let listed = |values: &Option<Vec<Value>>| values.as_ref().is_none_or(|e| e.contains(v));
+    let within = match v {
+        Value::String(s) => {
+            let n = s.chars().count();
+            n >= flat.min_len && flat.max_len.is_none_or(|max| n <= max)
+        }
+        Value::Number(n) => n.as_f64().is_some_and(|x| {
+            flat.minimum
+                .is_none_or(|(m, ex)| if ex { x > m } else { x >= m })
+                && flat
+                    .maximum
+                    .is_none_or(|(m, ex)| if ex { x < m } else { x <= m })
+        }),
+        _ => true,
+    };
+    fits(flat, v)
+        && within
+        && listed(&flat.enumeration)
+        && flat.constant.as_ref().is_none_or(|c| c == v)
 }
 
 /// The `k`-th distinct variant of an array item (`uniqueItems`).

@@ -93,14 +93,47 @@ pub enum Planned {
 
 /// Plan every operation of a contract, in contract order.
 pub fn build(contract: &Contract, values: &ParamValues) -> Vec<Planned> {
+    let collections = Collections::index(contract);
     contract
         .operations
         .iter()
-        .map(|op| plan_operation(contract, op, values))
+        .map(|op| plan_operation(contract, &collections, op, values))
         .collect()
 }
 
-fn plan_operation(contract: &Contract, op: &Operation, values: &ParamValues) -> Planned {
+/// The GET operations of a contract by path (trailing `/` trimmed): where a path parameter's
+/// collection is found in one lookup.
+struct Collections<'c>(std::collections::HashMap<&'c str, Vec<&'c Operation>>);
+
+impl<'c> Collections<'c> {
+    fn index(contract: &'c Contract) -> Collections<'c> {
+        let mut by_path: std::collections::HashMap<&str, Vec<&Operation>> = Default::default();
+        for op in contract.operations.iter().filter(|o| o.method == "GET") {
+            by_path
+                .entry(op.path.trim_end_matches('/'))
+                .or_default()
+                .push(op);
+        }
+        Collections(by_path)
+    }
+
+    /// The GET operations on `path`, other than `op` itself.
+    fn at(&self, path: &str, op: &'c Operation) -> impl Iterator<Item = &'c Operation> + '_ {
+        let found = if path.is_empty() { None } else { self.0.get(path) };
+        found
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |o| o.path != op.path)
+    }
+}
+
+fn plan_operation<'c>(
+    contract: &'c Contract,
+    collections: &Collections<'c>,
+    op: &'c Operation,
+    values: &ParamValues,
+) -> Planned {
     if !op.is_read_only() {
         return Planned::Skipped {
             operation_id: op.id.clone(),
@@ -118,7 +151,7 @@ fn plan_operation(contract: &Contract, op: &Operation, values: &ParamValues) -> 
         if !needed || p.location == ParamIn::FormData {
             continue;
         }
-        let (value, source) = bind(contract, op, p, values);
+        let (value, source) = bind(contract, collections, op, p, values);
         bindings.push(Binding {
             name: p.name.clone(),
             location: p.location,
@@ -167,9 +200,10 @@ fn plan_operation(contract: &Contract, op: &Operation, values: &ParamValues) -> 
     })
 }
 
-fn bind(
-    contract: &Contract,
-    op: &Operation,
+fn bind<'c>(
+    contract: &'c Contract,
+    collections: &Collections<'c>,
+    op: &'c Operation,
     p: &Parameter,
     values: &ParamValues,
 ) -> (String, Source) {
@@ -196,7 +230,7 @@ fn bind(
         );
     }
     if p.location == ParamIn::Path {
-        if let Some(found) = from_response_examples(contract, op, &p.name) {
+        if let Some(found) = from_response_examples(contract, collections, op, &p.name) {
             return found;
         }
     }
@@ -220,9 +254,10 @@ fn bind(
 
 /// Look for a value for path parameter `name` in the documented 2xx examples of the operation
 /// itself, then of the GET operations on its parent paths (the collection it belongs to).
-fn from_response_examples(
-    contract: &Contract,
-    op: &Operation,
+fn from_response_examples<'c>(
+    contract: &'c Contract,
+    collections: &Collections<'c>,
+    op: &'c Operation,
     name: &str,
 ) -> Option<(String, Source)> {
     let prefix = op
@@ -231,13 +266,7 @@ fn from_response_examples(
         .next()
         .unwrap_or("")
         .trim_end_matches('/');
-    let parents = contract.operations.iter().filter(|o| {
-        o.method == "GET"
-            && o.path != op.path
-            && !prefix.is_empty()
-            && o.path.trim_end_matches('/') == prefix
-    });
-    for candidate in std::iter::once(op).chain(parents) {
+    for candidate in std::iter::once(op).chain(collections.at(prefix, op)) {
         for (location, example) in success_examples(contract, candidate) {
             if let Some((path, value)) = find_key(example, name) {
                 return Some((value, Source::Example { location, path }));

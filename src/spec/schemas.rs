@@ -115,6 +115,17 @@ impl Schemas {
             .unwrap_or_else(|| Err("schema was not compiled".into()))
     }
 
+    /// A validator compiled for one use and not kept: for schemas a caller needs briefly (the
+    /// mock's `oneOf` nodes), whose compiled trees would otherwise stay for the whole run.
+    pub fn compile_alone(&self, schema: &SchemaRef) -> Compiled {
+        if let Some(hit) = self.lock().get(schema) {
+            return hit.clone();
+        }
+        self.compile_batch(std::slice::from_ref(schema))
+            .pop()
+            .unwrap_or_else(|| Err("schema was not compiled".into()))
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SchemaRef, Compiled>> {
         // A panic while holding the lock cannot leave the map inconsistent: entries are inserted whole.
         self.cache

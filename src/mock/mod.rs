@@ -156,7 +156,10 @@ impl Mock {
             _ => path,
         };
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let decoded: Vec<String> = parts.iter().map(|p| crate::text::percent_decode(p)).collect();
+        let decoded: Vec<String> = parts
+            .iter()
+            .map(|p| crate::text::percent_decode(p))
+            .collect();
         let route = self.routes.get(&parts.len()).and_then(|routes| {
             routes
                 .iter()
@@ -406,14 +409,17 @@ fn parse_template(path: &str) -> Vec<Segment> {
 /// Whether a template matches a path given as its segments, raw and percent-decoded.
 fn matches(segments: &[Segment], parts: &[&str], decoded: &[String]) -> bool {
     parts.len() == segments.len()
-        && segments.iter().zip(parts.iter().zip(decoded)).all(|(seg, (part, decoded))| match seg {
-            Segment::Literal(l) => l == part || decoded == l,
-            Segment::Param { prefix, suffix } => {
-                part.len() > prefix.len() + suffix.len()
-                    && part.starts_with(prefix.as_str())
-                    && part.ends_with(suffix.as_str())
-            }
-        })
+        && segments
+            .iter()
+            .zip(parts.iter().zip(decoded))
+            .all(|(seg, (part, decoded))| match seg {
+                Segment::Literal(l) => l == part || decoded == l,
+                Segment::Param { prefix, suffix } => {
+                    part.len() > prefix.len() + suffix.len()
+                        && part.starts_with(prefix.as_str())
+                        && part.ends_with(suffix.as_str())
+                }
+            })
 }
 
 /// The response header naming the documented example a mock body was served from

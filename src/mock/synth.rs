@@ -378,15 +378,16 @@ impl Synth<'_> {
         if depth >= OPTIONAL_DEPTH {
             return true;
         }
-        let exclusive = branches
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .all(|(_, (doc, pointer))| {
-                let mut other = Flat::default();
-                self.flatten(*doc, pointer, &mut other, depth + 1, false);
-                other.choice.is_none() && !fits(&other, v)
-            });
+        let exclusive =
+            branches
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .all(|(_, (doc, pointer))| {
+                    let mut other = Flat::default();
+                    self.flatten(*doc, pointer, &mut other, depth + 1, false);
+                    other.choice.is_none() && !fits(&other, v)
+                });
         if exclusive {
             return true;
         }
@@ -637,10 +638,13 @@ fn format_sample(format: &str) -> Option<&'static str> {
 fn fits(flat: &Flat, v: &Value) -> bool {
     let kind = crate::spec::schemas::json_type(v);
     flat.types.is_empty()
-        || flat
-            .types
-            .iter()
-            .any(|t| t == kind || matches!((t.as_str(), kind), ("number", "integer") | ("integer", "number")))
+        || flat.types.iter().any(|t| {
+            t == kind
+                || matches!(
+                    (t.as_str(), kind),
+                    ("number", "integer") | ("integer", "number")
+                )
+        })
         || (v.is_null() && flat.nullable)
 }
 

@@ -119,7 +119,11 @@ impl<'c> Collections<'c> {
 
     /// The GET operations on `path`, other than `op` itself.
     fn at(&self, path: &str, op: &'c Operation) -> impl Iterator<Item = &'c Operation> + '_ {
-        let found = if path.is_empty() { None } else { self.0.get(path) };
+        let found = if path.is_empty() {
+            None
+        } else {
+            self.0.get(path)
+        };
         found
             .into_iter()
             .flatten()

@@ -138,14 +138,18 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         .map_err(RunError::Runtime)?;
     let redactor = Redactor::default();
     let store = options.snapshots.clone().map(Store::new);
-    let budget = pool::Budget::new(pool::SPEC_BYTES_IN_FLIGHT);
+    let weights: Vec<u64> = options
+        .apis
+        .iter()
+        .map(|api| pool::weight(api.spec.as_deref()))
+        .collect();
     let finished = pool::run_all(
-        options.apis.len(),
+        &weights,
+        pool::SPEC_BYTES_IN_FLIGHT,
         pool::workers(options.apis.len()),
         listener,
         |i, listener| {
             let api = &options.apis[i];
-            let _memory = budget.take(pool::weight(api.spec.as_deref()));
             let began = Instant::now();
             if let Some(store) = &store {
                 store.remove_stale_temp_files(&api.name);

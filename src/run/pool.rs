@@ -6,7 +6,6 @@
 
 use super::Listener;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Condvar, Mutex};
 
@@ -26,58 +25,86 @@ pub fn weight(spec: Option<&Path>) -> u64 {
         .map_or(1024 * 1024, |m| m.len().max(1))
 }
 
-/// A budget of bytes in flight: `take` waits until the weight fits (a weight over the whole
-/// budget waits until nothing else runs, then runs alone).
-pub struct Budget {
-    used: Mutex<u64>,
+/// Which API runs next: the heaviest waiting one that fits beside those running (a weight over
+/// the whole budget waits until nothing else runs, then runs alone). Heaviest first, so the
+/// largest contracts do not start last and run on one core at the end; and a worker whose next
+/// API does not fit takes a lighter one rather than wait.
+pub struct Scheduler {
+    state: Mutex<Pending>,
     freed: Condvar,
     capacity: u64,
 }
 
-/// Bytes taken from a [`Budget`], given back when dropped.
-pub struct Taken<'b> {
-    budget: &'b Budget,
-    weight: u64,
+struct Pending {
+    /// (weight, index), heaviest last (taken from the end).
+    waiting: Vec<(u64, usize)>,
+    used: u64,
 }
 
-impl Budget {
-    pub fn new(capacity: u64) -> Budget {
-        Budget {
-            used: Mutex::new(0),
+/// An API taken from a [`Scheduler`]; its weight is given back when dropped.
+pub struct Slot<'s> {
+    scheduler: &'s Scheduler,
+    weight: u64,
+    pub index: usize,
+}
+
+impl Scheduler {
+    pub fn new(weights: &[u64], capacity: u64) -> Scheduler {
+        let mut waiting: Vec<(u64, usize)> = weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| ((*w).min(capacity), i))
+            .collect();
+        // Heaviest last; equal weights in index order.
+        waiting.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        Scheduler {
+            state: Mutex::new(Pending { waiting, used: 0 }),
             freed: Condvar::new(),
             capacity,
         }
     }
 
-    pub fn take(&self, weight: u64) -> Taken<'_> {
-        let weight = weight.min(self.capacity);
-        let mut used = self
-            .used
+    /// The next API to run, waiting until one fits; `None` when every API has been taken.
+    pub fn next(&self) -> Option<Slot<'_>> {
+        let mut state = self
+            .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        while *used > 0 && *used + weight > self.capacity {
-            used = self
+        loop {
+            let room = self.capacity.saturating_sub(state.used);
+            let fits = state
+                .waiting
+                .iter()
+                .rposition(|(w, _)| state.used == 0 || *w <= room);
+            if let Some(at) = fits {
+                let (weight, index) = state.waiting.remove(at);
+                state.used += weight;
+                return Some(Slot {
+                    scheduler: self,
+                    weight,
+                    index,
+                });
+            }
+            if state.waiting.is_empty() {
+                return None;
+            }
+            state = self
                 .freed
-                .wait(used)
+                .wait(state)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
-        *used += weight;
-        Taken {
-            budget: self,
-            weight,
         }
     }
 }
 
-impl Drop for Taken<'_> {
+impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        let mut used = self
-            .budget
-            .used
+        let mut state = self
+            .scheduler
+            .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *used -= self.weight;
-        self.budget.freed.notify_all();
+        state.used -= self.weight;
+        self.scheduler.freed.notify_all();
     }
 }
 
@@ -117,31 +144,29 @@ pub fn deliver(listener: &mut dyn Listener, event: Event) {
     }
 }
 
-/// Run `job(i, listener)` for every `i < count` on `workers` threads, the caller's thread
-/// delivering progress to `listener`; results in index order.
+/// Run `job(i, listener)` for every API (`weights[i]` its weight in the budget `capacity`) on
+/// `workers` threads, as the [`Scheduler`] picks them, the caller's thread delivering progress
+/// to `listener`; results in index order.
 pub fn run_all<T: Send>(
-    count: usize,
+    weights: &[u64],
+    capacity: u64,
     workers: usize,
     listener: &mut dyn Listener,
     job: impl Fn(usize, &mut dyn Listener) -> T + Sync,
 ) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<T>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    let scheduler = Scheduler::new(weights, capacity);
+    let results: Vec<Mutex<Option<T>>> = weights.iter().map(|_| Mutex::new(None)).collect();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             let sender = sender.clone();
-            let (next, results, job) = (&next, &results, &job);
+            let (scheduler, results, job) = (&scheduler, &results, &job);
             scope.spawn(move || {
                 let mut forward = Forward(sender);
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
-                        break;
-                    }
-                    let out = job(i, &mut forward);
-                    if let Ok(mut slot) = results[i].lock() {
-                        *slot = Some(out);
+                while let Some(slot) = scheduler.next() {
+                    let out = job(slot.index, &mut forward);
+                    if let Ok(mut result) = results[slot.index].lock() {
+                        *result = Some(out);
                     }
                 }
             });
@@ -160,37 +185,46 @@ pub fn run_all<T: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicBool;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
-    // A weight that does not fit waits for the bytes in flight; one over the whole budget runs
-    // alone rather than never.
+    // Heaviest first; a lighter API that fits runs beside a heavy one rather than waiting
+    // behind another heavy one; one over the whole budget runs alone rather than never.
     #[test]
-    fn the_budget_holds_back_what_does_not_fit() {
-        let budget = Budget::new(10);
-        let first = budget.take(8);
-        let second_ran = AtomicBool::new(false);
+    fn the_scheduler_takes_the_heaviest_api_that_fits() {
+        let s = Scheduler::new(&[1, 8, 6, 1, 30], 10);
+        let huge = s.next().map(|t| t.index);
+        assert_eq!(huge, Some(4), "30 is clamped to the budget and runs first");
+        let eight = s.next();
+        assert_eq!(eight.as_ref().map(|t| t.index), Some(1));
+        // 6 does not fit beside 8: the light ones are taken, in index order.
+        let one = s.next();
+        assert_eq!(one.as_ref().map(|t| t.index), Some(0));
+        let other = s.next();
+        assert_eq!(other.as_ref().map(|t| t.index), Some(3));
+        let six_ran = AtomicBool::new(false);
         std::thread::scope(|scope| {
             scope.spawn(|| {
-                let _second = budget.take(5);
-                second_ran.store(true, Ordering::SeqCst);
+                let six = s.next();
+                assert_eq!(six.as_ref().map(|t| t.index), Some(2));
+                six_ran.store(true, Ordering::SeqCst);
             });
             std::thread::sleep(std::time::Duration::from_millis(50));
             assert!(
-                !second_ran.load(Ordering::SeqCst),
-                "5 more bytes do not fit beside 8"
+                !six_ran.load(Ordering::SeqCst),
+                "6 does not fit beside 8 + 1 + 1"
             );
-            drop(first);
+            drop(eight);
         });
-        assert!(second_ran.load(Ordering::SeqCst));
-        let huge = budget.take(1_000);
-        drop(huge);
+        assert!(six_ran.load(Ordering::SeqCst));
+        assert!(s.next().is_none());
     }
 
     #[test]
     fn results_come_back_in_index_order() {
         struct Quiet;
         impl Listener for Quiet {}
-        let out = run_all(50, 4, &mut Quiet, |i, _| i * 2);
+        let weights: Vec<u64> = (0..50).map(|i| i % 7).collect();
+        let out = run_all(&weights, 10, 4, &mut Quiet, |i, _| i * 2);
         assert_eq!(out, (0..50).map(|i| i * 2).collect::<Vec<_>>());
     }
 }

@@ -62,7 +62,7 @@ struct Route {
 pub struct Mock {
     contract: Arc<Contract>,
     /// Routes by segment count (a template matches only paths of its length), each list in
-    /// priority order: more literal segments first, then longer templates.
+    /// priority order: more literal segments first, then more literal text around parameters.
     routes: std::collections::HashMap<usize, Vec<Route>>,
     base_path: String,
     /// How each operation pages (by index, worked out on its first request), for collections
@@ -100,11 +100,12 @@ impl Mock {
                 }
             }
         }
-        // More literal segments first, then longer templates.
+        // More literal segments first, then more literal text around parameters
+        // (`{name}.mp3` before `{name}`).
         routes.sort_by(|a, b| {
             b.literals
                 .cmp(&a.literals)
-                .then(b.segments.len().cmp(&a.segments.len()))
+                .then(fixed_text(&b.segments).cmp(&fixed_text(&a.segments)))
         });
         let mut by_len: std::collections::HashMap<usize, Vec<Route>> = Default::default();
         for route in routes {
@@ -160,21 +161,31 @@ impl Mock {
             .iter()
             .map(|p| crate::text::percent_decode(p))
             .collect();
-        let route = self.routes.get(&parts.len()).and_then(|routes| {
-            routes
-                .iter()
-                .find(|r| matches(&r.segments, &parts, &decoded))
-        });
-        let Some(route) = route else {
+        let matching: Vec<&Route> = self
+            .routes
+            .get(&parts.len())
+            .into_iter()
+            .flatten()
+            .filter(|r| matches(&r.segments, &parts, &decoded))
+            .collect();
+        let Some(best) = matching.first() else {
             return self.error(404, &format!("no operation matches {path}"), None);
         };
-        let method = if req.method == "HEAD" && !route.operations.iter().any(|(m, _)| m == "HEAD") {
-            "GET"
-        } else {
-            req.method.as_str()
+        // The most specific template that declares the method: `/services/asana` declaring only
+        // PUT leaves a GET to `/services/{slug}`.
+        let declared = |route: &Route, method: &str| {
+            route
+                .operations
+                .iter()
+                .find(|(m, _)| m == method)
+                .map(|&(_, i)| i)
         };
-        let Some(&(_, index)) = route.operations.iter().find(|(m, _)| m == method) else {
-            let allow: Vec<&str> = route.operations.iter().map(|(m, _)| m.as_str()).collect();
+        let found = matching.iter().find_map(|r| {
+            declared(r, &req.method)
+                .or_else(|| (req.method == "HEAD").then(|| declared(r, "GET")).flatten())
+        });
+        let Some(index) = found else {
+            let allow: Vec<&str> = best.operations.iter().map(|(m, _)| m.as_str()).collect();
             let mut resp = self.error(
                 405,
                 &format!("{} is not declared for {path}", req.method),
@@ -245,8 +256,16 @@ impl Mock {
             let at = format!("{}{}", req.origin, req.path);
             body = paging::page(paging, body, &at, &req.query);
         }
+        // A wildcard (`*/*`, `application/*`) is not a content type: the body is served as JSON.
+        let content_type = if media.name.contains('*') {
+            "application/json".to_string()
+        } else {
+            media.name.clone()
+        };
         let bytes = match &body {
-            Value::String(s) if !crate::spec::media::is_json(&media.name) => s.clone().into_bytes(),
+            Value::String(s) if !crate::spec::media::is_json(&content_type) => {
+                s.clone().into_bytes()
+            }
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
         };
         let served: Vec<String> = served
@@ -267,7 +286,7 @@ impl Mock {
         }
         MockResponse {
             status,
-            content_type: Some(media.name.clone()),
+            content_type: Some(content_type),
             headers,
             body: bytes,
             operation_id: Some(op.id.clone()),
@@ -404,6 +423,17 @@ fn parse_template(path: &str) -> Vec<Segment> {
             _ => Segment::Literal(s.to_string()),
         })
         .collect()
+}
+
+/// The literal text of a template's parameter segments (`.mp3` of `{name}.mp3`).
+fn fixed_text(segments: &[Segment]) -> usize {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Param { prefix, suffix } => prefix.len() + suffix.len(),
+            Segment::Literal(_) => 0,
+        })
+        .sum()
 }
 
 /// Whether a template matches a path given as its segments, raw and percent-decoded.
@@ -579,5 +609,94 @@ mod tests {
             r.headers,
             vec![("allow".to_string(), "GET, DELETE".to_string())]
         );
+    }
+
+    fn mock_of(paths: Value) -> Mock {
+        let doc =
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths});
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Mock::new(Arc::new(contract))
+    }
+
+    fn answer(m: &Mock, method: &str, path: &str) -> MockResponse {
+        m.respond(&MockRequest {
+            method: method.into(),
+            path: path.into(),
+            headers: vec![],
+        })
+    }
+
+    // The most specific template that declares the method answers: a literal segment declaring
+    // only PUT leaves a GET to the parameter; `{name}.mp3` is more specific than `{name}`.
+    #[test]
+    fn the_most_specific_template_declaring_the_method_answers() {
+        let ok = |id: &str| json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}});
+        let m = mock_of(json!({
+            "/services/asana": {"put": {"operationId": "putAsana", "responses": {"204": {"description": "ok"}}}},
+            "/services/{slug}": ok("getService"),
+            "/media/{name}": ok("getMedia"),
+            "/media/{name}.mp3": ok("getMp3"),
+        }));
+        let by = |method: &str, path: &str| answer(&m, method, path).operation_id;
+        assert_eq!(by("GET", "/services/asana").as_deref(), Some("getService"));
+        assert_eq!(by("HEAD", "/services/asana").as_deref(), Some("getService"));
+        assert_eq!(by("PUT", "/services/asana").as_deref(), Some("putAsana"));
+        assert_eq!(by("GET", "/media/song.mp3").as_deref(), Some("getMp3"));
+        assert_eq!(by("GET", "/media/song.wav").as_deref(), Some("getMedia"));
+        let r = answer(&m, "DELETE", "/services/asana");
+        assert_eq!(
+            (r.status, r.headers),
+            (405, vec![("allow".to_string(), "PUT".to_string())])
+        );
+    }
+
+    // `*/*` is not a content type: the body is served as JSON, a string schema as a JSON string.
+    #[test]
+    fn a_wildcard_media_type_is_served_as_json() {
+        let m = mock_of(
+            json!({"/name": {"get": {"responses": {"200": {"description": "ok",
+            "content": {"*/*": {"schema": {"type": "string"}}}}}}}}),
+        );
+        let r = answer(&m, "GET", "/name");
+        assert_eq!(r.content_type.as_deref(), Some("application/json"));
+        let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+        assert!(body.is_string(), "{body}");
+    }
+
+    // A next link the body leaves out (the documented example has none) is added in the form
+    // its schema declares: `{href}` here, not HAL's list of them.
+    #[test]
+    fn a_next_link_takes_the_form_its_schema_declares() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/companies": {"get": {"operationId": "list",
+                "parameters": [{"name": "pageSize", "in": "query", "schema": {"type": "integer"}},
+                               {"name": "pageNumber", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/List"},
+                    "example": {"data": [{"id": "a"}, {"id": "b"}], "itemsTotal": 2}}}}}}}},
+            "components": {"schemas": {
+                "List": {"type": "object", "properties": {
+                    "_links": {"$ref": "#/components/schemas/Links"},
+                    "data": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}},
+                    "itemsTotal": {"type": "integer"}}},
+                "Links": {"type": "object", "properties": {
+                    "next": {"$ref": "#/components/schemas/Link"}, "self": {"$ref": "#/components/schemas/Link"}}},
+                "Link": {"type": "object", "properties": {"href": {"type": "string"}}}}}});
+        let contract = Arc::new(
+            Contract::from_documents(Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let m = Mock::new(contract.clone());
+        let (status, body) = get_json(&m, "/companies?pageSize=2&pageNumber=1", None);
+        assert_eq!(status, 200);
+        assert!(
+            body.pointer("/_links/next/href")
+                .is_some_and(Value::is_string),
+            "{body}"
+        );
+        let schema = &contract.operations[0].responses[0].content[0].schema;
+        let valid = schema.as_ref().map(|s| contract.schemas().validator(s));
+        assert!(matches!(valid, Some(Ok(v)) if v.is_valid(&body)), "{body}");
     }
 }

@@ -126,7 +126,11 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         let Some(pointer) = pointer else { continue };
         let was = documented_links.pointer(&pointer);
         match target {
-            Some(url) => set(&mut body, &pointer, shaped(was, &pointer, url)),
+            Some(url) => set(
+                &mut body,
+                &pointer,
+                shaped(was, paging.link_form, &pointer, url),
+            ),
             None => no_more(&mut body, &pointer, was, end),
         }
     }
@@ -268,14 +272,21 @@ fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: u
     format!("{path}?{}", crate::text::query_string(&pairs))
 }
 
-/// A link in the form the documented body uses there (or, for HAL `_links`, a list of `{href}`).
-fn shaped(was: Option<&Value>, pointer: &str, url: String) -> Value {
-    match was {
-        Some(Value::Array(_)) => json!([{ "href": url }]),
-        Some(Value::Object(_)) => json!({ "href": url }),
-        Some(_) => json!(url),
-        None if pointer.starts_with("/_links/") => json!([{ "href": url }]),
-        None => json!(url),
+/// A link in the form the documented body uses there, else the form the schema declares, else
+/// (for HAL `_links`) a list of `{href}`.
+fn shaped(
+    was: Option<&Value>,
+    declared: Option<crate::paging::LinkForm>,
+    pointer: &str,
+    url: String,
+) -> Value {
+    use crate::paging::LinkForm;
+    match (was, declared) {
+        (Some(Value::Array(_)), _) | (None, Some(LinkForm::List)) => json!([{ "href": url }]),
+        (Some(Value::Object(_)), _) | (None, Some(LinkForm::Object)) => json!({ "href": url }),
+        (Some(_), _) | (None, Some(LinkForm::Text)) => json!(url),
+        (None, None) if pointer.starts_with("/_links/") => json!([{ "href": url }]),
+        (None, None) => json!(url),
     }
 }
 

@@ -85,6 +85,18 @@ pub struct Paging {
     /// (for the mock).
     #[serde(skip)]
     pub last_page: LastPage,
+    /// How the schema writes the next link: a string, an `{href}` object or a list of them (for
+    /// the mock, when the body it builds leaves the link out).
+    #[serde(skip)]
+    pub link_form: Option<LinkForm>,
+}
+
+/// The shape of a link field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkForm {
+    Text,
+    Object,
+    List,
 }
 
 /// How a page with no next page shows it, for the next link and the cursor field.
@@ -226,6 +238,7 @@ pub fn resolve(contract: &Contract, op: &Operation, config: &PagingConfig) -> Op
             count_only: false,
             reasons: Vec::new(),
             last_page: LastPage::default(),
+            link_form: None,
         },
         None => return None,
     };
@@ -348,6 +361,7 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         next: next.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
         cursor: cursor.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
     };
+    let link_form = next.as_deref().and_then(|p| link_form(&view, p));
     Some(Paging {
         strategies,
         items,
@@ -357,8 +371,27 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         relations,
         count_only,
         last_page,
+        link_form,
         reasons,
     })
+}
+
+/// The declared shape of the link at `pointer`, when its type says.
+fn link_form(view: &SchemaView, pointer: &str) -> Option<LinkForm> {
+    let mut at = view;
+    for k in pointer.split('/').skip(1) {
+        at = at.properties.get(k)?;
+    }
+    let declared = |t: &str| at.types.contains(t);
+    if declared("string") {
+        Some(LinkForm::Text)
+    } else if declared("array") {
+        Some(LinkForm::List)
+    } else if declared("object") || !at.properties.is_empty() {
+        Some(LinkForm::Object)
+    } else {
+        None
+    }
 }
 
 /// How the field at `pointer` can say "no next page": left out when optional, else `null` when

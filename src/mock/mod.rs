@@ -256,12 +256,14 @@ impl Mock {
             let at = format!("{}{}", req.origin, req.path);
             body = paging::page(paging, body, &at, &req.query);
         }
-        // A wildcard (`*/*`, `application/*`) is not a content type: the body is served as JSON.
-        let content_type = if media.name.contains('*') {
-            "application/json".to_string()
-        } else {
-            media.name.clone()
-        };
+        // `*/*` and `application/*` are not content types: the body is served as JSON (a family
+        // such as `image/*` is served as declared, its body as the bytes of the value).
+        let content_type =
+            if media.name.starts_with("*/*") || media.name.starts_with("application/*") {
+                "application/json".to_string()
+            } else {
+                media.name.clone()
+            };
         let bytes = match &body {
             Value::String(s) if !crate::spec::media::is_json(&content_type) => {
                 s.clone().into_bytes()
@@ -373,7 +375,14 @@ fn default_response(op: &Operation) -> Option<&Response> {
         .filter(|r| matches!(r.status, Status::Code(200..=299) | Status::Range(2)))
         .collect();
     success.sort_by_key(|r| r.status);
-    success.first().copied().or_else(|| op.responses.first())
+    // With no success declared, a declared answer that does not read as refused credentials
+    // (a mock takes none): `404` before `401`.
+    let refused = |r: &&Response| matches!(r.status, Status::Code(401 | 403));
+    success
+        .first()
+        .copied()
+        .or_else(|| op.responses.iter().find(|r| !refused(r)))
+        .or_else(|| op.responses.first())
 }
 
 /// JSON media types first.
@@ -698,5 +707,16 @@ mod tests {
         let schema = &contract.operations[0].responses[0].content[0].schema;
         let valid = schema.as_ref().map(|s| contract.schemas().validator(s));
         assert!(matches!(valid, Some(Ok(v)) if v.is_valid(&body)), "{body}");
+    }
+
+    // An operation that declares no success answers with a declared status that does not read
+    // as refused credentials: the mock takes none, so a 401 would be a false alarm.
+    #[test]
+    fn without_a_declared_success_the_mock_does_not_answer_401() {
+        let m = mock_of(json!({"/bill/{id}": {"get": {"responses": {
+            "401": {"description": "Unauthorized"}, "404": {"description": "Not Found"}}}}}));
+        assert_eq!(answer(&m, "GET", "/bill/1").status, 404);
+        let only = mock_of(json!({"/x": {"get": {"responses": {"401": {"description": "no"}}}}}));
+        assert_eq!(answer(&only, "GET", "/x").status, 401);
     }
 }

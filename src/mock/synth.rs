@@ -6,9 +6,10 @@
 //! anything is generated (so `allOf: [{$ref: Id}, {maxLength: 8}]` is a string, not `{}`), every
 //! `required` key present, `type`, `enum`, `const`, `pattern` (see `pattern.rs`), lengths, item
 //! counts, `uniqueItems`, numeric bounds and `multipleOf`, `format`, `additionalProperties`,
-//! `nullable`, and for `oneOf`/`anyOf` the first branch whose value the whole node accepts, with a
-//! discriminator's property set to the branch's name. Deterministic: the same contract gives the
-//! same body. Bounded: optional keys only near the top, a node budget and a depth limit.
+//! `nullable`, and for `oneOf`/`anyOf` the first branch whose value meets that branch's own
+//! constraints — for `oneOf` also matching no other branch (told by JSON type, else by the node's
+//! validator) — with a discriminator's property set to the branch's name. Deterministic: the same
+//! contract gives the same body. Bounded: optional keys only near the top, a node budget and a depth limit.
 
 use crate::spec::source::{get, RefTarget};
 use crate::spec::{Contract, SchemaRef};

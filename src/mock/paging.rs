@@ -73,7 +73,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         .filter_map(|v| v.get("id").and_then(Value::as_u64))
         .max()
         .unwrap_or(0);
-    let items = collection(&documented, total, top)
+    let items = collection(&documented, end, total, top)
         .into_iter()
         .skip(start)
         .take(end.saturating_sub(start))
@@ -183,9 +183,11 @@ fn position<'q>(strategy: Option<&Strategy>, query: &'q [(String, String)]) -> O
 }
 
 /// The whole collection: the documented items in turn, every `id` distinct.
-fn collection(documented: &[Value], total: usize, top: u64) -> Vec<Value> {
+/// Its first `upto` items are made: an item's `id` depends only on those before it, so a page
+/// needs no item past its end.
+fn collection(documented: &[Value], upto: usize, total: usize, top: u64) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
-    (0..total)
+    (0..upto.min(total))
         .map(|i| {
             let mut v = item(documented, i, top);
             // An example that repeats an id (`1` twice) would make the mock page duplicates.

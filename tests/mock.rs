@@ -328,3 +328,68 @@ fn fitbit_plus_check_against_mock_flags_exactly_the_invalid_served_examples() {
     assert_eq!(drifted, expected);
     assert_eq!(drifted.len(), 10, "{drifted:?}");
 }
+
+// A finding on a body the mock served from a documented example that breaks its own schema says
+// so, however long the quoted body; so does one on a body the mock could not build. Neither reads
+// as drift.
+#[test]
+fn findings_on_the_mocks_own_bodies_name_their_provenance() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let long: Vec<serde_json::Value> = (0..200)
+        .map(|i| serde_json::json!({"id": format!("item-{i}"), "name": "a name long enough to matter"}))
+        .collect();
+    let spec = serde_json::json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/items": {"get": {"operationId": "listItems", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}},
+                    "example": {"data": long}}}}}}},
+            "/never": {"get": {"operationId": "never", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"allOf": [
+                    {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+                    {"type": "object", "additionalProperties": false, "properties": {"b": {"type": "string"}}}
+                ]}}}}}}}
+        }
+    });
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let run = drift(&[
+        "check",
+        "--spec",
+        &path.to_string_lossy(),
+        "--base-url",
+        "mock",
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    let schema_findings: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"].as_str().is_some_and(|k| k.starts_with("schema.")))
+        .map(|f| {
+            (
+                f["operation_id"].as_str().unwrap_or("").to_string(),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for id in ["listItems", "never"] {
+        assert!(
+            schema_findings.iter().any(|(op, _)| op == id),
+            "{id}: {}",
+            run.stdout
+        );
+    }
+    for (op, message) in &schema_findings {
+        let named = match op.as_str() {
+            "listItems" => {
+                message.contains("a contract defect") && message.contains("openapi.json#/paths")
+            }
+            _ => message.contains("the mock could not build"),
+        };
+        assert!(named, "{op}: {message}");
+        assert!(message.len() <= 1_000, "{op}: {} bytes", message.len());
+    }
+}

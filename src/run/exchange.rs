@@ -155,14 +155,26 @@ fn name_served_example(ex: &Exchange, findings: &mut [Finding]) {
         return;
     };
     let example = crate::text::percent_decode(example);
+    let note = format!(
+        " — served by the mock from the documented example {example}, which breaks its own schema (a contract defect: `drift lint` reports it as example.invalid)"
+    );
     for f in findings
         .iter_mut()
         .filter(|f| f.kind.starts_with("schema."))
     {
-        f.message.push_str(&format!(
-            " — served by the mock from the documented example {example}, which breaks its own schema (a contract defect: `drift lint` reports it as example.invalid)"
-        ));
+        append_note(f, &note);
     }
+}
+
+/// Append a note to a finding's message, the message cut first so that the bound on messages
+/// (applied again later) can never drop the note: a long quoted body must not hide that it came
+/// from the contract's own example.
+fn append_note(f: &mut Finding, note: &str) {
+    let max = crate::findings::MAX_MESSAGE_BYTES;
+    let note = crate::text::excerpt(note, max / 2);
+    // Room for the excerpt's own "… (N more bytes)".
+    let room = max.saturating_sub(note.len() + 32);
+    f.message = format!("{}{note}", crate::text::excerpt(&f.message, room));
 }
 
 /// A body the embedded mock synthesized but its schema rejects: the finding says the mock could
@@ -180,7 +192,8 @@ fn name_unsatisfied(ex: &Exchange, findings: &mut [Finding]) {
         .iter_mut()
         .filter(|f| f.kind.starts_with("schema."))
     {
-        f.message.push_str(
+        append_note(
+            f,
             " — the mock could not build a body this schema accepts (an unsatisfiable schema, or one beyond what the mock can build); not drift",
         );
     }

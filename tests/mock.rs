@@ -393,3 +393,97 @@ fn findings_on_the_mocks_own_bodies_name_their_provenance() {
         assert!(message.len() <= 1_000, "{op}: {} bytes", message.len());
     }
 }
+
+// The mock pages a collection with every field in the form its schema declares, so a walk of its
+// pages finds nothing: a count written as a string (OMDb), a next link that is a page number
+// (thetvdb), a next object holding the cursor beside the link (HubSpot), a required, nullable
+// `prev` (Up), a composite id (YouTube) and an id that names nothing (`{}`).
+#[test]
+fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let page_params = serde_json::json!([
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 4}}]);
+    let list = |extra: serde_json::Value, id: serde_json::Value| {
+        let mut schema = serde_json::json!({"type": "object", "required": ["data"], "properties": {
+            "data": {"type": "array", "items": {"type": "object", "required": ["id"],
+                "properties": {"id": id, "name": {"type": "string"}}}}}});
+        if let (Some(props), Some(more)) = (schema["properties"].as_object_mut(), extra.as_object())
+        {
+            props.extend(more.clone());
+        }
+        schema
+    };
+    let op = |id: &str, params: &serde_json::Value, schema: serde_json::Value| {
+        serde_json::json!({"get": {"operationId": id, "parameters": params, "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": schema}}}}}})
+    };
+    let text_id = serde_json::json!({"type": "string"});
+    let spec = serde_json::json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/text-count": op("textCount", &page_params,
+                list(serde_json::json!({"totalResults": {"type": "string"}}), text_id.clone())),
+            "/page-number": op("pageNumber", &page_params, list(serde_json::json!({"links": {
+                "type": "object", "properties": {"next": {"type": "integer"}, "prev": {"type": "integer"}}}}),
+                text_id.clone())),
+            "/cursor-object": op("cursorObject", &serde_json::json!([
+                {"name": "after", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 4}}]),
+                list(serde_json::json!({"paging": {"type": "object", "properties": {"next": {
+                    "type": "object", "required": ["after"], "properties": {
+                        "after": {"type": "string"}, "link": {"type": "string"}}}}}}), text_id.clone())),
+            "/required-prev": op("requiredPrev", &page_params, list(serde_json::json!({"links": {
+                "type": "object", "required": ["next", "prev"], "properties": {
+                    "next": {"type": "string", "nullable": true},
+                    "prev": {"type": "string", "nullable": true}}}}), text_id)),
+            "/composite-id": op("compositeId", &page_params, list(serde_json::json!({}),
+                serde_json::json!({"type": "object", "properties": {
+                    "kind": {"type": "string"}, "videoId": {"type": "string"}}}))),
+            "/empty-id": op("emptyId", &page_params, list(serde_json::json!({}), serde_json::json!({}))),
+        }
+    });
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let run = drift(&[
+        "check",
+        "--spec",
+        &path.to_string_lossy(),
+        "--base-url",
+        "mock",
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    let findings: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| !f["kind"].as_str().unwrap_or("").starts_with("snapshot."))
+        .map(|f| format!("{} {}: {}", f["operation_id"], f["kind"], f["message"]))
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    for id in [
+        "textCount",
+        "pageNumber",
+        "cursorObject",
+        "requiredPrev",
+        "compositeId",
+        "emptyId",
+    ] {
+        let walk = report["operations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["operation_id"] == id)
+            .and_then(|o| o["pages"][0].as_str())
+            .unwrap_or("")
+            .to_string();
+        assert!(
+            walk.contains("3 page(s), 10 item(s)") && walk.ends_with("to the end"),
+            "{id}: {walk}"
+        );
+    }
+    // The count written as a string is read as the count.
+    assert!(report.to_string().contains("10 item(s) of 10"));
+}

@@ -251,19 +251,12 @@ impl Mock {
         if let Some((paging, req)) = paging.filter(|_| {
             (200..300).contains(&status)
                 && wanted_example.is_none()
-                && crate::spec::media::is_json(&media.name)
+                && crate::spec::media::is_json(&served_type(media))
         }) {
             let at = format!("{}{}", req.origin, req.path);
             body = paging::page(paging, body, &at, &req.query);
         }
-        // `*/*` and `application/*` are not content types: the body is served as JSON (a family
-        // such as `image/*` is served as declared, its body as the bytes of the value).
-        let content_type =
-            if media.name.starts_with("*/*") || media.name.starts_with("application/*") {
-                "application/json".to_string()
-            } else {
-                media.name.clone()
-            };
+        let content_type = served_type(media);
         let bytes = match &body {
             Value::String(s) if !crate::spec::media::is_json(&content_type) => {
                 s.clone().into_bytes()
@@ -323,8 +316,7 @@ impl Mock {
         let (value, used) = synth::synthesize(&self.contract, schema.doc, &schema.pointer);
         // Checked once: a body the schema rejects is served with a header saying so, never
         // silently (an unsatisfiable schema, or one beyond what the mock can build).
-        let unsatisfied = used.is_empty()
-            && crate::spec::media::is_json(&media.name)
+        let unsatisfied = crate::spec::media::is_json(&served_type(media))
             && matches!(self.contract.schemas().validator(schema), Ok(v) if !v.is_valid(&value));
         let body = (value, used, unsatisfied);
         if let Ok(mut cache) = self.synthesized.lock() {
@@ -386,6 +378,17 @@ fn default_response(op: &Operation) -> Option<&Response> {
 }
 
 /// JSON media types first.
+/// The content type a body of `media` is served with: `*/*` and `application/*` are not content
+/// types, so their body is served as JSON (a family such as `image/*` is served as declared, its
+/// body as the bytes of the value).
+fn served_type(media: &MediaType) -> String {
+    if media.name.starts_with("*/*") || media.name.starts_with("application/*") {
+        "application/json".to_string()
+    } else {
+        media.name.clone()
+    }
+}
+
 fn pick_media(content: &[MediaType]) -> Option<&MediaType> {
     content
         .iter()
@@ -671,6 +674,17 @@ mod tests {
         assert_eq!(r.content_type.as_deref(), Some("application/json"));
         let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
         assert!(body.is_string(), "{body}");
+        // A body served as JSON that its schema rejects says so there too.
+        let never = mock_of(
+            json!({"/ratio": {"get": {"responses": {"200": {"description": "ok",
+            "content": {"*/*": {"schema": {"type": "string", "enum": [169, 43]}}}}}}}}),
+        );
+        let r = answer(&never, "GET", "/ratio");
+        assert!(
+            r.headers.iter().any(|(k, _)| k == UNSATISFIED_HEADER),
+            "{:?}",
+            r.headers
+        );
     }
 
     // A next link the body leaves out (the documented example has none) is added in the form

@@ -81,12 +81,21 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
     let documented_links = body.clone();
     set(&mut body, &paging.items, Value::Array(items));
     if let Some(count) = &paging.count {
-        set(&mut body, count, json!(total));
+        let total = match paging.forms.count_text {
+            true => json!(total.to_string()),
+            false => json!(total),
+        };
+        set(&mut body, count, total);
     }
     let Some(strategy) = strategy else {
         return body;
     };
-    let link = |at: usize| Some(href(path, query, strategy, at, size));
+    let link = |at: usize| {
+        Some(Target {
+            at,
+            url: href(path, query, strategy, at, size),
+        })
+    };
     let last_start = if size == 0 || total == 0 {
         0
     } else {
@@ -111,26 +120,29 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
     }
     if let (Some(pointer), Style::Cursor) = (&paging.cursor, strategy.style) {
         let was = documented_links.pointer(pointer);
-        match next.as_ref().map(|_| format!("c{end}")) {
+        match next.as_ref().map(|_| cursor(end)) {
             Some(cursor) => set(&mut body, pointer, json!(cursor)),
             None => no_more(&mut body, pointer, was, paging.last_page.cursor),
         }
     }
     for (i, (pointer, target)) in relations.into_iter().enumerate() {
-        // The first entry is the next link; the others (`first`, `last`, `prev`) are optional.
-        let end = if i == 0 {
-            paging.last_page.next
-        } else {
-            crate::paging::End::Absent
+        // The first entry is the next link, then `first`, `last`, `prev` as declared.
+        let end = match i {
+            0 => paging.last_page.next,
+            _ => paging
+                .forms
+                .relation_ends
+                .get(i - 1)
+                .copied()
+                .unwrap_or_default(),
         };
         let Some(pointer) = pointer else { continue };
         let was = documented_links.pointer(&pointer);
         match target {
-            Some(url) => set(
-                &mut body,
-                &pointer,
-                shaped(was, paging.link_form, &pointer, url),
-            ),
+            Some(target) => {
+                let link = shaped(was, paging, strategy, &pointer, target, size);
+                set(&mut body, &pointer, link);
+            }
             None => no_more(&mut body, &pointer, was, end),
         }
     }
@@ -249,11 +261,31 @@ fn distinct_id(id: &Value, i: usize) -> Value {
                 json!(format!("{s}-{i}"))
             }
         }
+        // A composite id (YouTube's `{"kind": …, "videoId": …}`): its first text field varied.
+        Value::Object(fields) => {
+            let mut fields = fields.clone();
+            if let Some(text) = fields.values_mut().find(|v| v.is_string()) {
+                *text = distinct_id(text, i);
+            }
+            Value::Object(fields)
+        }
         other => other.clone(),
     }
 }
 
-/// The relative URL of the page starting at item `at`.
+/// A page a link leads to: its first item and its URL.
+#[derive(Clone)]
+struct Target {
+    at: usize,
+    url: String,
+}
+
+/// The opaque cursor of the page starting at item `at`.
+fn cursor(at: usize) -> String {
+    format!("c{at}")
+}
+
+/// The URL of the page starting at item `at`.
 fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: usize) -> String {
     let mut pairs: Vec<(String, String)> = query
         .iter()
@@ -266,7 +298,7 @@ fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: u
     if let Some(name) = &s.position {
         let pos = match s.style {
             Style::Page => (at / size.max(1) + 1).to_string(),
-            Style::Cursor => format!("c{at}"),
+            Style::Cursor => cursor(at),
             _ => at.to_string(),
         };
         pairs.push((name.clone(), pos));
@@ -275,20 +307,55 @@ fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: u
 }
 
 /// A link in the form the documented body uses there, else the form the schema declares, else
-/// (for HAL `_links`) a list of `{href}`.
+/// (for HAL `_links`) a list of `{href}`. An object keeps the documented object's other fields
+/// and sets the URL in the key it declares (`href`, else `link` or `url`) and the cursor in a key
+/// named like the cursor parameter (HubSpot's `{"after": …, "link": …}`).
 fn shaped(
     was: Option<&Value>,
-    declared: Option<crate::paging::LinkForm>,
+    paging: &Paging,
+    strategy: &Strategy,
     pointer: &str,
-    url: String,
+    target: Target,
+    size: usize,
 ) -> Value {
     use crate::paging::LinkForm;
-    match (was, declared) {
-        (Some(Value::Array(_)), _) | (None, Some(LinkForm::List)) => json!([{ "href": url }]),
-        (Some(Value::Object(_)), _) | (None, Some(LinkForm::Object)) => json!({ "href": url }),
-        (Some(_), _) | (None, Some(LinkForm::Text)) => json!(url),
-        (None, None) if pointer.starts_with("/_links/") => json!([{ "href": url }]),
-        (None, None) => json!(url),
+    let form = match (was, paging.forms.link) {
+        (Some(Value::Array(_)), _) => LinkForm::List,
+        (Some(Value::Object(_)), _) => LinkForm::Object,
+        (Some(Value::Number(_)), _) => LinkForm::Number,
+        (Some(_), _) => LinkForm::Text,
+        (None, Some(form)) => form,
+        (None, None) if pointer.starts_with("/_links/") => LinkForm::List,
+        (None, None) => LinkForm::Text,
+    };
+    match form {
+        LinkForm::Text => json!(target.url),
+        LinkForm::List => json!([{ "href": target.url }]),
+        LinkForm::Number => match strategy.style {
+            Style::Page => json!(target.at / size.max(1) + 1),
+            _ => json!(target.at),
+        },
+        LinkForm::Object => {
+            let keys = &paging.forms.link_keys;
+            let mut object = match was {
+                Some(Value::Object(o)) => o.clone(),
+                _ => Map::new(),
+            };
+            let url_key = ["href", "link", "url", "uri"]
+                .into_iter()
+                .find(|k| keys.iter().any(|d| d == k) || object.contains_key(*k))
+                .unwrap_or("href");
+            object.insert(url_key.to_string(), json!(target.url));
+            if let Some(name) = strategy.position.as_ref().filter(|n| keys.contains(n)) {
+                let position = match strategy.style {
+                    Style::Cursor => json!(cursor(target.at)),
+                    Style::Page => json!(target.at / size.max(1) + 1),
+                    _ => json!(target.at),
+                };
+                object.insert(name.clone(), position);
+            }
+            Value::Object(object)
+        }
     }
 }
 

@@ -85,10 +85,23 @@ pub struct Paging {
     /// (for the mock).
     #[serde(skip)]
     pub last_page: LastPage,
-    /// How the schema writes the next link: a string, an `{href}` object or a list of them (for
-    /// the mock, when the body it builds leaves the link out).
+    /// How the schema writes the fields a page sets (for the mock).
     #[serde(skip)]
-    pub link_form: Option<LinkForm>,
+    pub forms: Forms,
+}
+
+/// How the schema writes the fields of a page that change from page to page, so the mock can
+/// set them in the declared form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forms {
+    /// The next link: a string, an `{href}` object, a list of them, or a page number.
+    pub link: Option<LinkForm>,
+    /// The properties a link object declares (`href`; HubSpot's `{after, link}`).
+    pub link_keys: Vec<String>,
+    /// The count is declared as a string (OMDb's `"totalResults": "25"`).
+    pub count_text: bool,
+    /// How each of `relations` shows there is no such page (`prev` on the first page).
+    pub relation_ends: Vec<End>,
 }
 
 /// The shape of a link field.
@@ -97,6 +110,8 @@ pub enum LinkForm {
     Text,
     Object,
     List,
+    /// The page number (or offset) itself, not a URL (thetvdb's `links.next: integer`).
+    Number,
 }
 
 /// How a page with no next page shows it, for the next link and the cursor field.
@@ -238,7 +253,7 @@ pub fn resolve(contract: &Contract, op: &Operation, config: &PagingConfig) -> Op
             count_only: false,
             reasons: Vec::new(),
             last_page: LastPage::default(),
-            link_form: None,
+            forms: Forms::default(),
         },
         None => return None,
     };
@@ -361,7 +376,20 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         next: next.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
         cursor: cursor.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
     };
-    let link_form = next.as_deref().and_then(|p| link_form(&view, p));
+    let link = next.as_deref().and_then(|p| view_at(&view, p));
+    let forms = Forms {
+        link: link.and_then(link_form),
+        link_keys: link.map_or_else(Vec::new, |v| v.properties.keys().cloned().collect()),
+        count_text: count
+            .as_deref()
+            .and_then(|p| view_at(&view, p))
+            .is_some_and(|v| {
+                v.types.contains("string")
+                    && !v.types.contains("integer")
+                    && !v.types.contains("number")
+            }),
+        relation_ends: relations.iter().map(|(_, p)| end_of(&view, p)).collect(),
+    };
     Some(Paging {
         strategies,
         items,
@@ -371,17 +399,22 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         relations,
         count_only,
         last_page,
-        link_form,
+        forms,
         reasons,
     })
 }
 
-/// The declared shape of the link at `pointer`, when its type says.
-fn link_form(view: &SchemaView, pointer: &str) -> Option<LinkForm> {
+/// The view of the place `pointer` names (a path of declared properties).
+fn view_at<'v>(view: &'v SchemaView, pointer: &str) -> Option<&'v SchemaView> {
     let mut at = view;
     for k in pointer.split('/').skip(1) {
         at = at.properties.get(k)?;
     }
+    Some(at)
+}
+
+/// The declared shape of a link, when its type says.
+fn link_form(at: &SchemaView) -> Option<LinkForm> {
     let declared = |t: &str| at.types.contains(t);
     if declared("string") {
         Some(LinkForm::Text)
@@ -389,6 +422,8 @@ fn link_form(view: &SchemaView, pointer: &str) -> Option<LinkForm> {
         Some(LinkForm::List)
     } else if declared("object") || !at.properties.is_empty() {
         Some(LinkForm::Object)
+    } else if declared("integer") || declared("number") {
+        Some(LinkForm::Number)
     } else {
         None
     }

@@ -207,7 +207,7 @@ impl<'p> Walk<'p> {
                 .count
                 .as_deref()
                 .and_then(|p| body.pointer(p))
-                .and_then(Value::as_u64);
+                .and_then(count_value);
         }
         if self.strategy.style != Style::Cursor {
             findings.extend(self.link_set(body, url));
@@ -220,7 +220,14 @@ impl<'p> Walk<'p> {
     fn duplicates(&mut self, items: &[Value], url: &str) -> Option<PageFinding> {
         let mut repeated = Vec::new();
         for item in items {
-            match item.get("id").map(id_text) {
+            // `null`, `{}` or `[]` names nothing: such an item counts, as one with no id.
+            let id = item.get("id").filter(|v| match v {
+                Value::Null => false,
+                Value::Object(o) => !o.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                _ => true,
+            });
+            match id.map(id_text) {
                 Some(id) if !self.ids.insert(id.clone()) => repeated.push(id),
                 Some(_) => self.fetched += 1,
                 // No id to tell items apart: each counts.
@@ -288,19 +295,22 @@ impl<'p> Walk<'p> {
         findings: &mut Vec<PageFinding>,
     ) -> Step {
         let next = match (&self.paging.next, &self.paging.cursor, self.strategy.style) {
-            (Some(pointer), _, _) => match link_at(body, pointer) {
-                Ok(Some(link)) => Some(self.follow(&link, url, findings)),
-                Ok(None) => None,
-                Err(shown) => {
-                    findings.push(PageFinding {
-                        kind: Kind::PaginationBrokenLink,
-                        severity: None,
-                        message: format!("the next link ({pointer}) is not a URL: {shown}"),
-                        url: url.to_string(),
-                    });
-                    return self.done(End::Broken);
+            (Some(pointer), _, _) => {
+                match link_at(body, pointer, self.strategy.position.as_deref()) {
+                    Ok(Some(Link::Url(link))) => Some(self.follow(&link, url, findings)),
+                    Ok(Some(Link::Position(at))) => Some(Ok(self.with_position(&at))),
+                    Ok(None) => None,
+                    Err(shown) => {
+                        findings.push(PageFinding {
+                            kind: Kind::PaginationBrokenLink,
+                            severity: None,
+                            message: format!("the next link ({pointer}) is not a URL: {shown}"),
+                            url: url.to_string(),
+                        });
+                        return self.done(End::Broken);
+                    }
                 }
-            },
+            }
             (None, Some(pointer), Style::Cursor) => body
                 .pointer(pointer)
                 .and_then(cursor_text)
@@ -457,7 +467,7 @@ pub fn check_count_only(
         (_, None) => Some("the answer is not JSON".to_string()),
         (_, Some(b)) => {
             let items = items_at(b, &paging.items).map_or(0, <[Value]>::len);
-            match b.pointer(count).and_then(Value::as_u64) {
+            match b.pointer(count).and_then(count_value) {
                 None => Some(format!("the answer has no count at {count}")),
                 Some(_) if items > 0 => Some(format!("the answer holds {items} item(s)")),
                 Some(_) => None,
@@ -479,9 +489,18 @@ fn items_at<'v>(body: &'v Value, pointer: &str) -> Option<&'v [Value]> {
         .map(Vec::as_slice)
 }
 
-/// A link as a URL string: a string, `{href}`, or a list of those (HAL). `Ok(None)`: absent or
-/// `null` (no next page); `Err`: something else, shown.
-fn link_at(body: &Value, pointer: &str) -> Result<Option<String>, String> {
+/// Where a next link leads.
+enum Link {
+    Url(String),
+    /// The next page's position itself: a page number (thetvdb's `links.next: 2`) or the value
+    /// of the position parameter in a link object (HubSpot's `paging.next.after`).
+    Position(String),
+}
+
+/// A next link: a URL string, `{href}` (or `{link}`, `{url}`), a list of those (HAL), a number,
+/// or an object holding the position parameter. `Ok(None)`: absent or `null` (no next page);
+/// `Err`: something else, shown.
+fn link_at(body: &Value, pointer: &str, position: Option<&str>) -> Result<Option<Link>, String> {
     let node = match body.pointer(pointer) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(a)) if a.is_empty() => return Ok(None),
@@ -490,14 +509,30 @@ fn link_at(body: &Value, pointer: &str) -> Result<Option<String>, String> {
     };
     match node {
         Value::String(s) if s.is_empty() => Ok(None),
-        Value::String(s) => Ok(Some(s.clone())),
-        Value::Object(o) => match o.get("href") {
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            None | Some(Value::Null) => Ok(None),
-            Some(other) => Err(crate::text::excerpt(&other.to_string(), 80)),
-        },
+        Value::String(s) => Ok(Some(Link::Url(s.clone()))),
+        Value::Number(n) if position.is_some() => Ok(Some(Link::Position(n.to_string()))),
+        Value::Object(o) => {
+            let url = ["href", "link", "url", "uri"]
+                .iter()
+                .find_map(|k| o.get(*k).filter(|v| !v.is_null()));
+            match url {
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some(Link::Url(s.clone()))),
+                Some(Value::String(_)) => Ok(None),
+                Some(other) => Err(crate::text::excerpt(&other.to_string(), 80)),
+                None => Ok(position
+                    .and_then(|p| o.get(p))
+                    .and_then(cursor_text)
+                    .map(Link::Position)),
+            }
+        }
         other => Err(crate::text::excerpt(&other.to_string(), 80)),
     }
+}
+
+/// A declared count: a number, or a number written as a string (`"25"`).
+fn count_value(v: &Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
 fn cursor_text(v: &Value) -> Option<String> {

@@ -178,14 +178,17 @@ fn append_note(f: &mut Finding, note: &str) {
 }
 
 /// A body the embedded mock synthesized but its schema rejects: the finding says the mock could
-/// not build one, so it does not read as drift.
+/// not build one, so it does not read as drift. A body built with documented examples says so
+/// already (`name_served_example`).
 fn name_unsatisfied(ex: &Exchange, findings: &mut [Finding]) {
     let Ok(response) = &ex.result else { return };
-    if !response
-        .headers
-        .iter()
-        .any(|(k, _)| k.eq_ignore_ascii_case(crate::mock::UNSATISFIED_HEADER))
-    {
+    let has = |name: &str| {
+        response
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+    };
+    if !has(crate::mock::UNSATISFIED_HEADER) || has(crate::mock::EXAMPLE_HEADER) {
         return;
     }
     for f in findings

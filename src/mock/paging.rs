@@ -60,7 +60,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(0),
         Some(Style::Cursor) => position(strategy, query)
-            .and_then(|v| v.strip_prefix('c').and_then(|n| n.parse::<usize>().ok()))
+            .and_then(|v| cursor_position(paging, v))
             .unwrap_or(0),
         _ => 0,
     };
@@ -93,7 +93,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
     let link = |at: usize| {
         Some(Target {
             at,
-            url: href(path, query, strategy, at, size),
+            url: href(path, query, paging, strategy, at, size),
         })
     };
     let last_start = if size == 0 || total == 0 {
@@ -120,7 +120,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
     }
     if let (Some(pointer), Style::Cursor) = (&paging.cursor, strategy.style) {
         let was = documented_links.pointer(pointer);
-        match next.as_ref().map(|_| cursor(end)) {
+        match next.as_ref().map(|_| cursor(paging, end)) {
             Some(cursor) => set(&mut body, pointer, json!(cursor)),
             None => no_more(&mut body, pointer, was, paging.last_page.cursor),
         }
@@ -280,13 +280,41 @@ struct Target {
     url: String,
 }
 
-/// The opaque cursor of the page starting at item `at`.
-fn cursor(at: usize) -> String {
-    format!("c{at}")
+/// The opaque cursor of the page starting at item `at`: `c25`, or where the cursor field
+/// declares a pattern `c25` does not match, a string made from the pattern whose length says
+/// `at` (see `pattern::sample`).
+fn cursor(paging: &Paging, at: usize) -> String {
+    let sampled = paging
+        .forms
+        .cursor_pattern
+        .as_deref()
+        .and_then(|p| super::pattern::sample(p, u32::try_from(at).ok()?));
+    sampled.unwrap_or_else(|| format!("c{at}"))
+}
+
+/// The item a cursor made by [`cursor`] starts at.
+fn cursor_position(paging: &Paging, text: &str) -> Option<usize> {
+    if let Some(at) = text.strip_prefix('c').and_then(|n| n.parse().ok()) {
+        return Some(at);
+    }
+    // A sample's length grows by the same step with each extra repetition (past the first,
+    // where an optional group may join): solve for `at`, then make sure.
+    let pattern = paging.forms.cursor_pattern.as_deref()?;
+    let one = super::pattern::sample(pattern, 1)?.len();
+    let step = super::pattern::sample(pattern, 2)?.len().checked_sub(one)?;
+    let at = 1 + text.len().checked_sub(one)?.checked_div(step)?;
+    (at <= MAX_TOTAL && cursor(paging, at) == text).then_some(at)
 }
 
 /// The URL of the page starting at item `at`.
-fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: usize) -> String {
+fn href(
+    path: &str,
+    query: &[(String, String)],
+    paging: &Paging,
+    s: &Strategy,
+    at: usize,
+    size: usize,
+) -> String {
     let mut pairs: Vec<(String, String)> = query
         .iter()
         .filter(|(k, _)| Some(k) != s.size.as_ref() && Some(k) != s.position.as_ref())
@@ -298,7 +326,7 @@ fn href(path: &str, query: &[(String, String)], s: &Strategy, at: usize, size: u
     if let Some(name) = &s.position {
         let pos = match s.style {
             Style::Page => (at / size.max(1) + 1).to_string(),
-            Style::Cursor => cursor(at),
+            Style::Cursor => cursor(paging, at),
             _ => at.to_string(),
         };
         pairs.push((name.clone(), pos));
@@ -348,7 +376,7 @@ fn shaped(
             object.insert(url_key.to_string(), json!(target.url));
             if let Some(name) = strategy.position.as_ref().filter(|n| keys.contains(n)) {
                 let position = match strategy.style {
-                    Style::Cursor => json!(cursor(target.at)),
+                    Style::Cursor => json!(cursor(paging, target.at)),
                     Style::Page => json!(target.at / size.max(1) + 1),
                     _ => json!(target.at),
                 };
@@ -427,5 +455,35 @@ mod tests {
             ]
         );
         assert_eq!(distinct_id(&json!("abc"), 2), json!("abc-2"));
+    }
+
+    // Cursors the cursor field's pattern rejects are made from the pattern instead, and still
+    // lead back to the item they start at.
+    #[test]
+    fn cursors_meet_the_declared_pattern_and_round_trip() {
+        let base64 = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$";
+        for pattern in ["[\\\\S]+", "\\(\\?s\\).*", base64] {
+            let paging = Paging {
+                strategies: Vec::new(),
+                items: "/items".into(),
+                count: None,
+                next: None,
+                cursor: Some("/nextToken".into()),
+                relations: Vec::new(),
+                count_only: false,
+                reasons: Vec::new(),
+                last_page: crate::paging::LastPage::default(),
+                forms: crate::paging::Forms {
+                    cursor_pattern: Some(pattern.into()),
+                    ..Default::default()
+                },
+            };
+            let re = regex::Regex::new(pattern).unwrap_or_else(|e| panic!("{e}"));
+            for at in 1..=MAX_TOTAL {
+                let c = cursor(&paging, at);
+                assert!(re.is_match(&c), "{pattern}: {c}");
+                assert_eq!(cursor_position(&paging, &c), Some(at), "{pattern}: {c}");
+            }
+        }
     }
 }

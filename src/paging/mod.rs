@@ -102,6 +102,9 @@ pub struct Forms {
     pub count_text: bool,
     /// How each of `relations` shows there is no such page (`prev` on the first page).
     pub relation_ends: Vec<End>,
+    /// The `pattern` of the cursor field, when the mock's own cursors (`c10`) do not match it
+    /// (AWS's `"nextToken": {"pattern": "[\\S]+"}`).
+    pub cursor_pattern: Option<String>,
 }
 
 /// The shape of a link field.
@@ -389,6 +392,11 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
                     && !v.types.contains("number")
             }),
         relation_ends: relations.iter().map(|(_, p)| end_of(&view, p)).collect(),
+        cursor_pattern: cursor
+            .as_deref()
+            .and_then(|p| view_at(&view, p))
+            .and_then(|v| v.pattern.clone())
+            .filter(|p| !regex::Regex::new(p).is_ok_and(|r| r.is_match("c10"))),
     };
     Some(Paging {
         strategies,

@@ -20,6 +20,8 @@ pub struct SchemaView {
     pub nullable: bool,
     /// A string `format` is declared.
     pub format: bool,
+    /// The declared string `pattern`.
+    pub pattern: Option<String>,
     pub properties: BTreeMap<String, SchemaView>,
     pub required: BTreeSet<String>,
     /// Keys are data: `additionalProperties` (or an object with no declared properties).
@@ -34,6 +36,7 @@ static UNDECLARED: SchemaView = SchemaView {
     types: BTreeSet::new(),
     nullable: true,
     format: false,
+    pattern: None,
     properties: BTreeMap::new(),
     required: BTreeSet::new(),
     free_form: false,
@@ -194,6 +197,7 @@ impl Builder<'_> {
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.contains(&Value::Null));
         view.format = map.get("format").and_then(Value::as_str).is_some();
+        view.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
         if let Some(Value::Array(req)) = map.get("required") {
             view.required
                 .extend(req.iter().filter_map(Value::as_str).map(String::from));
@@ -258,6 +262,7 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
         }
     }
     view.format |= branch.format;
+    view.pattern = view.pattern.take().or(branch.pattern);
     if branch.free_form && (branch.values.is_some() || !all_of) {
         view.free_form = true;
         view.values = view.values.take().or(branch.values);

@@ -419,6 +419,11 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
             "description": "ok", "content": {"application/json": {"schema": schema}}}}}})
     };
     let text_id = serde_json::json!({"type": "string"});
+    let mut cursor_list = list(
+        serde_json::json!({"next_cursor": {"type": "string"}}),
+        text_id.clone(),
+    );
+    cursor_list["required"] = serde_json::json!(["data", "next_cursor"]);
     let spec = serde_json::json!({
         "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
         "paths": {
@@ -441,6 +446,16 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
                 serde_json::json!({"type": "object", "properties": {
                     "kind": {"type": "string"}, "videoId": {"type": "string"}}}))),
             "/empty-id": op("emptyId", &page_params, list(serde_json::json!({}), serde_json::json!({}))),
+            // Required and never null: the last page says "no more" as `""` (Slack) and as a
+            // link object without its URL (ShipEngine's `"next": {}`).
+            "/required-cursor": op("requiredCursor", &serde_json::json!([
+                {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 4}}]),
+                cursor_list),
+            "/required-link": op("requiredLink", &page_params, list(serde_json::json!({"links": {
+                "type": "object", "required": ["next"], "properties": {"next": {"type": "object",
+                    "additionalProperties": false, "properties": {"href": {"type": "string"}}}}}}),
+                serde_json::json!({"type": "string"}))),
         }
     });
     let path = dir.path().join("openapi.json");
@@ -470,6 +485,8 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
         "requiredPrev",
         "compositeId",
         "emptyId",
+        "requiredCursor",
+        "requiredLink",
     ] {
         let walk = report["operations"]
             .as_array()

@@ -11,6 +11,9 @@
 use crate::paging::{Paging, Strategy, Style};
 use serde_json::{json, Map, Value};
 
+/// The keys a link object holds its URL in.
+const URL_KEYS: [&str; 4] = ["href", "link", "url", "uri"];
+
 /// The largest collection the mock makes.
 const MAX_TOTAL: usize = 250;
 
@@ -38,9 +41,9 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
             ..
         }) => documented.len(),
         Some(_) if documented.is_empty() => 0,
-        Some(_) => {
-            (collection_default * 2 + collection_default / 2).clamp(documented.len(), MAX_TOTAL)
-        }
+        Some(_) => (collection_default * 2 + collection_default / 2)
+            .clamp(documented.len(), MAX_TOTAL)
+            .min(paging.forms.count_max.map_or(MAX_TOTAL, |m| m as usize)),
     };
     let size = strategy
         .and_then(|s| s.size.as_ref())
@@ -143,19 +146,36 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
                 let link = shaped(was, paging, strategy, &pointer, target, size);
                 set(&mut body, &pointer, link);
             }
+            None if end == crate::paging::End::Kept => {
+                unlinked(&mut body, &pointer, &paging.forms.link_required);
+            }
             None => no_more(&mut body, &pointer, was, end),
         }
     }
     body
 }
 
+/// A link object that must stay but whose URL is optional (ShipEngine's `"next": {}` on the
+/// last page): its URL keys removed.
+fn unlinked(body: &mut Value, pointer: &str, required: &[String]) {
+    if let Some(Value::Object(link)) = body.pointer_mut(pointer) {
+        for key in URL_KEYS {
+            if !required.iter().any(|r| r == key) {
+                link.remove(key);
+            }
+        }
+    }
+}
+
 /// No such page: `null` where the documented body shows `null` or the schema needs the key and
 /// allows `null`; the value kept where the schema needs the key and forbids `null` (the contract
 /// leaves no way to say "last page"); else no key.
+/// A required text cursor that cannot be `null` ends as `""` (Slack's `next_cursor`).
 fn no_more(body: &mut Value, pointer: &str, was: Option<&Value>, end: crate::paging::End) {
     use crate::paging::End;
     match (was, end) {
         (Some(Value::Null), _) | (_, End::Null) => set(body, pointer, Value::Null),
+        (Some(Value::String(_)), End::Kept) => set(body, pointer, json!("")),
         (_, End::Kept) => {}
         _ => remove(body, pointer),
     }
@@ -369,7 +389,7 @@ fn shaped(
                 Some(Value::Object(o)) => o.clone(),
                 _ => Map::new(),
             };
-            let url_key = ["href", "link", "url", "uri"]
+            let url_key = URL_KEYS
                 .into_iter()
                 .find(|k| keys.iter().any(|d| d == k) || object.contains_key(*k))
                 .unwrap_or("href");

@@ -96,10 +96,14 @@ pub struct Paging {
 pub struct Forms {
     /// The next link: a string, an `{href}` object, a list of them, or a page number.
     pub link: Option<LinkForm>,
-    /// The properties a link object declares (`href`; HubSpot's `{after, link}`).
+    /// The properties a link object declares (`href`; HubSpot's `{after, link}`), and those it
+    /// requires.
     pub link_keys: Vec<String>,
+    pub link_required: Vec<String>,
     /// The count is declared as a string (OMDb's `"totalResults": "25"`).
     pub count_text: bool,
+    /// The count's declared `maximum`: no collection is larger.
+    pub count_max: Option<u64>,
     /// How each of `relations` shows there is no such page (`prev` on the first page).
     pub relation_ends: Vec<End>,
     /// The `pattern` of the cursor field, when the mock's own cursors (`c10`) do not match it
@@ -383,6 +387,7 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
     let forms = Forms {
         link: link.and_then(link_form),
         link_keys: link.map_or_else(Vec::new, |v| v.properties.keys().cloned().collect()),
+        link_required: link.map_or_else(Vec::new, |v| v.required.iter().cloned().collect()),
         count_text: count
             .as_deref()
             .and_then(|p| view_at(&view, p))
@@ -391,6 +396,10 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
                     && !v.types.contains("integer")
                     && !v.types.contains("number")
             }),
+        count_max: count
+            .as_deref()
+            .and_then(|p| view_at(&view, p))
+            .and_then(|v| v.maximum),
         relation_ends: relations.iter().map(|(_, p)| end_of(&view, p)).collect(),
         cursor_pattern: cursor
             .as_deref()

@@ -81,10 +81,7 @@ pub fn step(
         reproduce,
     };
     let mut findings = std::mem::take(&mut checked.findings);
-    if ctx.run.base_url == super::BaseUrl::Mock {
-        name_served_example(ex, &mut findings);
-        name_unsatisfied(ex, &mut findings);
-    }
+    name_provenance(ctx.run, ex, &mut findings);
     // A success holding the item list: the collection is walked after the main pass.
     let collection = paging.is_some_and(|p| {
         checked.status.is_some_and(|s| (200..300).contains(&s))
@@ -139,6 +136,15 @@ pub fn step(
         unreachable,
         collection,
         deferred,
+    }
+}
+
+/// Against the embedded mock, findings on a body the mock made from the contract itself (an
+/// invalid documented example, a schema it could not satisfy) say so: they are not drift.
+pub(super) fn name_provenance(run: &super::ApiRun, ex: &Exchange, findings: &mut [Finding]) {
+    if run.base_url == super::BaseUrl::Mock {
+        name_served_example(ex, findings);
+        name_unsatisfied(ex, findings);
     }
 }
 

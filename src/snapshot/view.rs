@@ -22,6 +22,8 @@ pub struct SchemaView {
     pub format: bool,
     /// The declared string `pattern`.
     pub pattern: Option<String>,
+    /// The declared `maximum` of a whole number.
+    pub maximum: Option<u64>,
     pub properties: BTreeMap<String, SchemaView>,
     pub required: BTreeSet<String>,
     /// Keys are data: `additionalProperties` (or an object with no declared properties).
@@ -37,6 +39,7 @@ static UNDECLARED: SchemaView = SchemaView {
     nullable: true,
     format: false,
     pattern: None,
+    maximum: None,
     properties: BTreeMap::new(),
     required: BTreeSet::new(),
     free_form: false,
@@ -198,6 +201,7 @@ impl Builder<'_> {
                 .is_some_and(|e| e.contains(&Value::Null));
         view.format = map.get("format").and_then(Value::as_str).is_some();
         view.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
+        view.maximum = map.get("maximum").and_then(Value::as_u64);
         if let Some(Value::Array(req)) = map.get("required") {
             view.required
                 .extend(req.iter().filter_map(Value::as_str).map(String::from));
@@ -263,6 +267,7 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
     }
     view.format |= branch.format;
     view.pattern = view.pattern.take().or(branch.pattern);
+    view.maximum = view.maximum.or(branch.maximum);
     if branch.free_form && (branch.values.is_some() || !all_of) {
         view.free_form = true;
         view.values = view.values.take().or(branch.values);

@@ -452,6 +452,10 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
                 {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 4}}]),
                 cursor_list),
+            // HAL `_links` declared as a map of link objects: `{href}`, not a list of them.
+            "/link-map": op("linkMap", &page_params, list(serde_json::json!({"_links": {
+                "type": "object", "additionalProperties": {"type": "object",
+                    "properties": {"href": {"type": "string"}}}}}), serde_json::json!({"type": "string"}))),
             "/required-link": op("requiredLink", &page_params, list(serde_json::json!({"links": {
                 "type": "object", "required": ["next"], "properties": {"next": {"type": "object",
                     "additionalProperties": false, "properties": {"href": {"type": "string"}}}}}}),
@@ -487,6 +491,7 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
         "emptyId",
         "requiredCursor",
         "requiredLink",
+        "linkMap",
     ] {
         let walk = report["operations"]
             .as_array()

@@ -421,11 +421,12 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
     })
 }
 
-/// The view of the place `pointer` names (a path of declared properties).
+/// The view of the place `pointer` names: declared properties, or the values of a declared map
+/// (HAL `_links` as `additionalProperties: {$ref: Link}`).
 fn view_at<'v>(view: &'v SchemaView, pointer: &str) -> Option<&'v SchemaView> {
     let mut at = view;
     for k in pointer.split('/').skip(1) {
-        at = at.properties.get(k)?;
+        at = at.properties.get(k).or(at.values.as_deref())?;
     }
     Some(at)
 }

@@ -88,7 +88,7 @@ pub fn load(run: &ApiRun) -> Result<Loaded, PrepareError> {
     };
     Ok(Loaded {
         docs,
-        contract,
+        contract: contract.for_responses(),
         label,
         file,
     })

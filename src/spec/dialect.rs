@@ -34,9 +34,21 @@ fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
-/// The translated copy of document `index` of `docs`.
-pub fn translate(docs: &Documents, index: usize, dialect: Dialect) -> Value {
-    let mut value = without_annotations(&docs.docs[index].value, false);
+/// The translated copy of document `index` of `docs`; with `responses_only`, its operations keep
+/// only their responses (parameters and request bodies are validated by `drift lint` alone).
+pub fn translate(docs: &Documents, index: usize, dialect: Dialect, responses_only: bool) -> Value {
+    let source = &docs.docs[index].value;
+    let mut value = match (responses_only, source) {
+        (true, Value::Object(root)) => Value::Object(
+            root.iter()
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("paths", Value::Object(paths)) => (k.clone(), responses_of(paths)),
+                    _ => (k.clone(), without_annotations(v, false)),
+                })
+                .collect(),
+        ),
+        _ => without_annotations(source, false),
+    };
     let t = Translator {
         docs,
         index,
@@ -74,8 +86,47 @@ fn is_annotation(key: &str, value: &Value) -> bool {
     match key {
         "description" | "summary" | "title" => value.is_string(),
         "example" | "examples" => true,
-        _ => false,
+        // Vendor extensions are not keywords; `x-nullable` is read by the translation.
+        "x-nullable" => false,
+        _ => key.starts_with("x-"),
     }
+}
+
+/// The path items with each operation reduced to its responses.
+fn responses_of(paths: &Map<String, Value>) -> Value {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let item = |item: &Value| match item {
+        Value::Object(ops) => Value::Object(
+            ops.iter()
+                .filter(|(method, _)| METHODS.contains(&method.as_str()))
+                .filter_map(|(method, op)| {
+                    let responses = op.get("responses")?;
+                    let kept = json!({ "responses": without_annotations(responses, true) });
+                    Some((method.clone(), kept))
+                })
+                .collect(),
+        ),
+        other => without_annotations(other, false),
+    };
+    Value::Object(paths.iter().map(|(k, v)| (k.clone(), item(v))).collect())
+}
+
+/// Whether a `$ref` of any document points into an operation outside its responses (a schema
+/// reusing a parameter's): then the validators' copy keeps the operations whole.
+pub fn refers_into_operations(docs: &Documents) -> bool {
+    fn walk(v: &Value) -> bool {
+        match v {
+            Value::Object(map) => map.iter().any(|(k, v)| match (k.as_str(), v) {
+                ("$ref", Value::String(r)) => r.contains("#/paths/") && !r.contains("/responses/"),
+                _ => walk(v),
+            }),
+            Value::Array(items) => items.iter().any(walk),
+            _ => false,
+        }
+    }
+    docs.docs.iter().any(|d| walk(&d.value))
 }
 
 /// Whether the keys of the map under `key` are names rather than keywords.

@@ -38,6 +38,8 @@ pub struct Contract {
     pub operations: Vec<Operation>,
     pub documents: Documents,
     schemas: OnceLock<schemas::Schemas>,
+    /// The validators need only response schemas (see [`Contract::for_responses`]).
+    responses_only: bool,
 }
 
 /// Load a contract file and everything it references.
@@ -67,7 +69,17 @@ impl Contract {
             operations,
             documents,
             schemas: OnceLock::new(),
+            responses_only: false,
         })
+    }
+
+    /// A contract whose validators check responses only (a run, the mock), not the examples of
+    /// parameters and request bodies (`drift lint`): their copy of the contract leaves the
+    /// operations' parameters and request bodies out, close to half of the nodes of the largest
+    /// public contracts.
+    pub fn for_responses(mut self) -> Contract {
+        self.responses_only = true;
+        self
     }
 
     /// How findings name a schema: `#/a/b` in the root document, `file#/a/b` in another.
@@ -89,8 +101,9 @@ impl Contract {
 
     /// The compiled validators (the registry is built on first use).
     pub fn schemas(&self) -> &schemas::Schemas {
-        self.schemas
-            .get_or_init(|| schemas::Schemas::new(&self.documents, self.dialect))
+        self.schemas.get_or_init(|| {
+            schemas::Schemas::new(&self.documents, self.dialect, self.responses_only)
+        })
     }
 
     /// Every response schema of every operation (with repeats).

@@ -59,10 +59,13 @@ impl std::fmt::Debug for Schemas {
 }
 
 impl Schemas {
-    pub fn new(docs: &Documents, dialect: Dialect) -> Schemas {
+    /// The validators of `docs`; with `responses_only`, of response schemas only (see
+    /// [`super::dialect::translate`]).
+    pub fn new(docs: &Documents, dialect: Dialect, responses_only: bool) -> Schemas {
         let explosive = super::fanout::explosive(docs);
+        let responses_only = responses_only && !super::dialect::refers_into_operations(docs);
         let resources = (0..docs.docs.len()).map(|i| {
-            let mut value = translate(docs, i, dialect);
+            let mut value = translate(docs, i, dialect, responses_only);
             for (_, pointer) in explosive.iter().filter(|(d, _)| *d == i) {
                 if let Some(node) = pointer_mut(&mut value, pointer) {
                     *node = json!({ "type": super::fanout::MARKER });
@@ -518,7 +521,38 @@ mod tests {
     use super::*;
 
     fn schemas(doc: Value, dialect: Dialect) -> Schemas {
-        Schemas::new(&Documents::from_values(vec![doc]), dialect)
+        Schemas::new(&Documents::from_values(vec![doc]), dialect, false)
+    }
+
+    // Validators of responses only leave the operations' parameters out of their copy, unless a
+    // response schema refers into one; responses validate the same either way.
+    #[test]
+    fn validators_of_responses_only_keep_what_responses_refer_to() {
+        let at = |p: &str| SchemaRef {
+            doc: 0,
+            pointer: p.into(),
+        };
+        let response = "#/paths/~1p/get/responses/200/content/application~1json/schema";
+        let parameter = "#/paths/~1p/get/parameters/0/schema";
+        let doc = |reused: bool| {
+            let schema = match reused {
+                true => json!({"$ref": parameter}),
+                false => json!({"type": "string", "x-ms-enum": {"name": "e"}}),
+            };
+            json!({"openapi": "3.0.3", "paths": {"/p": {"get": {
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"content": {"application/json": {"schema": schema}}}}}}}})
+        };
+        for reused in [false, true] {
+            let s = Schemas::new(
+                &Documents::from_values(vec![doc(reused)]),
+                Dialect::OpenApi30,
+                true,
+            );
+            let v = s.validator(&at(response)).unwrap_or_else(|e| panic!("{e}"));
+            assert!(v.is_valid(&json!("a")) && !v.is_valid(&json!(1)));
+            assert_eq!(s.validator(&at(parameter)).is_ok(), reused);
+        }
     }
 
     #[test]

@@ -68,12 +68,32 @@ pub struct Mock {
     /// How each operation pages (by index, worked out on its first request), for collections
     /// served a page at a time.
     paging: Vec<std::sync::OnceLock<Option<crate::paging::Paging>>>,
+    /// JSON bodies are written compact (in process, where no one reads them) rather than
+    /// indented (over HTTP, where `curl` users do).
+    compact: bool,
     /// Bodies synthesized so far, by schema.
     synthesized: std::sync::Mutex<Synthesized>,
 }
 
 type Synthesized =
-    std::collections::HashMap<crate::spec::SchemaRef, (Value, Vec<(usize, String)>, bool)>;
+    std::collections::HashMap<crate::spec::SchemaRef, (Arc<Value>, Vec<(usize, String)>, bool)>;
+
+/// A body to serve: a documented example, borrowed from the contract, or a synthesized one,
+/// shared from the cache (a page of it is a new value; the rest are served without a copy).
+enum Body<'a> {
+    Borrowed(&'a Value),
+    Shared(Arc<Value>),
+}
+
+impl std::ops::Deref for Body<'_> {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        match self {
+            Body::Borrowed(v) => v,
+            Body::Shared(v) => v,
+        }
+    }
+}
 
 impl Mock {
     pub fn new(contract: Arc<Contract>) -> Mock {
@@ -122,8 +142,15 @@ impl Mock {
             routes: by_len,
             base_path,
             paging,
+            compact: false,
             synthesized: std::sync::Mutex::default(),
         }
+    }
+
+    /// A mock whose JSON bodies are written compact: for a check in process.
+    pub fn compact(mut self) -> Mock {
+        self.compact = true;
+        self
     }
 
     pub fn contract(&self) -> &Contract {
@@ -247,20 +274,24 @@ impl Mock {
                 served_examples: Vec::new(),
             };
         };
-        let (mut body, served, unsatisfied) = self.body(media, wanted_example.as_deref());
-        if let Some((paging, req)) = paging.filter(|_| {
-            (200..300).contains(&status)
-                && wanted_example.is_none()
-                && crate::spec::media::is_json(&served_type(media))
-        }) {
-            let at = format!("{}{}", req.origin, req.path);
-            body = paging::page(paging, body, &at, &req.query);
-        }
+        let (base, served, unsatisfied) = self.body(media, wanted_example.as_deref());
+        let paged = paging
+            .filter(|_| {
+                (200..300).contains(&status)
+                    && wanted_example.is_none()
+                    && crate::spec::media::is_json(&served_type(media))
+            })
+            .and_then(|(paging, req)| {
+                let at = format!("{}{}", req.origin, req.path);
+                paging::page(paging, &base, &at, &req.query)
+            });
+        let body: &Value = paged.as_ref().unwrap_or(&base);
         let content_type = served_type(media);
-        let bytes = match &body {
+        let bytes = match body {
             Value::String(s) if !crate::spec::media::is_json(&content_type) => {
                 s.clone().into_bytes()
             }
+            v if self.compact => serde_json::to_vec(v).unwrap_or_default(),
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
         };
         let served: Vec<String> = served
@@ -291,7 +322,11 @@ impl Mock {
 
     /// The body, the documented examples it comes from as (document, pointer), and whether it
     /// is a synthesized body the schema does not accept (the mock could not build one).
-    fn body(&self, media: &MediaType, wanted: Option<&str>) -> (Value, Vec<(usize, String)>, bool) {
+    fn body<'m>(
+        &self,
+        media: &'m MediaType,
+        wanted: Option<&str>,
+    ) -> (Body<'m>, Vec<(usize, String)>, bool) {
         let named = wanted.and_then(|name| {
             media
                 .examples
@@ -299,10 +334,14 @@ impl Mock {
                 .find(|e| e.name.as_deref() == Some(name))
         });
         if let Some(ex) = named.or_else(|| media.examples.first()) {
-            return (ex.value.clone(), vec![(ex.doc, ex.pointer.clone())], false);
+            return (
+                Body::Borrowed(&ex.value),
+                vec![(ex.doc, ex.pointer.clone())],
+                false,
+            );
         }
         let Some(schema) = &media.schema else {
-            return (json!({}), Vec::new(), false);
+            return (Body::Shared(Arc::new(json!({}))), Vec::new(), false);
         };
         // Synthesized once per schema: the same body on every request, at the cost of one.
         let cached = self
@@ -310,19 +349,19 @@ impl Mock {
             .lock()
             .ok()
             .and_then(|c| c.get(schema).cloned());
-        if let Some(body) = cached {
-            return body;
+        if let Some((value, used, unsatisfied)) = cached {
+            return (Body::Shared(value), used, unsatisfied);
         }
         let (value, used) = synth::synthesize(&self.contract, schema.doc, &schema.pointer);
         // Checked once: a body the schema rejects is served with a header saying so, never
         // silently (an unsatisfiable schema, or one beyond what the mock can build).
         let unsatisfied = crate::spec::media::is_json(&served_type(media))
             && matches!(self.contract.schemas().validator(schema), Ok(v) if !v.is_valid(&value));
-        let body = (value, used, unsatisfied);
+        let value = Arc::new(value);
         if let Ok(mut cache) = self.synthesized.lock() {
-            cache.insert(schema.clone(), body.clone());
+            cache.insert(schema.clone(), (value.clone(), used.clone(), unsatisfied));
         }
-        body
+        (Body::Shared(value), used, unsatisfied)
     }
 
     /// A 404/405: the contract's own example for that status when one is declared anywhere,

@@ -17,11 +17,18 @@ const URL_KEYS: [&str; 4] = ["href", "link", "url", "uri"];
 /// The largest collection the mock makes.
 const MAX_TOTAL: usize = 250;
 
-/// Turn a collection body into the page `query` asks for at `path`.
-pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, String)]) -> Value {
-    let Some(Value::Array(documented)) = body.pointer(&paging.items).cloned() else {
-        return body;
+/// The page `query` asks for at `path` of a collection body; `None` when the body has no item
+/// list where the paging says (it is served as it is).
+pub fn page(
+    paging: &Paging,
+    base: &Value,
+    path: &str,
+    query: &[(String, String)],
+) -> Option<Value> {
+    let Some(Value::Array(documented)) = base.pointer(&paging.items) else {
+        return None;
     };
+    let mut body = without(base, &paging.items);
     let strategy = chosen(paging, query);
     // One collection whatever the style of the request: its size comes from the first documented
     // default page size.
@@ -76,12 +83,8 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         .filter_map(|v| v.get("id").and_then(Value::as_u64))
         .max()
         .unwrap_or(0);
-    let items = collection(&documented, end, total, top)
-        .into_iter()
-        .skip(start)
-        .take(end.saturating_sub(start))
-        .collect();
-    let documented_links = body.clone();
+    let items = collection(documented, start, end, total, top);
+    let documented_links = base;
     set(&mut body, &paging.items, Value::Array(items));
     if let Some(count) = &paging.count {
         let total = match paging.forms.count_text {
@@ -91,7 +94,7 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
         set(&mut body, count, total);
     }
     let Some(strategy) = strategy else {
-        return body;
+        return Some(body);
     };
     let link = |at: usize| {
         Some(Target {
@@ -152,7 +155,31 @@ pub fn page(paging: &Paging, mut body: Value, path: &str, query: &[(String, Stri
             None => no_more(&mut body, &pointer, was, end),
         }
     }
-    body
+    Some(body)
+}
+
+/// A copy of `body` with `null` in place of the value at `pointer` (the item list, replaced by
+/// the page's): the documented items are not copied only to be dropped.
+fn without(body: &Value, pointer: &str) -> Value {
+    let Some((key, rest)) = pointer
+        .strip_prefix('/')
+        .map(|p| p.split_once('/').unwrap_or((p, "")))
+    else {
+        return Value::Null;
+    };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    match body {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| match k == &key {
+                    true if rest.is_empty() => (k.clone(), Value::Null),
+                    true => (k.clone(), without(v, &format!("/{rest}"))),
+                    false => (k.clone(), v.clone()),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// A link object that must stay but whose URL is optional (ShipEngine's `"next": {}` on the
@@ -214,44 +241,53 @@ fn position<'q>(strategy: Option<&Strategy>, query: &'q [(String, String)]) -> O
     value(query, strategy?.position.as_deref()?)
 }
 
-/// The whole collection: the documented items in turn, every `id` distinct.
-/// Its first `upto` items are made: an item's `id` depends only on those before it, so a page
-/// needs no item past its end.
-fn collection(documented: &[Value], upto: usize, total: usize, top: u64) -> Vec<Value> {
+/// Items `start..end` of the whole collection: the documented items in turn, every `id`
+/// distinct. An item's `id` depends only on those before it, so the ids before `start` are
+/// worked out but those items are not made.
+fn collection(
+    documented: &[Value],
+    start: usize,
+    end: usize,
+    total: usize,
+    top: u64,
+) -> Vec<Value> {
     let mut seen = std::collections::HashSet::new();
-    (0..upto.min(total))
-        .map(|i| {
-            let mut v = item(documented, i, top);
-            // An example that repeats an id (`1` twice) would make the mock page duplicates.
-            if let Some(id) = v.get_mut("id") {
-                if !seen.insert(id.to_string()) {
-                    let grown = match &*id {
-                        Value::Number(_) => json!(top.saturating_add((total + i) as u64)),
-                        other => distinct_id(other, total + i),
-                    };
-                    seen.insert(grown.to_string());
-                    *id = grown;
-                }
+    let mut items = Vec::with_capacity(end.saturating_sub(start));
+    for i in 0..end.min(total) {
+        let mut id = item_id(documented, i, top);
+        // An example that repeats an id (`1` twice) would make the mock page duplicates.
+        if let Some(text) = id.as_ref().map(Value::to_string) {
+            if !seen.insert(text) {
+                let grown = match &id {
+                    Some(Value::Number(_)) => json!(top.saturating_add((total + i) as u64)),
+                    Some(other) => distinct_id(other, total + i),
+                    None => Value::Null,
+                };
+                seen.insert(grown.to_string());
+                id = Some(grown);
             }
-            v
-        })
-        .collect()
-}
-
-/// Item `i` of the collection: the documented items in turn, each past the first round with
-/// a distinct `id` (numbers count on from `top`, the largest documented one).
-fn item(documented: &[Value], i: usize, top: u64) -> Value {
-    let mut v = documented[i % documented.len()].clone();
-    if i >= documented.len() {
-        if let Some(id) = v.get_mut("id") {
-            let grown = match &*id {
-                Value::Number(_) => json!(top.saturating_add(i as u64)),
-                other => distinct_id(other, i),
-            };
-            *id = grown;
+        }
+        if i >= start {
+            let mut v = documented[i % documented.len()].clone();
+            if let (Some(slot), Some(id)) = (v.get_mut("id"), id) {
+                *slot = id;
+            }
+            items.push(v);
         }
     }
-    v
+    items
+}
+
+/// The `id` of item `i` of the collection, before repeats are resolved: the documented items'
+/// in turn, each past the first round distinct (numbers count on from `top`, the largest
+/// documented one).
+fn item_id(documented: &[Value], i: usize, top: u64) -> Option<Value> {
+    let id = documented[i % documented.len()].get("id")?;
+    Some(match id {
+        _ if i < documented.len() => id.clone(),
+        Value::Number(_) => json!(top.saturating_add(i as u64)),
+        other => distinct_id(other, i),
+    })
 }
 
 /// An id unlike the documented ones, in their alphabet: the last four hex (or decimal) digits
@@ -460,8 +496,9 @@ mod tests {
         assert_eq!(distinct_id(&json!("order-1234"), 2), json!("order-9002"));
         assert_eq!(distinct_id(&json!("0"), 2), json!("1000002"));
         let documented = [json!({"id": 7}), json!({"id": 8})];
-        let ids: Vec<Value> = (0..6)
-            .map(|i| item(&documented, i, 8)["id"].clone())
+        let ids: Vec<Value> = collection(&documented, 0, 6, 6, 8)
+            .iter()
+            .map(|v| v["id"].clone())
             .collect();
         assert_eq!(
             ids,

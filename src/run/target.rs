@@ -27,7 +27,7 @@ pub fn build_target(
 ) -> anyhow::Result<Target> {
     match &run.base_url {
         BaseUrl::Mock => {
-            let mock = MockTransport::new(Arc::new(Mock::new(contract.clone())));
+            let mock = MockTransport::new(Arc::new(Mock::new(contract.clone()).compact()));
             let base = mock.base_url();
             let transport: Arc<dyn Transport> = Arc::new(mock);
             Ok(Target {

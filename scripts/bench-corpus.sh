@@ -17,7 +17,7 @@ rm -rf "$out/snapshots"
 specs="$dir/**/*.{json,yaml}"
 run() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/$name.time" ./target/release/drift "$@" \
+  /usr/bin/time -f "%e %M %U %S" -o "$out/$name.time" ./target/release/drift "$@" \
     --spec "$specs" --snapshots "$out/snapshots" --format "json=$out/$name.json" \
     >/dev/null 2>"$out/$name.err" || true
 }

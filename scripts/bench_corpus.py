@@ -8,9 +8,12 @@ out = Path(sys.argv[1])
 CONTRACT = "a contract defect"  # the phrase a finding on a documented invalid example carries
 MOCK_LIMIT = "the mock could not build"  # a synthesized body its schema rejects, said so
 total_seconds = 0.0
+total_cpu = 0.0
 peak_kb = 0
 for name in ("record", "compare"):
-    secs, kb = (out / f"{name}.time").read_text().split()[-2:]
+    secs, kb, user, system = (out / f"{name}.time").read_text().split()[-4:]
+    cpu = float(user) + float(system)
+    total_cpu += cpu
     total_seconds += float(secs)
     peak_kb = max(peak_kb, int(kb))
     report = json.loads((out / f"{name}.json").read_text())
@@ -18,7 +21,7 @@ for name in ("record", "compare"):
     ops = sum(a["operations_checked"] for a in apis)
     errors = [a for a in apis if a.get("error")]
     kinds = Counter(f["kind"] for f in report["findings"])
-    print(f"{name}: {float(secs):.1f} s, peak {int(kb) / 1024:.0f} MiB, {len(apis)} APIs "
+    print(f"{name}: {float(secs):.1f} s ({cpu:.0f} s of CPU), peak {int(kb) / 1024:.0f} MiB, {len(apis)} APIs "
           f"({len(errors)} could not run), {ops} operations checked")
     print(f"  findings by kind: {dict(kinds.most_common())}")
     if errors:
@@ -42,4 +45,4 @@ for name in ("record", "compare"):
         print(f"  snapshot drift on the second run: {sum(snap.values())} {dict(snap)}")
     slow = sorted(apis, key=lambda a: -(a.get("duration_ms") or 0))[:5]
     print("  slowest: " + ", ".join(f"{a['name']} {a.get('duration_ms', 0) / 1000:.1f} s" for a in slow))
-print(f"both runs: {total_seconds:.1f} s, peak {peak_kb / 1024:.0f} MiB")
+print(f"both runs: {total_seconds:.1f} s ({total_cpu:.0f} s of CPU), peak {peak_kb / 1024:.0f} MiB")

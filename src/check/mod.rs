@@ -58,6 +58,30 @@ pub fn check(
     exchange: &Exchange,
     reproduce: &str,
 ) -> Checked {
+    check_with(contract, api, op, exchange, reproduce, true)
+}
+
+/// [`check`] without validating the body against its schema: the status, content type and
+/// parsed body of an exchange already checked (a collection's first page, whose snapshot waits
+/// for the other pages).
+pub fn reread(
+    contract: &Contract,
+    api: &str,
+    op: &Operation,
+    exchange: &Exchange,
+    reproduce: &str,
+) -> Checked {
+    check_with(contract, api, op, exchange, reproduce, false)
+}
+
+fn check_with(
+    contract: &Contract,
+    api: &str,
+    op: &Operation,
+    exchange: &Exchange,
+    reproduce: &str,
+    validate: bool,
+) -> Checked {
     let op_ref = OperationRef {
         id: op.id.clone(),
         method: op.method.clone(),
@@ -201,6 +225,7 @@ pub fn check(
         }
     };
     match contract.schemas().validator(schema) {
+        Ok(_) if !validate => {}
         Ok(validator) => {
             let (found, more) = violations_in_place(&validator, &mut body);
             for mut v in found {

@@ -222,7 +222,8 @@ pub fn snapshot_with_pages(
     let Some(snap) = &ctx.snapshots else {
         return Vec::new();
     };
-    let mut checked = check::check(ctx.contract, &ctx.run.name, op, ex, reproduce);
+    // Checked already: read again for its body, not validated twice.
+    let mut checked = check::reread(ctx.contract, &ctx.run.name, op, ex, reproduce);
     if let Some(serde_json::Value::Array(list)) =
         checked.body.as_mut().and_then(|b| b.pointer_mut(items))
     {

@@ -200,18 +200,26 @@ impl Mock {
         };
         // The most specific template that declares the method: `/services/asana` declaring only
         // PUT leaves a GET to `/services/{slug}`.
+        // Templates no path tells apart (`/countries/{code2}`, `/countries/{guid}`) share a
+        // route: the first operation whose path parameters accept the request's values answers.
         let declared = |route: &Route, method: &str| {
-            route
+            let candidates: Vec<usize> = route
                 .operations
                 .iter()
-                .find(|(m, _)| m == method)
+                .filter(|(m, _)| m == method)
                 .map(|&(_, i)| i)
+                .collect();
+            match candidates.as_slice() {
+                [] => None,
+                [only] => Some((*only, false)),
+                several => Some(self.disambiguate(several, &decoded)),
+            }
         };
         let found = matching.iter().find_map(|r| {
             declared(r, &req.method)
                 .or_else(|| (req.method == "HEAD").then(|| declared(r, "GET")).flatten())
         });
-        let Some(index) = found else {
+        let Some((index, ambiguous)) = found else {
             let allow: Vec<&str> = best.operations.iter().map(|(m, _)| m.as_str()).collect();
             let mut resp = self.error(
                 405,
@@ -230,10 +238,59 @@ impl Mock {
             .as_ref()
             .map(|p| (p, &requested));
         let mut resp = self.answer(op, prefer, paging);
+        // Only a refusal declared: the mock serves it, and says it had no other answer.
+        if matches!(resp.status, 401 | 403) && prefer_value(prefer, "code").is_none() {
+            resp.headers
+                .push((ONLY_REFUSAL_HEADER.to_string(), resp.status.to_string()));
+        }
+        if ambiguous {
+            resp.headers
+                .push((ANSWERED_AS_HEADER.to_string(), op.id.clone()));
+        }
         if req.method == "HEAD" {
             resp.body.clear();
         }
         resp
+    }
+
+    /// The first of `candidates` (operations on templates no path tells apart) whose path
+    /// parameters accept the request's segments, and whether another accepts them too.
+    fn disambiguate(&self, candidates: &[usize], decoded: &[String]) -> (usize, bool) {
+        let accepting: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let op = &self.contract.operations[i];
+                let segments = parse_template(&op.path);
+                let names = op.path.split(['#', '?']).next().unwrap_or("");
+                let names = names.split('/').filter(|s| !s.is_empty());
+                segments
+                    .iter()
+                    .zip(names)
+                    .zip(decoded)
+                    .all(|((segment, written), value)| {
+                        let Segment::Param { prefix, suffix } = segment else {
+                            return true;
+                        };
+                        let name = &written[prefix.len()..written.len() - suffix.len()];
+                        let name = name.trim_start_matches('{').trim_end_matches('}');
+                        let value = value
+                            .strip_prefix(prefix.as_str())
+                            .and_then(|v| v.strip_suffix(suffix.as_str()))
+                            .unwrap_or(value);
+                        op.parameters
+                            .iter()
+                            .find(|p| p.location == crate::spec::ParamIn::Path && p.name == name)
+                            .and_then(|p| p.schema.as_ref())
+                            .is_none_or(|schema| accepts(schema, value))
+                    })
+            })
+            .collect();
+        match accepting.as_slice() {
+            [] => (candidates[0], true),
+            [one] => (*one, false),
+            [first, ..] => (*first, true),
+        }
     }
 
     fn answer(
@@ -476,6 +533,42 @@ fn parse_template(path: &str) -> Vec<Segment> {
         .collect()
 }
 
+/// Whether a path parameter's schema (as written) admits a value: its type, `enum`, length,
+/// `format: uuid` and `pattern`. What it does not say admits anything.
+fn accepts(schema: &Value, value: &str) -> bool {
+    let text = |k: &str| schema.get(k).and_then(Value::as_str);
+    let length = value.chars().count() as u64;
+    let typed = match text("type") {
+        Some("integer") => value.parse::<i64>().is_ok(),
+        Some("number") => value.parse::<f64>().is_ok(),
+        Some("boolean") => matches!(value, "true" | "false"),
+        _ => true,
+    };
+    let listed = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_none_or(|e| {
+            e.iter().any(|v| match v {
+                Value::String(s) => s == value,
+                other => other.to_string() == value,
+            })
+        });
+    let long = schema
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .is_none_or(|m| length >= m);
+    let short = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .is_none_or(|m| length <= m);
+    let uuid = text("format") != Some("uuid")
+        || (value.len() == 36 && value.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+    let pattern = text("pattern")
+        .and_then(|p| regex::Regex::new(p).ok())
+        .is_none_or(|r| r.is_match(value));
+    typed && listed && long && short && uuid && pattern
+}
+
 /// The literal text of a template's parameter segments (`.mp3` of `{name}.mp3`).
 fn fixed_text(segments: &[Segment]) -> usize {
     segments
@@ -506,6 +599,14 @@ fn matches(segments: &[Segment], parts: &[&str], decoded: &[String]) -> bool {
 /// The response header naming the documented example a mock body was served from
 /// (`specs/x.yaml#/paths/~1a/get/responses/200/examples/application~1json`).
 pub const EXAMPLE_HEADER: &str = "x-drift-example";
+
+/// The response header naming the operation that answered a request its contract declares
+/// more than once (on templates no path tells apart, whose parameters all accept it).
+pub const ANSWERED_AS_HEADER: &str = "x-drift-answered-as";
+
+/// The response header marking a refusal (401, 403) served because the operation declares no
+/// other answer.
+pub const ONLY_REFUSAL_HEADER: &str = "x-drift-only-refusal";
 
 /// The response header marking a synthesized body its schema does not accept.
 pub const UNSATISFIED_HEADER: &str = "x-drift-unsatisfied";
@@ -762,6 +863,39 @@ mod tests {
         assert!(matches!(valid, Some(Ok(v)) if v.is_valid(&body)), "{body}");
     }
 
+    // Templates no path tells apart are told apart by their parameters' schemas; when several
+    // accept the request, the answer says which operation it is.
+    #[test]
+    fn the_operation_whose_parameters_accept_the_path_answers() {
+        let op = |id: &str, name: &str, schema: Value| {
+            json!({"get": {"operationId": id, "parameters": [{"name": name, "in": "path",
+                "required": true, "schema": schema}], "responses": {"200": {"description": "ok"}}}})
+        };
+        let m = mock_of(json!({
+            "/countries/{code2}": op("byCode", "code2", json!({"type": "string", "maxLength": 2})),
+            "/countries/{guid}": op("byGuid", "guid", json!({"type": "string", "format": "uuid"})),
+            "/topics/{project}": op("projectTopics", "project", json!({"type": "string"})),
+            "/topics/{topic}": op("topicTopics", "topic", json!({"type": "string"})),
+        }));
+        let by = |path: &str| {
+            let r = answer(&m, "GET", path);
+            let named = r.headers.iter().find(|(k, _)| k == ANSWERED_AS_HEADER);
+            (
+                r.operation_id.unwrap_or_default(),
+                named.map(|(_, v)| v.clone()),
+            )
+        };
+        assert_eq!(by("/countries/nl"), ("byCode".into(), None));
+        assert_eq!(
+            by("/countries/00000000-0000-4000-8000-000000000000"),
+            ("byGuid".into(), None)
+        );
+        assert_eq!(
+            by("/topics/example"),
+            ("projectTopics".into(), Some("projectTopics".into()))
+        );
+    }
+
     // An operation that declares no success answers with a declared status that does not read
     // as refused credentials: the mock takes none, so a 401 would be a false alarm.
     #[test]
@@ -770,6 +904,8 @@ mod tests {
             "401": {"description": "Unauthorized"}, "404": {"description": "Not Found"}}}}}));
         assert_eq!(answer(&m, "GET", "/bill/1").status, 404);
         let only = mock_of(json!({"/x": {"get": {"responses": {"401": {"description": "no"}}}}}));
-        assert_eq!(answer(&only, "GET", "/x").status, 401);
+        let r = answer(&only, "GET", "/x");
+        assert_eq!(r.status, 401);
+        assert!(r.headers.iter().any(|(k, _)| k == ONLY_REFUSAL_HEADER));
     }
 }

@@ -81,7 +81,7 @@ pub fn step(
         reproduce,
     };
     let mut findings = std::mem::take(&mut checked.findings);
-    name_provenance(ctx.run, ex, &mut findings);
+    name_provenance(ctx.run, op, ex, &mut findings);
     // A success holding the item list: the collection is walked after the main pass.
     let collection = paging.is_some_and(|p| {
         checked.status.is_some_and(|s| (200..300).contains(&s))
@@ -141,10 +141,54 @@ pub fn step(
 
 /// Against the embedded mock, findings on a body the mock made from the contract itself (an
 /// invalid documented example, a schema it could not satisfy) say so: they are not drift.
-pub(super) fn name_provenance(run: &super::ApiRun, ex: &Exchange, findings: &mut [Finding]) {
+pub(super) fn name_provenance(
+    run: &super::ApiRun,
+    op: &Operation,
+    ex: &Exchange,
+    findings: &mut [Finding],
+) {
     if run.base_url == super::BaseUrl::Mock {
         name_served_example(ex, findings);
         name_unsatisfied(ex, findings);
+        name_other_answer(op, ex, findings);
+        name_only_refusal(op, ex, findings);
+    }
+}
+
+/// A refusal the mock served because the operation declares no other answer.
+fn name_only_refusal(op: &Operation, ex: &Exchange, findings: &mut [Finding]) {
+    let Ok(response) = &ex.result else { return };
+    let Some(status) = response.header(crate::mock::ONLY_REFUSAL_HEADER) else {
+        return;
+    };
+    let note = format!(
+        " — {} {} declares no answer but {} (a contract defect, not drift)",
+        op.method,
+        op.path,
+        crate::text::excerpt(status, 8)
+    );
+    for f in findings.iter_mut() {
+        append_note(f, &note);
+    }
+}
+
+/// A request the contract declares more than once, answered by the mock as another operation:
+/// every finding says so (the contract's templates cannot be told apart, whatever the server).
+fn name_other_answer(op: &Operation, ex: &Exchange, findings: &mut [Finding]) {
+    let Ok(response) = &ex.result else { return };
+    let Some(other) = response.header(crate::mock::ANSWERED_AS_HEADER) else {
+        return;
+    };
+    if other == op.id {
+        return;
+    }
+    let other = crate::text::excerpt(other, 120);
+    let note = format!(
+        " — the mock answered as `{other}`: the contract declares {} {} more than once, on templates no request tells apart (a contract defect, not drift)",
+        op.method, op.path
+    );
+    for f in findings.iter_mut() {
+        append_note(f, &note);
     }
 }
 

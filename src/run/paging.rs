@@ -262,7 +262,7 @@ impl<'p> Walking<'p> {
         let run = r.ctx.run;
         let op = self.to_send[job.op()].0;
         let mut checked = check::check(r.ctx.contract, &run.name, op, ex, reproduce);
-        super::exchange::name_provenance(run, ex, &mut checked.findings);
+        super::exchange::name_provenance(run, op, ex, &mut checked.findings);
         let maker = FindingMaker {
             api: &run.name,
             operation: OperationRef::from(op),

@@ -550,7 +550,9 @@ fn accepts(schema: &Value, value: &str) -> bool {
         .is_none_or(|e| {
             e.iter().any(|v| match v {
                 Value::String(s) => s == value,
-                other => other.to_string() == value,
+                Value::Number(n) => n.as_f64() == value.parse::<f64>().ok(),
+            Value::Bool(b) => value == if *b { "true" } else { "false" },
+            _ => false,
             })
         });
     let long = schema

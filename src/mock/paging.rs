@@ -387,7 +387,11 @@ fn href(
         };
         pairs.push((name.clone(), pos));
     }
-    format!("{path}?{}", crate::text::query_string(&pairs))
+    // `[` and `]` encoded: a link the schema declares `format: uri` must be a valid URI.
+    let query = crate::text::query_string(&pairs)
+        .replace('[', "%5B")
+        .replace(']', "%5D");
+    format!("{path}?{query}")
 }
 
 /// A link in the form the documented body uses there, else the form the schema declares, else

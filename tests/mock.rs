@@ -424,6 +424,11 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
         text_id.clone(),
     );
     cursor_list["required"] = serde_json::json!(["data", "next_cursor"]);
+    let mut link_list = list(
+        serde_json::json!({"nextLink": {"type": "string"}}),
+        text_id.clone(),
+    );
+    link_list["required"] = serde_json::json!(["data", "nextLink"]);
     let spec = serde_json::json!({
         "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
         "paths": {
@@ -456,6 +461,9 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
             "/link-map": op("linkMap", &page_params, list(serde_json::json!({"_links": {
                 "type": "object", "additionalProperties": {"type": "object",
                     "properties": {"href": {"type": "string"}}}}}), serde_json::json!({"type": "string"}))),
+            // A required text link on a collection with no paging parameter (Azure's
+            // `nextLink`): `""` on its one page.
+            "/required-next-link": op("requiredNextLink", &serde_json::json!([]), link_list),
             "/required-link": op("requiredLink", &page_params, list(serde_json::json!({"links": {
                 "type": "object", "required": ["next"], "properties": {"next": {"type": "object",
                     "additionalProperties": false, "properties": {"href": {"type": "string"}}}}}}),

@@ -551,8 +551,8 @@ fn accepts(schema: &Value, value: &str) -> bool {
             e.iter().any(|v| match v {
                 Value::String(s) => s == value,
                 Value::Number(n) => n.as_f64() == value.parse::<f64>().ok(),
-            Value::Bool(b) => value == if *b { "true" } else { "false" },
-            _ => false,
+                Value::Bool(b) => value == if *b { "true" } else { "false" },
+                _ => false,
             })
         });
     let long = schema

@@ -149,9 +149,12 @@ pub fn page(
                 let link = shaped(was, paging, strategy, &pointer, target, size);
                 set(&mut body, &pointer, link);
             }
-            None if end == crate::paging::End::Kept => {
-                unlinked(&mut body, &pointer, &paging.forms.link_required);
-            }
+            None if end == crate::paging::End::Kept => match was {
+                Some(Value::String(_)) if i == 0 && paging.forms.link_may_be_empty => {
+                    set(&mut body, &pointer, json!(""));
+                }
+                _ => unlinked(&mut body, &pointer, &paging.forms.link_required),
+            },
             None => no_more(&mut body, &pointer, was, end),
         }
     }

@@ -100,6 +100,9 @@ pub struct Forms {
     /// requires.
     pub link_keys: Vec<String>,
     pub link_required: Vec<String>,
+    /// A text link with no `format` or `pattern`: `""` can say "no next page" when the link
+    /// must stay (Azure's required `nextLink`).
+    pub link_may_be_empty: bool,
     /// The count is declared as a string (OMDb's `"totalResults": "25"`).
     pub count_text: bool,
     /// The count's declared `maximum`: no collection is larger.
@@ -388,6 +391,8 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         link: link.and_then(link_form),
         link_keys: link.map_or_else(Vec::new, |v| v.properties.keys().cloned().collect()),
         link_required: link.map_or_else(Vec::new, |v| v.required.iter().cloned().collect()),
+        link_may_be_empty: link
+            .is_some_and(|v| v.types.contains("string") && !v.format && v.pattern.is_none()),
         count_text: count
             .as_deref()
             .and_then(|p| view_at(&view, p))

@@ -61,7 +61,8 @@ pub fn page(
             strategy
                 .and_then(|s| s.max_size)
                 .map_or(usize::MAX, |m| m as usize),
-        );
+        )
+        .min(paging.forms.page_max.map_or(usize::MAX, |m| m as usize));
     let start = match strategy.map(|s| s.style) {
         Some(Style::Page) => position(strategy, query)
             .and_then(|v| v.parse::<usize>().ok())
@@ -316,6 +317,9 @@ fn distinct_id(id: &Value, i: usize) -> Value {
                 json!(format!("{head}{:04X}", 0xd000 + i % 0x1000))
             } else if hex {
                 json!(format!("{head}{:04x}", 0xd000 + i % 0x1000))
+            } else if s.chars().all(|c| c.is_ascii_alphanumeric()) {
+                // Letters and digits only (`pattern: ^[0-9a-z]*$`): digits appended.
+                json!(format!("{s}{i}"))
             } else {
                 json!(format!("{s}-{i}"))
             }
@@ -518,7 +522,9 @@ mod tests {
                 json!(13)
             ]
         );
-        assert_eq!(distinct_id(&json!("abc"), 2), json!("abc-2"));
+        assert_eq!(distinct_id(&json!("abc"), 2), json!("abc2"));
+        assert_eq!(distinct_id(&json!(""), 2), json!("2"));
+        assert_eq!(distinct_id(&json!("a.b"), 2), json!("a.b-2"));
     }
 
     // Cursors the cursor field's pattern rejects are made from the pattern instead, and still

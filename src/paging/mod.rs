@@ -107,6 +107,8 @@ pub struct Forms {
     pub count_text: bool,
     /// The count's declared `maximum`: no collection is larger.
     pub count_max: Option<u64>,
+    /// The item list's declared `maxItems`: no page is larger.
+    pub page_max: Option<u64>,
     /// How each of `relations` shows there is no such page (`prev` on the first page).
     pub relation_ends: Vec<End>,
     /// The `pattern` of the cursor field, when the mock's own cursors (`c10`) do not match it
@@ -405,6 +407,7 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
             .as_deref()
             .and_then(|p| view_at(&view, p))
             .and_then(|v| v.maximum),
+        page_max: view_at(&view, &items).and_then(|v| v.max_items),
         relation_ends: relations.iter().map(|(_, p)| end_of(&view, p)).collect(),
         cursor_pattern: cursor
             .as_deref()

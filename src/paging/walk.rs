@@ -50,6 +50,8 @@ pub struct Walk<'p> {
     budget: Budget,
     /// The page size asked for (`None`: the style has no size parameter).
     size: Option<u64>,
+    /// How many items the first page held.
+    first_len: Option<u64>,
     /// The URL of the first page, from which parameter-advanced pages are made.
     base: url::Url,
     pages: usize,
@@ -106,6 +108,7 @@ impl<'p> Walk<'p> {
             strategy,
             budget,
             size,
+            first_len: None,
             base,
             pages: 0,
             fetched: 0,
@@ -202,6 +205,7 @@ impl<'p> Walk<'p> {
         }
         findings.extend(self.duplicates(items, url));
         if self.pages == 1 {
+            self.first_len = Some(n as u64);
             self.count = self
                 .paging
                 .count
@@ -319,7 +323,9 @@ impl<'p> Walk<'p> {
                 return self.done(if n == 0 { End::Complete } else { End::Stuck });
             }
             (None, _, _) => {
-                let short = n == 0 || self.size.is_some_and(|s| (n as u64) < s);
+                // With no size parameter, the first page's length is the page size.
+                let size = self.size.or(self.first_len);
+                let short = n == 0 || size.is_some_and(|s| (n as u64) < s);
                 if short || self.strategy.position.is_none() {
                     None
                 } else {

@@ -22,8 +22,9 @@ pub struct SchemaView {
     pub format: bool,
     /// The declared string `pattern`.
     pub pattern: Option<String>,
-    /// The declared `maximum` of a whole number.
+    /// The declared `maximum` of a whole number, and `maxItems` of an array.
     pub maximum: Option<u64>,
+    pub max_items: Option<u64>,
     pub properties: BTreeMap<String, SchemaView>,
     pub required: BTreeSet<String>,
     /// Keys are data: `additionalProperties` (or an object with no declared properties).
@@ -40,6 +41,7 @@ static UNDECLARED: SchemaView = SchemaView {
     format: false,
     pattern: None,
     maximum: None,
+    max_items: None,
     properties: BTreeMap::new(),
     required: BTreeSet::new(),
     free_form: false,
@@ -202,6 +204,7 @@ impl Builder<'_> {
         view.format = map.get("format").and_then(Value::as_str).is_some();
         view.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
         view.maximum = map.get("maximum").and_then(Value::as_u64);
+        view.max_items = map.get("maxItems").and_then(Value::as_u64);
         if let Some(Value::Array(req)) = map.get("required") {
             view.required
                 .extend(req.iter().filter_map(Value::as_str).map(String::from));
@@ -268,6 +271,7 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
     view.format |= branch.format;
     view.pattern = view.pattern.take().or(branch.pattern);
     view.maximum = view.maximum.or(branch.maximum);
+    view.max_items = view.max_items.or(branch.max_items);
     if branch.free_form && (branch.values.is_some() || !all_of) {
         view.free_form = true;
         view.values = view.values.take().or(branch.values);

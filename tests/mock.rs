@@ -424,6 +424,8 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
         text_id.clone(),
     );
     cursor_list["required"] = serde_json::json!(["data", "next_cursor"]);
+    let mut no_size_list = list(serde_json::json!({}), text_id.clone());
+    no_size_list["properties"]["data"]["minItems"] = serde_json::json!(1);
     let mut link_list = list(
         serde_json::json!({"nextLink": {"type": "string"}}),
         text_id.clone(),
@@ -461,6 +463,10 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
             "/link-map": op("linkMap", &page_params, list(serde_json::json!({"_links": {
                 "type": "object", "additionalProperties": {"type": "object",
                     "properties": {"href": {"type": "string"}}}}}), serde_json::json!({"type": "string"}))),
+            // No size parameter: the walk ends at the short page rather than ask for an empty
+            // one its schema forbids (`minItems: 1`).
+            "/no-size": op("noSize", &serde_json::json!([
+                {"name": "page", "in": "query", "schema": {"type": "integer"}}]), no_size_list),
             // A required text link on a collection with no paging parameter (Azure's
             // `nextLink`): `""` on its one page.
             "/required-next-link": op("requiredNextLink", &serde_json::json!([]), link_list),

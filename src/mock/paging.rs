@@ -273,7 +273,8 @@ fn collection(
         }
         if i >= start {
             let mut v = documented[i % documented.len()].clone();
-            if let (Some(slot), Some(id)) = (v.get_mut("id"), id) {
+            let key = id_key(&v);
+            if let (Some(slot), Some(id)) = (key.and_then(|k| v.get_mut(k)), id) {
                 *slot = id;
             }
             items.push(v);
@@ -286,12 +287,24 @@ fn collection(
 /// in turn, each past the first round distinct (numbers count on from `top`, the largest
 /// documented one).
 fn item_id(documented: &[Value], i: usize, top: u64) -> Option<Value> {
-    let id = documented[i % documented.len()].get("id")?;
+    let item = &documented[i % documented.len()];
+    let id = item.get(id_key(item)?)?;
     Some(match id {
         _ if i < documented.len() => id.clone(),
         Value::Number(_) => json!(top.saturating_add(i as u64)),
         other => distinct_id(other, i),
     })
+}
+
+/// The key that tells an item apart: `id`, else the first text `uuid`, `key`, `slug` or `name`
+/// (Bitbucket's repositories, under `uniqueItems`, have a `uuid` and no `id`).
+fn id_key(item: &Value) -> Option<&'static str> {
+    if item.get("id").is_some() {
+        return Some("id");
+    }
+    ["uuid", "key", "slug", "name"]
+        .into_iter()
+        .find(|k| item.get(*k).is_some_and(Value::is_string))
 }
 
 /// An id unlike the documented ones, in their alphabet: the last four hex (or decimal) digits
@@ -525,6 +538,13 @@ mod tests {
         assert_eq!(distinct_id(&json!("abc"), 2), json!("abc2"));
         assert_eq!(distinct_id(&json!(""), 2), json!("2"));
         assert_eq!(distinct_id(&json!("a.b"), 2), json!("a.b-2"));
+        // No `id`: the `uuid` tells items apart.
+        let documented = [json!({"uuid": "{a}", "type": "repository"})];
+        let uuids: std::collections::HashSet<String> = collection(&documented, 0, 3, 3, 0)
+            .iter()
+            .map(|v| v["uuid"].to_string())
+            .collect();
+        assert_eq!(uuids.len(), 3);
     }
 
     // Cursors the cursor field's pattern rejects are made from the pattern instead, and still

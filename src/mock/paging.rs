@@ -296,15 +296,16 @@ fn item_id(documented: &[Value], i: usize, top: u64) -> Option<Value> {
     })
 }
 
-/// The key that tells an item apart: `id`, else the first text `uuid`, `key`, `slug` or `name`
-/// (Bitbucket's repositories, under `uniqueItems`, have a `uuid` and no `id`).
+/// The key that tells an item apart: `id`, else a text `uuid` (Bitbucket's repositories, under
+/// `uniqueItems`, have a `uuid` and no `id`). Not `name` or `key`: their patterns are often
+/// letters only (`^([A-Za-z]_?)+$`), which a grown value would break.
 fn id_key(item: &Value) -> Option<&'static str> {
     if item.get("id").is_some() {
         return Some("id");
     }
-    ["uuid", "key", "slug", "name"]
-        .into_iter()
-        .find(|k| item.get(*k).is_some_and(Value::is_string))
+    item.get("uuid")
+        .is_some_and(Value::is_string)
+        .then_some("uuid")
 }
 
 /// An id unlike the documented ones, in their alphabet: the last four hex (or decimal) digits

@@ -334,7 +334,6 @@ fn fitbit_plus_check_against_mock_flags_exactly_the_invalid_served_examples() {
 // as drift.
 #[test]
 fn findings_on_the_mocks_own_bodies_name_their_provenance() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let long: Vec<serde_json::Value> = (0..200)
         .map(|i| serde_json::json!({"id": format!("item-{i}"), "name": "a name long enough to matter"}))
         .collect();
@@ -351,18 +350,7 @@ fn findings_on_the_mocks_own_bodies_name_their_provenance() {
                 ]}}}}}}}
         }
     });
-    let path = dir.path().join("openapi.json");
-    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
-    let run = drift(&[
-        "check",
-        "--spec",
-        &path.to_string_lossy(),
-        "--base-url",
-        "mock",
-        "--format",
-        "json",
-    ]);
-    let report = json(&run);
+    let (run, report) = check_against_mock(&spec);
     let schema_findings: Vec<(String, String)> = report["findings"]
         .as_array()
         .into_iter()
@@ -400,7 +388,6 @@ fn findings_on_the_mocks_own_bodies_name_their_provenance() {
 // `prev` (Up), a composite id (YouTube) and an id that names nothing (`{}`).
 #[test]
 fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let page_params = serde_json::json!([
         {"name": "page", "in": "query", "schema": {"type": "integer"}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 4}}]);
@@ -476,18 +463,7 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
                 serde_json::json!({"type": "string"}))),
         }
     });
-    let path = dir.path().join("openapi.json");
-    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
-    let run = drift(&[
-        "check",
-        "--spec",
-        &path.to_string_lossy(),
-        "--base-url",
-        "mock",
-        "--format",
-        "json",
-    ]);
-    let report = json(&run);
+    let (_, report) = check_against_mock(&spec);
     let findings: Vec<String> = report["findings"]
         .as_array()
         .into_iter()
@@ -522,4 +498,23 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
     }
     // The count written as a string is read as the count.
     assert!(report.to_string().contains("10 item(s) of 10"));
+}
+
+/// `drift check --base-url mock --format json` of a contract written to a temporary folder: the
+/// run and its JSON report.
+fn check_against_mock(spec: &serde_json::Value) -> (common::Run, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let run = drift(&[
+        "check",
+        "--spec",
+        &path.to_string_lossy(),
+        "--base-url",
+        "mock",
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    (run, report)
 }

@@ -306,11 +306,12 @@ mod time_tests {
     }
 }
 
-/// Pretty JSON, two-space indented like `serde_json::to_string_pretty`, except that a small
-/// container (nested at most two deep, at most [`INLINE_WIDTH`] characters) stays on one line:
-/// `{"object": {"id": "string"}}`. Files stay short and their diffs line up with what changed.
+/// Pretty JSON, two-space indented like `serde_json::to_string_pretty`, with every object's keys
+/// sorted, except that a small container (nested at most two deep, at most [`INLINE_WIDTH`]
+/// bytes) stays on one line: `{"object": {"id": "string"}}`. Files stay short, and their diffs
+/// line up with what changed. One pass over the value, written straight into the text.
 pub fn pretty_json(value: &serde_json::Value) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(1024);
     pretty_into(value, 0, &mut out);
     out
 }
@@ -318,77 +319,171 @@ pub fn pretty_json(value: &serde_json::Value) -> String {
 /// The widest container [`pretty_json`] keeps on one line.
 pub const INLINE_WIDTH: usize = 200;
 
-fn pretty_into(value: &serde_json::Value, indent: usize, out: &mut String) {
+/// [`pretty_json`] of a value nested `indent` levels deep, written into `out`.
+pub fn pretty_into(value: &serde_json::Value, indent: usize, out: &mut String) {
     use serde_json::Value;
-    if height(value) <= 2 {
-        let one_line = compact_json(value);
-        if one_line.len() <= INLINE_WIDTH {
-            out.push_str(&one_line);
+    if nests_within(value, 2) {
+        let start = out.len();
+        if compact_into(value, out, start + INLINE_WIDTH) {
             return;
         }
+        out.truncate(start);
     }
-    let pad = |n: usize| "  ".repeat(n);
     match value {
         Value::Object(map) => {
             out.push_str("{\n");
-            for (i, (k, v)) in map.iter().enumerate() {
-                out.push_str(&pad(indent + 1));
-                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+            let entries = sorted_entries(map);
+            for (i, (k, v)) in entries.iter().enumerate() {
+                pad(out, indent + 1);
+                push_json_string(out, k);
                 out.push_str(": ");
                 pretty_into(v, indent + 1, out);
-                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+                out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
             }
-            out.push_str(&pad(indent));
+            pad(out, indent);
             out.push('}');
         }
         Value::Array(items) => {
             out.push_str("[\n");
             for (i, v) in items.iter().enumerate() {
-                out.push_str(&pad(indent + 1));
+                pad(out, indent + 1);
                 pretty_into(v, indent + 1, out);
                 out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
             }
-            out.push_str(&pad(indent));
+            pad(out, indent);
             out.push(']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => push_scalar(out, scalar),
     }
 }
 
-/// How deep containers nest in a value (a scalar is 0, `[1]` is 1, `{"a": [1]}` is 2).
-fn height(value: &serde_json::Value) -> usize {
-    use serde_json::Value;
-    match value {
-        Value::Object(m) => 1 + m.values().map(height).max().unwrap_or(0),
-        Value::Array(a) => 1 + a.iter().map(height).max().unwrap_or(0),
-        _ => 0,
+/// Two spaces per level.
+pub fn pad(out: &mut String, indent: usize) {
+    for _ in 0..indent {
+        out.push_str("  ");
     }
 }
 
-/// One-line JSON with a space after `:` and `,`.
-fn compact_json(value: &serde_json::Value) -> String {
+/// Containers nest at most `depth` deep in `value` (a scalar nests 0 deep, `[1]` 1, `{"a": [1]}`
+/// 2). Stops at the first deeper child.
+fn nests_within(value: &serde_json::Value, depth: usize) -> bool {
     use serde_json::Value;
     match value {
-        Value::Object(m) if m.is_empty() => "{}".into(),
-        Value::Array(a) if a.is_empty() => "[]".into(),
-        Value::Object(m) => {
-            let parts: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), compact_json(v)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
-        Value::Array(a) => {
-            let parts: Vec<String> = a.iter().map(compact_json).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        scalar => scalar.to_string(),
+        Value::Object(m) => depth > 0 && m.values().all(|v| nests_within(v, depth - 1)),
+        Value::Array(a) => depth > 0 && a.iter().all(|v| nests_within(v, depth - 1)),
+        _ => true,
     }
+}
+
+/// Write one-line JSON with a space after `:` and `,`; `false` (with `out` partly written) as
+/// soon as the text passes `limit` bytes.
+fn compact_into(value: &serde_json::Value, out: &mut String, limit: usize) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in sorted_entries(map).into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_json_string(out, k);
+                out.push_str(": ");
+                if !compact_into(v, out, limit) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !compact_into(v, out, limit) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        scalar => push_scalar(out, scalar),
+    }
+    out.len() <= limit
+}
+
+/// An object's entries, sorted by key (the document model keeps insertion order).
+fn sorted_entries(
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(&String, &serde_json::Value)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    if !entries.windows(2).all(|w| w[0].0 <= w[1].0) {
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
+    entries
+}
+
+fn push_scalar(out: &mut String, scalar: &serde_json::Value) {
+    use serde_json::Value;
+    use std::fmt::Write as _;
+    match scalar {
+        Value::String(s) => push_json_string(out, s),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.push_str("null"),
+        // Containers are written by the callers.
+        container => {
+            let _ = write!(out, "{container}");
+        }
+    }
+}
+
+/// A JSON string literal, escaped exactly as `serde_json` escapes it: `"`, `\\` and control
+/// characters; everything else as is.
+pub fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
 }
 
 #[cfg(test)]
 mod pretty_tests {
     use serde_json::json;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let all: String = (0u8..0x80).map(char::from).chain("é€😀".chars()).collect();
+        for s in [all.as_str(), "", "plain", "\\\"", "end\u{1f}"] {
+            let mut out = String::new();
+            super::push_json_string(&mut out, s);
+            assert_eq!(Some(out), serde_json::to_string(s).ok());
+        }
+    }
 
     #[test]
     fn small_containers_stay_on_one_line() {

@@ -126,6 +126,19 @@ pub struct KeyEvidence {
 }
 
 impl KeyEvidence {
+    fn to_json(&self) -> Value {
+        let types: Map<String, Value> = self
+            .types
+            .iter()
+            .map(|(t, n)| (t.clone(), Value::from(*n)))
+            .collect();
+        json!({
+            "runs": self.runs, "present": self.present, "always": self.always,
+            "items": [self.items_with, self.items_seen], "types": types,
+            "first_seen": self.first_seen, "last_seen": self.last_seen,
+        })
+    }
+
     /// In every object of every run since it appeared.
     pub fn stable(&self) -> bool {
         self.runs > 0 && self.always == self.runs
@@ -230,20 +243,73 @@ impl Evidence {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut keys = Map::new();
-        for (k, e) in &self.keys {
-            let types: Map<String, Value> =
-                e.types.iter().map(|(t, n)| (t.clone(), json!(n))).collect();
-            keys.insert(
-                k.clone(),
-                json!({
-                    "runs": e.runs, "present": e.present, "always": e.always,
-                    "items": [e.items_with, e.items_seen], "types": types,
-                    "first_seen": e.first_seen, "last_seen": e.last_seen,
-                }),
-            );
-        }
+        let keys: Map<String, Value> = self
+            .keys
+            .iter()
+            .map(|(k, e)| (k.clone(), e.to_json()))
+            .collect();
         json!({"runs": self.runs, "first_run": self.first_run, "last_run": self.last_run, "keys": keys})
+    }
+
+    /// Write [`Evidence::to_json`] as [`crate::text::pretty_json`] would at `indent`, straight from
+    /// the counts: a snapshot file is mostly evidence, and every recorded run writes it.
+    pub fn write_pretty(&self, indent: usize, out: &mut String) {
+        use crate::text::{pad, push_json_string, INLINE_WIDTH};
+        use std::fmt::Write as _;
+        if self.keys.is_empty() {
+            // Small enough for the general rule (it may fit on one line).
+            crate::text::pretty_into(&self.to_json(), indent, out);
+            return;
+        }
+        out.push_str("{\n");
+        pad(out, indent + 1);
+        out.push_str("\"first_run\": ");
+        push_json_string(out, &self.first_run);
+        out.push_str(",\n");
+        pad(out, indent + 1);
+        out.push_str("\"keys\": {\n");
+        for (i, (key, e)) in self.keys.iter().enumerate() {
+            pad(out, indent + 2);
+            push_json_string(out, key);
+            out.push_str(": ");
+            let start = out.len();
+            let _ = write!(out, "{{\"always\": {}, \"first_seen\": ", e.always);
+            push_json_string(out, &e.first_seen);
+            let _ = write!(
+                out,
+                ", \"items\": [{}, {}], \"last_seen\": ",
+                e.items_with, e.items_seen
+            );
+            push_json_string(out, &e.last_seen);
+            let _ = write!(
+                out,
+                ", \"present\": {}, \"runs\": {}, \"types\": {{",
+                e.present, e.runs
+            );
+            for (j, (t, n)) in e.types.iter().enumerate() {
+                if j > 0 {
+                    out.push_str(", ");
+                }
+                push_json_string(out, t);
+                let _ = write!(out, ": {n}");
+            }
+            out.push_str("}}");
+            if out.len() - start > INLINE_WIDTH {
+                out.truncate(start);
+                crate::text::pretty_into(&e.to_json(), indent + 2, out);
+            }
+            out.push_str(if i + 1 < self.keys.len() { ",\n" } else { "\n" });
+        }
+        pad(out, indent + 1);
+        out.push_str("},\n");
+        pad(out, indent + 1);
+        out.push_str("\"last_run\": ");
+        push_json_string(out, &self.last_run);
+        out.push_str(",\n");
+        pad(out, indent + 1);
+        let _ = writeln!(out, "\"runs\": {}", self.runs);
+        pad(out, indent);
+        out.push('}');
     }
 
     /// Read the file form; `None` when it is not evidence.

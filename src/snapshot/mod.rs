@@ -7,6 +7,7 @@
 
 pub mod diff;
 pub mod evidence;
+mod file;
 pub mod review;
 pub mod select;
 pub mod shape;
@@ -135,8 +136,10 @@ pub fn capture(
     let (shape, pinned, observation) = match response.body {
         Some(b) => {
             let pinned = select::pinned(b, &selectors.pin);
-            let mut b = b.clone();
-            select::strip(&mut b, &selectors.volatile);
+            let mut b = std::borrow::Cow::Borrowed(b);
+            if !selectors.volatile.is_empty() {
+                select::strip(b.to_mut(), &selectors.volatile);
+            }
             let observation = Observation::of(&b, view);
             (Some(Shape::of(&b).through(view)), pinned, observation)
         }
@@ -265,11 +268,21 @@ impl Snapshot {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut pinned = Map::new();
-        for (k, v) in &self.pinned {
-            pinned.insert(k.clone(), v.clone());
+        let mut value = self.document();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("evidence".into(), self.evidence.to_json());
         }
-        sort_keys(json!({
+        sort_keys(value)
+    }
+
+    /// The file form but the evidence, keys in the order written here (the printer sorts them).
+    fn document(&self) -> Value {
+        let pinned: Map<String, Value> = self
+            .pinned
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        json!({
             "drift_snapshot": SNAPSHOT_VERSION,
             "api": self.api,
             "operation": {"id": self.operation.id, "method": self.operation.method, "path": self.operation.path},
@@ -280,29 +293,44 @@ impl Snapshot {
             "content_type": self.content_type,
             "shape": self.shape.as_ref().map(Shape::to_json),
             "pinned": pinned,
-            "evidence": self.evidence.to_json(),
             "pending_because": (!self.reasons.is_empty()).then_some(&self.reasons),
-        }))
+        })
     }
 
     /// Pretty JSON with sorted keys and a final newline: small, reviewable diffs. Small objects
     /// (a leaf shape, the evidence of one key) stay on one line.
     pub fn to_pretty(&self) -> String {
-        let mut value = self.to_json();
-        if let Some(map) = value.as_object_mut() {
-            map.retain(|k, v| k != "pending_because" || !v.is_null());
+        let mut value = self.document();
+        let Some(map) = value.as_object_mut() else {
+            return String::new();
+        };
+        map.retain(|k, v| k != "pending_because" || !v.is_null());
+        // The evidence (most of the file) is written straight from its counts.
+        map.insert("evidence".into(), Value::Null);
+        let mut entries: Vec<_> = map.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = String::with_capacity(4096);
+        out.push_str("{\n");
+        for (i, (k, v)) in entries.iter().enumerate() {
+            out.push_str("  ");
+            crate::text::push_json_string(&mut out, k);
+            out.push_str(": ");
+            if *k == "evidence" {
+                self.evidence.write_pretty(1, &mut out);
+            } else {
+                crate::text::pretty_into(v, 1, &mut out);
+            }
+            out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
         }
-        let mut s = crate::text::pretty_json(&value);
-        s.push('\n');
-        s
+        out.push_str("}\n");
+        out
     }
 
     /// [`Snapshot::to_pretty`] without the evidence and the pending reasons: what a reviewer
     /// compares.
     pub fn content_pretty(&self) -> String {
-        let mut value = self.to_json();
+        let mut value = self.document();
         if let Some(map) = value.as_object_mut() {
-            map.remove("evidence");
             map.remove("pending_because");
         }
         let mut s = crate::text::pretty_json(&value);
@@ -311,6 +339,15 @@ impl Snapshot {
     }
 
     pub fn parse(text: &str) -> Result<Snapshot, String> {
+        match file::read(text) {
+            Some(snapshot) => Ok(snapshot),
+            None => Snapshot::parse_lenient(text),
+        }
+    }
+
+    /// Any version this build reads, through a document tree: unknown field types fall back to
+    /// defaults where that is safe, and errors say what is wrong.
+    fn parse_lenient(text: &str) -> Result<Snapshot, String> {
         let v: Value =
             serde_json::from_str(text).map_err(|e| format!("not a snapshot file: {e}"))?;
         let version = v.get("drift_snapshot").and_then(Value::as_u64);
@@ -447,6 +484,70 @@ mod tests {
         );
         assert_eq!(Snapshot::parse(&s.to_pretty()), Ok(s.clone()));
         assert_eq!(s.content_type.as_deref(), Some("application/json"));
+    }
+
+    /// A snapshot whose evidence has a key with many kinds of value (too wide for one line), a
+    /// pinned value and pending reasons.
+    fn rich() -> Snapshot {
+        let sel = Selectors::parse(&[], &["/kind".into()]).unwrap_or_default();
+        let mut s = snap(
+            200,
+            json!({"kind": {"b": 1, "a": [2]}, "items": [{"n": 1}, {"n": 2, "o": "x\u{1}\"é"}]}),
+            &sel,
+        );
+        let wide = s.evidence.keys.entry("/items/*/n".into()).or_default();
+        for t in [
+            "array", "boolean", "integer", "null", "number", "object", "string",
+        ] {
+            wide.types.insert(format!("{t}-{}", "x".repeat(20)), 3);
+        }
+        s.reasons = vec!["a \"finding\"".into()];
+        s
+    }
+
+    #[test]
+    fn the_file_writer_matches_the_general_pretty_printer() {
+        let plain = Selectors::default();
+        for (i, s) in [
+            rich(),
+            snap(200, json!([]), &plain),
+            snap(204, Value::Null, &plain),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let text = s.to_pretty();
+            let mut general = s.to_json();
+            if let Some(map) = general.as_object_mut() {
+                map.retain(|k, v| k != "pending_because" || !v.is_null());
+            }
+            assert_eq!(text, format!("{}\n", crate::text::pretty_json(&general)));
+            assert_eq!(
+                i == 0,
+                text.contains("\"types\": {\n"),
+                "a wide entry spans lines: {text}"
+            );
+            assert_eq!(Snapshot::parse(&text), Ok(s.clone()));
+        }
+    }
+
+    #[test]
+    fn both_readers_read_a_file_alike() {
+        let text = rich().to_pretty();
+        assert_eq!(
+            file::read(&text).map(Ok),
+            Some(Snapshot::parse_lenient(&text))
+        );
+        // What the typed reader declines, the lenient one still reads.
+        let big = text.replacen("\"runs\": 1", "\"runs\": 99999999999", 1);
+        assert!(file::read(&big).is_none());
+        assert!(Snapshot::parse(&big).is_ok());
+        let v1 = json!({"drift_snapshot": 1, "status": 200, "shape": {"object": {"a": "string"}}});
+        assert!(file::read(&v1.to_string()).is_none());
+        assert_eq!(
+            Snapshot::parse(&v1.to_string()).map(|s| s.evidence.keys.len()),
+            Ok(1)
+        );
     }
 
     #[test]

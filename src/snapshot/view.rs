@@ -76,7 +76,7 @@ impl SchemaView {
                     max_depth: MAX_DEPTH,
                     elements: true,
                 };
-                b.build(schema.doc, &schema.pointer, node, 0)
+                b.build(schema.doc, node, 0)
             }
             None => SchemaView::undeclared(),
         }
@@ -96,7 +96,7 @@ impl SchemaView {
                     max_depth: 8,
                     elements: false,
                 };
-                b.build(schema.doc, &schema.pointer, node, 0)
+                b.build(schema.doc, node, 0)
             }
             None => SchemaView::undeclared(),
         }
@@ -152,39 +152,89 @@ impl SchemaView {
 
 struct Builder<'c> {
     contract: &'c Contract,
-    /// `$ref` targets being built (a cycle ends in an undeclared view).
-    seen: Vec<(usize, String)>,
+    /// `$ref` targets being built (a cycle ends in an undeclared view), by address.
+    seen: Vec<*const Value>,
     budget: usize,
     max_depth: usize,
     /// Unfold array elements (else they are left undeclared).
     elements: bool,
 }
 
+/// The keywords of one schema object a view reads, found in one pass over its keys.
+#[derive(Default)]
+struct Keywords<'v> {
+    reference: bool,
+    types: Option<&'v Value>,
+    nullable: bool,
+    null_in_enum: bool,
+    format: bool,
+    pattern: Option<&'v str>,
+    maximum: Option<u64>,
+    max_items: Option<u64>,
+    required: Option<&'v Vec<Value>>,
+    properties: Option<&'v serde_json::Map<String, Value>>,
+    additional: Option<&'v Value>,
+    items: Option<&'v Value>,
+    all_of: Option<&'v Vec<Value>>,
+    any_of: Option<&'v Vec<Value>>,
+    one_of: Option<&'v Vec<Value>>,
+}
+
+impl<'v> Keywords<'v> {
+    fn of(map: &'v serde_json::Map<String, Value>) -> Keywords<'v> {
+        let mut k = Keywords::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "$ref" => k.reference = true,
+                "type" => k.types = Some(value),
+                "nullable" | "x-nullable" => k.nullable |= value == &Value::Bool(true),
+                "enum" => {
+                    k.null_in_enum = value.as_array().is_some_and(|e| e.contains(&Value::Null));
+                }
+                "format" => k.format = value.is_string(),
+                "pattern" => k.pattern = value.as_str(),
+                "maximum" => k.maximum = value.as_u64(),
+                "maxItems" => k.max_items = value.as_u64(),
+                "required" => k.required = value.as_array(),
+                "properties" => k.properties = value.as_object(),
+                "additionalProperties" => k.additional = Some(value),
+                "items" => k.items = Some(value).filter(|i| i.is_object()),
+                "allOf" => k.all_of = value.as_array(),
+                "anyOf" => k.any_of = value.as_array(),
+                "oneOf" => k.one_of = value.as_array(),
+                _ => {}
+            }
+        }
+        k
+    }
+}
+
 impl Builder<'_> {
-    fn build(&mut self, doc: usize, pointer: &str, node: &Value, depth: usize) -> SchemaView {
+    fn build(&mut self, doc: usize, node: &Value, depth: usize) -> SchemaView {
         if depth > self.max_depth || self.budget == 0 {
             return SchemaView::undeclared();
         }
         self.budget -= 1;
-        let contract = self.contract;
         let Some(map) = node.as_object() else {
             // `true`, `{}`-like or invalid: nothing declared.
             return SchemaView::undeclared();
         };
-        if map.contains_key("$ref") {
-            let Ok((d, p, target)) = contract.documents.deref(doc, pointer, node) else {
+        let k = Keywords::of(map);
+        if k.reference {
+            let Some((d, target)) = self.contract.documents.follow(doc, node) else {
                 return SchemaView::undeclared();
             };
-            if self.seen.iter().any(|(sd, sp)| *sd == d && *sp == p) {
+            let address: *const Value = target;
+            if self.seen.contains(&address) {
                 return SchemaView::undeclared();
             }
-            self.seen.push((d, p.clone()));
-            let view = self.build(d, &p, target, depth + 1);
+            self.seen.push(address);
+            let view = self.build(d, target, depth + 1);
             self.seen.pop();
             return view;
         }
         let mut view = SchemaView::default();
-        match map.get("type") {
+        match k.types {
             Some(Value::String(t)) => {
                 view.types.insert(t.clone());
             }
@@ -193,58 +243,44 @@ impl Builder<'_> {
                 .extend(ts.iter().filter_map(Value::as_str).map(String::from)),
             _ => {}
         }
-        view.nullable = view.types.remove("null")
-            || view.types.is_empty()
-            || map.get("nullable") == Some(&Value::Bool(true))
-            || map.get("x-nullable") == Some(&Value::Bool(true))
-            || map
-                .get("enum")
-                .and_then(Value::as_array)
-                .is_some_and(|e| e.contains(&Value::Null));
-        view.format = map.get("format").and_then(Value::as_str).is_some();
-        view.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
-        view.maximum = map.get("maximum").and_then(Value::as_u64);
-        view.max_items = map.get("maxItems").and_then(Value::as_u64);
-        if let Some(Value::Array(req)) = map.get("required") {
+        view.nullable =
+            view.types.remove("null") || view.types.is_empty() || k.nullable || k.null_in_enum;
+        view.format = k.format;
+        view.pattern = k.pattern.map(String::from);
+        view.maximum = k.maximum;
+        view.max_items = k.max_items;
+        if let Some(req) = k.required {
             view.required
                 .extend(req.iter().filter_map(Value::as_str).map(String::from));
         }
-        let child = |key: &str| crate::text::pointer_push(pointer, key);
-        if let Some(Value::Object(props)) = map.get("properties") {
-            let base = child("properties");
+        if let Some(props) = k.properties {
             for (name, schema) in props {
-                let p = crate::text::pointer_push(&base, name);
-                let v = self.build(doc, &p, schema, depth + 1);
+                let v = self.build(doc, schema, depth + 1);
                 view.properties.insert(name.clone(), v);
             }
         }
-        match map.get("additionalProperties") {
+        match k.additional {
             Some(Value::Bool(false)) => {}
             Some(schema @ Value::Object(_)) => {
                 view.free_form = true;
-                let v = self.build(doc, &child("additionalProperties"), schema, depth + 1);
+                let v = self.build(doc, schema, depth + 1);
                 view.values = Some(Box::new(v));
             }
             Some(_) => view.free_form = true,
             None => view.free_form = view.properties.is_empty(),
         }
-        if let Some(items) = map.get("items").filter(|i| i.is_object()) {
+        if let Some(items) = k.items {
             let v = if self.elements {
-                self.build(doc, &child("items"), items, depth + 1)
+                self.build(doc, items, depth + 1)
             } else {
                 SchemaView::undeclared()
             };
             view.items = Some(Box::new(v));
         }
-        for key in ["allOf", "anyOf", "oneOf"] {
-            let Some(Value::Array(branches)) = map.get(key) else {
-                continue;
-            };
-            let base = child(key);
-            for (i, branch) in branches.iter().enumerate() {
-                let p = crate::text::pointer_push(&base, &i.to_string());
-                let b = self.build(doc, &p, branch, depth + 1);
-                merge(&mut view, b, key == "allOf");
+        for (branches, all_of) in [(k.all_of, true), (k.any_of, false), (k.one_of, false)] {
+            for branch in branches.into_iter().flatten() {
+                let b = self.build(doc, branch, depth + 1);
+                merge(&mut view, b, all_of);
             }
         }
         view

@@ -362,6 +362,23 @@ impl Documents {
         }
     }
 
+    /// Follow `$ref`s from `value` in `doc` to the value they name, building no pointers or
+    /// messages: for hot paths that need only the target. `None` when the chain breaks, leaves the
+    /// loaded files, or runs past 64 steps (a cycle).
+    pub fn follow<'a>(&'a self, doc: usize, value: &'a Value) -> Option<(usize, &'a Value)> {
+        let mut cur = (doc, value);
+        for _ in 0..=64 {
+            let Some(reference) = cur.1.get("$ref").and_then(Value::as_str) else {
+                return Some(cur);
+            };
+            match self.resolve_ref(cur.0, reference)? {
+                RefTarget::Doc(d, p) => cur = (d, get(&self.docs[d].value, &p)?),
+                RefTarget::Remote(_) => return None,
+            }
+        }
+        None
+    }
+
     /// Follow `$ref`s from `value` (found at `pointer` in `doc`) to the object they name.
     /// Returns the document and pointer where the value really lives.
     pub fn deref<'a>(

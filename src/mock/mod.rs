@@ -41,6 +41,9 @@ pub struct MockResponse {
     pub operation_id: Option<String>,
     /// The documented examples the body was made from, as `file#/pointer` (empty: synthesized).
     pub served_examples: Vec<String>,
+    /// The JSON body as a document, for a caller in the same process (a [`Mock::compact`] mock
+    /// only): it need not parse the bytes again.
+    pub json: Option<Value>,
 }
 
 enum Segment {
@@ -329,6 +332,7 @@ impl Mock {
                 body: Vec::new(),
                 operation_id: Some(op.id.clone()),
                 served_examples: Vec::new(),
+                json: None,
             };
         };
         let (base, served, unsatisfied) = self.body(media, wanted_example.as_deref());
@@ -344,13 +348,13 @@ impl Mock {
             });
         let body: &Value = paged.as_ref().unwrap_or(&base);
         let content_type = served_type(media);
+        let json_type = crate::spec::media::is_json(&content_type);
         let bytes = match body {
-            Value::String(s) if !crate::spec::media::is_json(&content_type) => {
-                s.clone().into_bytes()
-            }
+            Value::String(s) if !json_type => s.clone().into_bytes(),
             v if self.compact => serde_json::to_vec(v).unwrap_or_default(),
             v => serde_json::to_vec_pretty(v).unwrap_or_default(),
         };
+        let json = (self.compact && json_type).then(|| paged.unwrap_or_else(|| (*base).clone()));
         let served: Vec<String> = served
             .iter()
             .map(|(d, p)| format!("{}{p}", self.contract.file_name(*d)))
@@ -374,6 +378,7 @@ impl Mock {
             body: bytes,
             operation_id: Some(op.id.clone()),
             served_examples: served,
+            json,
         }
     }
 
@@ -444,6 +449,7 @@ impl Mock {
             body: serde_json::to_vec(&body).unwrap_or_default(),
             operation_id,
             served_examples: Vec::new(),
+            json: None,
         }
     }
 }
@@ -664,6 +670,7 @@ impl Transport for MockTransport {
                 headers,
                 body: r.body,
                 truncated: false,
+                parsed: crate::replay::transport::Parsed::new(r.json),
                 ..Default::default()
             })
         })

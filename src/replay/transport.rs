@@ -54,7 +54,40 @@ pub struct HttpResponse {
     pub truncated: bool,
     /// A large body holds one of the few large-body slots until the response is dropped.
     pub large_body_slot: LargeBodySlot,
+    /// The body already parsed, when the sender had it as a document (the embedded mock, in
+    /// process). The first check takes it instead of parsing the bytes.
+    pub parsed: Parsed,
 }
+
+/// A response body's document, taken once (compares equal to any other, and a clone holds
+/// none: it is a shortcut, not data).
+#[derive(Debug, Default)]
+pub struct Parsed(std::sync::Mutex<Option<serde_json::Value>>);
+
+impl Parsed {
+    pub fn new(value: Option<serde_json::Value>) -> Parsed {
+        Parsed(std::sync::Mutex::new(value))
+    }
+
+    /// The document, once; `None` after that or when the sender had none.
+    pub fn take(&self) -> Option<serde_json::Value> {
+        self.0.lock().ok().and_then(|mut v| v.take())
+    }
+}
+
+impl Clone for Parsed {
+    fn clone(&self) -> Parsed {
+        Parsed::default()
+    }
+}
+
+impl PartialEq for Parsed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Parsed {}
 
 /// Bodies above this size count against [`LARGE_BODY_SLOTS`].
 pub const LARGE_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -285,6 +318,7 @@ impl HttpTransport {
             body,
             truncated,
             large_body_slot: LargeBodySlot(slot.map(std::sync::Arc::new)),
+            parsed: Parsed::default(),
         })
     }
 }

@@ -72,7 +72,7 @@ struct Collected {
 }
 
 impl Collected {
-    fn add(&mut self, items: &[Value], cap: usize) {
+    fn add(&mut self, items: Vec<Value>, cap: usize) {
         for item in items {
             if self.items.len() >= cap {
                 return;
@@ -82,7 +82,7 @@ impl Collected {
                 None => item.to_string(),
             };
             if self.seen.insert(key) {
-                self.items.push(item.clone());
+                self.items.push(item);
             }
         }
     }
@@ -276,19 +276,23 @@ impl<'p> Walking<'p> {
                 mut walk,
                 url,
             } => {
-                if let (Some(body), Some(paging), true) =
-                    (&checked.body, self.pagings[i].as_ref(), self.keep[i])
-                {
-                    if let Some(items) = body.pointer(&paging.items).and_then(Value::as_array) {
-                        self.collected[i].add(items, SNAPSHOT_ITEMS);
-                    }
-                }
                 let (found, step) = walk.observe(
                     &url,
                     checked.status,
                     checked.body.as_ref(),
                     error.as_deref(),
                 );
+                // The page is done with: its items move to the operation's snapshot.
+                if let (Some(body), Some(paging), true) =
+                    (&mut checked.body, self.pagings[i].as_ref(), self.keep[i])
+                {
+                    if let Some(items) = body
+                        .pointer_mut(&paging.items)
+                        .and_then(Value::as_array_mut)
+                    {
+                        self.collected[i].add(std::mem::take(items), SNAPSHOT_ITEMS);
+                    }
+                }
                 r.findings
                     .extend(found.into_iter().map(|f| page_finding(&maker, f)));
                 match step {

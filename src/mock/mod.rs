@@ -68,6 +68,9 @@ pub struct Mock {
     /// priority order: more literal segments first, then more literal text around parameters.
     routes: std::collections::HashMap<usize, Vec<Route>>,
     base_path: String,
+    /// The base path, decoded, when the server URL carries a query its operations' paths go on
+    /// with (`/api-v2/%3Fsource=…` and `/data.csv&id={id}`): such requests are routed whole.
+    base_with_query: Option<String>,
     /// How each operation pages (by index, worked out on its first request), for collections
     /// served a page at a time.
     paging: Vec<std::sync::OnceLock<Option<crate::paging::Paging>>>,
@@ -135,6 +138,8 @@ impl Mock {
             by_len.entry(route.segments.len()).or_default().push(route);
         }
         let base_path = contract.base_path();
+        let base_with_query =
+            Some(crate::text::percent_decode(&base_path)).filter(|b| b.contains('?'));
         let paging = contract
             .operations
             .iter()
@@ -144,6 +149,7 @@ impl Mock {
             contract,
             routes: by_len,
             base_path,
+            base_with_query,
             paging,
             compact: false,
             synthesized: std::sync::Mutex::default(),
@@ -166,7 +172,14 @@ impl Mock {
     }
 
     pub fn respond(&self, req: &MockRequest) -> MockResponse {
-        let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+        let whole = self
+            .base_with_query
+            .as_deref()
+            .filter(|base| req.path.starts_with(base));
+        let (path, query) = match whole {
+            Some(_) => (req.path.as_str(), ""),
+            None => req.path.split_once('?').unwrap_or((&req.path, "")),
+        };
         let origin = match header(&req.headers, "host") {
             Some(host) => format!("http://{host}"),
             None => MOCK_ORIGIN.to_string(),
@@ -178,7 +191,7 @@ impl Mock {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         };
-        let path = match path.strip_prefix(self.base_path.as_str()) {
+        let path = match path.strip_prefix(whole.unwrap_or(self.base_path.as_str())) {
             Some(rest)
                 if !self.base_path.is_empty() && (rest.is_empty() || rest.starts_with('/')) =>
             {
@@ -786,6 +799,36 @@ mod tests {
             path: path.into(),
             headers: vec![],
         })
+    }
+
+    // A server URL that carries a query its paths go on with (hydramovies.com): the request,
+    // query and all, reaches the operation whose path continues it.
+    #[test]
+    fn a_server_url_with_a_query_routes_requests_whole() {
+        let ok = |id: &str| json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}});
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://x.example/api-v2/%3Fsource=http:/x.example/api-v2"}],
+        "paths": {
+            "/data.csv&imdb_id={id}": ok("byId"),
+            "/data.csv&year={year}": ok("byYear"),
+        }});
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let m = Mock::new(Arc::new(contract));
+        let at = |path: &str| {
+            let r = answer(&m, "GET", path);
+            (r.status, r.operation_id)
+        };
+        let base = "/api-v2/?source=http:/x.example/api-v2";
+        assert_eq!(
+            at(&format!("{base}/data.csv&imdb_id=tt1")),
+            (200, Some("byId".into()))
+        );
+        assert_eq!(
+            at(&format!("{base}/data.csv&year=1999")),
+            (200, Some("byYear".into()))
+        );
+        assert_eq!(at("/api-v2/?other=1").0, 404);
     }
 
     // The most specific template that declares the method answers: a literal segment declaring

@@ -412,7 +412,7 @@ fn compact_into(value: &serde_json::Value, out: &mut String, limit: usize) -> bo
 }
 
 /// An object's entries, sorted by key (the document model keeps insertion order).
-fn sorted_entries(
+pub fn sorted_entries(
     map: &serde_json::Map<String, serde_json::Value>,
 ) -> Vec<(&String, &serde_json::Value)> {
     let mut entries: Vec<_> = map.iter().collect();

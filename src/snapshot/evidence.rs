@@ -261,11 +261,15 @@ impl Evidence {
             crate::text::pretty_into(&self.to_json(), indent, out);
             return;
         }
+        // `"name": "text",` on its own line.
+        let text_line = |out: &mut String, name: &str, text: &str| {
+            pad(out, indent + 1);
+            let _ = write!(out, "\"{name}\": ");
+            push_json_string(out, text);
+            out.push_str(",\n");
+        };
         out.push_str("{\n");
-        pad(out, indent + 1);
-        out.push_str("\"first_run\": ");
-        push_json_string(out, &self.first_run);
-        out.push_str(",\n");
+        text_line(out, "first_run", &self.first_run);
         pad(out, indent + 1);
         out.push_str("\"keys\": {\n");
         for (i, (key, e)) in self.keys.iter().enumerate() {
@@ -302,10 +306,7 @@ impl Evidence {
         }
         pad(out, indent + 1);
         out.push_str("},\n");
-        pad(out, indent + 1);
-        out.push_str("\"last_run\": ");
-        push_json_string(out, &self.last_run);
-        out.push_str(",\n");
+        text_line(out, "last_run", &self.last_run);
         pad(out, indent + 1);
         let _ = writeln!(out, "\"runs\": {}", self.runs);
         pad(out, indent);

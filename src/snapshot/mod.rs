@@ -307,8 +307,7 @@ impl Snapshot {
         map.retain(|k, v| k != "pending_because" || !v.is_null());
         // The evidence (most of the file) is written straight from its counts.
         map.insert("evidence".into(), Value::Null);
-        let mut entries: Vec<_> = map.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let entries = crate::text::sorted_entries(map);
         let mut out = String::with_capacity(4096);
         out.push_str("{\n");
         for (i, (k, v)) in entries.iter().enumerate() {

@@ -43,6 +43,7 @@ use crate::replay::{self, auth::Redactor, transport::HttpRequest};
 use crate::report::{ApiSummary, CheckReport, OperationResult};
 use crate::rules::Kind;
 use crate::snapshot::store::Store;
+use crate::snapshot::view::Views;
 use auth_gate::AuthGate;
 use exchange::{ExchangeCtx, Stepped};
 use prepare::Prepared;
@@ -162,6 +163,7 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                         spec_hash: &prepared.spec_hash,
                         redactor: &redactor,
                         time: &started_at,
+                        views: Default::default(),
                     });
                     let facts = ApiFacts {
                         spec_hash: prepared.spec_hash.clone(),
@@ -417,6 +419,15 @@ async fn check_api(
     let contract = &prepared.contract;
     let (operations, to_send) = plan_api(run, contract);
     compile_schemas(prepared, &to_send);
+    let snapshots = snapshots.map(|s| SnapshotCtx {
+        views: Views::expecting(
+            contract,
+            to_send
+                .iter()
+                .filter_map(|(op, _)| snapshots::expected_schema(op)),
+        ),
+        ..s
+    });
     let mut live = LivePlan::new(contract, &to_send, run.base_url != BaseUrl::Mock);
     let pagings: Vec<Option<crate::paging::Paging>> = to_send
         .iter()

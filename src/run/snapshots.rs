@@ -15,9 +15,10 @@ use crate::replay::auth::Redactor;
 use crate::replay::Exchange;
 use crate::rules::Kind;
 use crate::snapshot::store::Store;
-use crate::snapshot::view::SchemaView;
+use crate::snapshot::view::{SchemaView, Views};
 use crate::snapshot::{self as snap, Captured, Snapshot, SnapshotOperation};
 use crate::spec::{Contract, Operation};
+use std::sync::Arc;
 
 /// The snapshot folder of a run and what the run does with it.
 pub struct SnapshotCtx<'a> {
@@ -28,6 +29,8 @@ pub struct SnapshotCtx<'a> {
     pub redactor: &'a Redactor,
     /// When the run started (RFC 3339): the time of its observations.
     pub time: &'a str,
+    /// The API's response schema views, shared by the operations that answer alike.
+    pub views: Views,
 }
 
 /// What becomes of the snapshot file after comparing.
@@ -62,7 +65,7 @@ pub fn step(
             SnapshotMode::Compare { .. } => Vec::new(),
         };
     }
-    let view = response_view(contract, op, status, checked.content_type.as_deref());
+    let view = response_view(ctx, contract, op, status, checked.content_type.as_deref());
     let current = capture(ctx, run, op, ex, checked, status, &view);
     let stored = match ctx.store.read(&run.name, &op.id) {
         Ok(s) => s,
@@ -229,11 +232,12 @@ fn capture(
 
 /// What the contract declares for this response's body (undeclared when it has no schema).
 fn response_view(
+    ctx: &SnapshotCtx<'_>,
     contract: &Contract,
     op: &Operation,
     status: u16,
     content_type: Option<&str>,
-) -> SchemaView {
+) -> Arc<SchemaView> {
     let schema = op.response_for(status).and_then(|r| {
         let media = content_type
             .and_then(|c| {
@@ -244,7 +248,30 @@ fn response_view(
             .or_else(|| r.content.first());
         media.and_then(|m| m.schema.as_ref())
     });
-    schema.map_or_else(SchemaView::undeclared, |s| SchemaView::of(contract, s))
+    match schema {
+        Some(s) => ctx.views.of(contract, s),
+        None => Arc::new(SchemaView::undeclared()),
+    }
+}
+
+/// The schema an operation is expected to answer with: its first success's, JSON first.
+pub fn expected_schema(op: &Operation) -> Option<&crate::spec::SchemaRef> {
+    let success = op
+        .responses
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                crate::spec::Status::Code(200..=299) | crate::spec::Status::Range(2)
+            )
+        })
+        .min_by_key(|r| r.status)?;
+    let media = success
+        .content
+        .iter()
+        .find(|m| crate::spec::media::is_json(&m.name))
+        .or_else(|| success.content.first())?;
+    media.schema.as_ref()
 }
 
 fn not_recorded(status: u16, maker: &FindingMaker<'_>) -> Finding {

@@ -35,6 +35,9 @@ pub struct Stepped {
     pub collection: bool,
     /// The snapshot step waits for the operation's pages ([`snapshot_with_pages`]).
     pub deferred: bool,
+    /// A deferred step's parsed body, kept so the step does not parse it again (not for large
+    /// bodies, which are parsed again rather than held while the pages are walked).
+    pub body: Option<serde_json::Value>,
 }
 
 /// Builds the findings of one exchange: its API, operation and reproduction line.
@@ -111,6 +114,11 @@ pub fn step(
             f.spec_location = Some(ctx.contract.location(op.doc, &op.pointer));
         }
     }
+    let small = ex
+        .result
+        .as_ref()
+        .is_ok_and(|r| r.body.len() < crate::replay::transport::LARGE_BODY_BYTES);
+    let body = checked.body.take().filter(|_| deferred && small);
     let unreachable = matches!(
         ex.result,
         Err(ReplayError::Transport(
@@ -136,6 +144,7 @@ pub fn step(
         unreachable,
         collection,
         deferred,
+        body,
     }
 }
 

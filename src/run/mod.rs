@@ -546,6 +546,7 @@ impl Replaying<'_> {
                 unreachable: down,
                 collection,
                 deferred,
+                body,
             } = exchange::step(
                 &self.ctx,
                 op,
@@ -559,7 +560,14 @@ impl Replaying<'_> {
                 self.paged.push(paging::PagedOp {
                     index: *i,
                     request,
-                    deferred: deferred.then(|| (ex.clone(), reproductions[ex.index].clone())),
+                    deferred: deferred.then(|| {
+                        // The step takes the body already parsed when it was kept.
+                        let mut kept = ex.clone();
+                        if let (Ok(r), Some(body)) = (&mut kept.result, body) {
+                            r.parsed = replay::transport::Parsed::new(Some(body));
+                        }
+                        (kept, reproductions[ex.index].clone())
+                    }),
                 });
             }
             live.observe(*i, ex);

@@ -30,6 +30,15 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Append one token to a JSON Pointer being built, escaped (RFC 6901), without a copy of it.
+pub fn push_pointer_token(pointer: &mut String, token: &str) {
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
 /// Unescape one JSON Pointer reference token (RFC 6901).
 pub fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")

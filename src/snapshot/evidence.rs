@@ -61,20 +61,36 @@ impl Observation {
                 }
             }
             Value::Object(map) => {
-                *self.objects.entry(pointer.clone()).or_default() += 1;
+                // The places repeat with every element of an array: looked up before copied.
+                match self.objects.get_mut(pointer.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.objects.insert(pointer.clone(), 1);
+                    }
+                }
                 if map
                     .values()
                     .any(|v| v.as_array().is_some_and(Vec::is_empty))
+                    && !self.empty_pages.contains(pointer.as_str())
                 {
                     self.empty_pages.insert(pointer.clone());
                 }
                 for (k, v) in map {
                     pointer.push('/');
-                    pointer.push_str(&crate::text::escape_pointer_token(k));
-                    let entry = self.keys.entry(pointer.clone()).or_default();
-                    entry.0 += 1;
-                    entry.1.insert(kind_name(v, view.property_ref(k)));
-                    self.walk(v, view.property_ref(k), pointer);
+                    crate::text::push_pointer_token(pointer, k);
+                    let property = view.property_ref(k);
+                    let kind = kind_name(v, property);
+                    match self.keys.get_mut(pointer.as_str()) {
+                        Some((n, kinds)) => {
+                            *n += 1;
+                            kinds.insert(kind);
+                        }
+                        None => {
+                            self.keys
+                                .insert(pointer.clone(), (1, BTreeSet::from([kind])));
+                        }
+                    }
+                    self.walk(v, property, pointer);
                     pointer.truncate(len);
                 }
             }

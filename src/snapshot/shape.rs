@@ -69,6 +69,85 @@ impl StringClass {
     }
 }
 
+/// The shape of many values built as they are seen: the same shape as merging the shape of each
+/// (see [`Shape::merge_all`]), without building them first.
+#[derive(Default)]
+struct Seen {
+    count: usize,
+    scalars: Vec<Kind>,
+    /// The elements of the arrays seen, when any was.
+    elements: Option<Box<Seen>>,
+    objects: usize,
+    /// Per key: in how many objects it was, and its values.
+    keys: BTreeMap<String, (usize, Seen)>,
+}
+
+impl Seen {
+    fn add(&mut self, value: &Value) {
+        self.count += 1;
+        let scalar = match value {
+            Value::Array(items) => {
+                let elements = self.elements.get_or_insert_with(Box::default);
+                for item in items {
+                    elements.add(item);
+                }
+                return;
+            }
+            Value::Object(map) => {
+                self.objects += 1;
+                for (k, v) in map {
+                    match self.keys.get_mut(k.as_str()) {
+                        Some((n, seen)) => {
+                            *n += 1;
+                            seen.add(v);
+                        }
+                        None => {
+                            let mut seen = Seen::default();
+                            seen.add(v);
+                            self.keys.insert(k.clone(), (1, seen));
+                        }
+                    }
+                }
+                return;
+            }
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
+            Value::Number(_) => Kind::Number,
+            Value::String(s) => Kind::String(StringClass::of(s)),
+        };
+        if !self.scalars.contains(&scalar) {
+            self.scalars.push(scalar);
+        }
+    }
+
+    fn finish(self) -> Option<Shape> {
+        if self.count == 0 {
+            return None;
+        }
+        let mut kinds = self.scalars;
+        if let Some(elements) = self.elements {
+            kinds.push(Kind::Array(elements.finish().map(Box::new)));
+        }
+        if self.objects > 0 {
+            let objects = self.objects;
+            let fields = self
+                .keys
+                .into_iter()
+                .map(|(k, (n, seen))| {
+                    let field = Field {
+                        optional: n < objects,
+                        shape: seen.finish().unwrap_or_default(),
+                    };
+                    (k, field)
+                })
+                .collect();
+            kinds.push(Kind::Object(fields));
+        }
+        Some(Shape::settled(kinds))
+    }
+}
+
 /// One member of a shape: a type, and for containers their content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -115,30 +194,9 @@ impl Kind {
 
 impl Shape {
     pub fn of(value: &Value) -> Shape {
-        let kind = match value {
-            Value::Null => Kind::Null,
-            Value::Bool(_) => Kind::Boolean,
-            Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
-            Value::Number(_) => Kind::Number,
-            Value::String(s) => Kind::String(StringClass::of(s)),
-            Value::Array(items) => {
-                Kind::Array(Shape::merge_all(items.iter().map(Shape::of)).map(Box::new))
-            }
-            Value::Object(map) => Kind::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        (
-                            k.clone(),
-                            Field {
-                                shape: Shape::of(v),
-                                optional: false,
-                            },
-                        )
-                    })
-                    .collect(),
-            ),
-        };
-        Shape { kinds: vec![kind] }
+        let mut seen = Seen::default();
+        seen.add(value);
+        seen.finish().unwrap_or_default()
     }
 
     /// The shape of a documented example: a string that is only a placeholder (`<remote_id>`,
@@ -231,12 +289,17 @@ impl Shape {
                 .collect();
             kinds.push(Kind::Object(fields));
         }
-        // An integer seen beside a number is a number that happened to be whole.
+        Some(Shape::settled(kinds))
+    }
+
+    /// A union of kinds in its written order: an integer seen beside a number is a number that
+    /// happened to be whole.
+    fn settled(mut kinds: Vec<Kind>) -> Shape {
         if kinds.contains(&Kind::Number) {
             kinds.retain(|k| *k != Kind::Integer);
         }
         kinds.sort_by(|a, b| a.name().cmp(b.name()));
-        Some(Shape { kinds })
+        Shape { kinds }
     }
 
     /// This shape read through the contract: the keys of a free-form map are data, so the values
@@ -390,6 +453,55 @@ fn kind_from_json(v: &Value) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shape of a value as the union of its parts' shapes, built one by one.
+    fn merged_shape(value: &Value) -> Shape {
+        let kind = match value {
+            Value::Array(items) => {
+                Kind::Array(Shape::merge_all(items.iter().map(merged_shape)).map(Box::new))
+            }
+            Value::Object(map) => Kind::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        let shape = merged_shape(v);
+                        (
+                            k.clone(),
+                            Field {
+                                shape,
+                                optional: false,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+            scalar => return Shape::of(scalar),
+        };
+        Shape { kinds: vec![kind] }
+    }
+
+    #[test]
+    fn a_shape_seen_at_once_is_the_union_of_its_parts() {
+        let bodies = [
+            json!([]),
+            json!([[], [1], [[2.5, "x"], {}]]),
+            json!([{"a": 1}, {"a": 2.5, "b": null}, {"b": [1, {"c": "2024-01-01"}]}, "s", 3]),
+            json!({"data": [{"id": 1, "tags": []}, {"id": 2, "tags": ["a@b.io", "x"]}, {}]}),
+            json!([{"m": {"k": [{"x": 1}, {"y": true}]}}, {"m": {"k": []}}, {"m": null}]),
+            json!([
+                1,
+                2.0,
+                3,
+                null,
+                true,
+                "https://x.io",
+                "2024-01-01T00:00:00Z"
+            ]),
+        ];
+        for body in &bodies {
+            assert_eq!(Shape::of(body), merged_shape(body), "{body}");
+            assert_eq!(Shape::of(body).to_json(), merged_shape(body).to_json());
+        }
+    }
 
     // Keys named like the notation (`upvote?`, `save!`) read back as they were written.
     #[test]

@@ -204,14 +204,15 @@ impl Mock {
             .iter()
             .map(|p| crate::text::percent_decode(p))
             .collect();
-        let matching: Vec<&Route> = self
+        // Walked lazily: the first matching route usually declares the method.
+        let mut matching = self
             .routes
             .get(&parts.len())
             .into_iter()
             .flatten()
             .filter(|r| matches(&r.segments, &parts, &decoded))
-            .collect();
-        let Some(best) = matching.first() else {
+            .peekable();
+        let Some(&best) = matching.peek() else {
             return self.error(404, &format!("no operation matches {path}"), None);
         };
         // The most specific template that declares the method: `/services/asana` declaring only
@@ -231,7 +232,7 @@ impl Mock {
                 several => Some(self.disambiguate(several, &decoded)),
             }
         };
-        let found = matching.iter().find_map(|r| {
+        let found = matching.find_map(|r| {
             declared(r, &req.method)
                 .or_else(|| (req.method == "HEAD").then(|| declared(r, "GET")).flatten())
         });

@@ -3,7 +3,6 @@
 
 use super::error::{Position, SpecError};
 use super::locate;
-use crate::text::pointer_tokens;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -200,10 +199,22 @@ fn read_file(path: &Path) -> Result<String, SpecError> {
 
 /// Look up a `#/…` pointer (percent-decoded, `~` escapes) in a value.
 pub fn get<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let p = pointer.strip_prefix('#').unwrap_or(pointer);
+    if p.is_empty() {
+        return Some(value);
+    }
     let mut cur = value;
-    for token in pointer_tokens(pointer) {
+    // The tokens of `pointer_tokens`, decoded only when they hold an escape.
+    for raw in p.strip_prefix('/').unwrap_or(p).split('/') {
+        let decoded;
+        let token = if raw.contains(['%', '~']) {
+            decoded = crate::text::unescape_pointer_token(&crate::text::percent_decode(raw));
+            decoded.as_str()
+        } else {
+            raw
+        };
         cur = match cur {
-            Value::Object(map) => map.get(&token)?,
+            Value::Object(map) => map.get(token)?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };
@@ -533,6 +544,25 @@ fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_are_read_with_their_escapes() {
+        let doc = serde_json::json!({
+            "paths": {"/users/{id}": {"get": {"x": [10, 20]}}},
+            "a~b": {"": 1},
+            "": {"c d": 2}
+        });
+        let at = |p: &str| get(&doc, p).cloned();
+        assert_eq!(at("#/paths/~1users~1{id}/get/x/1"), Some(20.into()));
+        assert_eq!(at("#/paths/~1users~1%7Bid%7D/get/x/0"), Some(10.into()));
+        assert_eq!(at("/a~0b/"), Some(1.into()));
+        assert_eq!(at("#//c%20d"), Some(2.into()));
+        assert_eq!(at("#"), Some(doc.clone()));
+        assert_eq!(at(""), Some(doc.clone()));
+        assert_eq!(at("#/paths/~1users~1{id}/get/x/2"), None);
+        assert_eq!(at("#/paths/~1users~1{id}/get/x/one"), None);
+        assert_eq!(at("#/missing"), None);
+    }
 
     #[test]
     fn merge_keys_are_applied() {

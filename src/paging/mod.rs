@@ -247,7 +247,7 @@ pub fn resolve(contract: &Contract, op: &Operation, config: &PagingConfig) -> Op
     if style == Some(StyleChoice::None) {
         return None;
     }
-    let detected = detect(contract, op);
+    let detected = contract.paging_of(op, |op| detect(contract, op));
     let configured = style.is_some()
         || [own, Some(config)]
             .into_iter()
@@ -884,6 +884,41 @@ mod tests {
         assert_eq!(
             (p.strategies[0].style, p.items.as_str(), p.cursor.as_deref()),
             (Style::Cursor, "/results", Some("/meta/next_cursor"))
+        );
+    }
+
+    #[test]
+    fn each_operation_is_read_once_per_contract() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {"operationId": "a", "parameters": [q("page", "integer")],
+                    "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"type": "array", "items": {}}}}}}}},
+                "/b": {"get": {"operationId": "b",
+                    "responses": {"200": {"description": "ok"}}}}}});
+        let contract =
+            Contract::from_documents(crate::spec::source::Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let reads = std::cell::Cell::new(0);
+        let read = |op: &Operation| {
+            reads.set(reads.get() + 1);
+            detect(&contract, op)
+        };
+        let [a, b] = [&contract.operations[0], &contract.operations[1]];
+        let first = contract.paging_of(a, read);
+        assert!(first.is_some());
+        assert_eq!(contract.paging_of(a, read), first);
+        assert_eq!(contract.paging_of(b, read), None);
+        assert_eq!(contract.paging_of(b, read), None);
+        assert_eq!(reads.get(), 2);
+        // An operation of another contract is read every time.
+        let copy = a.clone();
+        assert_eq!(contract.paging_of(&copy, read), first);
+        assert_eq!(reads.get(), 3);
+        let config = PagingConfig::default();
+        assert_eq!(
+            resolve(&contract, a, &config),
+            resolve(&contract, a, &config)
         );
     }
 

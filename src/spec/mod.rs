@@ -40,6 +40,8 @@ pub struct Contract {
     schemas: OnceLock<schemas::Schemas>,
     /// The validators need only response schemas (see [`Contract::for_responses`]).
     responses_only: bool,
+    /// Per operation: the paging its contract declares, read once for the run and its mock.
+    paging: OnceLock<Vec<OnceLock<Option<crate::paging::Paging>>>>,
 }
 
 /// Load a contract file and everything it references.
@@ -70,6 +72,7 @@ impl Contract {
             documents,
             schemas: OnceLock::new(),
             responses_only: false,
+            paging: OnceLock::new(),
         })
     }
 
@@ -104,6 +107,28 @@ impl Contract {
         self.schemas.get_or_init(|| {
             schemas::Schemas::new(&self.documents, self.dialect, self.responses_only)
         })
+    }
+
+    /// `read(op)` for one of this contract's operations, computed once; computed each time for
+    /// an operation of another contract.
+    pub fn paging_of(
+        &self,
+        op: &Operation,
+        read: impl FnOnce(&Operation) -> Option<crate::paging::Paging>,
+    ) -> Option<crate::paging::Paging> {
+        let range = self.operations.as_ptr_range();
+        let at = op as *const Operation;
+        if !range.contains(&at) {
+            return read(op);
+        }
+        let index = (at as usize - range.start as usize) / std::mem::size_of::<Operation>();
+        let slots = self
+            .paging
+            .get_or_init(|| self.operations.iter().map(|_| OnceLock::new()).collect());
+        match slots.get(index) {
+            Some(slot) => slot.get_or_init(|| read(op)).clone(),
+            None => read(op),
+        }
     }
 
     /// Every response schema of every operation (with repeats).

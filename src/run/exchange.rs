@@ -280,12 +280,13 @@ pub fn snapshot_with_pages(
     if let Some(serde_json::Value::Array(list)) =
         checked.body.as_mut().and_then(|b| b.pointer_mut(items))
     {
-        let key = |v: &serde_json::Value| {
-            v.get("id")
-                .map_or_else(|| v.to_string(), ToString::to_string)
-        };
-        let have: std::collections::HashSet<String> = list.iter().map(key).collect();
-        list.extend(extra.into_iter().filter(|v| !have.contains(&key(v))));
+        let have: std::collections::HashSet<u64> =
+            list.iter().map(super::paging::item_key).collect();
+        list.extend(
+            extra
+                .into_iter()
+                .filter(|v| !have.contains(&super::paging::item_key(v))),
+        );
     }
     let maker = FindingMaker {
         api: &ctx.run.name,

@@ -68,7 +68,44 @@ impl Job<'_> {
 #[derive(Default)]
 struct Collected {
     items: Vec<Value>,
-    seen: HashSet<String>,
+    seen: HashSet<u64>,
+}
+
+/// What tells a collection's items apart: the `id`, else the whole item (a hash of it; two
+/// distinct items sharing one among a page budget's thousand is a chance of about 10^-13).
+pub(super) fn item_key(item: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn feed(v: &Value, h: &mut std::hash::DefaultHasher) {
+        match v {
+            Value::Null => 0u8.hash(h),
+            Value::Bool(b) => (1u8, b).hash(h),
+            Value::Number(n) => (2u8, n.as_i64(), n.as_u64(), n.as_f64().map(f64::to_bits)).hash(h),
+            Value::String(s) => (3u8, s).hash(h),
+            Value::Array(items) => {
+                (4u8, items.len()).hash(h);
+                items.iter().for_each(|i| feed(i, h));
+            }
+            Value::Object(map) => {
+                (5u8, map.len()).hash(h);
+                for (k, v) in map {
+                    k.hash(h);
+                    feed(v, h);
+                }
+            }
+        }
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    match item.get("id") {
+        Some(id) => {
+            0u8.hash(&mut h);
+            feed(id, &mut h);
+        }
+        None => {
+            1u8.hash(&mut h);
+            feed(item, &mut h);
+        }
+    }
+    h.finish()
 }
 
 impl Collected {
@@ -77,11 +114,7 @@ impl Collected {
             if self.items.len() >= cap {
                 return;
             }
-            let key = match item.get("id") {
-                Some(id) => id.to_string(),
-                None => item.to_string(),
-            };
-            if self.seen.insert(key) {
+            if self.seen.insert(item_key(&item)) {
                 self.items.push(item);
             }
         }
@@ -392,5 +425,41 @@ fn refresh(r: &mut Replaying<'_>, op: &Operation, notes: Vec<String>) {
     if let Some(result) = r.operations.iter_mut().find(|o| o.operation_id == op.id) {
         result.outcome = crate::check::Outcome::of(&findings);
         result.pages = notes;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn items_are_told_apart_by_id_else_whole() {
+        let key = |v: Value| item_key(&v);
+        assert_eq!(key(json!({"id": 1, "a": 1})), key(json!({"id": 1, "a": 2})));
+        assert_ne!(key(json!({"id": 1})), key(json!({"id": 2})));
+        assert_ne!(key(json!({"id": 1})), key(json!({"id": "1"})));
+        assert_ne!(key(json!({"id": 1})), key(json!({"id": 1.5})));
+        assert_eq!(
+            key(json!({"a": [1, {"b": null}]})),
+            key(json!({"a": [1, {"b": null}]}))
+        );
+        assert_ne!(
+            key(json!({"a": [1, {"b": null}]})),
+            key(json!({"a": [1, {"b": false}]}))
+        );
+        assert_ne!(key(json!({"a": [[1], 2]})), key(json!({"a": [[1, 2]]})));
+        assert_ne!(key(json!(["ab", "c"])), key(json!(["a", "bc"])));
+
+        let mut collected = Collected::default();
+        collected.add(
+            vec![json!({"id": 1}), json!({"id": 1}), json!({"x": 1})],
+            10,
+        );
+        collected.add(vec![json!({"x": 1}), json!({"x": 2}), json!({"id": 3})], 3);
+        assert_eq!(
+            collected.items,
+            vec![json!({"id": 1}), json!({"x": 1}), json!({"x": 2})]
+        );
     }
 }

@@ -202,19 +202,31 @@ impl Evidence {
         let day = time.get(..10).unwrap_or(time);
         for (key, (with, kinds)) in &obs.keys {
             let seen = obs.objects.get(parent(key)).copied().unwrap_or(0);
-            let e = self.keys.entry(key.clone()).or_default();
+            // Keys, days and kinds are copied only when new: most runs repeat them.
+            if !self.keys.contains_key(key) {
+                self.keys.insert(key.clone(), KeyEvidence::default());
+            }
+            let Some(e) = self.keys.get_mut(key) else {
+                continue;
+            };
             if e.first_seen.is_empty() {
                 e.first_seen = day.to_string();
             }
-            e.last_seen = day.to_string();
+            if e.last_seen != day {
+                e.last_seen = day.to_string();
+            }
             e.present = e.present.saturating_add(1);
             if *with >= seen {
                 e.always = e.always.saturating_add(1);
             }
             e.items_with = e.items_with.saturating_add(*with);
             for k in kinds {
-                let n = e.types.entry((*k).to_string()).or_default();
-                *n = n.saturating_add(1);
+                match e.types.get_mut(*k) {
+                    Some(n) => *n = n.saturating_add(1),
+                    None => {
+                        e.types.insert((*k).to_string(), 1);
+                    }
+                }
             }
         }
         // Every known key whose object this run saw: one more run, present or not — except a

@@ -223,7 +223,7 @@ enum ViewKey {
 }
 
 /// The most schema nodes the kept views hold together (about 100 bytes each).
-const KEPT_NODES: usize = 400_000;
+const KEPT_NODES: usize = 200_000;
 
 impl Views {
     /// Views for a run in which each of `schemas` (one per operation) is expected once.

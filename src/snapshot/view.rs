@@ -222,7 +222,7 @@ enum ViewKey {
     Target(usize),
 }
 
-/// The most schema nodes the kept views hold together (about 100 bytes each).
+/// The most schema nodes the kept views hold together: a few tens of MB on the largest contracts.
 const KEPT_NODES: usize = 200_000;
 
 impl Views {

@@ -30,12 +30,12 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Append one token to a JSON Pointer being built, escaped (RFC 6901), without a copy of it.
-pub fn push_pointer_token(pointer: &mut String, token: &str) {
+/// One token escaped (RFC 6901), copied only when it holds `~` or `/`.
+pub fn escaped_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains(['~', '/']) {
-        pointer.push_str(&escape_pointer_token(token));
+        std::borrow::Cow::Owned(escape_pointer_token(token))
     } else {
-        pointer.push_str(token);
+        std::borrow::Cow::Borrowed(token)
     }
 }
 

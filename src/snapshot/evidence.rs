@@ -40,8 +40,10 @@ impl Observation {
     /// Observe a body (volatile places already removed), read through the contract: the keys of a
     /// free-form map are data, so its values are observed together at `<map>/*`.
     pub fn of(body: &Value, view: &SchemaView) -> Observation {
+        let mut root = Place::default();
+        root.walk(body, view);
         let mut obs = Observation::default();
-        obs.walk(body, view, &mut String::new());
+        root.into_observation(&mut String::new(), &mut obs);
         obs
     }
 
@@ -49,61 +51,92 @@ impl Observation {
     pub fn objects_at(&self, place: &str) -> u64 {
         self.objects.get(place).copied().unwrap_or(0)
     }
+}
 
-    fn walk(&mut self, value: &Value, view: &SchemaView, pointer: &mut String) {
-        let len = pointer.len();
+/// What a body showed at one place, and below it: the elements of an array share one place, so
+/// its counts grow without a pointer per element; the pointers are written once per place.
+#[derive(Default)]
+struct Place {
+    objects: u64,
+    empty_page: bool,
+    /// The place is a key: in how many objects it was, and the kinds of its values.
+    key: Option<(u64, BTreeSet<&'static str>)>,
+    /// The places below, by escaped token (`*` for the elements of arrays and the values of
+    /// maps): their index in `places`.
+    below: BTreeMap<String, usize>,
+    places: Vec<Place>,
+}
+
+impl Place {
+    fn below(&mut self, token: &str) -> &mut Place {
+        let index = match self.below.get(token) {
+            Some(&i) => i,
+            None => {
+                self.below.insert(token.to_string(), self.places.len());
+                self.places.push(Place::default());
+                self.places.len() - 1
+            }
+        };
+        &mut self.places[index]
+    }
+
+    /// Observe a body (volatile places already removed), read through the contract: the keys of
+    /// a free-form map are data, so its values are observed together at `<map>/*`.
+    fn walk(&mut self, value: &Value, view: &SchemaView) {
         match value {
             Value::Object(map) if view.is_map() => {
-                pointer.push_str("/*");
                 let values = view.property_ref("");
+                let place = self.below("*");
                 for v in map.values() {
-                    self.walk(v, values, pointer);
+                    place.walk(v, values);
                 }
             }
             Value::Object(map) => {
-                // The places repeat with every element of an array: looked up before copied.
-                match self.objects.get_mut(pointer.as_str()) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.objects.insert(pointer.clone(), 1);
-                    }
-                }
+                self.objects += 1;
                 if map
                     .values()
                     .any(|v| v.as_array().is_some_and(Vec::is_empty))
-                    && !self.empty_pages.contains(pointer.as_str())
                 {
-                    self.empty_pages.insert(pointer.clone());
+                    self.empty_page = true;
                 }
                 for (k, v) in map {
-                    pointer.push('/');
-                    crate::text::push_pointer_token(pointer, k);
                     let property = view.property_ref(k);
-                    let kind = kind_name(v, property);
-                    match self.keys.get_mut(pointer.as_str()) {
-                        Some((n, kinds)) => {
-                            *n += 1;
-                            kinds.insert(kind);
-                        }
-                        None => {
-                            self.keys
-                                .insert(pointer.clone(), (1, BTreeSet::from([kind])));
-                        }
-                    }
-                    self.walk(v, property, pointer);
-                    pointer.truncate(len);
+                    let token = crate::text::escaped_pointer_token(k);
+                    let place = self.below(&token);
+                    let (n, kinds) = place.key.get_or_insert_with(Default::default);
+                    *n += 1;
+                    kinds.insert(kind_name(v, property));
+                    place.walk(v, property);
                 }
             }
             Value::Array(items) => {
-                pointer.push_str("/*");
                 let element = view.element_ref();
+                let place = self.below("*");
                 for item in items {
-                    self.walk(item, element, pointer);
+                    place.walk(item, element);
                 }
             }
             _ => {}
         }
-        pointer.truncate(len);
+    }
+
+    fn into_observation(mut self, pointer: &mut String, obs: &mut Observation) {
+        if self.objects > 0 {
+            obs.objects.insert(pointer.clone(), self.objects);
+        }
+        if self.empty_page {
+            obs.empty_pages.insert(pointer.clone());
+        }
+        if let Some(key) = self.key {
+            obs.keys.insert(pointer.clone(), key);
+        }
+        let len = pointer.len();
+        for (token, index) in self.below {
+            pointer.push('/');
+            pointer.push_str(&token);
+            std::mem::take(&mut self.places[index]).into_observation(pointer, obs);
+            pointer.truncate(len);
+        }
     }
 }
 
@@ -494,6 +527,78 @@ mod tests {
 
     fn obs(v: Value) -> Observation {
         Observation::of(&v, &SchemaView::undeclared())
+    }
+
+    /// An observation made one pointer at a time, every key and object looked up by its pointer.
+    fn by_pointer(value: &Value, view: &SchemaView, pointer: &mut String, o: &mut Observation) {
+        let len = pointer.len();
+        match value {
+            Value::Object(map) if view.is_map() => {
+                pointer.push_str("/*");
+                for v in map.values() {
+                    by_pointer(v, view.property_ref(""), pointer, o);
+                }
+            }
+            Value::Object(map) => {
+                *o.objects.entry(pointer.clone()).or_default() += 1;
+                if map
+                    .values()
+                    .any(|v| v.as_array().is_some_and(Vec::is_empty))
+                {
+                    o.empty_pages.insert(pointer.clone());
+                }
+                for (k, v) in map {
+                    pointer.push('/');
+                    pointer.push_str(&crate::text::escape_pointer_token(k));
+                    let entry = o.keys.entry(pointer.clone()).or_default();
+                    entry.0 += 1;
+                    entry.1.insert(kind_name(v, view.property_ref(k)));
+                    by_pointer(v, view.property_ref(k), pointer, o);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                pointer.push_str("/*");
+                for item in items {
+                    by_pointer(item, view.element_ref(), pointer, o);
+                }
+            }
+            _ => {}
+        }
+        pointer.truncate(len);
+    }
+
+    #[test]
+    fn an_observation_is_the_same_as_one_made_pointer_by_pointer() {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Page": {"type": "object", "properties": {
+                "data": {"type": "array", "items": {"type": "object", "properties": {
+                    "at": {"type": "string", "format": "date-time"}}}},
+                "labels": {"type": "object", "additionalProperties": {"type": "object"}}}}}}
+        });
+        let contract =
+            crate::spec::Contract::from_documents(crate::spec::Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let view = SchemaView::of(
+            &contract,
+            &crate::spec::SchemaRef {
+                doc: 0,
+                pointer: "#/components/schemas/Page".into(),
+            },
+        );
+        let bodies = [
+            json!({"data": [{"at": "2024-01-01T00:00:00Z", "a/b": 1}, {"at": 3, "~": []}, {}],
+                   "labels": {"x": {"n": 1}, "y": {"m": null}}, "*": [[{"z": 1}], []]}),
+            json!([{"data": []}, {"data": [[]]}, 1, "s", {"labels": {}}]),
+            json!({}),
+            json!(null),
+        ];
+        for body in &bodies {
+            let mut expected = Observation::default();
+            by_pointer(body, &view, &mut String::new(), &mut expected);
+            assert_eq!(Observation::of(body, &view), expected, "{body}");
+        }
     }
 
     #[test]

@@ -166,19 +166,20 @@ impl Synth<'_> {
         }
         if let Some(props) = map.get("properties").and_then(Value::as_object) {
             let base = pointer_push(pointer, "properties");
-            for (name, schema) in props {
-                if schema == &Value::Bool(false) {
-                    continue;
-                }
-                if !flat.properties.iter().any(|(n, _, _)| n == name) {
+            // A property an earlier `allOf` part declared keeps its first declaration.
+            let known: std::collections::HashSet<&str> =
+                flat.properties.iter().map(|(n, _, _)| n.as_str()).collect();
+            let added: Vec<(String, Place, bool)> = props
+                .iter()
+                .filter(|(name, schema)| {
+                    *schema != &Value::Bool(false) && !known.contains(name.as_str())
+                })
+                .map(|(name, schema)| {
                     let write_only = schema.get("writeOnly") == Some(&Value::Bool(true));
-                    flat.properties.push((
-                        name.clone(),
-                        (doc, pointer_push(&base, name)),
-                        write_only,
-                    ));
-                }
-            }
+                    (name.clone(), (doc, pointer_push(&base, name)), write_only)
+                })
+                .collect();
+            flat.properties.extend(added);
         }
         for r in map
             .get("required")

@@ -71,7 +71,9 @@ struct Flat {
     /// `oneOf` or `anyOf` branches, the node that holds them, and whether it is `oneOf` (whose
     /// value must match one branch only, so candidates are validated against the node).
     choice: Option<(Vec<Place>, Place, bool)>,
-    discriminator: Option<(String, Map<String, Value>)>,
+    /// The discriminator's property, and where its `mapping` is (read when a branch is named:
+    /// a mapping can list a thousand subtypes, too many to copy at every node).
+    discriminator: Option<(String, Option<Place>)>,
 }
 
 struct Synth<'a> {
@@ -250,8 +252,7 @@ impl Synth<'_> {
                 let mapping = discriminator
                     .and_then(|d| d.get("mapping"))
                     .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
+                    .map(|_| (doc, format!("{pointer}/discriminator/mapping")));
                 flat.discriminator = Some((name.to_string(), mapping));
             }
         }
@@ -351,6 +352,10 @@ impl Synth<'_> {
                 }
             }
             if let (Some((name, mapping)), Value::Object(o)) = (&flat.discriminator, &mut v) {
+                let mapping = mapping
+                    .as_ref()
+                    .and_then(|(d, p)| self.node(*d, p))
+                    .and_then(Value::as_object);
                 o.insert(
                     name.clone(),
                     json!(self.branch_name(*doc, pointer, mapping)),
@@ -407,14 +412,20 @@ impl Synth<'_> {
     }
 
     /// The discriminator value of a branch: its key in the mapping, else its schema's name.
-    fn branch_name(&self, doc: usize, pointer: &str, mapping: &Map<String, Value>) -> String {
+    fn branch_name(
+        &self,
+        doc: usize,
+        pointer: &str,
+        mapping: Option<&Map<String, Value>>,
+    ) -> String {
         let reference = self
             .node(doc, pointer)
             .and_then(|n| n.get("$ref"))
             .and_then(Value::as_str)
             .unwrap_or("");
         mapping
-            .iter()
+            .into_iter()
+            .flatten()
             .find(|(_, v)| v.as_str() == Some(reference))
             .map(|(k, _)| k.clone())
             .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_string())
@@ -581,6 +592,28 @@ fn number(flat: &Flat, integer: bool) -> Value {
     }
 }
 
+/// Whether a format's sample matches a pattern. Remembered: a contract repeats its patterns at
+/// every node of a type (Microsoft Graph's date-time pattern), and compiling one is costly. The
+/// memory holds at most 4,096 answers, and is emptied when full.
+fn sample_matches(pattern: &str, sample: &'static str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<(String, &'static str), bool>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Mutex::default);
+    let key = (pattern.to_string(), sample);
+    if let Some(answer) = known.lock().ok().and_then(|k| k.get(&key).copied()) {
+        return answer;
+    }
+    let answer = regex::Regex::new(pattern).is_ok_and(|r| r.is_match(sample));
+    if let Ok(mut k) = known.lock() {
+        if k.len() >= 4_096 {
+            k.clear();
+        }
+        k.insert(key, answer);
+    }
+    answer
+}
+
 /// A string for the flat schema: its pattern's sample, its format's, else `string`, within the
 /// length bounds.
 fn string(flat: &Flat) -> String {
@@ -588,7 +621,7 @@ fn string(flat: &Flat) -> String {
     let within = |s: &str| (min..=max).contains(&s.chars().count());
     let format = flat.format.as_deref().and_then(format_sample);
     if let (Some(f), Some(pattern)) = (format, &flat.pattern) {
-        if regex::Regex::new(pattern).is_ok_and(|r| r.is_match(f)) {
+        if sample_matches(pattern, f) {
             return f.to_string();
         }
     }
@@ -691,6 +724,16 @@ fn vary(item: &Value, k: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_format_sample_is_matched_against_a_pattern_alike_every_time() {
+        let date = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T";
+        for _ in 0..2 {
+            assert!(sample_matches(date, "2026-01-01T00:00:00Z"));
+            assert!(!sample_matches(date, "2026-01-01"));
+            assert!(!sample_matches("([", "2026-01-01"));
+        }
+    }
 
     /// Each schema's synthesized value, checked by the validator drift checks responses with.
     #[test]

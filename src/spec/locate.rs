@@ -108,6 +108,11 @@ pub fn locate(text: &str, pointers: &[&str]) -> HashMap<String, LineCol> {
 /// `None` when the text is not plain JSON (it is then read as YAML).
 fn locate_json(text: &str, wanted: &HashSet<&str>) -> Option<HashMap<String, LineCol>> {
     let b = text.as_bytes();
+    // The containers holding a wanted pointer below them: any other is stepped over whole.
+    let above: HashSet<&str> = wanted
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(|(at, _)| &p[..at]))
+        .collect();
     let mut found = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
     let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
@@ -132,6 +137,29 @@ fn locate_json(text: &str, wanted: &HashSet<&str>) -> Option<HashMap<String, Lin
                 b'"' => return Some(j + 1 - start),
                 _ => j += 1,
             }
+        }
+        None
+    };
+    // The length of the object or array starting at `start`, its strings stepped over whole.
+    let container_len = |start: usize| -> Option<usize> {
+        let mut depth = 0usize;
+        let mut j = start;
+        while j < b.len() {
+            match b[j] {
+                b'"' => {
+                    j += string_len(j)?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(j + 1 - start);
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
         }
         None
     };
@@ -179,6 +207,10 @@ fn locate_json(text: &str, wanted: &HashSet<&str>) -> Option<HashMap<String, Lin
                     }
                 }
                 match c {
+                    b'{' | b'[' if !above.contains(pointer.as_str()) => {
+                        let len = container_len(i)?;
+                        step(&mut i, &mut line, &mut col, len);
+                    }
                     b'{' => {
                         stack.push(Frame::Map { pointer, key: None });
                         step(&mut i, &mut line, &mut col, 1);
@@ -305,6 +337,23 @@ definitions:
             }
         }
         assert_eq!(fast.len(), 9, "{fast:?}");
+        assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn the_json_scanner_steps_over_what_holds_nothing_wanted() {
+        let json = "{\"skip\": {\"s\": \"}]\\\"{[\", \"n\": [1, {\"x\": \"\\\\\"}],\n \"m\": {}},\n \"want\": {\"k\": [0, {\"deep\": 1}]}, \"after\": 2}";
+        let pointers = ["#/want/k/1/deep", "#/after", "#/skip/m"];
+        let wanted: HashSet<&str> = pointers.iter().copied().collect();
+        let fast = locate_json(json, &wanted).unwrap_or_default();
+        let slow: HashMap<String, LineCol> = pointers
+            .iter()
+            .filter_map(|p| {
+                let (l, c) = locate_one(&format!("# YAML\n{json}"), p)?;
+                Some((p.to_string(), (l - 1, c)))
+            })
+            .collect();
+        assert_eq!(fast.len(), 3, "{fast:?}");
         assert_eq!(fast, slow);
     }
 

@@ -34,12 +34,23 @@ fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
 
-/// The translated copy of document `index` of `docs`; with `responses_only`, its operations keep
-/// only their responses (parameters and request bodies are validated by `drift lint` alone).
-pub fn translate(docs: &Documents, index: usize, dialect: Dialect, responses_only: bool) -> Value {
+/// What of a document the validators' copy keeps.
+#[derive(Clone, Copy)]
+pub enum Keep<'a> {
+    /// Everything (`drift lint` validates the examples of parameters and request bodies too).
+    All,
+    /// The operations reduced to their responses, every definition.
+    Responses,
+    /// What the response schemas reach (see `reach`).
+    Reached(&'a super::reach::Kept),
+}
+
+/// The translated copy of document `index` of `docs`, of what `keep` says.
+pub fn translate(docs: &Documents, index: usize, dialect: Dialect, keep: Keep<'_>) -> Value {
     let source = &docs.docs[index].value;
-    let mut value = match (responses_only, source) {
-        (true, Value::Object(root)) => Value::Object(
+    let mut value = match (keep, source) {
+        (Keep::Reached(kept), _) => reached(source, kept, false),
+        (Keep::Responses, Value::Object(root)) => Value::Object(
             root.iter()
                 .map(|(k, v)| match (k.as_str(), v) {
                     ("paths", Value::Object(paths)) => (k.clone(), responses_of(paths)),
@@ -57,6 +68,36 @@ pub fn translate(docs: &Documents, index: usize, dialect: Dialect, responses_onl
     };
     t.walk(&mut value);
     value
+}
+
+/// [`without_annotations`] of the kept part of `value`. An array keeps its length (its items
+/// are named by index): an item not kept becomes `{}`.
+fn reached(value: &Value, kept: &super::reach::Kept, names: bool) -> Value {
+    if kept.whole {
+        return without_annotations(value, names);
+    }
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, v)| names || !is_annotation(k, v))
+                .filter_map(|(k, v)| {
+                    let below = kept.below.get(k)?;
+                    Some((k.clone(), reached(v, below, !names && holds_names(k))))
+                })
+                .collect(),
+        ),
+        Value::Array(items) if !kept.below.is_empty() => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match kept.below.get(&i.to_string()) {
+                    Some(below) => reached(v, below, false),
+                    None => Value::Object(Map::new()),
+                })
+                .collect(),
+        ),
+        _ => Value::Object(Map::new()),
+    }
 }
 
 /// A copy of a document without what validation never reads: prose (`description`, `summary`,
@@ -130,7 +171,7 @@ pub fn refers_into_operations(docs: &Documents) -> bool {
 }
 
 /// Whether the keys of the map under `key` are names rather than keywords.
-fn holds_names(key: &str) -> bool {
+pub(super) fn holds_names(key: &str) -> bool {
     matches!(
         key,
         "properties"

@@ -12,6 +12,7 @@ pub mod locate;
 pub mod media;
 pub mod model;
 pub mod normalize;
+pub mod reach;
 pub mod remote;
 pub mod schemas;
 pub mod security;
@@ -105,7 +106,10 @@ impl Contract {
     /// The compiled validators (the registry is built on first use).
     pub fn schemas(&self) -> &schemas::Schemas {
         self.schemas.get_or_init(|| {
-            schemas::Schemas::new(&self.documents, self.dialect, self.responses_only)
+            let responses: Option<Vec<SchemaRef>> = self
+                .responses_only
+                .then(|| self.response_schemas().cloned().collect());
+            schemas::Schemas::new(&self.documents, self.dialect, responses.as_deref())
         })
     }
 

@@ -8,7 +8,7 @@
 //! as `{"sK": body}`. A batch that fails to compile is split in halves until the bad schema is
 //! isolated; it alone reports the error.
 
-use super::dialect::{doc_uri, encode_fragment, translate};
+use super::dialect::{doc_uri, encode_fragment, translate, Keep};
 use super::model::{Dialect, SchemaRef};
 use super::source::Documents;
 use jsonschema::{Draft, Registry, Validator};
@@ -59,13 +59,22 @@ impl std::fmt::Debug for Schemas {
 }
 
 impl Schemas {
-    /// The validators of `docs`; with `responses_only`, of response schemas only (see
-    /// [`super::dialect::translate`]).
-    pub fn new(docs: &Documents, dialect: Dialect, responses_only: bool) -> Schemas {
+    /// The validators of `docs`; with `responses`, of those response schemas only: the copy of
+    /// each document holds what they reach (see [`super::reach`]), or, where that cannot be told,
+    /// the operations reduced to their responses.
+    pub fn new(docs: &Documents, dialect: Dialect, responses: Option<&[SchemaRef]>) -> Schemas {
         let explosive = super::fanout::explosive(docs);
-        let responses_only = responses_only && !super::dialect::refers_into_operations(docs);
+        let reached = responses.and_then(|roots| super::reach::reach(docs, roots));
+        let responses_only = responses.is_some()
+            && reached.is_none()
+            && !super::dialect::refers_into_operations(docs);
         let resources = (0..docs.docs.len()).map(|i| {
-            let mut value = translate(docs, i, dialect, responses_only);
+            let keep = match (&reached, responses_only) {
+                (Some(kept), _) => Keep::Reached(&kept[i]),
+                (None, true) => Keep::Responses,
+                (None, false) => Keep::All,
+            };
+            let mut value = translate(docs, i, dialect, keep);
             for (_, pointer) in explosive.iter().filter(|(d, _)| *d == i) {
                 if let Some(node) = pointer_mut(&mut value, pointer) {
                     *node = json!({ "type": super::fanout::MARKER });
@@ -521,7 +530,7 @@ mod tests {
     use super::*;
 
     fn schemas(doc: Value, dialect: Dialect) -> Schemas {
-        Schemas::new(&Documents::from_values(vec![doc]), dialect, false)
+        Schemas::new(&Documents::from_values(vec![doc]), dialect, None)
     }
 
     // Validators of responses only leave the operations' parameters out of their copy, unless a
@@ -547,7 +556,7 @@ mod tests {
             let s = Schemas::new(
                 &Documents::from_values(vec![doc(reused)]),
                 Dialect::OpenApi30,
-                true,
+                Some(&[at(response)]),
             );
             let v = s.validator(&at(response)).unwrap_or_else(|e| panic!("{e}"));
             assert!(v.is_valid(&json!("a")) && !v.is_valid(&json!(1)));

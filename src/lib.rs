@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod history;
 pub mod limits;
 pub mod lint;
+pub mod memo;
 pub mod mock;
 pub mod paging;
 pub mod plan;

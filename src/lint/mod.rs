@@ -16,14 +16,13 @@ use crate::spec::dialect::pattern_supported;
 use crate::spec::schemas::{self, violations};
 use crate::spec::{Contract, SchemaRef};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Run every lint rule over a contract. Findings are sorted and their lines located.
 pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen_examples: HashSet<(usize, String)> = HashSet::new();
     let mut bad_schemas: HashSet<SchemaRef> = HashSet::new();
-    let mut patterns: HashMap<String, bool> = HashMap::new();
 
     let nodes = walk::schema_nodes(contract);
     let example_schemas = nodes
@@ -51,10 +50,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
             }
         }
         if let Some(pattern) = node.pattern.as_deref() {
-            let ok = *patterns
-                .entry(pattern.to_string())
-                .or_insert_with(|| pattern_supported(pattern));
-            if !ok {
+            if !pattern_supported(pattern) {
                 let mut f = Finding::new(api, Kind::LintUnsupportedPattern, format!("pattern `{pattern}` cannot be compiled by the regular-expression engine; values are not checked against it"));
                 f.spec_location = Some(
                     contract.location(node.schema.doc, &format!("{}/pattern", node.schema.pointer)),

@@ -592,28 +592,6 @@ fn number(flat: &Flat, integer: bool) -> Value {
     }
 }
 
-/// Whether a format's sample matches a pattern. Remembered: a contract repeats its patterns at
-/// every node of a type (Microsoft Graph's date-time pattern), and compiling one is costly. The
-/// memory holds at most 4,096 answers, and is emptied when full.
-fn sample_matches(pattern: &str, sample: &'static str) -> bool {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static KNOWN: OnceLock<Mutex<HashMap<(String, &'static str), bool>>> = OnceLock::new();
-    let known = KNOWN.get_or_init(Mutex::default);
-    let key = (pattern.to_string(), sample);
-    if let Some(answer) = known.lock().ok().and_then(|k| k.get(&key).copied()) {
-        return answer;
-    }
-    let answer = regex::Regex::new(pattern).is_ok_and(|r| r.is_match(sample));
-    if let Ok(mut k) = known.lock() {
-        if k.len() >= 4_096 {
-            k.clear();
-        }
-        k.insert(key, answer);
-    }
-    answer
-}
-
 /// A string for the flat schema: its pattern's sample, its format's, else `string`, within the
 /// length bounds.
 fn string(flat: &Flat) -> String {
@@ -621,7 +599,7 @@ fn string(flat: &Flat) -> String {
     let within = |s: &str| (min..=max).contains(&s.chars().count());
     let format = flat.format.as_deref().and_then(format_sample);
     if let (Some(f), Some(pattern)) = (format, &flat.pattern) {
-        if sample_matches(pattern, f) {
+        if crate::memo::pattern_matches(pattern, f) {
             return f.to_string();
         }
     }
@@ -724,16 +702,6 @@ fn vary(item: &Value, k: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_format_sample_is_matched_against_a_pattern_alike_every_time() {
-        let date = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T";
-        for _ in 0..2 {
-            assert!(sample_matches(date, "2026-01-01T00:00:00Z"));
-            assert!(!sample_matches(date, "2026-01-01"));
-            assert!(!sample_matches("([", "2026-01-01"));
-        }
-    }
 
     /// Each schema's synthesized value, checked by the validator drift checks responses with.
     #[test]

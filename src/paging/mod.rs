@@ -413,7 +413,7 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
             .as_deref()
             .and_then(|p| view_at(&view, p))
             .and_then(|v| v.pattern.clone())
-            .filter(|p| !regex::Regex::new(p).is_ok_and(|r| r.is_match("c10"))),
+            .filter(|p| !crate::memo::pattern_matches(p, "c10")),
     };
     Some(Paging {
         strategies,

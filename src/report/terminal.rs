@@ -3,6 +3,7 @@
 use crate::findings::{Finding, Severity, Summary};
 use crate::text::escape_control;
 use anstyle::{AnsiColor, Style};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// Styles, all plain when colour is off.
@@ -101,9 +102,22 @@ pub fn write_summary(w: &mut dyn Write, p: Palette, s: &Summary) -> io::Result<(
 pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::Result<()> {
     use crate::check::Outcome;
     let (b, d) = (p.bold(), p.dim());
+    // Grouped once, in report order: a run of thousands of APIs is not read once per API.
+    let mut ops_of: HashMap<&str, Vec<&super::OperationResult>> = HashMap::new();
+    for o in &r.operations {
+        ops_of.entry(o.api.as_str()).or_default().push(o);
+    }
+    let mut findings_of: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for f in &r.findings {
+        if let Some(o) = &f.operation {
+            findings_of
+                .entry((f.api.as_str(), o.id.as_str()))
+                .or_default()
+                .push(f);
+        }
+    }
     for api in &r.apis {
-        let ops: Vec<&super::OperationResult> =
-            r.operations.iter().filter(|o| o.api == api.name).collect();
+        let ops = ops_of.get(api.name.as_str()).map_or(&[][..], Vec::as_slice);
         let count = |o: Outcome| ops.iter().filter(|x| x.outcome == o).count();
         writeln!(
             w,
@@ -147,12 +161,9 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
                 t(&op.path),
                 t(&op.operation_id)
             )?;
-            let findings = r.findings.iter().filter(|f| {
-                f.api == op.api
-                    && f.operation
-                        .as_ref()
-                        .is_some_and(|o| o.id == op.operation_id)
-            });
+            let findings = findings_of
+                .get(&(op.api.as_str(), op.operation_id.as_str()))
+                .map_or(&[][..], Vec::as_slice);
             for f in findings {
                 let sev = p.severity(f.severity);
                 let at = if f.pointer.is_empty() {

@@ -21,8 +21,6 @@
 use super::model::Dialect;
 use super::source::{Documents, RefTarget};
 use serde_json::{json, Map, Value};
-use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// The registry URI under which document `index` is known to the validator.
 pub fn doc_uri(index: usize) -> String {
@@ -64,7 +62,6 @@ pub fn translate(docs: &Documents, index: usize, dialect: Dialect, keep: Keep<'_
         docs,
         index,
         dialect,
-        patterns: RefCell::default(),
     };
     t.walk(&mut value);
     value
@@ -199,16 +196,18 @@ struct Translator<'a> {
     docs: &'a Documents,
     index: usize,
     dialect: Dialect,
-    /// Pattern → whether the validator can compile it.
-    patterns: RefCell<HashMap<String, bool>>,
 }
 
-/// Whether the validator's regular-expression engine accepts a `pattern`.
+/// Whether the validator's regular-expression engine accepts a `pattern` (remembered for the
+/// run: contracts repeat their patterns, and compiling one is costly).
 pub fn pattern_supported(pattern: &str) -> bool {
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .build(&json!({ "pattern": pattern }))
-        .is_ok()
+    static KNOWN: crate::memo::Memo<String, bool> = crate::memo::Memo::new(16_384);
+    KNOWN.get_or(pattern.to_string(), |p| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&json!({ "pattern": p }))
+            .is_ok()
+    })
 }
 
 impl Translator<'_> {
@@ -295,11 +294,7 @@ impl Translator<'_> {
         }
         drop_write_only_required(map);
         if let Some(Value::String(pattern)) = map.get("pattern") {
-            let mut cache = self.patterns.borrow_mut();
-            let ok = *cache
-                .entry(pattern.clone())
-                .or_insert_with(|| pattern_supported(pattern));
-            if !ok {
+            if !pattern_supported(pattern) {
                 map.shift_remove("pattern");
             }
         }
@@ -385,7 +380,6 @@ mod tests {
             docs: &docs,
             index: 0,
             dialect,
-            patterns: RefCell::default(),
         };
         t.walk(&mut schema);
         schema

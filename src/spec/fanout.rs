@@ -7,6 +7,7 @@
 //! the instance and do not count. A schema whose fan-out exceeds [`MAX_IN_PLACE`] is not compiled
 //! (its responses are reported as not validated) instead of hanging the run.
 
+use super::reach::Kept;
 use super::source::{get, Documents, RefTarget};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -29,8 +30,9 @@ const SINGLE: &[&str] = &["not", "if", "then", "else"];
 /// Guards recursion through long `$ref` chains and deep inline nesting.
 const MAX_DEPTH: usize = 512;
 
-/// Every schema location (document, `#/…` pointer) whose fan-out exceeds [`MAX_IN_PLACE`].
-pub fn explosive(docs: &Documents) -> HashSet<(usize, String)> {
+/// Every schema location (document, `#/…` pointer) whose fan-out exceeds [`MAX_IN_PLACE`]; with
+/// `kept`, only in the kept part of each document (see `reach`).
+pub fn explosive(docs: &Documents, kept: Option<&[Kept]>) -> HashSet<(usize, String)> {
     let mut f = Fanout {
         docs,
         memo: HashMap::new(),
@@ -38,8 +40,12 @@ pub fn explosive(docs: &Documents) -> HashSet<(usize, String)> {
     };
     let mut out = HashSet::new();
     for (index, doc) in docs.docs.iter().enumerate() {
+        let kept = kept.and_then(|k| k.get(index));
+        if kept.is_some_and(Kept::is_empty) {
+            continue;
+        }
         let mut pointer = String::from("#");
-        f.walk(index, &doc.value, &mut pointer, 0, &mut out);
+        f.walk(index, &doc.value, kept, &mut pointer, 0, &mut out);
     }
     out
 }
@@ -67,6 +73,7 @@ impl Fanout<'_> {
         &mut self,
         doc: usize,
         node: &Value,
+        kept: Option<&Kept>,
         pointer: &mut String,
         depth: usize,
         out: &mut HashSet<(usize, String)>,
@@ -74,6 +81,13 @@ impl Fanout<'_> {
         if depth > MAX_DEPTH {
             return;
         }
+        // Below a kept subtree everything is kept.
+        let kept = kept.filter(|k| !k.whole);
+        // The kept node under `key`; `None` (outside the kept part) stops the walk there.
+        let below = |key: &str| match kept {
+            None => Some(None),
+            Some(k) => k.below.get(key).map(Some),
+        };
         match node {
             Value::Object(map) => {
                 if has_in_place(map) && self.in_place(doc, node, 0) > MAX_IN_PLACE {
@@ -84,19 +98,22 @@ impl Fanout<'_> {
                     if is_data_key(k) || !(child.is_object() || child.is_array()) {
                         continue;
                     }
+                    let Some(kept) = below(k) else { continue };
                     let len = pointer.len();
                     pointer.push('/');
                     pointer.push_str(&crate::text::escape_pointer_token(k));
-                    self.walk(doc, child, pointer, depth + 1, out);
+                    self.walk(doc, child, kept, pointer, depth + 1, out);
                     pointer.truncate(len);
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
+                    let index = i.to_string();
+                    let Some(kept) = below(&index) else { continue };
                     let len = pointer.len();
                     pointer.push('/');
-                    pointer.push_str(&i.to_string());
-                    self.walk(doc, child, pointer, depth + 1, out);
+                    pointer.push_str(&index);
+                    self.walk(doc, child, kept, pointer, depth + 1, out);
                     pointer.truncate(len);
                 }
             }
@@ -162,6 +179,7 @@ impl Fanout<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::model::SchemaRef;
     use serde_json::json;
 
     fn chain(n: usize, copies: usize) -> Value {
@@ -177,14 +195,33 @@ mod tests {
     #[test]
     fn exponential_fan_out_is_found_and_linear_is_not() {
         let docs = Documents::from_values(vec![chain(40, 2)]);
-        let found = explosive(&docs);
+        let found = explosive(&docs, None);
         assert!(
             found.contains(&(0, "#/definitions/S0".to_string())),
             "{found:?}"
         );
         assert!(!found.contains(&(0, "#/definitions/S39".to_string())));
         let docs = Documents::from_values(vec![chain(200, 1)]);
-        assert!(explosive(&docs).is_empty());
+        assert!(explosive(&docs, None).is_empty());
+    }
+
+    #[test]
+    fn only_the_kept_part_of_a_document_is_searched() {
+        let docs = Documents::from_values(vec![chain(40, 2)]);
+        let kept = |name: &str| {
+            let root = SchemaRef {
+                doc: 0,
+                pointer: format!("#/definitions/{name}"),
+            };
+            super::super::reach::reach(&docs, &[root]).unwrap_or_default()
+        };
+        let found = explosive(&docs, Some(&kept("S30")));
+        assert!(
+            !found.iter().any(|(_, p)| p == "#/definitions/S0"),
+            "{found:?}"
+        );
+        let found = explosive(&docs, Some(&kept("S0")));
+        assert!(found.contains(&(0, "#/definitions/S0".to_string())));
     }
 
     #[test]
@@ -192,6 +229,6 @@ mod tests {
         let doc = json!({"definitions": {
             "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/definitions/Node"}}}},
             "Loop": {"allOf": [{"$ref": "#/definitions/Loop"}, {"$ref": "#/definitions/Node"}]}}});
-        assert!(explosive(&Documents::from_values(vec![doc])).is_empty());
+        assert!(explosive(&Documents::from_values(vec![doc]), None).is_empty());
     }
 }

@@ -63,8 +63,8 @@ impl Schemas {
     /// each document holds what they reach (see [`super::reach`]), or, where that cannot be told,
     /// the operations reduced to their responses.
     pub fn new(docs: &Documents, dialect: Dialect, responses: Option<&[SchemaRef]>) -> Schemas {
-        let explosive = super::fanout::explosive(docs);
         let reached = responses.and_then(|roots| super::reach::reach(docs, roots));
+        let explosive = super::fanout::explosive(docs, reached.as_deref());
         let responses_only = responses.is_some()
             && reached.is_none()
             && !super::dialect::refers_into_operations(docs);

@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod evidence;
 mod file;
+mod printed;
 pub mod review;
 pub mod select;
 pub mod shape;
@@ -268,15 +269,16 @@ impl Snapshot {
     }
 
     pub fn to_json(&self) -> Value {
-        let mut value = self.document();
+        let mut value = self.document(true);
         if let Some(map) = value.as_object_mut() {
             map.insert("evidence".into(), self.evidence.to_json());
         }
         sort_keys(value)
     }
 
-    /// The file form but the evidence, keys in the order written here (the printer sorts them).
-    fn document(&self) -> Value {
+    /// The file form but the evidence, keys in the order written here (the printer sorts them);
+    /// without `shape`, the shape's place holds `null` (its writer prints it).
+    fn document(&self, shape: bool) -> Value {
         let pinned: Map<String, Value> = self
             .pinned
             .iter()
@@ -291,7 +293,7 @@ impl Snapshot {
             "drift_version": self.drift_version,
             "status": self.status,
             "content_type": self.content_type,
-            "shape": self.shape.as_ref().map(Shape::to_json),
+            "shape": self.shape.as_ref().filter(|_| shape).map(Shape::to_json),
             "pinned": pinned,
             "pending_because": (!self.reasons.is_empty()).then_some(&self.reasons),
         })
@@ -300,12 +302,12 @@ impl Snapshot {
     /// Pretty JSON with sorted keys and a final newline: small, reviewable diffs. Small objects
     /// (a leaf shape, the evidence of one key) stay on one line.
     pub fn to_pretty(&self) -> String {
-        let mut value = self.document();
+        let mut value = self.document(false);
         let Some(map) = value.as_object_mut() else {
             return String::new();
         };
         map.retain(|k, v| k != "pending_because" || !v.is_null());
-        // The evidence (most of the file) is written straight from its counts.
+        // The evidence (most of the file) and the shape are written straight from their types.
         map.insert("evidence".into(), Value::Null);
         let entries = crate::text::sorted_entries(map);
         let mut out = String::with_capacity(4096);
@@ -316,6 +318,8 @@ impl Snapshot {
             out.push_str(": ");
             if *k == "evidence" {
                 self.evidence.write_pretty(1, &mut out);
+            } else if let ("shape", Some(shape)) = (k.as_str(), &self.shape) {
+                printed::write_pretty(shape, 1, &mut out);
             } else {
                 crate::text::pretty_into(v, 1, &mut out);
             }
@@ -328,7 +332,7 @@ impl Snapshot {
     /// [`Snapshot::to_pretty`] without the evidence and the pending reasons: what a reviewer
     /// compares.
     pub fn content_pretty(&self) -> String {
-        let mut value = self.document();
+        let mut value = self.document(true);
         if let Some(map) = value.as_object_mut() {
             map.remove("pending_because");
         }

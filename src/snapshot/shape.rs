@@ -389,20 +389,23 @@ fn kind_json(k: &Kind) -> Value {
         Kind::Object(fields) => {
             let mut map = Map::new();
             for (name, f) in fields {
-                // `?` marks an optional key; a required key whose name ends in `?` or `!`
-                // (Ruby-style `upvote?`) gets a `!` so the two never read alike.
-                let key = if f.optional {
-                    format!("{name}?")
-                } else if name.ends_with(['?', '!']) {
-                    format!("{name}!")
-                } else {
-                    name.clone()
-                };
-                map.insert(key, f.shape.to_json());
+                map.insert(field_key(name, f).into_owned(), f.shape.to_json());
             }
             json!({"object": map})
         }
         other => json!(other.name()),
+    }
+}
+
+/// A field's key in the file form: `?` marks an optional key; a required key whose name ends in
+/// `?` or `!` (Ruby-style `upvote?`) gets a `!` so the two never read alike.
+pub(super) fn field_key<'a>(name: &'a str, field: &Field) -> std::borrow::Cow<'a, str> {
+    if field.optional {
+        format!("{name}?").into()
+    } else if name.ends_with(['?', '!']) {
+        format!("{name}!").into()
+    } else {
+        name.into()
     }
 }
 

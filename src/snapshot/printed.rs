@@ -1,0 +1,184 @@
+//! A shape written as a snapshot file shows it — [`crate::text::pretty_into`] of
+//! [`Shape::to_json`], byte for byte — without building that document: a recording writes
+//! a shape per operation, and building each one's keys and nodes cost more than printing them.
+
+use super::shape::{Field, Kind, Shape};
+use crate::text::{pad, push_json_string, INLINE_WIDTH};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// [`crate::text::pretty_into`] of `shape.to_json()`.
+pub fn write_pretty(shape: &Shape, indent: usize, out: &mut String) {
+    pretty(Node::Shape(shape), indent, out);
+}
+
+/// A node of the shape's JSON form.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Null,
+    /// A shape: its one kind, or the list of its kinds.
+    Shape(&'a Shape),
+    Kind(&'a Kind),
+    /// The `{name: shape}` map of an object kind.
+    Fields(&'a BTreeMap<String, Field>),
+}
+
+enum Form<'a> {
+    Scalar,
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+    Array(Vec<Node<'a>>),
+}
+
+impl<'a> Node<'a> {
+    fn form(self) -> Form<'a> {
+        match self {
+            Node::Null => Form::Scalar,
+            Node::Shape(s) => match s.kinds.as_slice() {
+                [one] => Node::Kind(one).form(),
+                kinds => Form::Array(kinds.iter().map(Node::Kind).collect()),
+            },
+            Node::Kind(Kind::Array(element)) => Form::Object(vec![(
+                Cow::Borrowed("array"),
+                element.as_deref().map_or(Node::Null, Node::Shape),
+            )]),
+            Node::Kind(Kind::Object(fields)) => {
+                Form::Object(vec![(Cow::Borrowed("object"), Node::Fields(fields))])
+            }
+            Node::Kind(_) => Form::Scalar,
+            Node::Fields(fields) => {
+                let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = fields
+                    .iter()
+                    .map(|(name, f)| (super::shape::field_key(name, f), Node::Shape(&f.shape)))
+                    .collect();
+                // Suffixed keys (`nick?`) may sort apart from their names.
+                if !entries.windows(2).all(|w| w[0].0 <= w[1].0) {
+                    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                }
+                Form::Object(entries)
+            }
+        }
+    }
+
+    fn scalar(self, out: &mut String) {
+        match self {
+            Node::Kind(kind) => push_json_string(out, kind.name()),
+            Node::Shape(Shape { kinds }) if kinds.len() == 1 => Node::Kind(&kinds[0]).scalar(out),
+            _ => out.push_str("null"),
+        }
+    }
+}
+
+fn nests_within(node: Node<'_>, depth: usize) -> bool {
+    match node.form() {
+        Form::Scalar => true,
+        Form::Object(entries) => {
+            depth > 0 && entries.iter().all(|(_, v)| nests_within(*v, depth - 1))
+        }
+        Form::Array(items) => depth > 0 && items.iter().all(|v| nests_within(*v, depth - 1)),
+    }
+}
+
+fn compact(node: Node<'_>, out: &mut String) {
+    match node.form() {
+        Form::Scalar => node.scalar(out),
+        Form::Object(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_json_string(out, k);
+                out.push_str(": ");
+                compact(*v, out);
+            }
+            out.push('}');
+        }
+        Form::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                compact(*v, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+fn pretty(node: Node<'_>, indent: usize, out: &mut String) {
+    if nests_within(node, 2) {
+        let start = out.len();
+        compact(node, out);
+        if out.len() - start <= INLINE_WIDTH {
+            return;
+        }
+        out.truncate(start);
+    }
+    match node.form() {
+        Form::Scalar => node.scalar(out),
+        Form::Object(entries) => {
+            out.push_str("{\n");
+            for (i, (k, v)) in entries.iter().enumerate() {
+                pad(out, indent + 1);
+                push_json_string(out, k);
+                out.push_str(": ");
+                pretty(*v, indent + 1, out);
+                out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
+            }
+            pad(out, indent);
+            out.push('}');
+        }
+        Form::Array(items) => {
+            out.push_str("[\n");
+            for (i, v) in items.iter().enumerate() {
+                pad(out, indent + 1);
+                pretty(*v, indent + 1, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            pad(out, indent);
+            out.push(']');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    // The file form is the document's, printed: every shape below, alone and nested, at the
+    // depths a snapshot file writes it.
+    #[test]
+    fn a_shape_is_printed_as_its_document_is() {
+        let long: serde_json::Map<String, serde_json::Value> = (0..30)
+            .map(|i| {
+                (
+                    format!("field_{i}"),
+                    if i % 3 == 0 { json!(null) } else { json!("x") },
+                )
+            })
+            .collect();
+        let bodies = [
+            json!(1),
+            json!([]),
+            json!([[]]),
+            json!({"id": "a", "nick": null, "tags": ["x", 1, {"k": true}]}),
+            json!([{"a": 1}, {"a": null, "b": "2026-01-01"}, {"upvote?": true}, {"a-b": 1}]),
+            json!({"deep": {"deeper": {"deepest": {"leaf": [1.5, "x", null]}}}}),
+            json!({"wide": long}),
+            json!([{"wide": long}, 3, "s"]),
+            json!({}),
+        ];
+        for body in bodies {
+            let shape = Shape::of(&body);
+            for indent in [0, 1, 3] {
+                let mut direct = String::new();
+                write_pretty(&shape, indent, &mut direct);
+                let mut printed = String::new();
+                crate::text::pretty_into(&shape.to_json(), indent, &mut printed);
+                assert_eq!(direct, printed, "{body}");
+            }
+        }
+    }
+}

@@ -605,8 +605,10 @@ fn large_bodies_are_released_and_quoted_as_excerpts() {
         report_len / 1024
     );
     // 8 bodies in flight (80 MB of bytes, plus each one parsed); all 42 at once would be 416 MB
-    // of bytes alone. Measured: 190 MB with glibc's allocator, 203–210 MB with mimalloc.
-    assert!(peak_kib < 240 * 1024, "peak RSS {} MB", peak_kib / 1024);
+    // of bytes alone. Measured: 190 MB with glibc's allocator, 203–210 MB with mimalloc returning
+    // freed pages at once, 223–241 MB now that it keeps them a tenth of a second (a freed large
+    // body is still returned at once; the pages of its parsed document may wait).
+    assert!(peak_kib < 300 * 1024, "peak RSS {} MB", peak_kib / 1024);
     assert!(report_len < 512 * 1024, "report of {report_len} bytes");
     assert!(stdout.contains("42 operations checked"), "{stdout}");
     assert!(

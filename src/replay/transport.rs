@@ -93,15 +93,35 @@ impl Eq for Parsed {}
 pub const LARGE_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// How many large bodies may be in memory at once (downloading, waiting or being checked). A
 /// parsed JSON body takes about 13 times its size, so memory stays bounded whatever the
-/// concurrency: 42 bodies of 10 MB are checked in well under 200 MB.
+/// concurrency: 42 bodies of 10 MB are checked in under 250 MB.
 pub const LARGE_BODY_SLOTS: usize = 2;
 
 /// The large-body slot a response holds (compares equal to any other: it is not data). Held,
 /// never read: dropping the response frees the slot.
 #[derive(Debug, Clone, Default)]
-pub struct LargeBodySlot(
-    #[allow(dead_code)] Option<std::sync::Arc<tokio::sync::OwnedSemaphorePermit>>,
-);
+pub struct LargeBodySlot(#[allow(dead_code)] Option<std::sync::Arc<SlotHeld>>);
+
+/// A held large-body slot. Released after the response's body (a field before it) is freed;
+/// the body's document, when parsed, is freed by its check before.
+#[derive(Debug)]
+pub struct SlotHeld(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+impl Drop for SlotHeld {
+    fn drop(&mut self) {
+        if let Some(release) = ON_LARGE_BODY_FREED.get() {
+            release();
+        }
+    }
+}
+
+static ON_LARGE_BODY_FREED: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// What to call once a large body is freed, before its slot goes to the next one: the binary
+/// hands the freed memory back to the system at once there (its allocator otherwise keeps freed
+/// pages a little while, which suits the many small documents of a run, not 10 MB bodies).
+pub fn on_large_body_freed(release: fn()) {
+    let _ = ON_LARGE_BODY_FREED.set(release);
+}
 
 impl PartialEq for LargeBodySlot {
     fn eq(&self, _: &Self) -> bool {
@@ -317,7 +337,7 @@ impl HttpTransport {
             headers,
             body,
             truncated,
-            large_body_slot: LargeBodySlot(slot.map(std::sync::Arc::new)),
+            large_body_slot: LargeBodySlot(slot.map(|p| std::sync::Arc::new(SlotHeld(p)))),
             parsed: Parsed::default(),
         })
     }

@@ -26,35 +26,37 @@ pub struct Kept {
 
 impl Kept {
     /// Keep the node at `pointer` of `value` (its root) and everything below it; a pointer
-    /// naming no node keeps nothing.
-    fn insert(&mut self, value: &Value, pointer: &str) {
+    /// naming no node keeps nothing. `false` when a kept subtree held it already.
+    fn insert(&mut self, value: &Value, pointer: &str) -> bool {
         let p = pointer.strip_prefix('#').unwrap_or(pointer);
         let mut at = self;
         let mut cur = value;
         if !p.is_empty() {
             for raw in p.strip_prefix('/').unwrap_or(p).split('/') {
                 if at.whole {
-                    return;
+                    return false;
                 }
                 let token = crate::text::unescape_pointer_token(&crate::text::percent_decode(raw));
                 // Array items by their index as written here, whatever the pointer wrote.
                 let (next, key) = match cur {
                     Value::Object(map) => match map.get(&token) {
                         Some(v) => (v, token),
-                        None => return,
+                        None => return false,
                     },
                     Value::Array(items) => match token.parse::<usize>() {
                         Ok(i) if i < items.len() => (&items[i], i.to_string()),
-                        _ => return,
+                        _ => return false,
                     },
-                    _ => return,
+                    _ => return false,
                 };
                 cur = next;
                 at = at.below.entry(key).or_default();
             }
         }
+        let new = !at.whole;
         at.whole = true;
         at.below.clear();
+        new
     }
 
     /// Whether nothing of the document is kept.
@@ -79,8 +81,13 @@ pub fn reach(docs: &Documents, roots: &[SchemaRef]) -> Option<Vec<Kept>> {
         let Some(value) = super::source::get(&document.value, &pointer) else {
             continue;
         };
-        kept[doc].insert(&document.value, &pointer);
-        references(docs, doc, value, &mut todo)?;
+        // A subtree kept already was searched already, but for its data (`example`, …), which
+        // the search steps over: a target inside data is searched again.
+        let searched =
+            !kept[doc].insert(&document.value, &pointer) && !pointer.split('/').any(is_data_key);
+        if !searched {
+            references(docs, doc, value, &mut todo)?;
+        }
     }
     Some(kept)
 }

@@ -330,39 +330,79 @@ pub const INLINE_WIDTH: usize = 200;
 
 /// [`pretty_json`] of a value nested `indent` levels deep, written into `out`.
 pub fn pretty_into(value: &serde_json::Value, indent: usize, out: &mut String) {
-    use serde_json::Value;
-    if nests_within(value, 2) {
+    pretty_tree(value, indent, out);
+}
+
+/// A tree [`pretty_tree`] writes as JSON: a document, or a type written as its document would be
+/// without building it (a snapshot's shape).
+pub trait Tree<'a>: Copy + 'a {
+    /// Its entries, sorted by key, or its items; [`Form::Scalar`] for a scalar.
+    fn form(self) -> Form<'a, Self>;
+    /// Write a scalar.
+    fn scalar(self, out: &mut String);
+}
+
+/// What a [`Tree`] node is.
+pub enum Form<'a, T> {
+    Scalar,
+    Object(Vec<(std::borrow::Cow<'a, str>, T)>),
+    Array(Vec<T>),
+}
+
+impl<'a> Tree<'a> for &'a serde_json::Value {
+    fn form(self) -> Form<'a, Self> {
+        use serde_json::Value;
+        match self {
+            Value::Object(map) => Form::Object(
+                sorted_entries(map)
+                    .into_iter()
+                    .map(|(k, v)| (k.as_str().into(), v))
+                    .collect(),
+            ),
+            Value::Array(items) => Form::Array(items.iter().collect()),
+            _ => Form::Scalar,
+        }
+    }
+
+    fn scalar(self, out: &mut String) {
+        push_scalar(out, self);
+    }
+}
+
+/// [`pretty_into`] of any [`Tree`].
+pub fn pretty_tree<'a, T: Tree<'a>>(node: T, indent: usize, out: &mut String) {
+    if nests_within(node, 2) {
         let start = out.len();
-        if compact_into(value, out, start + INLINE_WIDTH) {
+        compact_into(node, out);
+        if out.len() - start <= INLINE_WIDTH {
             return;
         }
         out.truncate(start);
     }
-    match value {
-        Value::Object(map) => {
+    match node.form() {
+        Form::Scalar => node.scalar(out),
+        Form::Object(entries) => {
             out.push_str("{\n");
-            let entries = sorted_entries(map);
             for (i, (k, v)) in entries.iter().enumerate() {
                 pad(out, indent + 1);
                 push_json_string(out, k);
                 out.push_str(": ");
-                pretty_into(v, indent + 1, out);
+                pretty_tree(*v, indent + 1, out);
                 out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
             }
             pad(out, indent);
             out.push('}');
         }
-        Value::Array(items) => {
+        Form::Array(items) => {
             out.push_str("[\n");
             for (i, v) in items.iter().enumerate() {
                 pad(out, indent + 1);
-                pretty_into(v, indent + 1, out);
+                pretty_tree(*v, indent + 1, out);
                 out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
             }
             pad(out, indent);
             out.push(']');
         }
-        scalar => push_scalar(out, scalar),
     }
 }
 
@@ -373,51 +413,45 @@ pub fn pad(out: &mut String, indent: usize) {
     }
 }
 
-/// Containers nest at most `depth` deep in `value` (a scalar nests 0 deep, `[1]` 1, `{"a": [1]}`
+/// Containers nest at most `depth` deep in `node` (a scalar nests 0 deep, `[1]` 1, `{"a": [1]}`
 /// 2). Stops at the first deeper child.
-fn nests_within(value: &serde_json::Value, depth: usize) -> bool {
-    use serde_json::Value;
-    match value {
-        Value::Object(m) => depth > 0 && m.values().all(|v| nests_within(v, depth - 1)),
-        Value::Array(a) => depth > 0 && a.iter().all(|v| nests_within(v, depth - 1)),
-        _ => true,
+fn nests_within<'a, T: Tree<'a>>(node: T, depth: usize) -> bool {
+    match node.form() {
+        Form::Scalar => true,
+        Form::Object(entries) => {
+            depth > 0 && entries.iter().all(|(_, v)| nests_within(*v, depth - 1))
+        }
+        Form::Array(items) => depth > 0 && items.iter().all(|v| nests_within(*v, depth - 1)),
     }
 }
 
-/// Write one-line JSON with a space after `:` and `,`; `false` (with `out` partly written) as
-/// soon as the text passes `limit` bytes.
-fn compact_into(value: &serde_json::Value, out: &mut String, limit: usize) -> bool {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
+/// Write one-line JSON with a space after `:` and `,`.
+fn compact_into<'a, T: Tree<'a>>(node: T, out: &mut String) {
+    match node.form() {
+        Form::Scalar => node.scalar(out),
+        Form::Object(entries) => {
             out.push('{');
-            for (i, (k, v)) in sorted_entries(map).into_iter().enumerate() {
+            for (i, (k, v)) in entries.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
                 push_json_string(out, k);
                 out.push_str(": ");
-                if !compact_into(v, out, limit) {
-                    return false;
-                }
+                compact_into(*v, out);
             }
             out.push('}');
         }
-        Value::Array(items) => {
+        Form::Array(items) => {
             out.push('[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                if !compact_into(v, out, limit) {
-                    return false;
-                }
+                compact_into(*v, out);
             }
             out.push(']');
         }
-        scalar => push_scalar(out, scalar),
     }
-    out.len() <= limit
 }
 
 /// An object's entries, sorted by key (the document model keeps insertion order).

@@ -1,15 +1,16 @@
 //! A shape written as a snapshot file shows it — [`crate::text::pretty_into`] of
 //! [`Shape::to_json`], byte for byte — without building that document: a recording writes
 //! a shape per operation, and building each one's keys and nodes cost more than printing them.
+//! The shape is a [`Tree`] the same printer writes.
 
 use super::shape::{Field, Kind, Shape};
-use crate::text::{pad, push_json_string, INLINE_WIDTH};
+use crate::text::{push_json_string, Form, Tree};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// [`crate::text::pretty_into`] of `shape.to_json()`.
 pub fn write_pretty(shape: &Shape, indent: usize, out: &mut String) {
-    pretty(Node::Shape(shape), indent, out);
+    crate::text::pretty_tree(Node::Shape(shape), indent, out);
 }
 
 /// A node of the shape's JSON form.
@@ -23,14 +24,8 @@ enum Node<'a> {
     Fields(&'a BTreeMap<String, Field>),
 }
 
-enum Form<'a> {
-    Scalar,
-    Object(Vec<(Cow<'a, str>, Node<'a>)>),
-    Array(Vec<Node<'a>>),
-}
-
-impl<'a> Node<'a> {
-    fn form(self) -> Form<'a> {
+impl<'a> Tree<'a> for Node<'a> {
+    fn form(self) -> Form<'a, Self> {
         match self {
             Node::Null => Form::Scalar,
             Node::Shape(s) => match s.kinds.as_slice() {
@@ -64,80 +59,6 @@ impl<'a> Node<'a> {
             Node::Kind(kind) => push_json_string(out, kind.name()),
             Node::Shape(Shape { kinds }) if kinds.len() == 1 => Node::Kind(&kinds[0]).scalar(out),
             _ => out.push_str("null"),
-        }
-    }
-}
-
-fn nests_within(node: Node<'_>, depth: usize) -> bool {
-    match node.form() {
-        Form::Scalar => true,
-        Form::Object(entries) => {
-            depth > 0 && entries.iter().all(|(_, v)| nests_within(*v, depth - 1))
-        }
-        Form::Array(items) => depth > 0 && items.iter().all(|v| nests_within(*v, depth - 1)),
-    }
-}
-
-fn compact(node: Node<'_>, out: &mut String) {
-    match node.form() {
-        Form::Scalar => node.scalar(out),
-        Form::Object(entries) => {
-            out.push('{');
-            for (i, (k, v)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                push_json_string(out, k);
-                out.push_str(": ");
-                compact(*v, out);
-            }
-            out.push('}');
-        }
-        Form::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                compact(*v, out);
-            }
-            out.push(']');
-        }
-    }
-}
-
-fn pretty(node: Node<'_>, indent: usize, out: &mut String) {
-    if nests_within(node, 2) {
-        let start = out.len();
-        compact(node, out);
-        if out.len() - start <= INLINE_WIDTH {
-            return;
-        }
-        out.truncate(start);
-    }
-    match node.form() {
-        Form::Scalar => node.scalar(out),
-        Form::Object(entries) => {
-            out.push_str("{\n");
-            for (i, (k, v)) in entries.iter().enumerate() {
-                pad(out, indent + 1);
-                push_json_string(out, k);
-                out.push_str(": ");
-                pretty(*v, indent + 1, out);
-                out.push_str(if i + 1 < entries.len() { ",\n" } else { "\n" });
-            }
-            pad(out, indent);
-            out.push('}');
-        }
-        Form::Array(items) => {
-            out.push_str("[\n");
-            for (i, v) in items.iter().enumerate() {
-                pad(out, indent + 1);
-                pretty(*v, indent + 1, out);
-                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-            }
-            pad(out, indent);
-            out.push(']');
         }
     }
 }

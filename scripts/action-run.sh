@@ -13,6 +13,13 @@ set -u
 drift="${DRIFT_BIN:-drift}"
 dir="${DRIFT_REPORT_DIR:-drift-reports}"
 reports=" ${DRIFT_REPORTS:-summary annotations sarif junit json} "
+# A line break in the folder would let the input write step outputs of its own.
+nl='
+'
+case "$dir" in *"$nl"* | *"$(printf '\r')"*)
+  echo "drift: the report-dir input holds a line break" >&2
+  exit 2 ;;
+esac
 mkdir -p "$dir"
 
 wants() { case "$reports" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -46,16 +53,20 @@ count() {
 }
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
+  # Every value in the multi-line form, with a delimiter no input can know in advance.
+  delimiter="drift_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  put() { printf '%s<<%s\n%s\n%s\n' "$1" "$delimiter" "$2" "$delimiter"; }
   {
-    echo "exit-code=$code"
+    put exit-code "$code"
     for s in breaking warning info error; do
       n=$(count "$s")
-      echo "$s=${n:-0}"
+      put "$s" "${n:-0}"
     done
-    echo "json=$dir/drift.json"
-    wants summary && echo "markdown=$dir/drift.md"
-    wants sarif && echo "sarif=$dir/drift.sarif"
-    wants junit && echo "junit=$dir/drift.xml"
+    # Only files that were written: an upload step must not be handed a missing file.
+    [ -f "$dir/drift.json" ] && put json "$dir/drift.json"
+    wants summary && [ -f "$dir/drift.md" ] && put markdown "$dir/drift.md"
+    wants sarif && [ -f "$dir/drift.sarif" ] && put sarif "$dir/drift.sarif"
+    wants junit && [ -f "$dir/drift.xml" ] && put junit "$dir/drift.xml"
   } >>"$GITHUB_OUTPUT"
 fi
 exit "$code"

@@ -25,7 +25,8 @@ cleanup() { [[ -n $mock_pid ]] && kill "$mock_pid" 2>/dev/null; rm -rf "$work"; 
 trap cleanup EXIT
 
 fail() { echo "FAIL: $*"; exit 1; }
-output() { sed -n "s/^$1=//p" "$2" | tail -n 1; }
+# A step output as the runner reads it: `name<<DELIMITER`, the value, the delimiter.
+output() { awk -v k="$1" 'f { print; exit } index($0, k "<<") == 1 { f = 1 }' "$2"; }
 
 echo "-- the action's run step on this repository's APIs (the embedded mock)"
 set +e

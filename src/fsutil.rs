@@ -24,8 +24,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
     let replacing = std::fs::symlink_metadata(path).is_ok();
+    // A link planted under the temp file's name is removed, never written through.
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(bytes)?;
         if replacing {
             file.sync_all()?;
@@ -36,6 +41,92 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Refuse a path under `root` that goes through a symbolic link (a folder or the file itself):
+/// the history and snapshot folders may come from a git clone, where a link can point anywhere,
+/// and drift only ever writes inside them. `root` itself may be a link (the user chose it).
+pub fn refuse_links_below(root: &Path, path: &Path) -> io::Result<()> {
+    let Ok(rest) = path.strip_prefix(root) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not inside {}", path.display(), root.display()),
+        ));
+    };
+    let mut at = root.to_path_buf();
+    for part in rest.components() {
+        match part {
+            std::path::Component::Normal(name) => at.push(name),
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} leaves {}", path.display(), root.display()),
+                ))
+            }
+        }
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                    "{} is a symbolic link: drift writes only inside {} and never through a link",
+                    at.display(),
+                    root.display()
+                ),
+                ))
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A reader that fails once more than `cap` bytes were read through it, with an error naming
+/// what was read and the cap: a document parsed from it costs no more than the cap, however
+/// large (sparse, endless, or a small gzip expanding to gigabytes) its source is.
+pub struct Capped<R> {
+    inner: R,
+    left: u64,
+    cap: u64,
+    what: String,
+}
+
+impl<R: io::Read> Capped<R> {
+    pub fn new(inner: R, cap: u64, what: impl Into<String>) -> Capped<R> {
+        Capped {
+            inner,
+            left: cap,
+            cap,
+            what: what.into(),
+        }
+    }
+}
+
+impl<R: io::Read> io::Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            // One byte more tells a file of exactly `cap` bytes from a longer one.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{} is larger than {} bytes, the most drift reads of it",
+                        self.what, self.cap
+                    ),
+                )),
+            };
+        }
+        let room = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..room])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
 }
 
 /// Write a user-named output (`--output PATH`, `--format F=PATH`). A regular file (or a new path)

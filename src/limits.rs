@@ -8,6 +8,7 @@
 //! | `concurrency` / `--concurrency` | 1 – 256 |
 //! | `--retries` | 0 – 10 |
 //! | `--max-body-bytes` | 1024 – 1073741824 (1 GiB) |
+//! | `--max-spec-bytes` | 1024 – 4294967296 (4 GiB); default 128 MiB |
 //! | `pagination.max_pages` | 1 – 1000 pages per walk |
 //! | `pagination.max_items` | 1 – 1000000 items per walk |
 //! | `pagination.page_size` | 1 – 10000 items |
@@ -51,6 +52,20 @@ pub const MAX_BODY_BYTES: Limit = Limit {
     max: 1_073_741_824.0,
     unit: "bytes",
 };
+pub const MAX_SPEC_BYTES: Limit = Limit {
+    name: "max_spec_bytes",
+    min: 1024.0,
+    max: 4_294_967_296.0,
+    unit: "bytes",
+};
+/// The default cap of a contract fetched by URL (the largest public contracts are near 50 MB).
+pub const DEFAULT_MAX_SPEC_BYTES: usize = 128 * 1024 * 1024;
+/// The largest JSON report drift reads back (a shard to merge, a run kept in the history, once
+/// decompressed).
+pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+/// The longest line of a history's `runs.jsonl` (one run of one API); longer lines are skipped
+/// with a warning.
+pub const MAX_HISTORY_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 pub const MAX_PAGES: Limit = Limit {
     name: "max_pages",
@@ -119,6 +134,10 @@ pub fn retries_flag(text: &str) -> Result<u32, String> {
 }
 pub fn max_body_bytes_flag(text: &str) -> Result<usize, String> {
     MAX_BODY_BYTES.parse_whole(text).map(|v| v as usize)
+}
+
+pub fn max_spec_bytes_flag(text: &str) -> Result<usize, String> {
+    MAX_SPEC_BYTES.parse_whole(text).map(|v| v as usize)
 }
 
 /// serde `deserialize_with` helpers for `drift.yaml` (the YAML reader adds file and line).

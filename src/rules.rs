@@ -65,6 +65,7 @@ kinds! {
     LintUnknownFormat = "lint.unknown-format",
     LintUnsupportedPattern = "lint.unsupported-pattern",
     LintSchemaInvalid = "lint.schema-invalid",
+    LintRefRefused = "lint.ref-refused",
     SpecOperationRemoved = "spec.operation-removed",
     SpecOperationAdded = "spec.operation-added",
     SpecParameterRemoved = "spec.parameter-removed",
@@ -454,6 +455,19 @@ look-around support) accepts almost all of them, but not every ECMA or Java cons
 rest of its schema is still enforced, and this finding lists each place.
 
 Example: `pattern: \"\\p{XDigit}{8}\"` at `#/components/schemas/Id/pattern`.",
+    },
+    Rule {
+        kind: Kind::LintRefRefused,
+        severity: Severity::Warning,
+        summary: "a `$ref` to another host or a `file:` URL, which drift refuses to follow",
+        doc: "\
+A contract is untrusted input: drift reads only the files under the contract's own folder and
+never fetches a `$ref` over the network or from an absolute `file:` URL. A schema that holds such
+a reference checks nothing in its place (any value passes), so this finding names each one; `drift
+check` notes the count on the API. Copy the referenced schema into the contract's folder and refer
+to it by a relative path.
+
+Example: `$ref: https://schemas.example.com/pet.json` at `#/definitions/Pet`.",
     },
     Rule {
         kind: Kind::LintSchemaInvalid,

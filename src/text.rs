@@ -211,6 +211,76 @@ pub fn escape_control(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, s
     std::borrow::Cow::Owned(out)
 }
 
+/// Text from a contract or a response, safe in Markdown and HTML: markup escaped, Markdown
+/// punctuation backslash-escaped, line breaks as spaces, control characters shown escaped, and
+/// `@mentions` defanged (a zero-width space after `@`), so a name like `@everyone` notifies no one.
+pub fn escape_markdown(s: &str) -> String {
+    let s = escape_control(s, false).replace(['\r', '\n'], " ");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '|' => out.push_str("&#124;"),
+            '@' => out.push_str("@\u{200b}"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text in HTML (element content or a quoted attribute): markup and quotes escaped, control
+/// characters shown escaped.
+pub fn escape_html(s: &str) -> String {
+    let s = escape_control(s, false);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lines a GitHub Actions runner would read as workflow commands made inert: a line starting
+/// (after blanks) with `::`, and `##[` anywhere (the older syntax), get a zero-width space between
+/// their two marks. For everything drift writes to a log a runner reads, other than its own
+/// `--format github` commands (control characters are escaped where the text is made, so the
+/// terminal report keeps its colours).
+pub fn defang_workflow_commands(text: &str) -> std::borrow::Cow<'_, str> {
+    let starts_command = |line: &str| line.trim_start().starts_with("::");
+    if !text.contains("##[") && !text.lines().any(starts_command) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = line.replace("##[", "#\u{200b}#[");
+        if starts_command(&line) {
+            let blanks = line.len() - line.trim_start().len();
+            out.push_str(&line[..blanks]);
+            out.push_str(":\u{200b}:");
+            out.push_str(&line[blanks + 2..]);
+        } else {
+            out.push_str(&line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `k=v&k2=v2`, each part percent-encoded for a query (`[` and `]` kept readable).
 pub fn query_string(pairs: &[(String, String)]) -> String {
     let parts: Vec<String> = pairs

@@ -119,6 +119,9 @@ pub struct DiffArgs {
     /// Exit 1 when a change at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
+    /// Largest contract fetched by URL, in bytes (1 KiB–4 GiB; default 128 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_SPEC_BYTES, value_parser = crate::limits::max_spec_bytes_flag)]
+    pub max_spec_bytes: usize,
     /// Credentials for OLD or NEW given as URLs (the same flags as `drift check`).
     #[command(flatten)]
     pub auth: AuthArgs,
@@ -225,6 +228,9 @@ pub struct TargetArgs {
     /// Largest response body read, in bytes (1 KiB–1 GiB); longer bodies are cut and reported.
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024, value_parser = crate::limits::max_body_bytes_flag)]
     pub max_body_bytes: usize,
+    /// Largest contract fetched by URL, in bytes (1 KiB–4 GiB; default 128 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_SPEC_BYTES, value_parser = crate::limits::max_spec_bytes_flag)]
+    pub max_spec_bytes: usize,
     #[command(flatten)]
     pub auth: AuthArgs,
 }

@@ -1,7 +1,7 @@
 //! `drift diff OLD NEW`: spec-to-spec drift. Each side is a file, a git revision
-//! (`origin/main:specs/x.yaml`, read with `git archive` of the contract's folder, so split
-//! contracts keep their `$ref`s), or a URL (fetched with a GET through the same safety gate as
-//! `drift check`).
+//! (`origin/main:specs/x.yaml`: the YAML/JSON files of the contract's folder at that revision,
+//! streamed from git, so split contracts keep their `$ref`s), or a URL (fetched with a GET through
+//! the same safety gate as `drift check`, redirects within its origin only, size capped).
 
 use super::args::DiffArgs;
 use super::{write_outputs, Console, ExitStatus};
@@ -15,8 +15,9 @@ pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let t0 = std::time::Instant::now();
     let scratch = Scratch::new()?;
     let auth = super::options::auth_from_flags(&args.auth)?.unwrap_or_default();
-    let old_path = side(&args.old, &scratch.path().join("old"), &auth)?;
-    let new_path = side(&args.new, &scratch.path().join("new"), &auth)?;
+    let cap = args.max_spec_bytes;
+    let old_path = side(&args.old, &scratch.path().join("old"), &auth, cap)?;
+    let new_path = side(&args.new, &scratch.path().join("new"), &auth, cap)?;
     let old = crate::spec::load(&old_path).with_context(|| format!("OLD ({})", args.old))?;
     let new = crate::spec::load(&new_path).with_context(|| format!("NEW ({})", args.new))?;
     let api = args
@@ -171,9 +172,10 @@ fn side(
     given: &str,
     scratch: &Path,
     auth: &crate::replay::auth::AuthConfig,
+    max_bytes: usize,
 ) -> anyhow::Result<PathBuf> {
     if given.starts_with("http://") || given.starts_with("https://") {
-        return crate::spec::remote::fetch_with(given, scratch, auth)
+        return crate::spec::remote::fetch_with(given, scratch, auth, max_bytes)
             .map_err(|e| anyhow::anyhow!(e));
     }
     let path = PathBuf::from(given);
@@ -183,45 +185,5 @@ fn side(
     let Some((rev, file)) = given.split_once(':') else {
         bail!("{given}: no such file (give a file, a URL, or a git revision like origin/main:specs/x.yaml)");
     };
-    git_show(rev, file, scratch)
-}
-
-/// `rev:path` from git: the contract's folder at that revision, so relative `$ref`s resolve.
-fn git_show(rev: &str, file: &str, scratch: &Path) -> anyhow::Result<PathBuf> {
-    if rev.starts_with('-') || file.starts_with('-') {
-        bail!("{rev}:{file}: not a git revision and path");
-    }
-    let dir = Path::new(file)
-        .parent()
-        .map(|d| d.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = if dir.is_empty() { ".".to_string() } else { dir };
-    std::fs::create_dir_all(scratch)?;
-    let archive = std::process::Command::new("git")
-        .args(["archive", "--format=tar", rev, "--", &dir])
-        .output()
-        .context("cannot run git")?;
-    if !archive.status.success() {
-        bail!(
-            "{rev}:{file}: git archive failed: {}",
-            String::from_utf8_lossy(&archive.stderr).trim()
-        );
-    }
-    let mut tar = std::process::Command::new("tar")
-        .args(["-x", "-C"])
-        .arg(scratch)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .context("cannot run tar")?;
-    if let Some(mut stdin) = tar.stdin.take() {
-        std::io::Write::write_all(&mut stdin, &archive.stdout)?;
-    }
-    if !tar.wait()?.success() {
-        bail!("{rev}:{file}: cannot unpack the revision");
-    }
-    let path = scratch.join(file);
-    if !path.is_file() {
-        bail!("{rev}:{file}: no such file at that revision");
-    }
-    Ok(path)
+    crate::spec::revision::extract(rev, file, scratch, max_bytes).map_err(anyhow::Error::msg)
 }

@@ -52,8 +52,71 @@ pub struct Console<'a> {
     pub err_is_tty: bool,
 }
 
-/// Run drift with `args` (including the program name).
+/// Run drift with `args` (including the program name). In a GitHub Actions step, standard error
+/// goes through [`WorkflowSafe`]: no message quoting a contract or a response can start a
+/// workflow command.
 pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) -> ExitStatus {
+    if !in_github_actions() {
+        return run_with(args, console);
+    }
+    let mut err = WorkflowSafe::new(&mut *console.err);
+    let status = {
+        let mut safe = Console {
+            out: &mut *console.out,
+            err: &mut err,
+            out_is_tty: console.out_is_tty,
+            err_is_tty: console.err_is_tty,
+        };
+        run_with(args, &mut safe)
+    };
+    let _ = err.flush();
+    status
+}
+
+/// A writer for a log a GitHub Actions runner reads: whole lines, each made inert with
+/// [`crate::text::defang_workflow_commands`].
+pub struct WorkflowSafe<'a> {
+    inner: &'a mut dyn Write,
+    line: Vec<u8>,
+}
+
+impl<'a> WorkflowSafe<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> WorkflowSafe<'a> {
+        WorkflowSafe {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn write_line(&mut self) -> io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        let safe = crate::text::defang_workflow_commands(&text);
+        self.inner.write_all(safe.as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl Write for WorkflowSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for chunk in buf.split_inclusive(|b| *b == b'\n') {
+            self.line.extend_from_slice(chunk);
+            if chunk.ends_with(b"\n") {
+                self.write_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            self.write_line()?;
+        }
+        self.inner.flush()
+    }
+}
+
+fn run_with(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) -> ExitStatus {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -179,10 +242,19 @@ fn write_outputs(
         let reporter = crate::report::reporter(output.format, settings.with_palette(palette));
         let mut buf = Vec::new();
         render(reporter.as_ref(), palette, &mut buf)?;
-        let text = match redactor {
+        let mut text = match redactor {
             Some(r) => r.redact(&String::from_utf8_lossy(&buf)).into_bytes(),
             None => buf,
         };
+        // The Actions log reads standard output for commands: only `--format github` writes them.
+        if output.path.is_none()
+            && output.format != crate::report::Format::Github
+            && in_github_actions()
+        {
+            text = crate::text::defang_workflow_commands(&String::from_utf8_lossy(&text))
+                .into_owned()
+                .into_bytes();
+        }
         emit(console, output.path.as_deref(), &text)?;
     }
     Ok(())

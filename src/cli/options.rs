@@ -224,6 +224,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         replay,
         timeout: Duration::from_secs_f64(api.timeout.unwrap_or(30.0)),
         max_body_bytes: 10 * 1024 * 1024,
+        max_spec_bytes: crate::limits::DEFAULT_MAX_SPEC_BYTES,
         selectors: Selectors::parse(&api.volatile, &api.pin)?,
         paging: api.pagination.clone(),
         url_credentials: None,
@@ -353,6 +354,7 @@ fn apply_flags(run: &mut ApiRun, t: &TargetArgs) -> anyhow::Result<()> {
     }
     run.replay.retries = t.retries;
     run.max_body_bytes = t.max_body_bytes;
+    run.max_spec_bytes = t.max_spec_bytes;
     if !t.volatile.is_empty() || !t.pin.is_empty() {
         let extra = Selectors::parse(&t.volatile, &t.pin)?;
         run.selectors.volatile.extend(extra.volatile);

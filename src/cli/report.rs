@@ -65,9 +65,20 @@ fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let outputs = args.out.outputs(Format::CHECK)?;
     let mut reports = Vec::new();
     for file in &args.merge {
-        let text = std::fs::read_to_string(file)
+        let cap = crate::limits::MAX_REPORT_BYTES;
+        let size = std::fs::metadata(file)
+            .with_context(|| format!("{}: cannot read", file.display()))?
+            .len();
+        if size > cap {
+            bail!(
+                "{}: {size} bytes, larger than {cap} bytes, the most drift reads of a report",
+                file.display()
+            );
+        }
+        let reader = std::fs::File::open(file)
             .with_context(|| format!("{}: cannot read", file.display()))?;
-        let report = crate::report::json::read_check_report(&text).with_context(|| {
+        let reader = crate::fsutil::Capped::new(reader, cap, file.display().to_string());
+        let report = crate::report::json::read_check_report_from(reader).with_context(|| {
             format!(
                 "{}: not a drift JSON report (write one with `drift check --format json=FILE`)",
                 file.display()

@@ -144,40 +144,51 @@ impl History {
             .collect();
         let id = &crate::text::content_hash(text.as_bytes())[..8];
         let dir = self.root.join("reports");
-        std::fs::create_dir_all(&dir)?;
         if text.len() > COMPRESS_ABOVE {
             let name = format!("{stamp}-{id}.json.gz");
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             enc.write_all(text.as_bytes())?;
-            crate::fsutil::write_atomic(&dir.join(&name), &enc.finish()?)?;
+            self.write(&dir.join(&name), &enc.finish()?)?;
             Ok(name)
         } else {
             let name = format!("{stamp}-{id}.json");
-            crate::fsutil::write_atomic(&dir.join(&name), text.as_bytes())?;
+            self.write(&dir.join(&name), text.as_bytes())?;
             Ok(name)
         }
     }
 
-    /// A stored report, decompressed.
-    pub fn load_report(&self, name: &str) -> std::io::Result<String> {
+    /// Write a file of the folder atomically, never through a symbolic link (a history cloned
+    /// from a branch may hold links that point anywhere).
+    fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        crate::fsutil::refuse_links_below(&self.root, path)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::fsutil::refuse_links_below(&self.root, path)?;
+        crate::fsutil::write_atomic(path, bytes)
+    }
+
+    /// A stored report, parsed as it is decompressed (its text is never held whole); at most
+    /// [`crate::limits::MAX_REPORT_BYTES`] of JSON are read, however small the compressed file.
+    pub fn load_report(&self, name: &str) -> std::io::Result<CheckReport> {
         if name.contains('/') || name.contains('\\') || name.starts_with('.') {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!("not a report file name: {name:?}"),
             ));
         }
-        let bytes = std::fs::read(self.root.join("reports").join(name))?;
-        if name.ends_with(".gz") {
-            let mut text = String::new();
-            std::io::Read::read_to_string(
-                &mut flate2::read::GzDecoder::new(&bytes[..]),
-                &mut text,
-            )?;
-            Ok(text)
+        let path = self.root.join("reports").join(name);
+        refuse_link(&path)?;
+        let file = std::io::BufReader::new(std::fs::File::open(&path)?);
+        let cap = crate::limits::MAX_REPORT_BYTES;
+        let what = format!("{} (uncompressed)", path.display());
+        let parsed = if name.ends_with(".gz") {
+            let json = flate2::read::GzDecoder::new(file);
+            crate::report::json::read_check_report_from(crate::fsutil::Capped::new(json, cap, what))
         } else {
-            String::from_utf8(bytes)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-        }
+            crate::report::json::read_check_report_from(crate::fsutil::Capped::new(file, cap, what))
+        };
+        parsed.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
     }
 
     /// Keep a copy of a single-file contract, content-addressed (`<api>/specs/<hash>.<ext>`), so
@@ -193,11 +204,11 @@ impl History {
             .join(crate::snapshot::store::file_stem(api))
             .join("specs");
         let path = dir.join(format!("{}.{ext}", crate::snapshot::store::file_stem(hash)));
+        crate::fsutil::refuse_links_below(&self.root, &path)?;
         if path.exists() {
             return Ok(());
         }
-        std::fs::create_dir_all(&dir)?;
-        crate::fsutil::write_atomic(&path, &std::fs::read(source)?)
+        self.write(&path, &std::fs::read(source)?)
     }
 
     /// The kept copy of a contract version, if there is one.
@@ -216,9 +227,11 @@ impl History {
     /// Append one entry (a single write of a whole line, `O_APPEND`).
     pub fn append(&self, entry: &Entry) -> std::io::Result<()> {
         let path = self.runs_file(&entry.api);
+        crate::fsutil::refuse_links_below(&self.root, &path)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        crate::fsutil::refuse_links_below(&self.root, &path)?;
         let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
         line.push('\n');
         let mut f = std::fs::OpenOptions::new()
@@ -246,6 +259,10 @@ impl History {
             Err(e) => return Err(e),
         };
         for entry in dir.flatten() {
+            // A linked folder may point anywhere: only the history's own folders are read.
+            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                continue;
+            }
             let runs = entry.path().join("runs.jsonl");
             if !runs.is_file() {
                 continue;
@@ -274,27 +291,95 @@ fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
     Ok(last[0] == b'\n')
 }
 
+/// A file of the folder that is a symbolic link is not read: it may point anywhere.
+fn refuse_link(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} is a symbolic link: drift reads a history only from its own files",
+                path.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The entries of a `runs.jsonl`, read line by line: memory holds one line (at most
+/// [`crate::limits::MAX_HISTORY_LINE_BYTES`]; a longer one is skipped with a warning) and the
+/// entries read.
 fn read_file(path: &Path) -> std::io::Result<Read> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::default()),
+    use std::io::BufRead;
+    let mut read = Read::default();
+    if let Err(e) = refuse_link(path) {
+        read.warnings.push(e.to_string());
+        return Ok(read);
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(read),
         Err(e) => return Err(e),
     };
-    let mut read = Read::default();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+    let cap = crate::limits::MAX_HISTORY_LINE_BYTES;
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        number += 1;
+        let (ended, too_long) = read_line_capped(&mut reader, &mut line, cap)?;
+        if too_long {
+            read.warnings.push(format!(
+                "{}:{number}: skipped a line longer than {cap} bytes",
+                path.display()
+            ));
+        } else if !line.iter().all(u8::is_ascii_whitespace) {
+            match serde_json::from_slice::<Entry>(&line) {
+                Ok(e) => read.entries.push(e),
+                Err(e) => read.warnings.push(format!(
+                    "{}:{number}: skipped a line that is not a history entry (a run killed while writing?): {e}",
+                    path.display()
+                )),
+            }
         }
-        match serde_json::from_str::<Entry>(line) {
-            Ok(e) => read.entries.push(e),
-            Err(e) => read.warnings.push(format!(
-                "{}:{}: skipped a line that is not a history entry (a run killed while writing?): {e}",
-                path.display(),
-                i + 1
-            )),
+        if ended {
+            return Ok(read);
+        }
+        if reader.fill_buf()?.is_empty() {
+            return Ok(read);
         }
     }
-    Ok(read)
+}
+
+/// Read one line into `line` without its newline, keeping at most `cap` bytes: returns (the
+/// input ended, the line was longer than `cap` and was dropped).
+fn read_line_capped(
+    reader: &mut impl std::io::BufRead,
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(bool, bool)> {
+    let mut too_long = false;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((true, too_long));
+        }
+        let (chunk, newline) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (&buf[..i], Some(i)),
+            None => (buf, None),
+        };
+        if !too_long && line.len() + chunk.len() <= cap {
+            line.extend_from_slice(chunk);
+        } else {
+            too_long = true;
+            line.clear();
+        }
+        let used = newline.map_or(chunk.len(), |i| i + 1);
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok((false, too_long));
+        }
+    }
 }
 
 /// The history entry of one API in a finished report.
@@ -410,17 +495,22 @@ mod tests {
     fn reports_round_trip_compressed_or_not() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let h = History::new(dir.path());
-        let report = CheckReport::new("2026-11-01T02:00:00Z".into(), 1, vec![], vec![], vec![]);
-        for text in [
-            "{}".to_string(),
-            format!("[{}1]", "1,".repeat(COMPRESS_ABOVE)),
-        ] {
+        let small = CheckReport::new("2026-11-01T02:00:00Z".into(), 1, vec![], vec![], vec![]);
+        let mut large = small.clone();
+        large.started_at = format!("2026-11-01T02:00:00Z{}", " ".repeat(COMPRESS_ABOVE));
+        for report in [small, large] {
+            let text = serde_json::to_string(&report).unwrap_or_default();
             let name = h
                 .save_report(&report, &text)
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(name.ends_with(".gz"), text.len() > COMPRESS_ABOVE);
-            assert_eq!(h.load_report(&name).ok(), Some(text));
+            assert_eq!(h.load_report(&name).ok(), Some(report));
         }
+        // Not a report: an error, not a panic.
+        let name = h
+            .save_report(&CheckReport::new("x".into(), 1, vec![], vec![], vec![]), "[1, 2]")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(h.load_report(&name).is_err());
         assert!(h.load_report("../x").is_err());
     }
 }

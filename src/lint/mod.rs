@@ -32,6 +32,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     contract
         .schemas()
         .prepare(example_schemas.chain(contract.response_schemas()));
+    out.extend(refused_refs(api, contract));
     for node in &nodes {
         if let Some(format) = node.format.as_deref() {
             if !schemas::is_known_format(format) && !schemas::is_openapi_format(format) {
@@ -211,3 +212,38 @@ fn report_bad_schema(
     f.schema_pointer = Some(contract.schema_pointer(schema.doc, &schema.pointer));
     out.push(f);
 }
+
+/// The `$ref`s drift refused to follow (another host, a `file:` URL): one finding each, the
+/// first [`MAX_REFUSED_SHOWN`], then one that counts the rest.
+fn refused_refs(api: &str, contract: &Contract) -> Vec<Finding> {
+    let refused = &contract.documents.refused;
+    let mut out: Vec<Finding> = refused
+        .iter()
+        .take(MAX_REFUSED_SHOWN)
+        .map(|(doc, pointer, reference)| {
+            let shown = crate::text::excerpt(&crate::text::strip_userinfo(reference), 200);
+            let mut f = Finding::new(
+                api,
+                Kind::LintRefRefused,
+                format!("`$ref: {shown}` was refused: drift reads only files under the contract's folder, so this schema accepts any value"),
+            );
+            f.spec_location = Some(contract.location(*doc, pointer));
+            f.actual = Some(shown);
+            f
+        })
+        .collect();
+    if refused.len() > MAX_REFUSED_SHOWN {
+        out.push(Finding::new(
+            api,
+            Kind::LintRefRefused,
+            format!(
+                "{} more `$ref`s to other hosts or `file:` URLs were refused",
+                refused.len() - MAX_REFUSED_SHOWN
+            ),
+        ));
+    }
+    out
+}
+
+/// How many refused `$ref`s lint lists one by one.
+const MAX_REFUSED_SHOWN: usize = 50;

@@ -12,6 +12,9 @@ use crate::rules::Kind;
 use serde_json::Value;
 use std::collections::HashSet;
 
+/// The longest next-page URL a walk follows.
+pub const MAX_URL_BYTES: usize = 8192;
+
 /// A finding about one page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageFinding {
@@ -344,6 +347,20 @@ impl<'p> Walk<'p> {
                 self.done(End::Complete)
             }
             Some(Err(end)) => self.done(end),
+            // Servers refuse longer URLs, and every report line that quotes it would carry it.
+            Some(Ok(next)) if next.len() > MAX_URL_BYTES => {
+                findings.push(PageFinding {
+                    kind: Kind::PaginationBrokenLink,
+                    severity: None,
+                    message: format!(
+                        "the next page's URL is {} bytes long, over the {MAX_URL_BYTES} bytes drift follows ({}); not followed",
+                        next.len(),
+                        crate::text::excerpt(&next, 120)
+                    ),
+                    url: url.to_string(),
+                });
+                self.done(End::Broken)
+            }
             Some(Ok(_)) if self.pages >= self.budget.max_pages => self.done(End::Budget),
             Some(Ok(_)) if self.fetched >= self.budget.max_items => self.done(End::Budget),
             Some(Ok(next)) => {
@@ -378,13 +395,16 @@ impl<'p> Walk<'p> {
         };
         let here = url::Url::parse(url).map_err(|_| End::Broken)?;
         let Ok(next) = here.join(link) else {
-            findings.push(broken(format!("the next link is not a URL: {link:?}")));
+            findings.push(broken(format!(
+                "the next link is not a URL: {:?}",
+                crate::text::excerpt(link, 200)
+            )));
             return Err(End::Broken);
         };
         if !matches!(next.scheme(), "http" | "https") || next.origin() != here.origin() {
             findings.push(broken(format!(
                 "the next link {:?} leaves the API's origin ({}); drift does not follow it",
-                next.as_str(),
+                crate::text::excerpt(next.as_str(), 200),
                 here.origin().ascii_serialization()
             )));
             return Err(End::Broken);

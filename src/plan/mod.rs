@@ -407,7 +407,7 @@ fn placeholder(schema: Option<&Value>) -> String {
 }
 
 /// Whether a path segment value is `.` or `..`, also percent-encoded (`%2E%2e`).
-fn is_dot_segment(value: &str) -> bool {
+pub fn is_dot_segment(value: &str) -> bool {
     let decoded = value.to_ascii_lowercase().replace("%2e", ".");
     decoded == "." || decoded == ".."
 }

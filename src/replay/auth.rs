@@ -87,11 +87,33 @@ impl Redactor {
         out
     }
 
-    /// Whether a text holds a known secret (in any form).
-    pub fn reveals(&self, text: &str) -> bool {
-        self.secrets
-            .lock()
-            .is_ok_and(|s| s.iter().any(|x| text.contains(x.as_str())))
+    /// No secret is known: redaction would change nothing but URL userinfo.
+    pub fn is_empty(&self) -> bool {
+        self.secrets.lock().map_or(true, |s| s.is_empty())
+    }
+
+    /// Redact every string of a document, object keys included: the data of a report is
+    /// redacted before any format escapes it (a Markdown `sk\_live…` or an HTML entity would hide
+    /// a secret from a pass over the finished text).
+    pub fn redact_value(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => {
+                let redacted = self.redact(s);
+                if redacted != *s {
+                    *s = redacted;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value(v)),
+            Value::Object(map) => {
+                let old = std::mem::take(map);
+                for (k, mut v) in old {
+                    self.redact_value(&mut v);
+                    map.insert(self.redact(&k), v);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -112,7 +134,17 @@ fn secret_forms(secret: &str) -> Vec<String> {
     for engine in [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
         forms.push(engine.encode(secret.as_bytes()));
     }
+    // The forms it takes inside what drift writes: a JSON Pointer token (`/` as `~1`), a JSON
+    // string, Markdown and HTML text. Reports are redacted before they are formatted; these
+    // catch what is formatted before it reaches a report (messages, notes, errors).
+    forms.push(crate::text::escape_pointer_token(secret));
+    if let Ok(quoted) = serde_json::to_string(secret) {
+        forms.push(quoted[1..quoted.len() - 1].to_string());
+    }
+    forms.push(crate::text::escape_markdown(secret));
+    forms.push(crate::text::escape_html(secret));
     forms.retain(|f| f.len() >= 4);
+    forms.sort();
     forms.dedup();
     forms
 }

@@ -196,6 +196,19 @@ pub struct HttpOptions {
     pub max_redirects: usize,
     /// The only URL a POST may go to: the configured token endpoint.
     pub token_url: Option<String>,
+    pub redirects: Redirects,
+}
+
+/// Which redirects the transport follows (drift follows them itself, hop by hop).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Redirects {
+    /// Any origin, credentials dropped when the origin changes; never from a public address to
+    /// a loopback, private or link-local one (cloud metadata), unless the first URL was of the
+    /// same kind. For API answers: a client follows them.
+    #[default]
+    AnyOrigin,
+    /// Only within the first URL's origin: a contract fetched by URL.
+    SameOrigin,
 }
 
 impl Default for HttpOptions {
@@ -206,6 +219,7 @@ impl Default for HttpOptions {
             max_body_bytes: 10 * 1024 * 1024,
             max_redirects: 5,
             token_url: None,
+            redirects: Redirects::AnyOrigin,
         }
     }
 }
@@ -256,6 +270,7 @@ impl HttpTransport {
     }
 
     async fn follow(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let first = reqwest::Url::parse(&request.url).ok();
         let mut hops = 0;
         loop {
             gate(&request)?;
@@ -275,6 +290,7 @@ impl HttpTransport {
             let same_origin =
                 reqwest::Url::parse(&request.url).is_ok_and(|u| u.origin() == next.origin());
             if !same_origin {
+                self.may_redirect(first.as_ref(), &next).await?;
                 // A server that echoes the query into `Location` must not carry a query API key
                 // to another origin either.
                 drop_secret_query(&mut next, &request.secret_query);
@@ -283,6 +299,39 @@ impl HttpTransport {
             }
             request.url = next.to_string();
         }
+    }
+
+    /// Whether a redirect to another origin may be followed (checked before connecting to it).
+    async fn may_redirect(
+        &self,
+        first: Option<&reqwest::Url>,
+        next: &reqwest::Url,
+    ) -> Result<(), TransportError> {
+        let shown = |u: &reqwest::Url| u.origin().ascii_serialization();
+        let from = first.map(shown).unwrap_or_default();
+        if self.options.redirects == Redirects::SameOrigin {
+            return Err(TransportError::Refused(format!(
+                "a redirect from {from} to {} was not followed: a contract URL is followed only within its origin",
+                shown(next)
+            )));
+        }
+        let to = address_kind(next).await;
+        if to == AddressKind::Public {
+            return Ok(());
+        }
+        let start = match first {
+            Some(u) => address_kind(u).await,
+            None => AddressKind::Public,
+        };
+        if start == to {
+            return Ok(());
+        }
+        Err(TransportError::Refused(format!(
+            "a redirect from {from} to {} ({}) was not followed: drift does not follow a redirect to a {} address from elsewhere",
+            shown(next),
+            to.name(),
+            to.name()
+        )))
     }
 
     async fn exchange(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
@@ -352,6 +401,93 @@ impl Transport for HttpTransport {
                 .await
                 .map_err(|_| TransportError::Timeout(timeout))?
         })
+    }
+}
+
+/// The kind of address a host is: a redirect may not lead from the public internet (or from one
+/// kind) to a loopback, private or link-local address (a cloud metadata service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressKind {
+    Public,
+    Loopback,
+    Private,
+    LinkLocal,
+    Unspecified,
+}
+
+impl AddressKind {
+    fn name(self) -> &'static str {
+        match self {
+            AddressKind::Public => "public",
+            AddressKind::Loopback => "loopback",
+            AddressKind::Private => "private",
+            AddressKind::LinkLocal => "link-local",
+            AddressKind::Unspecified => "unspecified",
+        }
+    }
+
+    /// The kind of one IP address (IPv4-mapped IPv6 addresses as their IPv4 address).
+    pub fn of(ip: std::net::IpAddr) -> AddressKind {
+        use std::net::IpAddr;
+        match ip {
+            IpAddr::V4(v4) => {
+                let [a, b, ..] = v4.octets();
+                if v4.is_loopback() {
+                    AddressKind::Loopback
+                } else if v4.is_link_local() {
+                    AddressKind::LinkLocal
+                } else if v4.is_private() || (a == 100 && (64..128).contains(&b)) {
+                    AddressKind::Private
+                } else if v4.is_unspecified() || a == 0 || v4.is_broadcast() {
+                    AddressKind::Unspecified
+                } else {
+                    AddressKind::Public
+                }
+            }
+            IpAddr::V6(v6) => {
+                if let Some(v4) = v6.to_ipv4_mapped() {
+                    return AddressKind::of(IpAddr::V4(v4));
+                }
+                let first = v6.segments()[0];
+                if v6.is_loopback() {
+                    AddressKind::Loopback
+                } else if v6.is_unspecified() {
+                    AddressKind::Unspecified
+                } else if first & 0xffc0 == 0xfe80 {
+                    AddressKind::LinkLocal
+                } else if first & 0xfe00 == 0xfc00 {
+                    AddressKind::Private
+                } else {
+                    AddressKind::Public
+                }
+            }
+        }
+    }
+}
+
+/// The kind of a URL's host: of its address, or of every address its name resolves to (the
+/// least public one); a name that does not resolve is public (connecting to it fails anyway).
+async fn address_kind(url: &reqwest::Url) -> AddressKind {
+    let worst = |kinds: &mut dyn Iterator<Item = AddressKind>| {
+        kinds
+            .filter(|k| *k != AddressKind::Public)
+            .min_by_key(|k| *k as u8)
+            .unwrap_or(AddressKind::Public)
+    };
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => AddressKind::of(ip.into()),
+        Some(url::Host::Ipv6(ip)) => AddressKind::of(ip.into()),
+        Some(url::Host::Domain(name)) => {
+            if name.eq_ignore_ascii_case("localhost") || name.ends_with(".localhost") {
+                return AddressKind::Loopback;
+            }
+            let port = url.port_or_known_default().unwrap_or(80);
+            match tokio::net::lookup_host((name, port)).await {
+                Ok(addrs) => worst(&mut addrs.map(|a| AddressKind::of(a.ip()))),
+                Err(_) => AddressKind::Public,
+            }
+        }
+        None => AddressKind::Public,
     }
 }
 

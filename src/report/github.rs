@@ -29,11 +29,14 @@ impl Default for GithubReporter {
     }
 }
 
-/// A message: `%`, CR and LF escaped.
+/// A message: `%`, CR and LF escaped the way the runner unescapes them; other control
+/// characters and bidirectional overrides shown escaped (`\u{1b}`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::text::escape_control(&s, false).into_owned()
 }
 
 /// A property value: [`escape_data`] plus `:` and `,`.
@@ -108,5 +111,10 @@ mod tests {
     fn escaping_follows_the_runner() {
         assert_eq!(escape_data("50%\r\n::x"), "50%25%0D%0A::x");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        // Raw ESC and bidirectional overrides never reach the log.
+        assert_eq!(
+            escape_data("a\u{1b}[31mb\u{202e}c\u{2066}"),
+            "a\\u{1b}[31mb\\u{202e}c\\u{2066}"
+        );
     }
 }

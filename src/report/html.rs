@@ -26,19 +26,7 @@ impl super::Reporter for HtmlReporter {
 
 /// HTML text: `&`, `<`, `>`, `"`, `'` escaped; control characters shown escaped.
 pub fn esc(s: &str) -> String {
-    let s = crate::text::escape_control(s, false);
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_html(s)
 }
 
 const STYLE: &str = "

@@ -52,9 +52,36 @@ pub fn check_report(r: &super::CheckReport) -> Value {
     json!(r)
 }
 
-/// Read a `drift check` JSON report back (for merging shards and the nightly report).
-pub fn read_check_report(text: &str) -> Result<super::CheckReport, serde_json::Error> {
-    serde_json::from_str(text)
+/// Why a JSON document is not a report drift can read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("written by `{0}`, not by drift")]
+    Tool(String),
+    #[error("report version {0}: this drift reads version {REPORT_VERSION}")]
+    Version(u32),
+}
+
+/// Read a `drift check` JSON report back (for merging shards and the nightly report): one
+/// written by drift, of the version this build writes.
+pub fn read_check_report(text: &str) -> Result<super::CheckReport, ReadError> {
+    checked(serde_json::from_str(text)?)
+}
+
+/// [`read_check_report`] from a reader (a file, a decompressor), without holding its text.
+pub fn read_check_report_from(reader: impl std::io::Read) -> Result<super::CheckReport, ReadError> {
+    checked(serde_json::from_reader(std::io::BufReader::new(reader))?)
+}
+
+fn checked(report: super::CheckReport) -> Result<super::CheckReport, ReadError> {
+    if report.tool.name != "drift" {
+        return Err(ReadError::Tool(crate::text::excerpt(&report.tool.name, 80)));
+    }
+    if report.version != REPORT_VERSION {
+        return Err(ReadError::Version(report.version));
+    }
+    Ok(report)
 }
 
 /// The JSON reporter: pretty-printed, one document per output, newline-terminated.

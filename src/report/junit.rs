@@ -50,7 +50,7 @@ impl JunitReporter {
                 let name = format!("{} {} ({})", op.method, op.path, op.operation_id);
                 let skip = (op.outcome == Outcome::Skipped)
                     .then(|| op.reason.clone().unwrap_or_else(|| "skipped".into()));
-                time += op.duration_ms.unwrap_or(0);
+                time = time.saturating_add(op.duration_ms.unwrap_or(0));
                 cases.push(self.case(&api.api.name, &name, op.duration_ms, skip, found));
             }
             for c in &cases {

@@ -48,26 +48,9 @@ impl Reporter for MarkdownReporter {
     }
 }
 
-/// Text from a contract or a response, safe in Markdown and HTML: markup escaped, Markdown
-/// punctuation backslash-escaped, line breaks as spaces, control characters shown escaped.
+/// Text from a contract or a response, safe in Markdown and HTML ([`crate::text::escape_markdown`]).
 pub fn md(s: &str) -> String {
-    let s = crate::text::escape_control(s, false).replace(['\r', '\n'], " ");
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '|' => out.push_str("&#124;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_markdown(s)
 }
 
 /// Text inside inline `<code>`: Markdown still applies between inline tags, so it is escaped
@@ -98,8 +81,16 @@ fn counts(found: &[&Finding]) -> [usize; 4] {
 /// The check report as Markdown.
 pub fn check(report: &CheckReport) -> String {
     let s = &report.summary;
-    let checked: usize = report.apis.iter().map(|a| a.operations_checked).sum();
-    let skipped: usize = report.apis.iter().map(|a| a.operations_skipped).sum();
+    let checked: usize = report
+        .apis
+        .iter()
+        .map(|a| a.operations_checked)
+        .fold(0, usize::saturating_add);
+    let skipped: usize = report
+        .apis
+        .iter()
+        .map(|a| a.operations_skipped)
+        .fold(0, usize::saturating_add);
     let verdict = if s.error > 0 && s.breaking == 0 {
         "⚠️ drift could not check everything"
     } else if s.breaking > 0 {

@@ -59,21 +59,28 @@ pub fn repository_root() -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// `file` as a `/`-separated path relative to `root` when it lies inside it, else as given.
+/// `file` as a `/`-separated path relative to `root` when it lies inside it; else absolute (a
+/// relative path that climbs out with `..` is made absolute), `/`-rooted.
 pub fn repo_relative(file: &str, root: Option<&Path>) -> String {
+    use std::path::Component;
     let path = Path::new(file);
-    let relative = root.and_then(|root| {
-        let abs = std::fs::canonicalize(path).ok()?;
-        abs.strip_prefix(root).ok().map(Path::to_path_buf)
-    });
-    let shown = relative.unwrap_or_else(|| path.to_path_buf());
+    let abs = std::fs::canonicalize(path).ok();
+    let relative = root
+        .zip(abs.as_deref())
+        .and_then(|(root, abs)| abs.strip_prefix(root).ok());
+    let climbs = path.components().any(|c| c == Component::ParentDir);
+    let shown = match (relative, &abs) {
+        (Some(r), _) => r,
+        (None, Some(abs)) if climbs => abs.as_path(),
+        _ => path,
+    };
     let text = shown
         .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/");
-    if path.is_absolute() && !text.starts_with('/') && shown.is_absolute() {
+    if shown.is_absolute() {
         format!("/{text}")
     } else {
         text
@@ -204,7 +211,8 @@ impl SarifReporter {
     }
 }
 
-/// A path as a URI reference: each segment percent-encoded; an absolute path as a `file://` URI.
+/// A path as a URI reference: each segment percent-encoded; an absolute path as a `file:///` URI
+/// (RFC 8089: an empty authority, then the path).
 fn uri(path: &str) -> String {
     let encoded: Vec<String> = path
         .split('/')
@@ -213,8 +221,8 @@ fn uri(path: &str) -> String {
         })
         .collect();
     let joined = encoded.join("/");
-    if path.starts_with('/') {
-        format!("file://{joined}")
+    if let Some(rest) = joined.strip_prefix('/') {
+        format!("file:///{}", rest.trim_start_matches('/'))
     } else {
         joined
     }

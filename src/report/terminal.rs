@@ -185,8 +185,16 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
         }
         writeln!(w)?;
     }
-    let checked: usize = r.apis.iter().map(|a| a.operations_checked).sum();
-    let skipped: usize = r.apis.iter().map(|a| a.operations_skipped).sum();
+    let checked: usize = r
+        .apis
+        .iter()
+        .map(|a| a.operations_checked)
+        .fold(0, usize::saturating_add);
+    let skipped: usize = r
+        .apis
+        .iter()
+        .map(|a| a.operations_skipped)
+        .fold(0, usize::saturating_add);
     write!(w, "{b}summary{b:#}: ")?;
     let s = Summary::of(&r.findings);
     write!(

@@ -55,27 +55,47 @@ impl Status {
     }
 }
 
+/// A stored report's findings by API, or why it could not be read.
+type ReportFindings = Result<std::collections::HashMap<String, Vec<Finding>>, String>;
+
 impl Timeline {
     /// Read a history folder: entries, events, and each API's latest report.
     pub fn read(history: &History) -> std::io::Result<Timeline> {
         let mut apis = Vec::new();
         let mut warnings = Vec::new();
+        // The APIs of one run share its report: each report is read once, its findings split
+        // by API, and each API takes its own.
+        let mut reports: std::collections::HashMap<String, ReportFindings> =
+            std::collections::HashMap::new();
         for (name, read) in history.read_all()? {
             let mut entries = read.entries;
             entries.sort_by(|a, b| a.time.cmp(&b.time));
             let events = events::events(&entries);
-            let current = entries
-                .last()
-                .and_then(|e| e.report.as_deref())
-                .and_then(|file| match history.load_report(file) {
-                    Ok(text) => crate::report::json::read_check_report(&text).ok(),
-                    Err(e) => {
-                        warnings.push(format!("{name}: cannot read the report {file}: {e}"));
-                        None
+            let current = match entries.last().and_then(|e| e.report.as_deref()) {
+                Some(file) => {
+                    let findings = reports
+                        .entry(file.to_string())
+                        .or_insert_with(|| match history.load_report(file) {
+                            Ok(r) => {
+                                let mut by_api: std::collections::HashMap<String, Vec<Finding>> =
+                                    std::collections::HashMap::new();
+                                for f in r.findings {
+                                    by_api.entry(f.api.clone()).or_default().push(f);
+                                }
+                                Ok(by_api)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        });
+                    match findings {
+                        Ok(by_api) => by_api.remove(&name).unwrap_or_default(),
+                        Err(e) => {
+                            warnings.push(format!("{name}: cannot read the report {file}: {e}"));
+                            Vec::new()
+                        }
                     }
-                })
-                .map(|r| r.findings.into_iter().filter(|f| f.api == name).collect())
-                .unwrap_or_default();
+                }
+                None => Vec::new(),
+            };
             apis.push(ApiTimeline {
                 name,
                 entries,

@@ -32,6 +32,8 @@ pub struct ApiRun {
     pub replay: ReplayOptions,
     pub timeout: Duration,
     pub max_body_bytes: usize,
+    /// The cap of a contract fetched by URL.
+    pub max_spec_bytes: usize,
     pub selectors: Selectors,
     /// Paging overrides and the walk budget (`pagination:` in drift.yaml).
     pub paging: crate::paging::PagingConfig,
@@ -53,6 +55,7 @@ impl ApiRun {
             replay: ReplayOptions::default(),
             timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
+            max_spec_bytes: crate::limits::DEFAULT_MAX_SPEC_BYTES,
             selectors: Selectors::default(),
             paging: crate::paging::PagingConfig::default(),
             url_credentials: None,

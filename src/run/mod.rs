@@ -196,12 +196,26 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         facts.push(fact);
     }
     let mut result = totals.finish(started_at, t0, redactor);
+    result.report = redacted(result.report, &result.redactor);
     if let (Some(dir), SnapshotMode::Compare { .. }) = (&options.history, options.mode) {
         let history = History::new(dir);
         let changes = spec_changes(&history, options, &facts, &mut result);
         record_history(&history, options, &facts, &result, &changes)?;
     }
     Ok(result)
+}
+
+/// The report with every secret redacted from its data (object keys and JSON Pointers
+/// included), before any format escapes it or the history stores it.
+fn redacted(report: CheckReport, redactor: &Redactor) -> CheckReport {
+    if redactor.is_empty() {
+        return report;
+    }
+    let Ok(mut value) = serde_json::to_value(&report) else {
+        return report;
+    };
+    redactor.redact_value(&mut value);
+    serde_json::from_value(value).unwrap_or(report)
 }
 
 /// What the history needs of an API beyond the report.
@@ -455,6 +469,7 @@ async fn check_api(
         unreachable: 0,
         handled: vec![false; to_send.len()],
         paged: Vec::new(),
+        origin_down: None,
     };
     for w in 0..live.waves() {
         if r.gate.stopped() {
@@ -462,6 +477,17 @@ async fn check_api(
         }
         let mut batch = Vec::new();
         for i in live.wave(w) {
+            // Every request of an earlier wave timed out, was refused or was throttled past the
+            // retries: the waves behind it are not sent (each would cost the same bound again).
+            if let Some(why) = &r.origin_down {
+                r.handled[i] = true;
+                r.operations.push(skipped_result(
+                    run,
+                    to_send[i].0,
+                    format!("not sent: {why}"),
+                ));
+                continue;
+            }
             match live.apply(i, &to_send) {
                 Ok((request, notes)) => batch.push((i, request, notes)),
                 Err(reason) => {
@@ -505,6 +531,9 @@ struct Replaying<'a> {
     handled: Vec<bool>,
     /// Paged collections that answered with a success: walked after the main pass.
     paged: Vec<paging::PagedOp>,
+    /// Why the target is taken as down: every request of a wave went unanswered (timed out,
+    /// refused) or throttled past the retries.
+    origin_down: Option<String>,
 }
 
 impl Replaying<'_> {
@@ -535,6 +564,7 @@ impl Replaying<'_> {
             .map(|c| c.redactor.clone())
             .unwrap_or_default();
         let mut incoming = replay::start(target.replay.clone(), requests, &options);
+        let mut tally = WaveTally::default();
         while let Some(delivered) = incoming.recv().await {
             let ex = &delivered.exchange;
             let (i, _, notes) = &batch[ex.index];
@@ -571,6 +601,7 @@ impl Replaying<'_> {
                 });
             }
             live.observe(*i, ex);
+            tally.count(ex, down);
             self.exchanged += 1;
             self.unreachable += usize::from(down);
             self.operations.push(operation);
@@ -590,6 +621,7 @@ impl Replaying<'_> {
                 paging::walk_all(self, to_send, pagings, paged, listener).await;
             }
         }
+        self.origin_down = self.origin_down.take().or(tally.down());
     }
 
     /// The API's outcome: an authentication stop or a wrong base URL summarised, lines located.
@@ -625,6 +657,38 @@ impl Replaying<'_> {
             snapshots: self.stats,
             auth_failed: self.gate.stopped(),
         }
+    }
+}
+
+/// How the requests of one wave ended: answered, unanswered (timed out, refused) or throttled
+/// past the retries.
+#[derive(Default)]
+struct WaveTally {
+    answered: usize,
+    unanswered: usize,
+    throttled: usize,
+}
+
+impl WaveTally {
+    fn count(&mut self, ex: &replay::Exchange, unreachable: bool) {
+        match &ex.result {
+            _ if unreachable => self.unanswered += 1,
+            Ok(response) if response.status == 429 => self.throttled += 1,
+            _ => self.answered += 1,
+        }
+    }
+
+    /// Why the target is taken as down after this wave: nothing was answered.
+    fn down(&self) -> Option<String> {
+        if self.answered > 0 || self.unanswered + self.throttled == 0 {
+            return None;
+        }
+        Some(if self.throttled == 0 {
+            "the target did not answer any request of the previous wave (timed out or refused)"
+                .into()
+        } else {
+            "the target throttled (429) or did not answer every request of the previous wave, past the retries".into()
+        })
     }
 }
 

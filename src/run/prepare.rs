@@ -64,6 +64,7 @@ pub fn load(run: &ApiRun) -> Result<Loaded, PrepareError> {
                 &url,
                 &crate::spec::remote::cache_dir(&url),
                 &run.auth,
+                run.max_spec_bytes,
             )
             .map_err(PrepareError::Fetch)?;
             (
@@ -107,6 +108,17 @@ pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareErr
     let mut notes = Vec::new();
     if run.base_url == BaseUrl::Mock && run.auth != crate::replay::auth::AuthConfig::None {
         notes.push("auth is not applied against the embedded mock".into());
+    }
+    if let Some((doc, pointer, reference)) = contract.documents.refused.first() {
+        let mut at = contract.location(*doc, pointer);
+        contract.locate_lines(std::iter::once(&mut at));
+        let shown = crate::text::excerpt(&crate::text::strip_userinfo(reference), 200);
+        notes.push(format!(
+            "{} `$ref`(s) to other hosts or `file:` URLs were refused (the first: `{shown}` in {}{}): the schemas holding them accept any value; `drift lint` lists them",
+            contract.documents.refused.len(),
+            at.file,
+            at.line.map(|l| format!(":{l}")).unwrap_or_default()
+        ));
     }
     let target = build_target(run, &contract, redactor.clone())
         .map_err(|e| PrepareError::Target(format!("{e:#}")))?;

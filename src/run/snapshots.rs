@@ -207,10 +207,20 @@ fn capture(
         method: op.method.clone(),
         path: op.path.clone(),
     };
+    // A secret the server echoes as a key would otherwise be stored in the shape.
+    let redacted_body = checked
+        .body
+        .as_ref()
+        .filter(|_| !ctx.redactor.is_empty())
+        .map(|body| {
+            let mut body = body.clone();
+            ctx.redactor.redact_value(&mut body);
+            body
+        });
     let response = snap::Response {
         status,
         content_type: checked.content_type.as_deref(),
-        body: checked.body.as_ref(),
+        body: redacted_body.as_ref().or(checked.body.as_ref()),
     };
     let mut current = snap::capture(
         &run.name,

@@ -127,7 +127,18 @@ impl LivePlan {
             let provider = to_send[*p].0;
             let from = format!("{} {}", provider.method, provider.path);
             let place = format!("{} of {from}", d.path.describe());
+            let in_path = request
+                .bindings
+                .iter()
+                .any(|b| b.name == d.param && b.location == ParamIn::Path);
             match self.resolved.get(&(i, d.param.clone())) {
+                // A server's `..` (or a HAL link ending in `/..`) would address the parent path.
+                Some(Ok(Some(value))) if in_path && crate::plan::is_dot_segment(value) => {
+                    return Err(format!(
+                        "not sent: {place} is {value:?}, a dot segment: a URL cannot carry it as `{}` (it would address the parent path)",
+                        d.param
+                    ))
+                }
                 Some(Ok(Some(value))) => {
                     set(
                         &mut request,

@@ -78,8 +78,15 @@ impl Store {
         read_file(&self.path(api, operation_id))
     }
 
+    /// Write a file of the folder atomically, never through a symbolic link (snapshots come
+    /// from git, where a link may point anywhere).
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        crate::fsutil::refuse_links_below(&self.root, path)?;
+        write_atomic(path, bytes)
+    }
+
     pub fn write(&self, snapshot: &Snapshot) -> std::io::Result<()> {
-        write_atomic(
+        self.write_file(
             &self.path(&snapshot.api, &snapshot.operation.id),
             snapshot.to_pretty().as_bytes(),
         )?;
@@ -91,7 +98,7 @@ impl Store {
     }
 
     pub fn write_pending(&self, snapshot: &Snapshot) -> std::io::Result<()> {
-        write_atomic(
+        self.write_file(
             &self.pending_path(&snapshot.api, &snapshot.operation.id),
             snapshot.to_pretty().as_bytes(),
         )

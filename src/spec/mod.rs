@@ -14,6 +14,7 @@ pub mod model;
 pub mod normalize;
 pub mod reach;
 pub mod remote;
+pub mod revision;
 pub mod schemas;
 pub mod security;
 pub mod source;

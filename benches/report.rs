@@ -5,8 +5,8 @@
 // Tests, examples and benchmarks report to the console.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use drift::findings::{Severity, Summary};
 use drift::history::{Entry, Fingerprint, History, Operations};
+use drift::model::{Severity, Summary};
 use drift::report::timeline::Timeline;
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ fn fixture(history: &History) {
                     .map(|o| Fingerprint {
                         id: format!("{a:03}-{o}"),
                         operation: Some(format!("op{o}")),
-                        kind: "snapshot.removed".into(),
+                        kind: drift::model::Kind::SnapshotRemoved.into(),
                         pointer: "/data/*/nickname".into(),
                         severity: Severity::Breaking,
                     })

@@ -3,97 +3,12 @@
 //! Every finding drift emits has a kind listed here (`schema.<keyword>` is one family entry).
 //! Ids are stable: reports, SARIF rules and user configuration refer to them.
 
-use crate::findings::Severity;
-
-/// Declares [`Kind`]: one variant per registered id.
-macro_rules! kinds {
-    ($($variant:ident = $id:literal,)*) => {
-        /// Every finding kind drift can emit; `Schema` is the `schema.<keyword>` family. A finding
-        /// is made from a `Kind`, never from a free string, so every kind emitted is registered.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Kind { $($variant,)* }
-
-        impl Kind {
-            /// Every kind, in registry order.
-            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
-
-            /// The stable id reports and configuration use (`schema.*` for the family).
-            pub const fn id(self) -> &'static str {
-                match self { $(Kind::$variant => $id,)* }
-            }
-        }
-    };
-}
-
-kinds! {
-    StatusUndeclared = "status.undeclared",
-    ContentTypeMismatch = "content-type.mismatch",
-    BodyEmpty = "body.empty",
-    BodyInvalidJson = "body.invalid-json",
-    BodyTooLarge = "body.too-large",
-    Schema = "schema.*",
-    TransportTimeout = "transport.timeout",
-    TransportConnect = "transport.connect",
-    TransportTls = "transport.tls",
-    TransportError = "transport.error",
-    TransportHttp5xx = "transport.http-5xx",
-    TransportRateLimited = "transport.rate-limited",
-    AuthFailed = "auth.failed",
-    ApiError = "api.error",
-    StatusChanged = "status.changed",
-    ContentTypeChanged = "content-type.changed",
-    SnapshotAdded = "snapshot.added",
-    SnapshotRemoved = "snapshot.removed",
-    SnapshotTypeChanged = "snapshot.type-changed",
-    SnapshotValueChanged = "snapshot.value-changed",
-    SnapshotMissing = "snapshot.missing",
-    SnapshotNotRecorded = "snapshot.not-recorded",
-    SnapshotUnreadable = "snapshot.unreadable",
-    DocsAdded = "docs.added",
-    DocsRemoved = "docs.removed",
-    DocsTypeChanged = "docs.type-changed",
-    DocsOperationMissing = "docs.operation-missing",
-    DocsUnreadable = "docs.unreadable",
-    PaginationBrokenLink = "pagination.broken-link",
-    PaginationPageOversize = "pagination.page-oversize",
-    PaginationDuplicate = "pagination.duplicate",
-    PaginationCountMismatch = "pagination.count-mismatch",
-    PaginationMissingNext = "pagination.missing-next",
-    PaginationCountOnly = "pagination.count-only",
-    PaginationLinkSet = "pagination.link-set",
-    ExampleInvalid = "example.invalid",
-    LintUnknownFormat = "lint.unknown-format",
-    LintUnsupportedPattern = "lint.unsupported-pattern",
-    LintSchemaInvalid = "lint.schema-invalid",
-    LintRefRefused = "lint.ref-refused",
-    SpecOperationRemoved = "spec.operation-removed",
-    SpecOperationAdded = "spec.operation-added",
-    SpecParameterRemoved = "spec.parameter-removed",
-    SpecRequiredAdded = "spec.required-added",
-    SpecRequiredRemoved = "spec.required-removed",
-    SpecPropertyRemoved = "spec.property-removed",
-    SpecPropertyAdded = "spec.property-added",
-    SpecTypeChanged = "spec.type-changed",
-    SpecEnumValueAdded = "spec.enum-value-added",
-    SpecEnumValueRemoved = "spec.enum-value-removed",
-    SpecConstraintChanged = "spec.constraint-changed",
-    SpecStatusRemoved = "spec.status-removed",
-    SpecStatusAdded = "spec.status-added",
-    SpecMediaTypeRemoved = "spec.media-type-removed",
-    SpecSecurityChanged = "spec.security-changed",
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
-    }
-}
+pub use crate::model::{Kind, Severity};
 
 /// One finding kind.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub kind: Kind,
-    pub severity: Severity,
     /// One line: what it detects.
     pub summary: &'static str,
     /// Why it matters and an example, in Markdown.
@@ -104,7 +19,6 @@ pub struct Rule {
 pub static RULES: &[Rule] = &[
     Rule {
         kind: Kind::StatusUndeclared,
-        severity: Severity::Breaking,
         summary: "the response status is not declared for the operation",
         doc: "\
 The API answered with a status code the contract does not declare for this operation (neither
@@ -115,7 +29,6 @@ Example: `GET /patient/{id}` declares 200 and 404 and the API answers 410.",
     },
     Rule {
         kind: Kind::ContentTypeMismatch,
-        severity: Severity::Warning,
         summary: "the response content type is not one the contract declares",
         doc: "\
 The `Content-Type` of the response is not among the media types declared for its status (`*/*`
@@ -126,7 +39,6 @@ Example: declared `application/vnd.api+json`, received `text/html`.",
     },
     Rule {
         kind: Kind::BodyEmpty,
-        severity: Severity::Breaking,
         summary: "the body is empty where the contract declares a JSON schema",
         doc: "\
 The response has no body (or only whitespace) although the contract declares a JSON body with a
@@ -134,7 +46,6 @@ schema for its status. Clients that parse the body fail.",
     },
     Rule {
         kind: Kind::BodyInvalidJson,
-        severity: Severity::Breaking,
         summary: "the body is not valid JSON",
         doc: "\
 The body of a JSON response does not parse as strict JSON (RFC 8259: no `NaN`, no trailing
@@ -142,7 +53,6 @@ commas, no comments). The message shows the parser error and the start of the bo
     },
     Rule {
         kind: Kind::BodyTooLarge,
-        severity: Severity::Error,
         summary: "the body is larger than the response size cap, so it was not checked",
         doc: "\
 drift reads at most the configured number of bytes of a response (10 MiB by default) so a runaway
@@ -150,7 +60,6 @@ endpoint cannot exhaust memory. A larger body is cut and not validated.",
     },
     Rule {
         kind: Kind::Schema,
-        severity: Severity::Breaking,
         summary: "the body fails a JSON Schema keyword of the response schema (`schema.type`, `schema.required`, …)",
         doc: "\
 The body does not validate against the response schema. The kind names the failing keyword
@@ -162,31 +71,26 @@ Example: `schema.type` at `/data/attributes/birth_date`: expected string, got in
     },
     Rule {
         kind: Kind::TransportTimeout,
-        severity: Severity::Error,
         summary: "the exchange did not complete within the timeout, after retries",
         doc: "The request was sent (or connecting was attempted) but no complete response arrived within the timeout, on every attempt.",
     },
     Rule {
         kind: Kind::TransportConnect,
-        severity: Severity::Error,
         summary: "the target could not be reached (DNS, refused connection, …)",
         doc: "drift could not open a connection to the target, on every attempt. When every planned operation ends like this, `drift check` exits 3.",
     },
     Rule {
         kind: Kind::TransportTls,
-        severity: Severity::Error,
         summary: "the TLS handshake failed (certificate, protocol)",
         doc: "The connection was opened but TLS failed, usually an untrusted or expired certificate.",
     },
     Rule {
         kind: Kind::TransportError,
-        severity: Severity::Error,
         summary: "the exchange failed for another transport reason",
         doc: "A transport failure that is neither a timeout, a connection failure nor TLS; the message says what happened.",
     },
     Rule {
         kind: Kind::TransportHttp5xx,
-        severity: Severity::Error,
         summary: "reserved: a 5xx answer is checked like any other answer",
         doc: "\
 Not emitted since drift 0.1: a server error (500–599) that outlasts the retries is a real answer
@@ -196,7 +100,6 @@ snapshot baseline.",
     },
     Rule {
         kind: Kind::TransportRateLimited,
-        severity: Severity::Error,
         summary: "the API kept answering 429 (too many requests) after every retry",
         doc: "\
 The API throttled the request on the first attempt and on every retry (honouring `Retry-After` up
@@ -206,7 +109,6 @@ run again later.",
     },
     Rule {
         kind: Kind::AuthFailed,
-        severity: Severity::Error,
         summary: "the API refused the credentials (401/403), or fetching a token failed",
         doc: "\
 The API answered 401 or 403 (after one token refresh when OAuth2 is configured), or the token
@@ -221,7 +123,6 @@ finding and the run goes on.",
     },
     Rule {
         kind: Kind::ApiError,
-        severity: Severity::Error,
         summary: "the API could not be checked: its contract, docs pages or credentials could not be loaded",
         doc: "\
 One API of a run could not start: its contract does not load (the message has file:line:column),
@@ -230,19 +131,16 @@ run are checked; `drift check` exits 2 only when no API could run.",
     },
     Rule {
         kind: Kind::StatusChanged,
-        severity: Severity::Breaking,
         summary: "the response status differs from the stored snapshot",
         doc: "The operation answered with another status than when its snapshot was recorded (for example 200 then 404): the same request no longer gets the same kind of response.",
     },
     Rule {
         kind: Kind::ContentTypeChanged,
-        severity: Severity::Breaking,
         summary: "the response content type differs from the stored snapshot",
         doc: "The media type (parameters such as `charset` aside) differs from the one recorded in the snapshot.",
     },
     Rule {
         kind: Kind::SnapshotAdded,
-        severity: Severity::Warning,
         summary: "a key the snapshot never saw",
         doc: "\
 The body has a key its snapshot does not: usually an undocumented addition. It rarely breaks a
@@ -251,7 +149,6 @@ snapshot (`drift review`) once the field is known.",
     },
     Rule {
         kind: Kind::SnapshotRemoved,
-        severity: Severity::Breaking,
         summary: "a key that was always there is gone",
         doc: "\
 A key that was in every object of every run the snapshot learned from (every response, every
@@ -276,7 +173,6 @@ count against the key's evidence. The message says why: \"present in 14 of 14 ru
     },
     Rule {
         kind: Kind::SnapshotTypeChanged,
-        severity: Severity::Breaking,
         summary: "a value changed type, or string format class, since the snapshot",
         doc: "\
 The type at a place changed: a nested object became a string, a date-time string became an epoch
@@ -289,19 +185,16 @@ Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
     },
     Rule {
         kind: Kind::SnapshotValueChanged,
-        severity: Severity::Breaking,
         summary: "a pinned value changed",
         doc: "A value at a pointer listed under `pin` (for example an API version string or an enum-like constant) differs from the snapshot. Only pinned values are compared; data is expected to change.",
     },
     Rule {
         kind: Kind::SnapshotMissing,
-        severity: Severity::Info,
         summary: "no snapshot recorded yet for this operation",
         doc: "There is no baseline to compare with. `drift check` writes a pending `.json.new` file (outside CI); accept it with `drift review` or record all with `drift snapshot`. Never a failure.",
     },
     Rule {
         kind: Kind::SnapshotNotRecorded,
-        severity: Severity::Error,
         summary: "`drift snapshot` did not record a throttled, failed or refused answer as a baseline",
         doc: "\
 A baseline must be a normal answer. When the API answers 429, 5xx, 401 or 403 (after retries),
@@ -310,13 +203,11 @@ does not compare every healthy answer with an error. Run it again when the API a
     },
     Rule {
         kind: Kind::SnapshotUnreadable,
-        severity: Severity::Error,
         summary: "the stored snapshot file cannot be read",
         doc: "The snapshot file exists but is not a drift snapshot (edited by hand, merge conflict markers, …). The message names the file; re-record it with `drift snapshot --accept`.",
     },
     Rule {
         kind: Kind::DocsAdded,
-        severity: Severity::Warning,
         summary: "the response has a key its documentation page's example does not show",
         doc: "\
 The live body has a key the documented example (from a docs page listed under `docs:`) never
@@ -325,7 +216,6 @@ the example.",
     },
     Rule {
         kind: Kind::DocsRemoved,
-        severity: Severity::Breaking,
         summary: "a key the documentation page's example shows is missing from the response",
         doc: "\
 A key of the documented example is missing from the live body: code written from the page breaks.
@@ -334,7 +224,6 @@ Example: the Friendship page documents `_links.from_user`, the API stopped sendi
     },
     Rule {
         kind: Kind::DocsTypeChanged,
-        severity: Severity::Breaking,
         summary: "a value's type differs from the documentation page's example",
         doc: "\
 A value has another type (or string format class) than in the documented example. Placeholders in
@@ -342,19 +231,16 @@ the example (`\"<remote_id>\"`, `\"{user ID}\"`) stand for any value and are nev
     },
     Rule {
         kind: Kind::DocsOperationMissing,
-        severity: Severity::Warning,
         summary: "a documentation page documents an operation the spec does not have",
         doc: "`drift lint --spec FILE --docs PAGES` found a request documented on a page (method and path template) that the contract file does not declare: one of the two is out of date.",
     },
     Rule {
         kind: Kind::DocsUnreadable,
-        severity: Severity::Warning,
         summary: "an example on a documentation page cannot be read, even with repairs",
         doc: "The tolerant reader repairs trailing commas, missing commas, comments, single quotes and bare placeholders; what remains broken (a truncated example, stray text) is reported with its line and left out of the contract.",
     },
     Rule {
         kind: Kind::PaginationBrokenLink,
-        severity: Severity::Breaking,
         summary: "a paging link is not a URL, fails, leaves the API's origin, or loops",
         doc: "\
 While walking a collection's pages, a `next` link (`links.next`, HAL `_links.next`) could not be
@@ -366,7 +252,6 @@ Example: `links.next` is `/pub/patient?page[number]=2` on page 2.",
     },
     Rule {
         kind: Kind::PaginationPageOversize,
-        severity: Severity::Warning,
         summary: "a page holds more items than the page size asked for",
         doc: "\
 drift asked for a page size (`page[size]=10`, `limit=20`) and the page holds more items. Clients
@@ -375,7 +260,6 @@ ignores the size parameter cannot be paged cheaply.",
     },
     Rule {
         kind: Kind::PaginationDuplicate,
-        severity: Severity::Warning,
         summary: "an item id came back twice while walking the pages",
         doc: "\
 The same item `id` appeared on two pages of one walk. Cursor-based paging promises no duplicates,
@@ -384,7 +268,6 @@ that concurrent writes shift items between pages, so there it is `info`.",
     },
     Rule {
         kind: Kind::PaginationCountMismatch,
-        severity: Severity::Warning,
         summary: "walked to the end, the items fetched differ from the declared count",
         doc: "\
 The walk reached the last page within its budget and the number of distinct items fetched is not
@@ -393,7 +276,6 @@ detect missed items (as JSON:API documentation suggests) conclude that data is m
     },
     Rule {
         kind: Kind::PaginationMissingNext,
-        severity: Severity::Breaking,
         summary: "fewer items than the declared count, and no next link to go on",
         doc: "\
 A page has no `next` link (absent or `null`) although the items fetched so far are fewer than the
@@ -401,7 +283,6 @@ declared count: a client that follows links stops early and silently misses the 
     },
     Rule {
         kind: Kind::PaginationCountOnly,
-        severity: Severity::Warning,
         summary: "a page size of 0 does not return only the count, where the contract says it does",
         doc: "\
 The contract says a page size of 0 (`page[size]=0`) returns only the count. drift asked for it and
@@ -409,7 +290,6 @@ the answer failed, held items, or had no count.",
     },
     Rule {
         kind: Kind::PaginationLinkSet,
-        severity: Severity::Warning,
         summary: "a declared paging link (`first`, `last`, `prev`) is missing from a page",
         doc: "\
 The response schema declares `first`, `last` or `prev` links beside `next`, and a page of a
@@ -418,7 +298,6 @@ first page). Clients that jump to the last page or back cannot.",
     },
     Rule {
         kind: Kind::ExampleInvalid,
-        severity: Severity::Warning,
         summary: "a documented example does not match its own schema",
         doc: "\
 A documented example — a schema `example` at any depth, a media-type `example` or `examples`
@@ -434,7 +313,6 @@ Example: `#/definitions/Patient/example` has `\"birth_date\": 19840512` while
     },
     Rule {
         kind: Kind::LintUnknownFormat,
-        severity: Severity::Info,
         summary: "a schema uses a `format` drift does not know; it is kept but not enforced",
         doc: "\
 JSON Schema only defines a handful of formats (`date-time`, `date`, `email`, `uri`, `uuid`, …);
@@ -446,7 +324,6 @@ Example: `format: dateTime` at `#/definitions/Patient/properties/created_at`.",
     },
     Rule {
         kind: Kind::LintUnsupportedPattern,
-        severity: Severity::Info,
         summary: "a `pattern` the regular-expression engine cannot compile; it is not enforced",
         doc: "\
 JSON Schema patterns are ECMA-262 regular expressions; drift's engine (Rust `regex` with
@@ -458,7 +335,6 @@ Example: `pattern: \"\\p{XDigit}{8}\"` at `#/components/schemas/Id/pattern`.",
     },
     Rule {
         kind: Kind::LintRefRefused,
-        severity: Severity::Warning,
         summary: "a `$ref` to another host or a `file:` URL, which drift refuses to follow",
         doc: "\
 A contract is untrusted input: drift reads only the files under the contract's own folder and
@@ -471,7 +347,6 @@ Example: `$ref: https://schemas.example.com/pet.json` at `#/definitions/Pet`.",
     },
     Rule {
         kind: Kind::LintSchemaInvalid,
-        severity: Severity::Warning,
         summary:
             "a schema cannot be compiled into a validator, so responses using it are not checked",
         doc: "\
@@ -481,91 +356,76 @@ going: other schemas are still checked, and this finding says which one was skip
     },
     Rule {
         kind: Kind::SpecOperationRemoved,
-        severity: Severity::Breaking,
         summary: "an operation of the old contract is gone",
         doc: "`drift diff`: a method and path the old contract declared is not in the new one; every client calling it breaks.\n\nExample: `GET /patient/{id}/coaches` in v7.77, absent in v7.78.",
     },
     Rule {
         kind: Kind::SpecOperationAdded,
-        severity: Severity::Info,
         summary: "the new contract declares a new operation",
         doc: "`drift diff`: compatible — no existing client calls it.\n\nExample: `GET /reward_program` appears in v7.60.",
     },
     Rule {
         kind: Kind::SpecParameterRemoved,
-        severity: Severity::Info,
         summary: "a request parameter is no longer declared",
         doc: "`drift diff`: clients that still send it are usually ignored by the server; reported so it is not lost.\n\nExample: query `include` removed from `GET /patient`.",
     },
     Rule {
         kind: Kind::SpecRequiredAdded,
-        severity: Severity::Breaking,
         summary: "a request needs something it did not need before",
         doc: "`drift diff`, request direction: a new required parameter or body property, an optional one made required, or a body made required — clients written against the old contract do not send it.\n\nExample: query `filter[organization]` becomes required on `GET /group`.",
     },
     Rule {
         kind: Kind::SpecRequiredRemoved,
-        severity: Severity::Breaking,
         summary: "a response property is no longer guaranteed",
         doc: "`drift diff`, response direction: a property the old contract required may now be absent; clients that read it unconditionally break. (In a request, relaxing `required` is compatible: info.)\n\nExample: `data.attributes.first_name` no longer required in the `Patient` response.",
     },
     Rule {
         kind: Kind::SpecPropertyRemoved,
-        severity: Severity::Breaking,
         summary: "a response property is gone",
         doc: "`drift diff`: in a response, a property the old contract declared is gone (breaking: clients read it); in a request it is compatible (info). A change inside a shared definition is reported at every operation that reaches it, naming the definition.\n\nExample: `nickname` removed from `#/definitions/Patient`.",
     },
     Rule {
         kind: Kind::SpecPropertyAdded,
-        severity: Severity::Info,
         summary: "a new optional property",
         doc: "`drift diff`: an added optional property is compatible in both directions (a new *required* request property is `spec.required-added`).\n\nExample: `timezone` added to the `Patient` response.",
     },
     Rule {
         kind: Kind::SpecTypeChanged,
-        severity: Severity::Breaking,
         summary: "a value's type, format or nullability changed incompatibly",
         doc: "`drift diff`: in a response, a type the client never saw (or `null` newly allowed) breaks it; in a request, a type the client sends that is no longer accepted breaks it. Widening a request (integer → number) or narrowing a response is compatible (info).\n\nExample: `relationships` changes from array to object.",
     },
     Rule {
         kind: Kind::SpecEnumValueAdded,
-        severity: Severity::Breaking,
         summary: "an enum gained a value",
         doc: "`drift diff`: in a response, a client that switches over the values meets one it does not know (breaking); in a request it is compatible (info).\n\nExample: `status` gains `paused` in the goal response.",
     },
     Rule {
         kind: Kind::SpecEnumValueRemoved,
-        severity: Severity::Breaking,
         summary: "an enum lost a value",
         doc: "`drift diff`: in a request, clients that send the removed value are rejected (breaking); in a response it is compatible (info).\n\nExample: `type` loses `weight` in the `GET /patient_health_metric` filter.",
     },
     Rule {
         kind: Kind::SpecConstraintChanged,
-        severity: Severity::Breaking,
         summary: "a length, range, pattern or item bound changed incompatibly",
         doc: "`drift diff`: a tightened constraint breaks requests that were valid; a loosened one breaks response readers that relied on it. The other directions are compatible (info).\n\nExample: `maxLength` of `nickname` drops from 100 to 40 in a request body.",
     },
     Rule {
         kind: Kind::SpecStatusRemoved,
-        severity: Severity::Breaking,
         summary: "a declared success status or its body is gone",
         doc: "`drift diff`: a 2xx response (or its body) the old contract declared is gone; clients expecting it break. Other statuses removed are info.\n\nExample: `GET /patient` no longer declares `200` but `206`.",
     },
     Rule {
         kind: Kind::SpecStatusAdded,
-        severity: Severity::Info,
         summary: "a new declared response status",
         doc: "`drift diff`: compatible, worth knowing: clients may not handle the new status.\n\nExample: `429` declared on every operation.",
     },
     Rule {
         kind: Kind::SpecMediaTypeRemoved,
-        severity: Severity::Breaking,
         summary: "a request or response media type is gone",
         doc: "`drift diff`: a media type the old contract declared for a request body or response is gone.\n\nExample: `application/json` dropped, only `application/vnd.api+json` remains.",
     },
     Rule {
         kind: Kind::SpecSecurityChanged,
-        severity: Severity::Breaking,
         summary: "an operation needs credentials it did not need",
         doc: "`drift diff`: a new security requirement on an operation (or one that had none) breaks clients without those credentials; a requirement removed is compatible (info).\n\nExample: `GET /coach` now requires the `OAuth2` scheme.",
     },
@@ -575,6 +435,11 @@ impl Rule {
     /// The kind id, e.g. `example.invalid`; a family ends in `.*`.
     pub fn id(&self) -> &'static str {
         self.kind.id()
+    }
+
+    /// The kind's default severity.
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
     }
 }
 

@@ -199,7 +199,7 @@ fn the_readme_drift_example_json_report_is_golden() {
         "the JSON report changed"
     );
     // The typed report reads it back and writes it again, byte for byte.
-    let typed = drift::report::json::read_check_report(&expected)
+    let typed = drift::model::report::read_check_report(&expected)
         .unwrap_or_else(|e| panic!("the golden report does not read back: {e}"));
     assert_eq!(
         typed.findings.len(),

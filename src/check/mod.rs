@@ -5,38 +5,14 @@
 //! (`content-type.mismatch`)? Is there a body, is it JSON (`body.empty`, `body.invalid-json`,
 //! `body.too-large`)? Does it validate against the compiled schema (`schema.<keyword>`)?
 
-use crate::findings::{Finding, OperationRef, Severity};
+use crate::model::Kind;
+use crate::model::{Finding, OperationRef, Outcome};
 use crate::replay::transport::{HttpResponse, TransportError};
 use crate::replay::{Exchange, ReplayError};
-use crate::rules::Kind;
 use crate::spec::media::{self, is_json};
 use crate::spec::schemas::violations_in_place;
 use crate::spec::{Contract, MediaType, Operation};
 use serde_json::Value;
-
-/// How an operation's check ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Pass,
-    Drift,
-    Skipped,
-    Error,
-}
-
-impl Outcome {
-    /// The outcome of an exchange from all its findings: `error` when the check could not run,
-    /// `drift` for anything breaking or a warning, else `pass`.
-    pub fn of(findings: &[Finding]) -> Outcome {
-        if findings.iter().any(|f| f.severity == Severity::Error) {
-            Outcome::Error
-        } else if findings.iter().any(|f| f.severity <= Severity::Warning) {
-            Outcome::Drift
-        } else {
-            Outcome::Pass
-        }
-    }
-}
 
 /// The verdict on one exchange.
 #[derive(Debug, Clone)]
@@ -237,8 +213,7 @@ fn check_with(
             for mut v in found {
                 if v.count > 1 {
                     v.message = grouped_message(&v);
-                    v.instance_pointer =
-                        crate::spec::schemas::generalize_pointer(&v.instance_pointer);
+                    v.instance_pointer = crate::model::generalize_pointer(&v.instance_pointer);
                 }
                 let schema_pointer = v
                     .schema
@@ -368,7 +343,7 @@ impl<'a> Checker<'a> {
         content_type: Option<String>,
     ) -> Checked {
         let _ = self.contract;
-        crate::findings::sort(&mut self.findings);
+        crate::model::sort(&mut self.findings);
         let outcome = Outcome::of(&self.findings);
         Checked {
             outcome,

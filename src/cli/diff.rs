@@ -5,7 +5,8 @@
 
 use super::args::DiffArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, ApiSummary, CheckReport, Format, OperationResult};
+use crate::model::{ApiSummary, CheckReport, OperationResult};
+use crate::report::{terminal::Palette, Format};
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
 
@@ -101,10 +102,10 @@ fn results(
     args: &DiffArgs,
     old: &crate::spec::Contract,
     new: &crate::spec::Contract,
-    findings: &[crate::findings::Finding],
+    findings: &[crate::model::Finding],
 ) -> (Vec<OperationResult>, ApiSummary) {
     // Findings per operation, keyed once (a large diff has thousands of both).
-    let mut by_op: std::collections::HashMap<(String, String), Vec<crate::findings::Finding>> =
+    let mut by_op: std::collections::HashMap<(String, String), Vec<crate::model::Finding>> =
         std::collections::HashMap::new();
     for f in findings {
         if let Some(r) = &f.operation {
@@ -129,7 +130,7 @@ fn results(
                 path: o.path.clone(),
                 url: None,
                 status: None,
-                outcome: crate::check::Outcome::of(&mine),
+                outcome: crate::model::Outcome::of(&mine),
                 reason: None,
                 duration_ms: None,
                 live: Vec::new(),

@@ -15,7 +15,7 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
             &crate::docs::DocsContract { pages },
             &api,
         ));
-        crate::findings::sort(&mut findings);
+        crate::model::sort(&mut findings);
     }
     let view = LintView {
         api: &api,

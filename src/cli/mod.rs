@@ -19,7 +19,7 @@ mod report;
 mod rules;
 mod snapshot;
 
-use crate::findings::Severity;
+use crate::model::Severity;
 use crate::report::terminal::Palette;
 use args::{Cli, ColorChoice, Command, FailOn};
 use clap::Parser;

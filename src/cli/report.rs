@@ -78,7 +78,7 @@ fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         let reader = std::fs::File::open(file)
             .with_context(|| format!("{}: cannot read", file.display()))?;
         let reader = crate::fsutil::Capped::new(reader, cap, file.display().to_string());
-        let report = crate::report::json::read_check_report_from(reader).with_context(|| {
+        let report = crate::model::report::read_check_report_from(reader).with_context(|| {
             format!(
                 "{}: not a drift JSON report (write one with `drift check --format json=FILE`)",
                 file.display()
@@ -86,11 +86,11 @@ fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         })?;
         reports.push(report);
     }
-    let report = crate::report::CheckReport::merge(reports).map_err(anyhow::Error::msg)?;
+    let report = crate::model::CheckReport::merge(reports).map_err(anyhow::Error::msg)?;
     let threshold = args.fail_on.map(|f| f.severity());
     let settings = crate::report::Settings {
         palette: p,
-        fail_on: threshold.unwrap_or(crate::findings::Severity::Breaking),
+        fail_on: threshold.unwrap_or(crate::model::Severity::Breaking),
     };
     write_outputs(console, &outputs, settings, None, |r, _, w| {
         r.check(w, &report)

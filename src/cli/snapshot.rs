@@ -52,7 +52,7 @@ pub fn record(
     let problems = report
         .findings
         .iter()
-        .filter(|f| f.severity == crate::findings::Severity::Error)
+        .filter(|f| f.severity == crate::model::Severity::Error)
         .count();
     Ok(if problems > 0 {
         ExitStatus::Failure

@@ -12,8 +12,8 @@
 
 pub mod schema;
 
-use crate::findings::{Finding, OperationRef, Severity};
-use crate::rules::Kind;
+use crate::model::Kind;
+use crate::model::{Finding, OperationRef, Severity};
 use crate::spec::{Contract, MediaType, Operation, ParamIn, Parameter, Status};
 use schema::{At, Comparer, Direction};
 use serde_json::Value;

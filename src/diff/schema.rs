@@ -6,7 +6,7 @@
 //! definition costs one comparison however many operations use it — and its changes are
 //! reported at each of them, naming the definition.
 
-use crate::rules::Kind;
+use crate::model::Kind;
 use crate::spec::Contract;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

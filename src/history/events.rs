@@ -5,7 +5,7 @@
 //! event.
 
 use super::Entry;
-use crate::findings::Severity;
+use crate::model::Severity;
 use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub struct Event {
     pub id: String,
     pub api: String,
     pub operation: Option<String>,
-    pub kind: String,
+    pub kind: crate::model::FindingKind,
     pub pointer: String,
     /// The most severe it has been.
     pub severity: Severity,
@@ -90,7 +90,7 @@ pub fn events(entries: &[Entry]) -> Vec<Event> {
 mod tests {
     use super::super::{Entry, Fingerprint, Operations};
     use super::*;
-    use crate::findings::Summary;
+    use crate::model::Summary;
 
     fn night(n: u32, findings: &[&str], unreachable: bool) -> Entry {
         Entry {
@@ -122,7 +122,7 @@ mod tests {
                 .map(|id| Fingerprint {
                     id: id.to_string(),
                     operation: Some("getA".into()),
-                    kind: "snapshot.removed".into(),
+                    kind: crate::model::Kind::SnapshotRemoved.into(),
                     pointer: "/x".into(),
                     severity: Severity::Breaking,
                 })

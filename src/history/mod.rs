@@ -13,8 +13,8 @@
 
 pub mod events;
 
-use crate::findings::{Finding, Summary};
-use crate::report::{ApiSummary, CheckReport, OperationResult};
+use crate::model::{ApiSummary, CheckReport, OperationResult};
+use crate::model::{Finding, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -85,18 +85,18 @@ pub struct Operations {
 pub struct Fingerprint {
     pub id: String,
     pub operation: Option<String>,
-    pub kind: String,
+    pub kind: crate::model::FindingKind,
     pub pointer: String,
-    pub severity: crate::findings::Severity,
+    pub severity: crate::model::Severity,
 }
 
 impl Fingerprint {
     pub fn of(f: &Finding) -> Fingerprint {
         Fingerprint {
-            id: crate::report::sarif::fingerprint(f),
+            id: f.fingerprint(),
             operation: f.operation.as_ref().map(|o| o.id.clone()),
             kind: f.kind.clone(),
-            pointer: crate::spec::schemas::generalize_pointer(&f.pointer),
+            pointer: crate::model::generalize_pointer(&f.pointer),
             severity: f.severity,
         }
     }
@@ -184,9 +184,13 @@ impl History {
         let what = format!("{} (uncompressed)", path.display());
         let parsed = if name.ends_with(".gz") {
             let json = flate2::read::GzDecoder::new(file);
-            crate::report::json::read_check_report_from(crate::fsutil::Capped::new(json, cap, what))
+            crate::model::report::read_check_report_from(crate::fsutil::Capped::new(
+                json, cap, what,
+            ))
         } else {
-            crate::report::json::read_check_report_from(crate::fsutil::Capped::new(file, cap, what))
+            crate::model::report::read_check_report_from(crate::fsutil::Capped::new(
+                file, cap, what,
+            ))
         };
         parsed.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
     }
@@ -390,7 +394,7 @@ pub fn entry(
     findings: &[&Finding],
     facts: &RunFacts<'_>,
 ) -> Entry {
-    use crate::check::Outcome;
+    use crate::model::Outcome;
     let checked: Vec<String> = operations
         .iter()
         .filter(|o| o.outcome != Outcome::Skipped && o.status.is_some())
@@ -508,7 +512,10 @@ mod tests {
         }
         // Not a report: an error, not a panic.
         let name = h
-            .save_report(&CheckReport::new("x".into(), 1, vec![], vec![], vec![]), "[1, 2]")
+            .save_report(
+                &CheckReport::new("x".into(), 1, vec![], vec![], vec![]),
+                "[1, 2]",
+            )
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(h.load_report(&name).is_err());
         assert!(h.load_report("../x").is_err());

@@ -5,8 +5,8 @@
 
 use crate::docs::contract::same_template;
 use crate::docs::{DocsContract, Part};
-use crate::findings::{Finding, OperationRef, SpecLocation};
-use crate::rules::Kind;
+use crate::model::Kind;
+use crate::model::{Finding, OperationRef, SpecLocation};
 use crate::spec::schemas::violations;
 use crate::spec::{Contract, Status};
 use std::collections::BTreeSet;
@@ -96,6 +96,6 @@ pub fn run(contract: &Contract, docs: &DocsContract, api: &str) -> Vec<Finding> 
             out.push(f);
         }
     }
-    crate::findings::sort(&mut out);
+    crate::model::sort(&mut out);
     out
 }

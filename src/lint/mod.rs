@@ -10,8 +10,8 @@
 pub mod docs;
 mod walk;
 
-use crate::findings::{self, Finding, OperationRef};
-use crate::rules::Kind;
+use crate::model::Kind;
+use crate::model::{Finding, OperationRef};
 use crate::spec::dialect::pattern_supported;
 use crate::spec::schemas::{self, violations};
 use crate::spec::{Contract, SchemaRef};
@@ -123,7 +123,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     }
 
     contract.locate_lines(out.iter_mut().filter_map(|f| f.spec_location.as_mut()));
-    findings::sort(&mut out);
+    crate::model::sort(&mut out);
     out
 }
 
@@ -168,7 +168,7 @@ pub(crate) fn example_invalid(
     api: &str,
     operation: Option<OperationRef>,
     v: crate::spec::schemas::Violation,
-    location: crate::findings::SpecLocation,
+    location: crate::model::SpecLocation,
     context: &str,
 ) -> Finding {
     let where_ = if v.instance_pointer.is_empty() {

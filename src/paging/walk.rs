@@ -7,8 +7,8 @@
 //! on a link to another origin (never followed) and on the first page it cannot read.
 
 use super::{Budget, Paging, Strategy, Style};
-use crate::findings::Severity;
-use crate::rules::Kind;
+use crate::model::Kind;
+use crate::model::Severity;
 use serde_json::Value;
 use std::collections::HashSet;
 

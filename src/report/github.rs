@@ -5,8 +5,9 @@
 //! start a command of its own, since it can never start a line.
 
 use super::sarif::{repo_relative, repository_root};
-use super::{CheckReport, Format, ReportError, Reporter};
-use crate::findings::{Finding, Severity};
+use super::{Format, ReportError, Reporter};
+use crate::model::CheckReport;
+use crate::model::{Finding, Severity};
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -3,8 +3,8 @@
 //! contract, a response or a history is HTML-escaped.
 
 use super::timeline::{ApiTimeline, Status, Timeline, TRUST_FORMULA};
-use crate::findings::Severity;
 use crate::history::events::is_gap;
+use crate::model::Severity;
 use std::fmt::Write as _;
 
 pub struct HtmlReporter;
@@ -236,7 +236,7 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         let reproduce: std::collections::HashMap<String, &str> = api
             .current
             .iter()
-            .filter_map(|f| Some((super::sarif::fingerprint(f), f.reproduce.as_deref()?)))
+            .filter_map(|f| Some((f.fingerprint(), f.reproduce.as_deref()?)))
             .collect();
         for e in &api.events {
             let state = match &e.resolved {
@@ -247,7 +247,7 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
                 out,
                 "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td></tr>",
                 e.severity,
-                esc(&e.kind),
+                esc(e.kind.as_str()),
                 esc(e.operation.as_deref().unwrap_or("(API)")),
                 esc(&e.pointer),
                 esc(&e.first_seen),
@@ -318,7 +318,7 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
             out,
             "<p><strong>{}</strong> <code>{}</code> {} <code>{}</code><br>{}</p>",
             f.severity,
-            esc(&f.kind),
+            esc(f.kind.as_str()),
             esc(&op),
             esc(&f.pointer),
             esc(&f.message)

@@ -21,14 +21,14 @@
 //! Findings are sorted by (severity, api, operation, kind, pointer, location); `drift diff` groups
 //! them by operation.
 
-use crate::findings::{Finding, Summary};
+use crate::model::{Finding, Summary};
 use serde_json::{json, Value};
 
 pub const REPORT_VERSION: u32 = 1;
 
 /// The `tool` object.
 pub fn tool() -> Value {
-    json!(super::Tool::current())
+    json!(crate::model::Tool::current())
 }
 
 /// One finding in the report's shape.
@@ -48,40 +48,8 @@ pub fn findings_report(apis: Vec<Value>, findings: &[Finding]) -> Value {
 }
 
 /// The full `drift check` report, version 1 (DESIGN's JSON report contract).
-pub fn check_report(r: &super::CheckReport) -> Value {
+pub fn check_report(r: &crate::model::CheckReport) -> Value {
     json!(r)
-}
-
-/// Why a JSON document is not a report drift can read back.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error(transparent)]
-    Json(#[from] serde_json::Error),
-    #[error("written by `{0}`, not by drift")]
-    Tool(String),
-    #[error("report version {0}: this drift reads version {REPORT_VERSION}")]
-    Version(u32),
-}
-
-/// Read a `drift check` JSON report back (for merging shards and the nightly report): one
-/// written by drift, of the version this build writes.
-pub fn read_check_report(text: &str) -> Result<super::CheckReport, ReadError> {
-    checked(serde_json::from_str(text)?)
-}
-
-/// [`read_check_report`] from a reader (a file, a decompressor), without holding its text.
-pub fn read_check_report_from(reader: impl std::io::Read) -> Result<super::CheckReport, ReadError> {
-    checked(serde_json::from_reader(std::io::BufReader::new(reader))?)
-}
-
-fn checked(report: super::CheckReport) -> Result<super::CheckReport, ReadError> {
-    if report.tool.name != "drift" {
-        return Err(ReadError::Tool(crate::text::excerpt(&report.tool.name, 80)));
-    }
-    if report.version != REPORT_VERSION {
-        return Err(ReadError::Version(report.version));
-    }
-    Ok(report)
 }
 
 /// The JSON reporter: pretty-printed, one document per output, newline-terminated.
@@ -109,7 +77,7 @@ impl super::Reporter for JsonReporter {
     fn check(
         &self,
         w: &mut dyn std::io::Write,
-        report: &super::CheckReport,
+        report: &crate::model::CheckReport,
     ) -> Result<(), super::ReportError> {
         write_json(w, &check_report(report))
     }

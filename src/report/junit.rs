@@ -5,9 +5,10 @@
 //! `<system-out>`. Times are in seconds. Counts on each suite are counts of those elements, so
 //! they match the JSON report's findings.
 
-use super::{CheckReport, Format, ReportError, Reporter};
-use crate::check::Outcome;
-use crate::findings::{Finding, Severity};
+use super::{Format, ReportError, Reporter};
+use crate::model::CheckReport;
+use crate::model::Outcome;
+use crate::model::{Finding, Severity};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -112,7 +113,7 @@ impl JunitReporter {
                 inner,
                 "      <{tag} message=\"{}\" type=\"{}\">{}</{tag}>",
                 attr(&one_line(&f.message)),
-                attr(&f.kind),
+                attr(f.kind.as_str()),
                 text(&details(f)),
             );
         }

@@ -8,9 +8,10 @@
 //! 65,536-character comment limit: past [`BUDGET`], operations are left out with a note saying
 //! how many.
 
-use super::{CheckReport, Format, ReportError, Reporter};
-use crate::check::Outcome;
-use crate::findings::{Finding, Severity};
+use super::{Format, ReportError, Reporter};
+use crate::model::CheckReport;
+use crate::model::Outcome;
+use crate::model::{Finding, Severity};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -213,7 +214,7 @@ pub fn timeline(t: &super::timeline::Timeline, built_at: &str) -> String {
                 out,
                 "| {} | <code>{}</code> | {} | <code>{}</code> | {} | {} | {} |",
                 e.severity,
-                code(&e.kind),
+                code(e.kind.as_str()),
                 md(e.operation.as_deref().unwrap_or("(API)")),
                 code(&e.pointer),
                 md(&e.first_seen),
@@ -229,7 +230,7 @@ pub fn timeline(t: &super::timeline::Timeline, built_at: &str) -> String {
 }
 
 /// A collapsible section: every finding of one operation.
-fn operation_details(api: &str, op: &super::OperationResult, found: &[&Finding]) -> String {
+fn operation_details(api: &str, op: &crate::model::OperationResult, found: &[&Finding]) -> String {
     let [b, w, i, e] = counts(found);
     let mut s = format!(
         "<details><summary>{} <code>{}</code> ({}) — {b} breaking, {w} warning, {i} info, {e} error</summary>\n\n",
@@ -272,9 +273,9 @@ fn operation_details(api: &str, op: &super::OperationResult, found: &[&Finding])
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::OperationRef;
-    use crate::report::{ApiSummary, OperationResult};
-    use crate::rules::Kind;
+    use crate::model::Kind;
+    use crate::model::OperationRef;
+    use crate::model::{ApiSummary, OperationResult};
 
     /// A report of `n` drifted operations, each with three long findings.
     fn big(n: usize) -> CheckReport {

@@ -12,12 +12,12 @@ pub fn write_text(w: &mut dyn Write, p: Palette, rules: &[&Rule], full: bool) ->
     let b = p.bold();
     if full {
         for r in rules {
-            let sev = p.severity(r.severity);
+            let sev = p.severity(r.severity());
             writeln!(
                 w,
                 "{b}{}{b:#}  (default severity: {sev}{}{sev:#})\n\n{}\n\n{}",
                 r.id(),
-                r.severity,
+                r.severity(),
                 r.summary,
                 r.doc
             )?;
@@ -26,12 +26,12 @@ pub fn write_text(w: &mut dyn Write, p: Palette, rules: &[&Rule], full: bool) ->
     }
     let width = rules.iter().map(|r| r.id().len()).max().unwrap_or(10);
     for r in rules {
-        let sev = p.severity(r.severity);
+        let sev = p.severity(r.severity());
         writeln!(
             w,
             "{b}{:<width$}{b:#}  {sev}{:<8}{sev:#}  {}",
             r.id(),
-            r.severity.as_str(),
+            r.severity().as_str(),
             r.summary
         )?;
     }
@@ -45,7 +45,9 @@ pub fn write_text(w: &mut dyn Write, p: Palette, rules: &[&Rule], full: bool) ->
 pub fn json(rules: &[&Rule]) -> Value {
     let list: Vec<Value> = rules
         .iter()
-        .map(|r| json!({"id": r.id(), "severity": r.severity, "summary": r.summary, "doc": r.doc}))
+        .map(
+            |r| json!({"id": r.id(), "severity": r.severity(), "summary": r.summary, "doc": r.doc}),
+        )
         .collect();
     json!({ "rules": list })
 }
@@ -65,7 +67,7 @@ surprising), `info`, `error` (the check itself could not run).\n\n\
         out.push_str(&format!(
             "| `{}` | {} | {} |\n",
             r.id(),
-            r.severity,
+            r.severity(),
             r.summary
         ));
     }
@@ -73,7 +75,7 @@ surprising), `info`, `error` (the check itself could not run).\n\n\
         out.push_str(&format!(
             "\n## `{}`\n\nDefault severity: **{}**. {}.\n\n{}\n",
             r.id(),
-            r.severity,
+            r.severity(),
             capitalized(r.summary),
             r.doc
         ));

@@ -5,8 +5,9 @@
 //! built from what identifies the problem — API, operation, kind, and the body pointer with array
 //! indexes generalised — so code scanning recognises the same alert across runs.
 
-use super::{CheckReport, Format, ReportError, Reporter};
-use crate::findings::{Finding, Severity};
+use super::{Format, ReportError, Reporter};
+use crate::model::CheckReport;
+use crate::model::{Finding, Severity};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -95,24 +96,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// What identifies a finding across runs: array indexes in its pointer are data, not identity.
-pub fn fingerprint(f: &Finding) -> String {
-    let pointer: Vec<&str> = f
-        .pointer
-        .split('/')
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "*"
-            } else {
-                t
-            }
-        })
-        .collect();
-    let op = f.operation.as_ref().map_or("", |o| o.id.as_str());
-    let key = format!("{}\0{op}\0{}\0{}", f.api, f.kind, pointer.join("/"));
-    crate::text::content_hash(key.as_bytes())
-}
-
 impl SarifReporter {
     pub fn render(&self, report: &CheckReport) -> Value {
         // Every registered kind, and every kind of a family (`schema.required`) that occurred.
@@ -122,8 +105,8 @@ impl SarifReporter {
             .map(|r| (r.id().to_string(), r))
             .collect();
         for f in &report.findings {
-            if let Some(rule) = crate::rules::find(&f.kind) {
-                ids.entry(f.kind.clone()).or_insert(rule);
+            if let Some(rule) = crate::rules::find(f.kind.as_str()) {
+                ids.entry(f.kind.to_string()).or_insert(rule);
             }
         }
         let index: BTreeMap<&str, usize> = ids
@@ -139,7 +122,7 @@ impl SarifReporter {
                     "name": rule_name(id),
                     "shortDescription": {"text": rule.summary},
                     "fullDescription": {"text": rule.doc},
-                    "defaultConfiguration": {"level": level(rule.severity)},
+                    "defaultConfiguration": {"level": level(rule.severity())},
                     "help": {
                         "text": format!("{}\n\nMore: `drift rules {id}`", rule.doc),
                         "markdown": format!("{}\n\nMore: `drift rules {id}`", rule.doc),
@@ -182,7 +165,7 @@ impl SarifReporter {
             "ruleId": f.kind,
             "level": level(f.severity),
             "message": {"text": message},
-            "partialFingerprints": {"driftFinding/v1": fingerprint(f)},
+            "partialFingerprints": {"driftFinding/v1": f.fingerprint()},
             "properties": {
                 "api": f.api,
                 "severity": f.severity.as_str(),

@@ -2,8 +2,8 @@
 //! recorded) and the coloured diff `drift review` shows for a pending change.
 
 use super::terminal::Palette;
-use super::CheckReport;
-use crate::findings::Severity;
+use crate::model::Severity;
+use crate::model::{CheckReport, Kind};
 use crate::run::SnapshotStats;
 use crate::text::escape_control;
 use std::io::{self, Write};
@@ -28,10 +28,13 @@ pub fn write_record(
         s.accepted,
         s.pending
     )?;
-    let changes = report
-        .findings
-        .iter()
-        .filter(|f| f.kind.starts_with("snapshot.") || f.kind.ends_with(".changed"));
+    let changes = report.findings.iter().filter(|f| {
+        f.kind.kind().class() == "snapshot"
+            || matches!(
+                f.kind.kind(),
+                Kind::StatusChanged | Kind::ContentTypeChanged
+            )
+    });
     for f in changes {
         let op = f.operation.as_ref().map(|o| o.id.as_str()).unwrap_or("");
         let (op, message) = (escape_control(op, false), escape_control(&f.message, false));
@@ -66,7 +69,7 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, old: &str, new: &str) -> std::i
     let diff = similar::TextDiff::from_lines(old, new);
     let (add, del, dim) = (
         p.good(),
-        p.severity(crate::findings::Severity::Breaking),
+        p.severity(crate::model::Severity::Breaking),
         p.dim(),
     );
     for group in diff.grouped_ops(3) {

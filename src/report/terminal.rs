@@ -1,6 +1,6 @@
 //! Human-readable output. Colour only when the caller says so (a TTY without `NO_COLOR`).
 
-use crate::findings::{Finding, Severity, Summary};
+use crate::model::{Finding, Severity, Summary};
 use crate::text::escape_control;
 use anstyle::{AnsiColor, Style};
 use std::collections::HashMap;
@@ -54,7 +54,12 @@ fn t(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn write_finding(w: &mut dyn Write, p: Palette, f: &Finding) -> io::Result<()> {
     let sev = p.severity(f.severity);
     let dim = p.dim();
-    write!(w, "{sev}{:<8}{sev:#} {}", f.severity.as_str(), t(&f.kind))?;
+    write!(
+        w,
+        "{sev}{:<8}{sev:#} {}",
+        f.severity.as_str(),
+        t(f.kind.as_str())
+    )?;
     if let Some(loc) = &f.spec_location {
         match loc.line {
             Some(line) => write!(w, "  {dim}{}:{line}{dim:#}", t(&loc.file))?,
@@ -99,11 +104,11 @@ pub fn write_summary(w: &mut dyn Write, p: Palette, s: &Summary) -> io::Result<(
 }
 
 /// The terminal report of `drift check`: per-API summary, then findings grouped by operation.
-pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::Result<()> {
-    use crate::check::Outcome;
+pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) -> io::Result<()> {
+    use crate::model::Outcome;
     let (b, d) = (p.bold(), p.dim());
     // Grouped once, in report order: a run of thousands of APIs is not read once per API.
-    let mut ops_of: HashMap<&str, Vec<&super::OperationResult>> = HashMap::new();
+    let mut ops_of: HashMap<&str, Vec<&crate::model::OperationResult>> = HashMap::new();
     for o in &r.operations {
         ops_of.entry(o.api.as_str()).or_default().push(o);
     }
@@ -175,7 +180,7 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io:
                     w,
                     "    {sev}{:<8}{sev:#} {}{at}",
                     f.severity.as_str(),
-                    t(&f.kind)
+                    t(f.kind.as_str())
                 )?;
                 writeln!(w, "      {}", t(&f.message))?;
                 if let Some(sp) = &f.schema_pointer {
@@ -218,7 +223,7 @@ impl super::Reporter for TerminalReporter {
     fn check(
         &self,
         w: &mut dyn Write,
-        report: &super::CheckReport,
+        report: &crate::model::CheckReport,
     ) -> Result<(), super::ReportError> {
         Ok(write_check(w, self.palette, report)?)
     }
@@ -273,7 +278,7 @@ impl super::Reporter for TerminalReporter {
 }
 
 /// The terminal report of `drift diff`: changes grouped by operation, then the tally.
-pub fn write_diff(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::Result<()> {
+pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) -> io::Result<()> {
     let (b, d) = (p.bold(), p.dim());
     for api in &r.apis {
         writeln!(w, "{b}{}{b:#}  {d}{}{d:#}", t(&api.name), t(&api.spec))?;
@@ -304,10 +309,10 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &super::CheckReport) -> io::
             w,
             "    {sev}{:<8}{sev:#} {}",
             f.severity.as_str(),
-            t(&f.kind)
+            t(f.kind.as_str())
         )?;
         writeln!(w, "      {}", t(&f.message))?;
-        let place = |loc: &crate::findings::SpecLocation| {
+        let place = |loc: &crate::model::SpecLocation| {
             let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
             format!("{}{line}", t(&loc.file))
         };

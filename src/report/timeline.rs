@@ -6,9 +6,9 @@
 //! (1 for live replay with credentials, 0.9 live without, 0.5 for the contract against its own
 //! mock), × 100, minus 10 for each open breaking drift event.
 
-use crate::findings::{Finding, Severity};
 use crate::history::events::{self, is_gap, Event};
 use crate::history::{Entry, History};
+use crate::model::{Finding, Severity};
 
 /// Runs the trust score and the sparkline look back over.
 pub const WINDOW: usize = 30;
@@ -218,15 +218,15 @@ fn seconds(t: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::Summary;
     use crate::history::{Fingerprint, Operations};
+    use crate::model::Summary;
 
     fn night(n: u32, hash: &str, breaking: bool, unreachable: bool) -> Entry {
         let findings = if breaking {
             vec![Fingerprint {
                 id: "fp".into(),
                 operation: Some("getA".into()),
-                kind: "snapshot.removed".into(),
+                kind: crate::model::Kind::SnapshotRemoved.into(),
                 pointer: "/x".into(),
                 severity: Severity::Breaking,
             }]

@@ -5,12 +5,12 @@
 //! server's answer (bounded, redacted) and saying what drift sent; and the run exits with its own
 //! code, so CI can tell an expired secret from a broken contract.
 
-use crate::check::Outcome;
-use crate::findings::Finding;
+use crate::model::Finding;
+use crate::model::Kind;
+use crate::model::OperationResult;
+use crate::model::Outcome;
 use crate::replay::auth::{AuthConfig, Redactor};
 use crate::replay::{Exchange, ReplayError};
-use crate::report::OperationResult;
-use crate::rules::Kind;
 
 /// Refusals of the first authenticated requests that stop an API.
 pub const EARLY: usize = 3;
@@ -104,10 +104,10 @@ impl AuthGate {
         };
         let refused: std::collections::HashSet<String> = findings
             .iter()
-            .filter(|f| f.kind == Kind::AuthFailed.id())
+            .filter(|f| f.kind == Kind::AuthFailed)
             .filter_map(|f| f.operation.as_ref().map(|o| o.id.clone()))
             .collect();
-        findings.retain(|f| f.kind != Kind::AuthFailed.id());
+        findings.retain(|f| f.kind != Kind::AuthFailed);
         let skipped = "not checked: authentication failed (see the API's auth.failed finding)";
         for op in operations.iter_mut() {
             if refused.contains(&op.operation_id) && op.outcome == Outcome::Error {

@@ -2,9 +2,9 @@
 //! path is the usual sign of a base URL missing the contract's base path), one finding says so,
 //! with a hint, instead of one line per operation.
 
-use crate::findings::Finding;
-use crate::report::OperationResult;
-use crate::rules::Kind;
+use crate::model::Finding;
+use crate::model::Kind;
+use crate::model::OperationResult;
 use std::collections::{BTreeMap, HashSet};
 
 /// The fewest operations that make a pattern worth grouping.
@@ -22,7 +22,7 @@ pub fn group(
     let answered = operations.iter().filter(|o| o.status.is_some()).count();
     let mut by_status: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for f in findings.iter() {
-        if f.kind != Kind::StatusUndeclared.id() {
+        if f.kind != Kind::StatusUndeclared {
             continue;
         }
         if let (Some(op), Some(status)) = (&f.operation, &f.actual) {
@@ -55,7 +55,7 @@ pub fn group(
     // follows from the same cause.
     // (Not what says the check itself could not run or record: those stay.)
     findings.retain(|f| {
-        let consequence = f.severity != crate::findings::Severity::Error
+        let consequence = f.severity != crate::model::Severity::Error
             && !matches!(
                 f.kind.as_str(),
                 "snapshot.missing" | "snapshot.not-recorded" | "snapshot.unreadable"

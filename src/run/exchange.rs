@@ -5,13 +5,14 @@
 use super::api::ApiRun;
 use super::snapshots::{self, SnapshotCtx};
 use super::SnapshotStats;
-use crate::check::{self, Checked, Outcome};
+use crate::check::{self, Checked};
 use crate::docs::DocsContract;
-use crate::findings::{Finding, OperationRef, SpecLocation};
+use crate::model::Kind;
+use crate::model::OperationResult;
+use crate::model::Outcome;
+use crate::model::{Finding, OperationRef, SpecLocation};
 use crate::replay::transport::TransportError;
 use crate::replay::{Exchange, ReplayError};
-use crate::report::OperationResult;
-use crate::rules::Kind;
 use crate::snapshot::diff::Change;
 use crate::spec::{Contract, Operation};
 
@@ -217,10 +218,7 @@ fn name_served_example(ex: &Exchange, findings: &mut [Finding]) {
     let note = format!(
         " — served by the mock from the documented example {example}, which breaks its own schema (a contract defect: `drift lint` reports it as example.invalid)"
     );
-    for f in findings
-        .iter_mut()
-        .filter(|f| f.kind.starts_with("schema."))
-    {
+    for f in findings.iter_mut().filter(|f| f.kind == Kind::Schema) {
         append_note(f, &note);
     }
 }
@@ -229,7 +227,7 @@ fn name_served_example(ex: &Exchange, findings: &mut [Finding]) {
 /// (applied again later) can never drop the note: a long quoted body must not hide that it came
 /// from the contract's own example.
 fn append_note(f: &mut Finding, note: &str) {
-    let max = crate::findings::MAX_MESSAGE_BYTES;
+    let max = crate::model::MAX_MESSAGE_BYTES;
     let note = crate::text::excerpt(note, max / 2);
     // Room for the excerpt's own "… (N more bytes)".
     let room = max.saturating_sub(note.len() + 32);
@@ -250,10 +248,7 @@ fn name_unsatisfied(ex: &Exchange, findings: &mut [Finding]) {
     if !has(crate::mock::UNSATISFIED_HEADER) || has(crate::mock::EXAMPLE_HEADER) {
         return;
     }
-    for f in findings
-        .iter_mut()
-        .filter(|f| f.kind.starts_with("schema."))
-    {
+    for f in findings.iter_mut().filter(|f| f.kind == Kind::Schema) {
         append_note(
             f,
             " — the mock could not build a body this schema accepts (an unsatisfiable schema, or one beyond what the mock can build); not drift",

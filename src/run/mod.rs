@@ -35,13 +35,13 @@ mod waves;
 
 pub use api::{ApiRun, BaseUrl};
 
-use crate::findings::{Finding, OperationRef};
 use crate::history::History;
+use crate::model::Kind;
+use crate::model::{ApiSummary, CheckReport, OperationResult};
+use crate::model::{Finding, OperationRef};
 use crate::plan::{self, Planned, PlannedRequest};
 use crate::replay::auth::AuthConfig;
 use crate::replay::{self, auth::Redactor, transport::HttpRequest};
-use crate::report::{ApiSummary, CheckReport, OperationResult};
-use crate::rules::Kind;
 use crate::snapshot::store::Store;
 use crate::snapshot::view::Views;
 use auth_gate::AuthGate;
@@ -256,7 +256,7 @@ fn spec_changes(
                 let found = crate::diff::diff(&run.name, &old, &new);
                 let breaking = found
                     .iter()
-                    .filter(|f| f.severity == crate::findings::Severity::Breaking)
+                    .filter(|f| f.severity == crate::model::Severity::Breaking)
                     .count();
                 let change = crate::history::SpecChange {
                     from: p.spec_hash,
@@ -268,8 +268,8 @@ fn spec_changes(
             });
         out.push(change);
     }
-    crate::findings::sort(&mut result.report.findings);
-    result.report.summary = crate::findings::Summary::of(&result.report.findings);
+    crate::model::sort(&mut result.report.findings);
+    result.report.summary = crate::model::Summary::of(&result.report.findings);
     out
 }
 
@@ -697,7 +697,7 @@ fn api_summary(run: &ApiRun, prepared: &Prepared, operations: &[OperationResult]
     let (contract, target) = (&prepared.contract, &prepared.target);
     let checked = operations
         .iter()
-        .filter(|o| o.outcome != crate::check::Outcome::Skipped)
+        .filter(|o| o.outcome != crate::model::Outcome::Skipped)
         .count();
     let mut notes = prepared.notes.clone();
     if let Some(creds) = &target.replay.credentials {
@@ -756,7 +756,7 @@ fn skipped_result(run: &ApiRun, op: &crate::spec::Operation, reason: String) -> 
         path: r.path,
         url: None,
         status: None,
-        outcome: crate::check::Outcome::Skipped,
+        outcome: crate::model::Outcome::Skipped,
         reason: Some(reason),
         duration_ms: None,
         live: Vec::new(),

@@ -11,7 +11,7 @@
 use super::exchange::FindingMaker;
 use super::{Listener, Replaying};
 use crate::check;
-use crate::findings::{Finding, OperationRef};
+use crate::model::{Finding, OperationRef};
 use crate::paging::walk::{self, PageFinding, Step, Walk};
 use crate::paging::Paging;
 use crate::plan::PlannedRequest;
@@ -423,7 +423,7 @@ fn refresh(r: &mut Replaying<'_>, op: &Operation, notes: Vec<String>) {
         }
     }
     if let Some(result) = r.operations.iter_mut().find(|o| o.operation_id == op.id) {
-        result.outcome = crate::check::Outcome::of(&findings);
+        result.outcome = crate::model::Outcome::of(&findings);
         result.pages = notes;
     }
 }

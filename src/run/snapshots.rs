@@ -9,11 +9,12 @@
 use super::api::ApiRun;
 use super::exchange::FindingMaker;
 use super::{SnapshotMode, SnapshotStats};
-use crate::check::{Checked, Outcome};
-use crate::findings::{Finding, Severity};
+use crate::check::Checked;
+use crate::model::Kind;
+use crate::model::Outcome;
+use crate::model::{Finding, Severity};
 use crate::replay::auth::Redactor;
 use crate::replay::Exchange;
-use crate::rules::Kind;
 use crate::snapshot::store::Store;
 use crate::snapshot::view::{SchemaView, Views};
 use crate::snapshot::{self as snap, Captured, Snapshot, SnapshotOperation};

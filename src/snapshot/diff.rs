@@ -15,8 +15,8 @@
 use super::evidence::{self, Evidence, Observation};
 use super::shape::{Field, Kind, Shape};
 use super::view::SchemaView;
-use crate::findings::Severity;
-use crate::rules::Kind as FindingKind;
+use crate::model::Kind as FindingKind;
+use crate::model::Severity;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@
 //! silent.
 
 use super::view::SchemaView;
-use crate::findings::Severity;
+use crate::model::Severity;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -15,8 +15,8 @@ pub mod shape;
 pub mod store;
 pub mod view;
 
-use crate::findings::Severity;
-use crate::rules::Kind;
+use crate::model::Kind;
+use crate::model::Severity;
 use diff::Change;
 use evidence::{Evidence, Observation};
 use select::Selector;

@@ -23,7 +23,7 @@ pub use error::{Position, SpecError};
 pub use model::*;
 pub use source::Documents;
 
-use crate::findings::SpecLocation;
+use crate::model::SpecLocation;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::OnceLock;

@@ -175,6 +175,16 @@ impl Operation {
     }
 }
 
+impl From<&Operation> for crate::model::OperationRef {
+    fn from(op: &Operation) -> crate::model::OperationRef {
+        crate::model::OperationRef {
+            id: op.id.clone(),
+            method: op.method.clone(),
+            path: op.path.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -282,21 +282,6 @@ pub struct Violation {
 /// The places a grouped violation quotes.
 pub const GROUP_EXAMPLES: usize = 3;
 
-/// `/data/12/attributes` → `/data/*/attributes`: array indexes generalised.
-pub fn generalize_pointer(pointer: &str) -> String {
-    pointer
-        .split('/')
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "*"
-            } else {
-                t
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// The most violations reported for one instance; the rest are counted, not described.
 pub const MAX_VIOLATIONS: usize = 100;
 
@@ -354,7 +339,11 @@ fn violations_of_wrapped(validator: &SchemaValidator, wrapped: &Value) -> (Vec<V
             .strip_prefix(prefix.as_str())
             .unwrap_or("")
             .to_string();
-        let key = (keyword.clone(), location, generalize_pointer(&pointer));
+        let key = (
+            keyword.clone(),
+            location,
+            crate::model::generalize_pointer(&pointer),
+        );
         if let Some(&i) = groups.get(&key) {
             let v = &mut found[i];
             v.count += 1;
@@ -375,7 +364,7 @@ fn violations_of_wrapped(validator: &SchemaValidator, wrapped: &Value) -> (Vec<V
 
 /// One violation, described: its schema place, expected and actual values, bounded message.
 fn describe(err: &jsonschema::ValidationError<'_>, keyword: String, pointer: String) -> Violation {
-    use crate::findings::{MAX_MESSAGE_BYTES, MAX_VALUE_BYTES};
+    use crate::model::{MAX_MESSAGE_BYTES, MAX_VALUE_BYTES};
     use crate::text::excerpt;
     use jsonschema::error::ValidationErrorKind as K;
     let schema = err
@@ -413,7 +402,7 @@ fn describe(err: &jsonschema::ValidationError<'_>, keyword: String, pointer: Str
 
 /// An excerpt of the failing value, serialized only as far as needed.
 fn instance_excerpt(err: &jsonschema::ValidationError<'_>) -> String {
-    bounded_json(err.instance().as_ref(), crate::findings::MAX_VALUE_BYTES)
+    bounded_json(err.instance().as_ref(), crate::model::MAX_VALUE_BYTES)
 }
 
 /// The validator's message, with a large failing value replaced by its excerpt first (the

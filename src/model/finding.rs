@@ -3,47 +3,91 @@
 //! A finding is data, not an error: it says what drifted, where, and how bad it is. Reporters read
 //! findings; they never re-run checks. Ordering is deterministic (see [`Finding::sort_key`]).
 
-use crate::rules::Kind;
+use super::kind::{Kind, Severity};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
-/// How bad a finding is. Ordered from most to least severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The check itself could not run.
-    Error,
-    /// A client written against the contract would break.
-    Breaking,
-    /// The contract is incomplete or surprising.
-    Warning,
-    /// Worth knowing, never a failure by default.
-    Info,
+/// The kind of one finding: a registered [`Kind`], and for the `schema.*` family the failing
+/// keyword (`schema.type`). Written as its id; read back only when the id is registered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FindingKind {
+    kind: Kind,
+    id: Cow<'static, str>,
 }
 
-impl Severity {
-    pub const ALL: [Severity; 4] = [Self::Error, Self::Breaking, Self::Warning, Self::Info];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Breaking => "breaking",
-            Self::Warning => "warning",
-            Self::Info => "info",
+impl FindingKind {
+    /// A `schema.<keyword>` kind.
+    pub fn schema(keyword: &str) -> FindingKind {
+        FindingKind {
+            kind: Kind::Schema,
+            id: Cow::Owned(format!("schema.{keyword}")),
         }
     }
 
-    /// Whether a finding of this severity fails a run with the given threshold.
-    ///
-    /// `error` findings always count: a check that could not run is never a pass.
-    pub fn reaches(self, threshold: Severity) -> bool {
-        self == Self::Error || self <= threshold
+    /// The kind of a registered id (`schema.<keyword>` included).
+    pub fn parse(id: &str) -> Option<FindingKind> {
+        match Kind::of_id(id)? {
+            Kind::Schema => Some(FindingKind::schema(id.strip_prefix("schema.")?)),
+            kind => Some(FindingKind::from(kind)),
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The id reports write (`schema.type`, `snapshot.added`).
+    pub fn as_str(&self) -> &str {
+        &self.id
     }
 }
 
-impl fmt::Display for Severity {
+impl From<Kind> for FindingKind {
+    fn from(kind: Kind) -> FindingKind {
+        FindingKind {
+            kind,
+            id: Cow::Borrowed(kind.id()),
+        }
+    }
+}
+
+/// Ordered by id, as reports sort findings.
+impl PartialOrd for FindingKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for FindingKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.id.cmp(&other.id)
+    }
+}
+
+impl PartialEq<Kind> for FindingKind {
+    fn eq(&self, kind: &Kind) -> bool {
+        self.kind == *kind
+    }
+}
+
+impl fmt::Display for FindingKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.id)
+    }
+}
+
+impl Serialize for FindingKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.id)
+    }
+}
+
+impl<'de> Deserialize<'de> for FindingKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FindingKind, D::Error> {
+        let id = String::deserialize(d)?;
+        FindingKind::parse(&id)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown finding kind `{id}`")))
     }
 }
 
@@ -69,16 +113,6 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000;
 /// The longest `expected` / `actual` value a finding keeps.
 pub const MAX_VALUE_BYTES: usize = 300;
 
-impl From<&crate::spec::Operation> for OperationRef {
-    fn from(op: &crate::spec::Operation) -> OperationRef {
-        OperationRef {
-            id: op.id.clone(),
-            method: op.method.clone(),
-            path: op.path.clone(),
-        }
-    }
-}
-
 /// One problem found by drift. In the JSON report (version 1) its operation is flattened into
 /// `operation_id`, `method` and `path` (all `null` when it is not about one operation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,8 +120,8 @@ impl From<&crate::spec::Operation> for OperationRef {
 pub struct Finding {
     pub api: String,
     pub operation: Option<OperationRef>,
-    /// Dot-separated kind, e.g. `schema.type`; the first segment is the class.
-    pub kind: String,
+    /// Its kind, written as a dot-separated id (`schema.type`); the first segment is the class.
+    pub kind: FindingKind,
     pub severity: Severity,
     /// JSON Pointer into the response body or example; `""` for the whole body.
     pub pointer: String,
@@ -103,28 +137,22 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding of `kind` with the registry's default severity.
+    /// A finding of `kind` with its default severity.
     pub fn new(api: &str, kind: Kind, message: impl Into<String>) -> Finding {
-        Finding::with_id(api, kind, kind.id().to_string(), message.into())
+        Finding::of(api, FindingKind::from(kind), message.into())
     }
 
     /// A `schema.<keyword>` finding (the family's severity).
     pub fn schema(api: &str, keyword: &str, message: impl Into<String>) -> Finding {
-        Finding::with_id(
-            api,
-            Kind::Schema,
-            format!("schema.{keyword}"),
-            message.into(),
-        )
+        Finding::of(api, FindingKind::schema(keyword), message.into())
     }
 
-    fn with_id(api: &str, kind: Kind, id: String, message: String) -> Finding {
-        let severity = crate::rules::rule(kind).severity;
+    fn of(api: &str, kind: FindingKind, message: String) -> Finding {
         Finding {
             api: api.to_string(),
             operation: None,
-            kind: id,
-            severity,
+            severity: kind.kind().severity(),
+            kind,
             pointer: String::new(),
             schema_pointer: None,
             spec_location: None,
@@ -168,6 +196,36 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// What identifies a finding across runs (SARIF fingerprints, history events): its API,
+    /// operation, kind and pointer with array indexes generalised — indexes are data, not identity.
+    pub fn fingerprint(&self) -> String {
+        let op = self.operation.as_ref().map_or("", |o| o.id.as_str());
+        let key = format!(
+            "{}\0{op}\0{}\0{}",
+            self.api,
+            self.kind,
+            generalize_pointer(&self.pointer)
+        );
+        crate::text::content_hash(key.as_bytes())
+    }
+}
+
+/// A JSON Pointer with its array indexes as `*` (`/data/3/id` → `/data/*/id`).
+pub fn generalize_pointer(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "*"
+            } else {
+                t
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Sort findings into the report order.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -180,7 +238,7 @@ struct FindingV1 {
     operation_id: Option<String>,
     method: Option<String>,
     path: Option<String>,
-    kind: String,
+    kind: FindingKind,
     severity: Severity,
     pointer: String,
     schema_pointer: Option<String>,
@@ -268,6 +326,23 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_written_as_their_ids_and_read_back_only_when_registered() {
+        for id in ["schema.type", "snapshot.added", "lint.ref-refused"] {
+            let kind = FindingKind::parse(id).unwrap_or_else(|| panic!("{id}"));
+            assert_eq!(kind.as_str(), id);
+            assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{id}\"")));
+        }
+        assert_eq!(
+            FindingKind::parse("schema.type").map(|k| k.kind()),
+            Some(Kind::Schema)
+        );
+        for id in ["schema.", "snapshot.adde", "nope"] {
+            assert!(FindingKind::parse(id).is_none(), "{id}");
+            assert!(serde_json::from_str::<FindingKind>(&format!("\"{id}\"")).is_err());
+        }
+    }
 
     #[test]
     fn threshold_counts_more_severe_and_errors() {

@@ -5,9 +5,9 @@
 // Tests, examples and benchmarks report to the console.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use drift::history::{Entry, Fingerprint, History, Operations};
+use drift::history::History;
+use drift::model::history::{Entry, Fingerprint, Operations};
 use drift::model::{Severity, Summary};
-use drift::report::timeline::Timeline;
 use std::time::{Duration, Instant};
 
 const APIS: usize = 100;
@@ -41,7 +41,7 @@ fn fixture(history: &History) {
                 spec_version: Some("1.0".into()),
                 spec_title: Some(format!("API {a}")),
                 target: format!("https://api-{a:03}.example.com"),
-                evidence: "live-credentials".into(),
+                evidence: drift::model::history::Evidence::LiveCredentials,
                 operations: Operations {
                     total: OPERATIONS,
                     checked: OPERATIONS,
@@ -83,7 +83,7 @@ fn main() {
     let mut last = String::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let timeline = match Timeline::read(&history) {
+        let timeline = match history.timeline() {
             Ok(t) => t,
             Err(e) => panic!("{e}"),
         };

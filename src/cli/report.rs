@@ -3,7 +3,6 @@
 use super::args::ReportArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::history::History;
-use crate::report::timeline::Timeline;
 use crate::report::{terminal::Palette, Format};
 use anyhow::{bail, Context};
 use std::path::PathBuf;
@@ -31,7 +30,8 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
         );
     }
     let started = std::time::Instant::now();
-    let timeline = Timeline::read(&History::new(&dir))
+    let timeline = History::new(&dir)
+        .timeline()
         .with_context(|| format!("cannot read the history in {}", dir.display()))?;
     let built_at = crate::text::rfc3339(std::time::SystemTime::now());
     for w in timeline

@@ -4,103 +4,21 @@
 //! Layout of the folder (format version 1; fields are only ever added):
 //!
 //! ```text
-//! DIR/<api>/runs.jsonl         one line per run of the API (an [`Entry`])
+//! DIR/<api>/runs.jsonl         one line per run of the API (an [`Entry`], `crate::model::history`)
 //! DIR/reports/<run>.json       the full JSON report of each run (`.json.gz` when over 64 KiB)
 //! ```
 //!
 //! A line is appended with a single write to a file opened for appending, so a run killed
 //! mid-write leaves at most a torn last line; readers skip it with a warning, never fail on it.
 
-pub mod events;
-
-use crate::model::{ApiSummary, CheckReport, OperationResult};
-use crate::model::{Finding, Summary};
+use crate::model::history::Entry;
+use crate::model::timeline::{ApiTimeline, Timeline};
+use crate::model::{CheckReport, Finding};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub const HISTORY_VERSION: u32 = 1;
-
 /// Reports larger than this are stored gzip-compressed.
 pub const COMPRESS_ABOVE: usize = 64 * 1024;
-
-/// One run of one API.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Entry {
-    pub version: u32,
-    /// RFC 3339, UTC: when the run started.
-    pub time: String,
-    pub api: String,
-    /// The contract (path or `docs: …`), its content hash and `info.version`.
-    pub spec: String,
-    pub spec_hash: String,
-    #[serde(default)]
-    pub spec_version: Option<String>,
-    /// The contract's `info.title`.
-    #[serde(default)]
-    pub spec_title: Option<String>,
-    /// The base URL (without credentials), or `mock`.
-    pub target: String,
-    /// `spec` (the embedded mock: the contract checked against itself), `live`, or
-    /// `live-credentials` (a real API with credentials).
-    pub evidence: String,
-    pub operations: Operations,
-    pub counts: Summary,
-    /// The target could not be reached at all: a gap in the timeline, not a clean run.
-    pub unreachable: bool,
-    /// The API could not run (its contract did not load, a credential was missing).
-    #[serde(default)]
-    pub error: Option<String>,
-    /// The operations that were checked (an event is resolved only by a run that checked it).
-    pub checked: Vec<String>,
-    pub findings: Vec<Fingerprint>,
-    /// The file of the run's full report, under `reports/`.
-    #[serde(default)]
-    pub report: Option<String>,
-    /// The contract changed since the API's previous run: `drift diff` of the two versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec_change: Option<SpecChange>,
-}
-
-/// The summary of a contract change between two runs.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SpecChange {
-    /// The previous version's hash.
-    pub from: String,
-    pub breaking: usize,
-    pub compatible: usize,
-}
-
-/// How many operations the contract has, and what the run did with them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Operations {
-    pub total: usize,
-    pub checked: usize,
-    pub skipped: usize,
-    pub passing: usize,
-}
-
-/// What identifies a finding across runs: API, operation, kind and the body pointer with array
-/// indexes generalised (`id` is a hash of those, stable across runs).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Fingerprint {
-    pub id: String,
-    pub operation: Option<String>,
-    pub kind: crate::model::FindingKind,
-    pub pointer: String,
-    pub severity: crate::model::Severity,
-}
-
-impl Fingerprint {
-    pub fn of(f: &Finding) -> Fingerprint {
-        Fingerprint {
-            id: f.fingerprint(),
-            operation: f.operation.as_ref().map(|o| o.id.clone()),
-            kind: f.kind.clone(),
-            pointer: crate::model::generalize_pointer(&f.pointer),
-            severity: f.severity,
-        }
-    }
-}
 
 /// A history folder.
 #[derive(Debug, Clone)]
@@ -114,14 +32,6 @@ pub struct Read {
     pub entries: Vec<Entry>,
     /// Lines that did not parse (a torn last line of a killed run), with their file and line.
     pub warnings: Vec<String>,
-}
-
-/// The context of an API's run that the report does not hold.
-pub struct RunFacts<'a> {
-    pub spec_hash: &'a str,
-    pub spec_version: Option<&'a str>,
-    pub spec_title: Option<&'a str>,
-    pub evidence: &'a str,
 }
 
 impl History {
@@ -284,6 +194,60 @@ impl History {
     }
 }
 
+/// A stored report's findings by API, or why it could not be read.
+type ReportFindings = Result<std::collections::HashMap<String, Vec<Finding>>, String>;
+
+impl History {
+    /// The timeline of the folder: entries, events, and each API's latest report.
+    pub fn timeline(&self) -> std::io::Result<Timeline> {
+        let history = self;
+        let mut apis = Vec::new();
+        let mut warnings = Vec::new();
+        // The APIs of one run share its report: each report is read once, its findings split
+        // by API, and each API takes its own.
+        let mut reports: std::collections::HashMap<String, ReportFindings> =
+            std::collections::HashMap::new();
+        for (name, read) in history.read_all()? {
+            let mut entries = read.entries;
+            entries.sort_by(|a, b| a.time.cmp(&b.time));
+            let events = crate::model::events::events(&entries);
+            let current = match entries.last().and_then(|e| e.report.as_deref()) {
+                Some(file) => {
+                    let findings = reports
+                        .entry(file.to_string())
+                        .or_insert_with(|| match history.load_report(file) {
+                            Ok(r) => {
+                                let mut by_api: std::collections::HashMap<String, Vec<Finding>> =
+                                    std::collections::HashMap::new();
+                                for f in r.findings {
+                                    by_api.entry(f.api.clone()).or_default().push(f);
+                                }
+                                Ok(by_api)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        });
+                    match findings {
+                        Ok(by_api) => by_api.remove(&name).unwrap_or_default(),
+                        Err(e) => {
+                            warnings.push(format!("{name}: cannot read the report {file}: {e}"));
+                            Vec::new()
+                        }
+                    }
+                }
+                None => Vec::new(),
+            };
+            apis.push(ApiTimeline {
+                name,
+                entries,
+                events,
+                current,
+                warnings: read.warnings,
+            });
+        }
+        Ok(Timeline { apis, warnings })
+    }
+}
+
 fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
     use std::io::{Read as _, Seek, SeekFrom};
     let mut f = std::fs::File::open(path)?;
@@ -386,57 +350,11 @@ fn read_line_capped(
     }
 }
 
-/// The history entry of one API in a finished report.
-pub fn entry(
-    report: &CheckReport,
-    api: &ApiSummary,
-    operations: &[&OperationResult],
-    findings: &[&Finding],
-    facts: &RunFacts<'_>,
-) -> Entry {
-    use crate::model::Outcome;
-    let checked: Vec<String> = operations
-        .iter()
-        .filter(|o| o.outcome != Outcome::Skipped && o.status.is_some())
-        .map(|o| o.operation_id.clone())
-        .collect();
-    let passing = operations
-        .iter()
-        .filter(|o| o.outcome == Outcome::Pass)
-        .count();
-    let attempted = operations
-        .iter()
-        .filter(|o| o.outcome != Outcome::Skipped)
-        .count();
-    Entry {
-        version: HISTORY_VERSION,
-        time: report.started_at.clone(),
-        api: api.name.clone(),
-        spec: api.spec.clone(),
-        spec_hash: facts.spec_hash.to_string(),
-        spec_version: facts.spec_version.map(String::from),
-        spec_title: facts.spec_title.map(String::from),
-        target: api.target.clone(),
-        evidence: facts.evidence.to_string(),
-        operations: Operations {
-            total: api.operations_total,
-            checked: api.operations_checked,
-            skipped: api.operations_skipped,
-            passing,
-        },
-        counts: Summary::of(findings.iter().copied()),
-        unreachable: attempted > 0 && checked.is_empty() && api.error.is_none(),
-        error: api.error.clone(),
-        checked,
-        findings: findings.iter().map(|f| Fingerprint::of(f)).collect(),
-        report: None,
-        spec_change: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::history::Operations;
+    use crate::model::Summary;
 
     fn entry(time: &str) -> Entry {
         Entry {
@@ -448,7 +366,7 @@ mod tests {
             spec_version: Some("1".into()),
             spec_title: None,
             target: "mock".into(),
-            evidence: "spec".into(),
+            evidence: crate::model::history::Evidence::Spec,
             operations: Operations {
                 total: 1,
                 checked: 1,

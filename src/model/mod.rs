@@ -3,10 +3,14 @@
 //! evidence a run stands on. `run` produces it, `history` stores it, `report` renders it; the model
 //! depends on no stage (only on `text`'s leaf helpers), and none of the three imports another.
 
+pub mod events;
 pub mod finding;
+pub mod history;
 pub mod kind;
 pub mod outcome;
 pub mod report;
+pub mod stats;
+pub mod timeline;
 
 pub use finding::{
     generalize_pointer, sort, Finding, FindingKind, OperationRef, SpecLocation, Summary,
@@ -15,3 +19,4 @@ pub use finding::{
 pub use kind::{Kind, Severity};
 pub use outcome::Outcome;
 pub use report::{ApiFindings, ApiSummary, CheckReport, OperationResult, Tool, REPORT_VERSION};
+pub use stats::SnapshotStats;

@@ -2,8 +2,8 @@
 //! asset — it opens from `file://` and reads the same without JavaScript. Every string from a
 //! contract, a response or a history is HTML-escaped.
 
-use super::timeline::{ApiTimeline, Status, Timeline, TRUST_FORMULA};
-use crate::history::events::is_gap;
+use crate::model::events::is_gap;
+use crate::model::timeline::{ApiTimeline, Status, Timeline, TRUST_FORMULA};
 use crate::model::Severity;
 use std::fmt::Write as _;
 
@@ -179,11 +179,7 @@ fn overview(t: &Timeline, out: &mut String) {
         let verified = latest.map_or("—".to_string(), |e| {
             format!("{} / {}", e.operations.checked, e.operations.total)
         });
-        let evidence = latest.map_or("—", |e| match e.evidence.as_str() {
-            "live-credentials" => "live, with credentials",
-            "live" => "live",
-            _ => "contract vs its mock",
-        });
+        let evidence = latest.map_or("—", |e| e.evidence.label());
         let _ = write!(
             out,
             "<tr><td><a href=\"#api-{}\">{}</a></td><td>{}</td><td>{verified}</td><td>{}</td><td>{}</td><td>{evidence}</td><td class=\"score\">{}</td><td>{}</td></tr>",

@@ -68,7 +68,7 @@ impl super::Reporter for JsonReporter {
     fn timeline(
         &self,
         w: &mut dyn std::io::Write,
-        t: &super::timeline::Timeline,
+        t: &crate::model::timeline::Timeline,
         built_at: &str,
     ) -> Result<(), super::ReportError> {
         write_json(w, &timeline(t, built_at))
@@ -124,7 +124,7 @@ impl super::Reporter for JsonReporter {
 /// The `drift report --format json` document (its own version 1): per API its status, trust
 /// score, latest run and drift events — what a workflow needs to decide whether to open an issue
 /// (`first_seen == latest` and `state == "open"` is a new event).
-pub fn timeline(t: &super::timeline::Timeline, built_at: &str) -> serde_json::Value {
+pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> serde_json::Value {
     use serde_json::json;
     let apis: Vec<serde_json::Value> = t
         .apis

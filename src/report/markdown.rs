@@ -33,7 +33,7 @@ impl Reporter for MarkdownReporter {
     fn timeline(
         &self,
         w: &mut dyn Write,
-        t: &super::timeline::Timeline,
+        t: &crate::model::timeline::Timeline,
         built_at: &str,
     ) -> Result<(), ReportError> {
         Ok(w.write_all(timeline(t, built_at).as_bytes())?)
@@ -177,8 +177,8 @@ pub fn check(report: &CheckReport) -> String {
 }
 
 /// The nightly report as Markdown: the overview, then each API's drift events.
-pub fn timeline(t: &super::timeline::Timeline, built_at: &str) -> String {
-    use super::timeline::TRUST_FORMULA;
+pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> String {
+    use crate::model::timeline::TRUST_FORMULA;
     let mut out = format!(
         "## drift report\n\n{} API(s), built {}.\n\n| API | status | verified | last checked | cadence | evidence | trust |\n|---|---|---|---|---|---|---|\n",
         t.apis.len(),

@@ -17,7 +17,6 @@ pub mod rules;
 pub mod sarif;
 pub mod snapshots;
 pub mod terminal;
-pub mod timeline;
 
 use crate::model::{CheckReport, Finding};
 use std::io::Write;
@@ -193,7 +192,7 @@ pub trait Reporter {
     fn timeline(
         &self,
         _w: &mut dyn Write,
-        _t: &timeline::Timeline,
+        _t: &crate::model::timeline::Timeline,
         _built_at: &str,
     ) -> Result<(), ReportError> {
         Err(self.unsupported("a run history"))

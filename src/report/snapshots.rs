@@ -3,8 +3,8 @@
 
 use super::terminal::Palette;
 use crate::model::Severity;
+use crate::model::SnapshotStats;
 use crate::model::{CheckReport, Kind};
-use crate::run::SnapshotStats;
 use crate::text::escape_control;
 use std::io::{self, Write};
 use std::path::Path;

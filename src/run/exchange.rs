@@ -4,12 +4,12 @@
 
 use super::api::ApiRun;
 use super::snapshots::{self, SnapshotCtx};
-use super::SnapshotStats;
 use crate::check::{self, Checked};
 use crate::docs::DocsContract;
 use crate::model::Kind;
 use crate::model::OperationResult;
 use crate::model::Outcome;
+use crate::model::SnapshotStats;
 use crate::model::{Finding, OperationRef, SpecLocation};
 use crate::replay::transport::TransportError;
 use crate::replay::{Exchange, ReplayError};

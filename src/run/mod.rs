@@ -36,9 +36,10 @@ mod waves;
 pub use api::{ApiRun, BaseUrl};
 
 use crate::history::History;
+use crate::model::history::Evidence;
 use crate::model::Kind;
 use crate::model::{ApiSummary, CheckReport, OperationResult};
-use crate::model::{Finding, OperationRef};
+use crate::model::{Finding, OperationRef, SnapshotStats};
 use crate::plan::{self, Planned, PlannedRequest};
 use crate::replay::auth::AuthConfig;
 use crate::replay::{self, auth::Redactor, transport::HttpRequest};
@@ -60,17 +61,6 @@ pub enum SnapshotMode {
     Compare { write: bool, learn: bool },
     /// `drift snapshot`: record missing snapshots; changed ones pending, or replaced when `accept`.
     Record { accept: bool },
-}
-
-/// What happened to snapshot files during a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SnapshotStats {
-    pub recorded: usize,
-    pub unchanged: usize,
-    pub pending: usize,
-    pub accepted: usize,
-    /// Stored snapshots that learned from this run (their evidence grew).
-    pub learned: usize,
 }
 
 /// The APIs to run and where their snapshots live.
@@ -235,7 +225,7 @@ fn spec_changes(
     options: &RunOptions,
     facts: &[ApiFacts],
     result: &mut RunResult,
-) -> Vec<Option<crate::history::SpecChange>> {
+) -> Vec<Option<crate::model::history::SpecChange>> {
     let mut out = Vec::new();
     for (run, fact) in options.apis.iter().zip(facts) {
         let previous = history.read(&run.name).ok().and_then(|r| {
@@ -258,7 +248,7 @@ fn spec_changes(
                     .iter()
                     .filter(|f| f.severity == crate::model::Severity::Breaking)
                     .count();
-                let change = crate::history::SpecChange {
+                let change = crate::model::history::SpecChange {
                     from: p.spec_hash,
                     breaking,
                     compatible: found.len() - breaking,
@@ -279,7 +269,7 @@ fn record_history(
     options: &RunOptions,
     facts: &[ApiFacts],
     result: &RunResult,
-    changes: &[Option<crate::history::SpecChange>],
+    changes: &[Option<crate::model::history::SpecChange>],
 ) -> Result<(), RunError> {
     let report = &result.report;
     let failed = |api: &str, cause| RunError::History {
@@ -304,9 +294,9 @@ fn record_history(
         };
         let (run, fact) = (&options.apis[i], &facts[i]);
         let evidence = match (&run.base_url, &run.auth) {
-            (BaseUrl::Mock, _) => "spec",
-            (_, AuthConfig::None) if run.url_credentials.is_none() => "live",
-            _ => "live-credentials",
+            (BaseUrl::Mock, _) => Evidence::Spec,
+            (_, AuthConfig::None) if run.url_credentials.is_none() => Evidence::Live,
+            _ => Evidence::LiveCredentials,
         };
         let ops: Vec<&OperationResult> = group.operations.iter().map(|(o, _)| *o).collect();
         let findings: Vec<&Finding> = group
@@ -315,13 +305,14 @@ fn record_history(
             .copied()
             .chain(group.operations.iter().flat_map(|(_, f)| f.iter().copied()))
             .collect();
-        let run_facts = crate::history::RunFacts {
+        let run_facts = crate::model::history::RunFacts {
             spec_hash: &fact.spec_hash,
             spec_version: fact.spec_version.as_deref(),
             spec_title: fact.spec_title.as_deref(),
             evidence,
         };
-        let mut entry = crate::history::entry(report, group.api, &ops, &findings, &run_facts);
+        let mut entry =
+            crate::model::history::entry(report, group.api, &ops, &findings, &run_facts);
         entry.report = Some(name.clone());
         entry.spec_change = changes.get(i).cloned().flatten();
         history

@@ -8,10 +8,11 @@
 
 use super::api::ApiRun;
 use super::exchange::FindingMaker;
-use super::{SnapshotMode, SnapshotStats};
+use super::SnapshotMode;
 use crate::check::Checked;
 use crate::model::Kind;
 use crate::model::Outcome;
+use crate::model::SnapshotStats;
 use crate::model::{Finding, Severity};
 use crate::replay::auth::Redactor;
 use crate::replay::Exchange;

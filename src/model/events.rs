@@ -4,7 +4,7 @@
 //! it neither resolves nor opens anything. A finding that comes back after being resolved is a new
 //! event.
 
-use super::Entry;
+use super::history::Entry;
 use crate::model::Severity;
 use std::collections::{BTreeMap, HashSet};
 
@@ -88,8 +88,8 @@ pub fn events(entries: &[Entry]) -> Vec<Event> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Entry, Fingerprint, Operations};
     use super::*;
+    use crate::model::history::{Entry, Fingerprint, Operations};
     use crate::model::Summary;
 
     fn night(n: u32, findings: &[&str], unreachable: bool) -> Entry {
@@ -102,7 +102,7 @@ mod tests {
             spec_version: None,
             spec_title: None,
             target: "https://api.example.com".into(),
-            evidence: "live".into(),
+            evidence: crate::model::history::Evidence::Live,
             operations: Operations {
                 total: 2,
                 checked: 2,

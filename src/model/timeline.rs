@@ -6,9 +6,9 @@
 //! (1 for live replay with credentials, 0.9 live without, 0.5 for the contract against its own
 //! mock), × 100, minus 10 for each open breaking drift event.
 
-use crate::history::events::{self, is_gap, Event};
-use crate::history::{Entry, History};
-use crate::model::{Finding, Severity};
+use super::events::{self, is_gap, Event};
+use super::history::Entry;
+use super::{Finding, Severity};
 
 /// Runs the trust score and the sparkline look back over.
 pub const WINDOW: usize = 30;
@@ -55,59 +55,6 @@ impl Status {
     }
 }
 
-/// A stored report's findings by API, or why it could not be read.
-type ReportFindings = Result<std::collections::HashMap<String, Vec<Finding>>, String>;
-
-impl Timeline {
-    /// Read a history folder: entries, events, and each API's latest report.
-    pub fn read(history: &History) -> std::io::Result<Timeline> {
-        let mut apis = Vec::new();
-        let mut warnings = Vec::new();
-        // The APIs of one run share its report: each report is read once, its findings split
-        // by API, and each API takes its own.
-        let mut reports: std::collections::HashMap<String, ReportFindings> =
-            std::collections::HashMap::new();
-        for (name, read) in history.read_all()? {
-            let mut entries = read.entries;
-            entries.sort_by(|a, b| a.time.cmp(&b.time));
-            let events = events::events(&entries);
-            let current = match entries.last().and_then(|e| e.report.as_deref()) {
-                Some(file) => {
-                    let findings = reports
-                        .entry(file.to_string())
-                        .or_insert_with(|| match history.load_report(file) {
-                            Ok(r) => {
-                                let mut by_api: std::collections::HashMap<String, Vec<Finding>> =
-                                    std::collections::HashMap::new();
-                                for f in r.findings {
-                                    by_api.entry(f.api.clone()).or_default().push(f);
-                                }
-                                Ok(by_api)
-                            }
-                            Err(e) => Err(e.to_string()),
-                        });
-                    match findings {
-                        Ok(by_api) => by_api.remove(&name).unwrap_or_default(),
-                        Err(e) => {
-                            warnings.push(format!("{name}: cannot read the report {file}: {e}"));
-                            Vec::new()
-                        }
-                    }
-                }
-                None => Vec::new(),
-            };
-            apis.push(ApiTimeline {
-                name,
-                entries,
-                events,
-                current,
-                warnings: read.warnings,
-            });
-        }
-        Ok(Timeline { apis, warnings })
-    }
-}
-
 impl ApiTimeline {
     pub fn latest(&self) -> Option<&Entry> {
         self.entries.last()
@@ -141,11 +88,7 @@ impl ApiTimeline {
             .collect();
         let clean = window.iter().filter(|e| e.counts.breaking == 0).count() as f64
             / window.len().max(1) as f64;
-        let weight = match latest.evidence.as_str() {
-            "live-credentials" => 1.0,
-            "live" => 0.9,
-            _ => 0.5,
-        };
+        let weight = latest.evidence.weight();
         let open_breaking = events::events(entries)
             .iter()
             .filter(|e| e.is_open() && e.severity == Severity::Breaking)
@@ -218,7 +161,7 @@ fn seconds(t: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{Fingerprint, Operations};
+    use crate::model::history::{Fingerprint, Operations};
     use crate::model::Summary;
 
     fn night(n: u32, hash: &str, breaking: bool, unreachable: bool) -> Entry {
@@ -242,7 +185,7 @@ mod tests {
             spec_version: None,
             spec_title: None,
             target: "https://api.example.com".into(),
-            evidence: "live-credentials".into(),
+            evidence: crate::model::history::Evidence::LiveCredentials,
             operations: Operations {
                 total: 4,
                 checked: 4,
@@ -269,7 +212,7 @@ mod tests {
     fn api(entries: Vec<Entry>) -> ApiTimeline {
         ApiTimeline {
             name: "a".into(),
-            events: crate::history::events::events(&entries),
+            events: crate::model::events::events(&entries),
             entries,
             current: Vec::new(),
             warnings: Vec::new(),

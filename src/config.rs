@@ -35,6 +35,9 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The config file drift looks for when none is given.
+pub const DEFAULT_FILE: &str = "drift.yaml";
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -55,7 +58,9 @@ pub struct ApiConfig {
     #[serde(default)]
     pub docs: Vec<String>,
     pub base_url: Option<String>,
-    pub auth: Option<AuthEntry>,
+    /// Credentials, by the names of the environment variables that hold them.
+    #[serde(default, deserialize_with = "auth_entry")]
+    pub auth: Option<crate::replay::auth::AuthConfig>,
     #[serde(default)]
     pub params: Params,
     #[serde(default)]
@@ -94,24 +99,6 @@ pub struct Selection {
     pub include: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct AuthEntry {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub token_env: Option<String>,
-    pub header: Option<String>,
-    pub query: Option<String>,
-    pub key_env: Option<String>,
-    pub user_env: Option<String>,
-    pub password_env: Option<String>,
-    pub token_url: Option<String>,
-    pub client_id_env: Option<String>,
-    pub client_secret_env: Option<String>,
-    pub scope: Option<String>,
-    pub style: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +179,70 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         }
     }
     Ok(config)
+}
+
+impl Config {
+    /// The snapshot folder: `snapshots:`, else `snapshots/` in `base` (the config file's folder).
+    pub fn snapshot_folder(&self, base: &Path) -> PathBuf {
+        self.snapshots
+            .clone()
+            .unwrap_or_else(|| base.join("snapshots"))
+    }
+}
+
+/// `auth:`, read into its typed form; a missing `type` near a typo of it is named as the typo, so
+/// the key hint applies as for any other key.
+fn auth_entry<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<crate::replay::auth::AuthConfig>, D::Error> {
+    use serde::de::Error;
+    let map = BTreeMap::<String, Value>::deserialize(d)?;
+    if !map.contains_key("type") {
+        let near = map
+            .keys()
+            .find(|k| crate::text::edit_distance(k, "type") <= 2);
+        return Err(D::Error::custom(match near {
+            Some(k) => format!("unknown field `{k}`, expected `type`"),
+            None => "missing field `type` (bearer, api-key, basic or oauth2-client-credentials)"
+                .to_string(),
+        }));
+    }
+    serde_json::from_value(Value::Object(map.into_iter().collect()))
+        .map(Some)
+        .map_err(|e| D::Error::custom(format!("auth: {e}")))
+}
+
+/// The config file a command reads: the one given, else `drift.yaml` here.
+pub fn file(given: Option<&Path>) -> PathBuf {
+    given.map_or_else(|| PathBuf::from(DEFAULT_FILE), Path::to_path_buf)
+}
+
+/// The snapshot folder of a command that takes no contract (`drift review`): `--snapshots`, else
+/// the config file's, else `snapshots/` here.
+pub fn snapshot_folder(flag: Option<&Path>, config: Option<&Path>) -> Result<PathBuf, ConfigError> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    let path = file(config);
+    if !path.exists() {
+        return Ok(PathBuf::from("snapshots"));
+    }
+    Ok(load(&path)?.snapshot_folder(folder(&path)))
+}
+
+/// The history folder of `drift report`: `--history`, else the config file's `history:`.
+pub fn history_folder(flag: Option<&Path>, config: Option<&Path>) -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    let path = file(config);
+    if !path.exists() {
+        anyhow::bail!("give --history DIR (or a drift.yaml with `history:`)");
+    }
+    load(&path)?
+        .history
+        .context("drift.yaml has no `history:` folder; give --history DIR")
 }
 
 /// The folder a config file is in (`.` for a bare file name): relative paths in it start there.

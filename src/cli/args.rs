@@ -340,12 +340,13 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// The requested outputs, among the formats this command writes.
+    /// The requested outputs, among the formats that render this command's view.
     pub fn outputs(
         &self,
-        supported: &[crate::report::Format],
+        view: crate::report::View,
     ) -> Result<Vec<crate::report::Output>, crate::report::FormatError> {
-        crate::report::outputs(&self.formats, self.output.as_deref(), supported)
+        let supported = crate::report::Format::rendering(view);
+        crate::report::outputs(&self.formats, self.output.as_deref(), &supported)
     }
 }
 

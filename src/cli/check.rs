@@ -4,12 +4,12 @@ use super::args::CheckArgs;
 use super::options;
 use super::progress::ProgressLine;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format, View};
 use crate::run::{in_ci, RunOptions, SnapshotMode};
 use std::io::Write;
 
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(Format::CHECK)?;
+    let outputs = args.out.outputs(View::Check)?;
     let resolved = options::resolve(&args.target)?;
     let options = RunOptions {
         apis: resolved.runs,
@@ -25,19 +25,10 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         crate::run::run(&options, &mut progress)?
     };
     let (report, redactor) = (&result.report, &result.redactor);
-    let mut notes = Vec::new();
-    if let (Some(dir), true) = (&options.snapshots, args.learn) {
-        let n = result.snapshots.learned;
-        notes.push(format!(
-            "learned from {n} response(s): their evidence grew in {}",
-            dir.display()
-        ));
-    }
-    if let (Some(dir), n) = (&options.snapshots, result.snapshots.pending) {
-        if n > 0 {
-            notes.push(format!("{n} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", dir.display()));
-        }
-    }
+    let notes = match &options.snapshots {
+        Some(dir) => crate::report::snapshots::check_notes(dir, &result.snapshots, args.learn),
+        None => Vec::new(),
+    };
     let settings = crate::report::Settings {
         palette: p,
         fail_on: args.fail_on.severity(),
@@ -51,20 +42,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         }
         Ok(())
     })?;
-    let threshold = args.fail_on.severity();
-    Ok(if super::nothing_ran(console, &result)? {
-        ExitStatus::Error
-    } else if result.auth_failed_apis > 0 {
-        ExitStatus::AuthFailed
-    } else if result.attempted > 0 && result.unreachable == result.attempted {
-        ExitStatus::Unreachable
-    } else if report
-        .findings
-        .iter()
-        .any(|f| f.severity.reaches(threshold))
-    {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    // Why no API could run is said on standard error, as for any usage error.
+    super::nothing_ran(console, &result)?;
+    Ok(result.exit_status(args.fail_on.severity()))
 }

@@ -3,10 +3,10 @@
 use super::args::DocsArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::docs;
-use crate::report::{terminal::Palette, Format};
+use crate::report::{terminal::Palette, View};
 
 pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
+    let outputs = args.out.outputs(View::Pages)?;
     // Globs too (`'docs/**/*.md'`), for shells that do not expand them.
     let patterns: Vec<String> = args
         .pages
@@ -17,9 +17,5 @@ pub fn run(args: &DocsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let pages = docs::read_pages(&files)?;
     let refused: usize = pages.iter().map(|p| p.refused.len()).sum();
     write_outputs(console, &outputs, p, None, |r, _, w| r.pages(w, &pages))?;
-    Ok(if refused > 0 {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(ExitStatus::failed_if(refused > 0))
 }

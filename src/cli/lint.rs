@@ -2,10 +2,10 @@
 
 use super::args::LintArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, Format, LintView};
+use crate::report::{terminal::Palette, LintView, View};
 
 pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
+    let outputs = args.out.outputs(View::Lint)?;
     let (contract, api) = super::load_spec(&args.spec)?;
     let mut findings = crate::lint::run(&contract, &api);
     if !args.docs.is_empty() {
@@ -24,10 +24,5 @@ pub fn run(args: &LintArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         findings: &findings,
     };
     write_outputs(console, &outputs, p, None, |r, _, w| r.lint(w, &view))?;
-    let threshold = args.fail_on.severity();
-    Ok(if findings.iter().any(|f| f.severity.reaches(threshold)) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(ExitStatus::of_findings(&findings, args.fail_on.severity()))
 }

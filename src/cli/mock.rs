@@ -1,14 +1,18 @@
 //! `drift mock`: serve a contract's examples over HTTP until interrupted.
 
 use super::args::MockArgs;
-use super::{options, Console, ExitStatus};
+use super::{Console, ExitStatus};
 use crate::mock::{server, Mock};
 use anyhow::Context;
 use std::io::Write;
 use std::sync::Arc;
 
 pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitStatus> {
-    let api = options::mock_api(args)?;
+    let api = crate::run::options::mock_api(
+        args.spec.as_deref(),
+        args.api.as_deref(),
+        args.config.as_deref(),
+    )?;
     let loaded = crate::run::prepare::load(&api)?;
     let (contract, label) = (loaded.contract, loaded.label);
     let contract = Arc::new(contract);

@@ -26,21 +26,7 @@ use clap::Parser;
 use std::ffi::OsString;
 use std::io::{self, Write};
 
-/// How a run ended; the process exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Nothing at or above the failure threshold.
-    Success = 0,
-    /// Drift (findings) at or above the threshold.
-    Failure = 1,
-    /// Could not run: usage, configuration or contract error.
-    Error = 2,
-    /// The target was unreachable for every planned operation.
-    Unreachable = 3,
-    /// An API stopped on an authentication failure (a refused token request, or the API refusing
-    /// the first authenticated requests): the credentials, not the contract, need attention.
-    AuthFailed = 4,
-}
+pub use crate::model::ExitStatus;
 
 /// Standard output and error, and whether they are terminals that may be coloured.
 pub struct Console<'a> {
@@ -53,13 +39,13 @@ pub struct Console<'a> {
 }
 
 /// Run drift with `args` (including the program name). In a GitHub Actions step, standard error
-/// goes through [`WorkflowSafe`]: no message quoting a contract or a response can start a
+/// goes through [`crate::report::github::WorkflowSafe`]: no message quoting a contract or a response can start a
 /// workflow command.
 pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) -> ExitStatus {
-    if !in_github_actions() {
+    if !crate::report::github::in_github_actions() {
         return run_with(args, console);
     }
-    let mut err = WorkflowSafe::new(&mut *console.err);
+    let mut err = crate::report::github::WorkflowSafe::new(&mut *console.err);
     let status = {
         let mut safe = Console {
             out: &mut *console.out,
@@ -71,49 +57,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) 
     };
     let _ = err.flush();
     status
-}
-
-/// A writer for a log a GitHub Actions runner reads: whole lines, each made inert with
-/// [`crate::text::defang_workflow_commands`].
-pub struct WorkflowSafe<'a> {
-    inner: &'a mut dyn Write,
-    line: Vec<u8>,
-}
-
-impl<'a> WorkflowSafe<'a> {
-    pub fn new(inner: &'a mut dyn Write) -> WorkflowSafe<'a> {
-        WorkflowSafe {
-            inner,
-            line: Vec::new(),
-        }
-    }
-
-    fn write_line(&mut self) -> io::Result<()> {
-        let text = String::from_utf8_lossy(&self.line);
-        let safe = crate::text::defang_workflow_commands(&text);
-        self.inner.write_all(safe.as_bytes())?;
-        self.line.clear();
-        Ok(())
-    }
-}
-
-impl Write for WorkflowSafe<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for chunk in buf.split_inclusive(|b| *b == b'\n') {
-            self.line.extend_from_slice(chunk);
-            if chunk.ends_with(b"\n") {
-                self.write_line()?;
-            }
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if !self.line.is_empty() {
-            self.write_line()?;
-        }
-        self.inner.flush()
-    }
 }
 
 fn run_with(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>) -> ExitStatus {
@@ -140,7 +83,7 @@ fn run_with(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>)
         ColorChoice::Never => false,
         // The Actions log renders colours though it is not a terminal.
         ColorChoice::Auto => {
-            (console.out_is_tty || in_github_actions())
+            (console.out_is_tty || crate::report::github::in_github_actions())
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
@@ -216,11 +159,6 @@ fn nothing_ran(console: &mut Console<'_>, result: &crate::run::RunResult) -> io:
 
 /// Render every requested output and write it: to its file (without colour) or to standard
 /// output. Redaction happens here, once, for every output of every command.
-/// Running as a GitHub Actions step (`GITHUB_ACTIONS=true`): colours allowed, no progress redraws.
-pub fn in_github_actions() -> bool {
-    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
-}
-
 fn write_outputs(
     console: &mut Console<'_>,
     outputs: &[crate::report::Output],
@@ -249,7 +187,7 @@ fn write_outputs(
         // The Actions log reads standard output for commands: only `--format github` writes them.
         if output.path.is_none()
             && output.format != crate::report::Format::Github
-            && in_github_actions()
+            && crate::report::github::in_github_actions()
         {
             text = crate::text::defang_workflow_commands(&String::from_utf8_lossy(&text))
                 .into_owned()

@@ -3,10 +3,10 @@
 use super::args::OpsArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::report::ops::OperationsView;
-use crate::report::{terminal::Palette, Format};
+use crate::report::{terminal::Palette, View};
 
 pub fn run(args: &OpsArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
+    let outputs = args.out.outputs(View::Operations)?;
     let (contract, api) = super::load_spec(&args.spec)?;
     let live = args.base_url.as_deref().is_some_and(|u| u != "mock");
     let view = OperationsView::new(&api, &args.spec.spec, &contract, live);

@@ -22,7 +22,7 @@ impl<'a> ProgressLine<'a> {
     pub fn new(err: &'a mut dyn Write, enabled: bool) -> ProgressLine<'a> {
         ProgressLine {
             err,
-            enabled: enabled && !super::in_github_actions(),
+            enabled: enabled && !crate::report::github::in_github_actions(),
             started: Instant::now(),
             drawn: false,
         }

@@ -3,9 +3,8 @@
 use super::args::ReportArgs;
 use super::{write_outputs, Console, ExitStatus};
 use crate::history::History;
-use crate::report::{terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format, View};
 use anyhow::{bail, Context};
-use std::path::PathBuf;
 
 pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     if !args.merge.is_empty() {
@@ -19,9 +18,9 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
     let outputs = crate::report::outputs(
         &formats,
         args.out.output.as_deref(),
-        &[Format::Markdown, Format::Html, Format::Json],
+        &Format::rendering(View::Timeline),
     )?;
-    let dir = history_dir(args)?;
+    let dir = crate::config::history_folder(args.history.as_deref(), args.config.as_deref())?;
     if !dir.is_dir() {
         bail!(
             "{}: no such history folder (record runs with `drift check --history {}`)",
@@ -62,30 +61,12 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
 
 /// `drift report --merge A.json B.json …`: one report from the reports of a run's shards.
 fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(Format::CHECK)?;
-    let mut reports = Vec::new();
-    for file in &args.merge {
-        let cap = crate::limits::MAX_REPORT_BYTES;
-        let size = std::fs::metadata(file)
-            .with_context(|| format!("{}: cannot read", file.display()))?
-            .len();
-        if size > cap {
-            bail!(
-                "{}: {size} bytes, larger than {cap} bytes, the most drift reads of a report",
-                file.display()
-            );
-        }
-        let reader = std::fs::File::open(file)
-            .with_context(|| format!("{}: cannot read", file.display()))?;
-        let reader = crate::fsutil::Capped::new(reader, cap, file.display().to_string());
-        let report = crate::model::report::read_check_report_from(reader).with_context(|| {
-            format!(
-                "{}: not a drift JSON report (write one with `drift check --format json=FILE`)",
-                file.display()
-            )
-        })?;
-        reports.push(report);
-    }
+    let outputs = args.out.outputs(View::Check)?;
+    let reports = args
+        .merge
+        .iter()
+        .map(|file| crate::run::shard::read_report(file))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let report = crate::model::CheckReport::merge(reports).map_err(anyhow::Error::msg)?;
     let threshold = args.fail_on.map(|f| f.severity());
     let settings = crate::report::Settings {
@@ -95,27 +76,8 @@ fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     write_outputs(console, &outputs, settings, None, |r, _, w| {
         r.check(w, &report)
     })?;
-    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity.reaches(t)));
-    Ok(if failed {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
+    Ok(match threshold {
+        Some(t) => ExitStatus::of_findings(&report.findings, t),
+        None => ExitStatus::Success,
     })
-}
-
-/// `--history`, or drift.yaml's `history:` (relative to the config file, resolved on load).
-fn history_dir(args: &ReportArgs) -> anyhow::Result<PathBuf> {
-    if let Some(dir) = &args.history {
-        return Ok(dir.clone());
-    }
-    let path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("drift.yaml"));
-    if !path.exists() {
-        bail!("give --history DIR (or a drift.yaml with `history:`)");
-    }
-    crate::config::load(&path)?
-        .history
-        .context("drift.yaml has no `history:` folder; give --history DIR")
 }

@@ -2,13 +2,11 @@
 
 use super::args::RulesArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, Format};
+use crate::report::{terminal::Palette, View};
 use crate::rules::{self, Rule};
 
 pub fn run(args: &RulesArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
-    let outputs = args
-        .out
-        .outputs(&[Format::Terminal, Format::Json, Format::Markdown])?;
+    let outputs = args.out.outputs(View::Rules)?;
     let selected: Vec<&Rule> = match &args.kind {
         None => rules::RULES.iter().collect(),
         Some(kind) => match rules::find(kind) {

@@ -3,23 +3,22 @@
 use super::args::{ReviewArgs, SnapshotArgs};
 use super::progress::ProgressLine;
 use super::{options, write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, Format};
+use crate::report::{terminal::Palette, Format, View};
 use crate::run::{RunOptions, SnapshotMode};
 use crate::snapshot::review::{self, Choice};
 use crate::snapshot::store::Store;
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal};
 
 pub fn record(
     args: &SnapshotArgs,
     console: &mut Console<'_>,
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
-    let outputs = args.out.outputs(&[Format::Terminal, Format::Json])?;
+    let outputs = args.out.outputs(View::Record)?;
     let resolved = options::resolve(&args.target)?;
     let dir = resolved
         .snapshots
-        .unwrap_or_else(|| PathBuf::from("snapshots"));
+        .unwrap_or_else(|| std::path::PathBuf::from("snapshots"));
     let options = RunOptions {
         apis: resolved.runs,
         snapshots: Some(dir.clone()),
@@ -49,16 +48,11 @@ pub fn record(
             _ => r.check(w, report),
         },
     )?;
-    let problems = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::model::Severity::Error)
-        .count();
-    Ok(if problems > 0 {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    // Only answers that could not be recorded fail a recording.
+    Ok(ExitStatus::of_findings(
+        &report.findings,
+        crate::model::Severity::Error,
+    ))
 }
 
 pub fn review(
@@ -66,7 +60,7 @@ pub fn review(
     console: &mut Console<'_>,
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
-    let dir = review_dir(args)?;
+    let dir = crate::config::snapshot_folder(args.snapshots.as_deref(), args.config.as_deref())?;
     let pending = Store::new(&dir).pending();
     if pending.is_empty() {
         writeln!(
@@ -108,7 +102,7 @@ pub fn review(
     let total = pending.len();
     let out = &mut *console.out;
     let tally = review::review(&pending, |i, file| {
-        show_change(out, p, i, total, file)?;
+        crate::report::snapshots::write_pending_change(out, p, i, total, file)?;
         loop {
             write!(
                 out,
@@ -129,65 +123,4 @@ pub fn review(
         tally.accepted, tally.rejected, tally.skipped
     )?;
     Ok(ExitStatus::Success)
-}
-
-/// The snapshot folder to review: `--snapshots`, or the one of the config file, or `snapshots/`.
-fn review_dir(args: &ReviewArgs) -> anyhow::Result<PathBuf> {
-    if let Some(dir) = &args.snapshots {
-        return Ok(dir.clone());
-    }
-    let path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("drift.yaml"));
-    if !path.exists() {
-        return Ok(PathBuf::from("snapshots"));
-    }
-    let cfg = crate::config::load(&path)?;
-    Ok(cfg
-        .snapshots
-        .unwrap_or_else(|| crate::config::folder(&path).join("snapshots")))
-}
-
-/// `[2/5] snapshots/coaching/fetchCoach.json` and the coloured diff of its pending change.
-fn show_change(
-    out: &mut dyn Write,
-    p: Palette,
-    index: usize,
-    total: usize,
-    pending: &std::path::Path,
-) -> std::io::Result<()> {
-    let old_path = review::stored_path(pending);
-    let old = std::fs::read_to_string(&old_path).unwrap_or_default();
-    let new = std::fs::read_to_string(pending)?;
-    let b = p.bold();
-    writeln!(
-        out,
-        "\n{b}[{}/{total}] {}{b:#}",
-        index + 1,
-        old_path.display()
-    )?;
-    if old.is_empty() {
-        writeln!(out, "  (new snapshot)")?;
-    }
-    let parse = |text: &str| crate::snapshot::Snapshot::parse(text).ok();
-    let (Some(after), before) = (parse(&new), parse(&old)) else {
-        return crate::report::snapshots::write_diff(out, p, &old, &new);
-    };
-    // Why it is pending: the findings of the run that left it, with the evidence behind them.
-    for reason in &after.reasons {
-        writeln!(out, "  {}", crate::text::escape_control(reason, false))?;
-    }
-    let e = &after.evidence;
-    let was = before.as_ref().map_or(0, |b| b.evidence.runs);
-    writeln!(
-        out,
-        "  {}evidence: {} run(s) since {} (was {was}); accepting keeps it{:#}",
-        p.dim(),
-        e.runs,
-        crate::text::escape_control(&e.first_run, false),
-        p.dim()
-    )?;
-    let old_content = before.map(|b| b.content_pretty()).unwrap_or_default();
-    crate::report::snapshots::write_diff(out, p, &old_content, &after.content_pretty())
 }

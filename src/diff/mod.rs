@@ -11,6 +11,7 @@
 //! compares with OpenAPI 3.x. Documentation is never drift.
 
 pub mod schema;
+pub mod sides;
 
 use crate::model::Kind;
 use crate::model::{Finding, OperationRef, Severity};

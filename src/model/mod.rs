@@ -4,6 +4,7 @@
 //! depends on no stage (only on `text`'s leaf helpers), and none of the three imports another.
 
 pub mod events;
+pub mod exit;
 pub mod finding;
 pub mod history;
 pub mod kind;
@@ -12,6 +13,7 @@ pub mod report;
 pub mod stats;
 pub mod timeline;
 
+pub use exit::ExitStatus;
 pub use finding::{
     generalize_pointer, sort, Finding, FindingKind, OperationRef, SpecLocation, Summary,
     MAX_MESSAGE_BYTES, MAX_VALUE_BYTES,

@@ -13,18 +13,22 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How a token request is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a token request is encoded (`style:` in drift.yaml: `form`, `json-api`, `json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TokenStyle {
     Form,
     JsonApi,
     Json,
 }
 
-/// Auth as configured: names of environment variables, never values.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Auth as configured: names of environment variables, never values. drift.yaml's `auth:` reads
+/// straight into it (`type: bearer | api-key | basic | oauth2-client-credentials`, strictly).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum AuthConfig {
     #[default]
+    #[serde(skip)]
     None,
     Bearer {
         token_env: String,
@@ -38,7 +42,10 @@ pub enum AuthConfig {
         user_env: String,
         password_env: String,
     },
+    #[serde(rename = "oauth2-client-credentials")]
     OAuth2ClientCredentials {
+        /// Empty: the contract's declared tokenUrl.
+        #[serde(default)]
         token_url: String,
         client_id_env: String,
         client_secret_env: String,

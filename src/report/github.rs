@@ -30,6 +30,11 @@ impl Default for GithubReporter {
     }
 }
 
+/// Running as a GitHub Actions step (`GITHUB_ACTIONS=true`): colours allowed, no progress redraws.
+pub fn in_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
 /// A message: `%`, CR and LF escaped the way the runner unescapes them; other control
 /// characters and bidirectional overrides shown escaped (`\u{1b}`).
 pub fn escape_data(s: &str) -> String {
@@ -101,6 +106,49 @@ impl GithubReporter {
             message.push_str(&format!("\nreproduce: {r}"));
         }
         format!("::{name} {}::{}", props.join(","), escape_data(&message))
+    }
+}
+
+/// A writer for a log a GitHub Actions runner reads: whole lines, each made inert with
+/// [`crate::text::defang_workflow_commands`].
+pub struct WorkflowSafe<'a> {
+    inner: &'a mut dyn Write,
+    line: Vec<u8>,
+}
+
+impl<'a> WorkflowSafe<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> WorkflowSafe<'a> {
+        WorkflowSafe {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn write_line(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        let safe = crate::text::defang_workflow_commands(&text);
+        self.inner.write_all(safe.as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl Write for WorkflowSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for chunk in buf.split_inclusive(|b| *b == b'\n') {
+            self.line.extend_from_slice(chunk);
+            if chunk.ends_with(b"\n") {
+                self.write_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            self.write_line()?;
+        }
+        self.inner.flush()
     }
 }
 

@@ -41,16 +41,53 @@ pub enum Format {
     Html,
 }
 
+/// What a command renders. Which formats render which view is written once, in
+/// [`Format::renders`]; every command's list of formats (and its error message) comes from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// A check report (`drift check`, `drift diff`, `drift report --merge`).
+    Check,
+    /// What `drift snapshot` recorded.
+    Record,
+    Lint,
+    Operations,
+    Pages,
+    Rules,
+    /// The nightly report from a history.
+    Timeline,
+}
+
 impl Format {
-    /// The formats of a check report (`drift check`, `drift diff`, `drift report --merge`).
-    pub const CHECK: &'static [Format] = &[
+    pub const ALL: [Format; 7] = [
         Format::Terminal,
         Format::Json,
         Format::Markdown,
         Format::Junit,
         Format::Sarif,
         Format::Github,
+        Format::Html,
     ];
+
+    /// Whether this format renders `view`.
+    pub fn renders(self, view: View) -> bool {
+        use Format::*;
+        match view {
+            View::Check => matches!(self, Terminal | Json | Markdown | Junit | Sarif | Github),
+            View::Record | View::Lint | View::Operations | View::Pages => {
+                matches!(self, Terminal | Json)
+            }
+            View::Rules => matches!(self, Terminal | Json | Markdown),
+            View::Timeline => matches!(self, Markdown | Html | Json),
+        }
+    }
+
+    /// The formats that render `view`, in display order.
+    pub fn rendering(view: View) -> Vec<Format> {
+        Format::ALL
+            .into_iter()
+            .filter(|f| f.renders(view))
+            .collect()
+    }
 
     pub fn name(self) -> &'static str {
         match self {

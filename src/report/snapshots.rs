@@ -90,3 +90,63 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, old: &str, new: &str) -> std::i
     }
     Ok(())
 }
+
+/// `[2/5] snapshots/coaching/fetchCoach.json` and the coloured diff of its pending change.
+pub fn write_pending_change(
+    out: &mut dyn Write,
+    p: Palette,
+    index: usize,
+    total: usize,
+    pending: &std::path::Path,
+) -> std::io::Result<()> {
+    let old_path = crate::snapshot::review::stored_path(pending);
+    let old = std::fs::read_to_string(&old_path).unwrap_or_default();
+    let new = std::fs::read_to_string(pending)?;
+    let b = p.bold();
+    writeln!(
+        out,
+        "\n{b}[{}/{total}] {}{b:#}",
+        index + 1,
+        old_path.display()
+    )?;
+    if old.is_empty() {
+        writeln!(out, "  (new snapshot)")?;
+    }
+    let parse = |text: &str| crate::snapshot::Snapshot::parse(text).ok();
+    let (Some(after), before) = (parse(&new), parse(&old)) else {
+        return write_diff(out, p, &old, &new);
+    };
+    // Why it is pending: the findings of the run that left it, with the evidence behind them.
+    for reason in &after.reasons {
+        writeln!(out, "  {}", crate::text::escape_control(reason, false))?;
+    }
+    let e = &after.evidence;
+    let was = before.as_ref().map_or(0, |b| b.evidence.runs);
+    writeln!(
+        out,
+        "  {}evidence: {} run(s) since {} (was {was}); accepting keeps it{:#}",
+        p.dim(),
+        e.runs,
+        crate::text::escape_control(&e.first_run, false),
+        p.dim()
+    )?;
+    let old_content = before.map(|b| b.content_pretty()).unwrap_or_default();
+    write_diff(out, p, &old_content, &after.content_pretty())
+}
+
+/// What a `drift check` did to the snapshots, for the end of its terminal report: what was
+/// learned (with `--learn`) and what waits for review.
+pub fn check_notes(dir: &std::path::Path, s: &SnapshotStats, learn: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if learn {
+        notes.push(format!(
+            "learned from {} response(s): their evidence grew in {}",
+            s.learned,
+            dir.display()
+        ));
+    }
+    if s.pending > 0 {
+        notes.push(format!("{} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", s.pending, dir.display()));
+    }
+    notes
+}

@@ -25,6 +25,7 @@ pub mod api;
 mod auth_gate;
 mod base_url_hint;
 mod exchange;
+pub mod options;
 mod paging;
 mod pool;
 pub mod prepare;
@@ -206,6 +207,24 @@ fn redacted(report: CheckReport, redactor: &Redactor) -> CheckReport {
     };
     redactor.redact_value(&mut value);
     serde_json::from_value(value).unwrap_or(report)
+}
+
+impl RunResult {
+    /// The exit status of a `drift check`: could not run (no API started), authentication
+    /// refused, target unreachable, or findings at or above `threshold`.
+    pub fn exit_status(&self, threshold: crate::model::Severity) -> crate::model::ExitStatus {
+        use crate::model::ExitStatus;
+        let apis = &self.report.apis;
+        if !apis.is_empty() && self.failed_apis == apis.len() {
+            ExitStatus::Error
+        } else if self.auth_failed_apis > 0 {
+            ExitStatus::AuthFailed
+        } else if self.attempted > 0 && self.unreachable == self.attempted {
+            ExitStatus::Unreachable
+        } else {
+            ExitStatus::of_findings(&self.report.findings, threshold)
+        }
+    }
 }
 
 /// What the history needs of an API beyond the report.

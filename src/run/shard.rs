@@ -41,6 +41,32 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// Read the JSON report of a shard (`drift check --shard I/N --format json=FILE`) for a merge:
+/// one written by drift in this report version, at most [`crate::limits::MAX_REPORT_BYTES`]
+/// (a larger file is refused before it is read).
+pub fn read_report(file: &std::path::Path) -> anyhow::Result<crate::model::CheckReport> {
+    use anyhow::Context;
+    let cap = crate::limits::MAX_REPORT_BYTES;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?
+        .len();
+    if size > cap {
+        anyhow::bail!(
+            "{}: {size} bytes, larger than {cap} bytes, the most drift reads of a report",
+            file.display()
+        );
+    }
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let reader = crate::fsutil::Capped::new(reader, cap, file.display().to_string());
+    crate::model::report::read_check_report_from(reader).with_context(|| {
+        format!(
+            "{}: not a drift JSON report (write one with `drift check --format json=FILE`)",
+            file.display()
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,7 +64,6 @@ fn check_with(
         path: op.path.clone(),
     };
     let mut c = Checker {
-        contract,
         api,
         op_ref,
         reproduce,
@@ -250,7 +249,6 @@ fn content_type(r: &HttpResponse) -> Option<String> {
 }
 
 struct Checker<'a> {
-    contract: &'a Contract,
     api: &'a str,
     op_ref: OperationRef,
     reproduce: &'a str,
@@ -342,7 +340,6 @@ impl<'a> Checker<'a> {
         body: Option<Value>,
         content_type: Option<String>,
     ) -> Checked {
-        let _ = self.contract;
         crate::model::sort(&mut self.findings);
         let outcome = Outcome::of(&self.findings);
         Checked {

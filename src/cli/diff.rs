@@ -2,7 +2,7 @@
 
 use super::args::DiffArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, Format, View};
+use crate::report::{terminal::Palette, View};
 
 pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = args.out.outputs(View::Check)?;
@@ -17,11 +17,8 @@ pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
         palette: p,
         fail_on: args.fail_on.severity(),
     };
-    write_outputs(console, &outputs, settings, None, |r, palette, w| {
-        match r.format() {
-            Format::Terminal => Ok(crate::report::terminal::write_diff(w, palette, &report)?),
-            _ => r.check(w, &report),
-        }
+    write_outputs(console, &outputs, settings, None, |r, _, w| {
+        r.diff(w, &report)
     })?;
     Ok(ExitStatus::of_findings(
         &report.findings,

@@ -3,7 +3,7 @@
 use super::args::{ReviewArgs, SnapshotArgs};
 use super::progress::ProgressLine;
 use super::{options, write_outputs, Console, ExitStatus};
-use crate::report::{terminal::Palette, Format, View};
+use crate::report::{terminal::Palette, View};
 use crate::run::{RunOptions, SnapshotMode};
 use crate::snapshot::review::{self, Choice};
 use crate::snapshot::store::Store;
@@ -34,23 +34,17 @@ pub fn record(
     if super::nothing_ran(console, &result)? {
         return Ok(ExitStatus::Error);
     }
-    let (report, stats) = (&result.report, &result.snapshots);
-    write_outputs(
-        console,
-        &outputs,
-        p,
-        Some(&result.redactor),
-        |r, palette, w| match r.format() {
-            Format::Terminal => {
-                crate::report::snapshots::write_record(w, palette, &dir, stats, report)?;
-                Ok(())
-            }
-            _ => r.check(w, report),
-        },
-    )?;
+    let recorded = crate::report::snapshots::Recorded {
+        dir: &dir,
+        stats: &result.snapshots,
+        report: &result.report,
+    };
+    write_outputs(console, &outputs, p, Some(&result.redactor), |r, _, w| {
+        r.record(w, &recorded)
+    })?;
     // Only answers that could not be recorded fail a recording.
     Ok(ExitStatus::of_findings(
-        &report.findings,
+        &result.report.findings,
         crate::model::Severity::Error,
     ))
 }

@@ -150,7 +150,7 @@ pub fn page(
                 let link = shaped(was, paging, strategy, &pointer, target, size);
                 set(&mut body, &pointer, link);
             }
-            None if end == crate::paging::End::Kept => match was {
+            None if end == crate::paging::EndMark::Kept => match was {
                 Some(Value::String(_)) if i == 0 && paging.forms.link_may_be_empty => {
                     set(&mut body, &pointer, json!(""));
                 }
@@ -202,12 +202,12 @@ fn unlinked(body: &mut Value, pointer: &str, required: &[String]) {
 /// allows `null`; the value kept where the schema needs the key and forbids `null` (the contract
 /// leaves no way to say "last page"); else no key.
 /// A required text cursor that cannot be `null` ends as `""` (Slack's `next_cursor`).
-fn no_more(body: &mut Value, pointer: &str, was: Option<&Value>, end: crate::paging::End) {
-    use crate::paging::End;
+fn no_more(body: &mut Value, pointer: &str, was: Option<&Value>, end: crate::paging::EndMark) {
+    use crate::paging::EndMark;
     match (was, end) {
-        (Some(Value::Null), _) | (_, End::Null) => set(body, pointer, Value::Null),
-        (Some(Value::String(_)), End::Kept) => set(body, pointer, json!("")),
-        (_, End::Kept) => {}
+        (Some(Value::Null), _) | (_, EndMark::Null) => set(body, pointer, Value::Null),
+        (Some(Value::String(_)), EndMark::Kept) => set(body, pointer, json!("")),
+        (_, EndMark::Kept) => {}
         _ => remove(body, pointer),
     }
 }

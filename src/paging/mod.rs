@@ -110,7 +110,7 @@ pub struct Forms {
     /// The item list's declared `maxItems`: no page is larger.
     pub page_max: Option<u64>,
     /// How each of `relations` shows there is no such page (`prev` on the first page).
-    pub relation_ends: Vec<End>,
+    pub relation_ends: Vec<EndMark>,
     /// The `pattern` of the cursor field, when the mock's own cursors (`c10`) do not match it
     /// (AWS's `"nextToken": {"pattern": "[\\S]+"}`).
     pub cursor_pattern: Option<String>,
@@ -129,13 +129,13 @@ pub enum LinkForm {
 /// How a page with no next page shows it, for the next link and the cursor field.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LastPage {
-    pub next: End,
-    pub cursor: End,
+    pub next: EndMark,
+    pub cursor: EndMark,
 }
 
 /// The end of a collection, as a field shows it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum End {
+pub enum EndMark {
     /// The key is left out (it is optional).
     #[default]
     Absent,
@@ -295,7 +295,7 @@ pub fn resolve(contract: &Contract, op: &Operation, config: &PagingConfig) -> Op
             StyleChoice::Page => Style::Page,
             StyleChoice::Offset => Style::Offset,
             StyleChoice::Cursor => Style::Cursor,
-            _ => Style::Links,
+            StyleChoice::Links | StyleChoice::None => Style::Links,
         };
         let param = |name: &Option<String>| {
             name.as_ref()
@@ -385,8 +385,12 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         reasons.push("the contract says a page size of 0 returns only the count".into());
     }
     let last_page = LastPage {
-        next: next.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
-        cursor: cursor.as_deref().map_or(End::Absent, |p| end_of(&view, p)),
+        next: next
+            .as_deref()
+            .map_or(EndMark::Absent, |p| end_of(&view, p)),
+        cursor: cursor
+            .as_deref()
+            .map_or(EndMark::Absent, |p| end_of(&view, p)),
     };
     let link = next.as_deref().and_then(|p| view_at(&view, p));
     let forms = Forms {
@@ -457,24 +461,24 @@ fn link_form(at: &SchemaView) -> Option<LinkForm> {
 
 /// How the field at `pointer` can say "no next page": left out when optional, else `null` when
 /// nullable, else it must keep a value.
-fn end_of(view: &SchemaView, pointer: &str) -> End {
+fn end_of(view: &SchemaView, pointer: &str) -> EndMark {
     let keys: Vec<&str> = pointer.split('/').skip(1).collect();
     let Some((last, parents)) = keys.split_last() else {
-        return End::Absent;
+        return EndMark::Absent;
     };
     let mut at = view;
     for k in parents {
         match at.properties.get(*k) {
             Some(v) => at = v,
-            None => return End::Absent,
+            None => return EndMark::Absent,
         }
     }
     let required = at.required.contains(*last);
     let nullable = at.properties.get(*last).is_none_or(|v| v.nullable);
     match (required, nullable) {
-        (false, _) => End::Absent,
-        (true, true) => End::Null,
-        (true, false) => End::Kept,
+        (false, _) => EndMark::Absent,
+        (true, true) => EndMark::Null,
+        (true, false) => EndMark::Kept,
     }
 }
 

@@ -100,7 +100,7 @@ impl<'p> Walk<'p> {
         }
         let position = match strategy.style {
             Style::Page => 1,
-            _ => 0,
+            Style::Offset | Style::Cursor | Style::Links => 0,
         };
         if let (Some(name), Style::Page | Style::Offset) = (&strategy.position, strategy.style) {
             pairs.push((name.clone(), position.to_string()));
@@ -248,7 +248,7 @@ impl<'p> Walk<'p> {
         let more = if repeated.len() > 3 { ", …" } else { "" };
         let severity = match self.strategy.style {
             Style::Cursor => None,
-            _ => Some(Severity::Info),
+            Style::Page | Style::Offset | Style::Links => Some(Severity::Info),
         };
         Some(PageFinding {
             kind: Kind::PaginationDuplicate,
@@ -334,7 +334,7 @@ impl<'p> Walk<'p> {
                 } else {
                     self.position += match self.strategy.style {
                         Style::Offset => n as u64,
-                        _ => 1,
+                        Style::Page | Style::Cursor | Style::Links => 1,
                     };
                     Some(Ok(self.with_position(&self.position.to_string())))
                 }

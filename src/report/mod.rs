@@ -201,6 +201,16 @@ pub trait Reporter {
         Err(self.unsupported("a check report"))
     }
 
+    /// The report of `drift diff`: a check report (the terminal shows it change by change).
+    fn diff(&self, w: &mut dyn Write, report: &CheckReport) -> Result<(), ReportError> {
+        self.check(w, report)
+    }
+
+    /// What `drift snapshot` recorded: its check report (the terminal says what was written).
+    fn record(&self, w: &mut dyn Write, view: &snapshots::Recorded<'_>) -> Result<(), ReportError> {
+        self.check(w, view.report)
+    }
+
     fn lint(&self, _w: &mut dyn Write, _view: &LintView<'_>) -> Result<(), ReportError> {
         Err(self.unsupported("lint findings"))
     }

@@ -10,6 +10,13 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// The summary of a `drift snapshot` run; returns how many operations could not be recorded.
+/// What a recording run wrote, and where.
+pub struct Recorded<'a> {
+    pub dir: &'a Path,
+    pub stats: &'a SnapshotStats,
+    pub report: &'a CheckReport,
+}
+
 pub fn write_record(
     w: &mut dyn Write,
     p: Palette,

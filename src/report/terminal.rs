@@ -220,6 +220,23 @@ impl super::Reporter for TerminalReporter {
         super::Format::Terminal
     }
 
+    fn diff(
+        &self,
+        w: &mut dyn Write,
+        report: &crate::model::CheckReport,
+    ) -> Result<(), super::ReportError> {
+        Ok(write_diff(w, self.palette, report)?)
+    }
+
+    fn record(
+        &self,
+        w: &mut dyn Write,
+        v: &super::snapshots::Recorded<'_>,
+    ) -> Result<(), super::ReportError> {
+        super::snapshots::write_record(w, self.palette, v.dir, v.stats, v.report)?;
+        Ok(())
+    }
+
     fn check(
         &self,
         w: &mut dyn Write,

@@ -3,6 +3,7 @@
 //! once, here, over every finding the exchange produced.
 
 use super::api::ApiRun;
+use super::maker::FindingMaker;
 use super::snapshots::{self, SnapshotCtx};
 use crate::check::{self, Checked};
 use crate::docs::DocsContract;
@@ -13,7 +14,6 @@ use crate::model::SnapshotStats;
 use crate::model::{Finding, OperationRef, SpecLocation};
 use crate::replay::transport::TransportError;
 use crate::replay::{Exchange, ReplayError};
-use crate::snapshot::diff::Change;
 use crate::spec::{Contract, Operation};
 
 /// What an exchange is checked against.
@@ -39,33 +39,6 @@ pub struct Stepped {
     /// A deferred step's parsed body, kept so the step does not parse it again (not for large
     /// bodies, which are parsed again rather than held while the pages are walked).
     pub body: Option<serde_json::Value>,
-}
-
-/// Builds the findings of one exchange: its API, operation and reproduction line.
-pub struct FindingMaker<'a> {
-    pub api: &'a str,
-    pub operation: OperationRef,
-    pub reproduce: &'a str,
-}
-
-impl FindingMaker<'_> {
-    /// A finding of `kind` (its default severity) about this exchange.
-    pub fn make(&self, kind: Kind, message: String) -> Finding {
-        let mut f = Finding::new(self.api, kind, message);
-        f.operation = Some(self.operation.clone());
-        f.reproduce = Some(self.reproduce.to_string());
-        f
-    }
-
-    /// A shape change (from a snapshot or a documented example) as a finding.
-    pub fn change(&self, c: Change) -> Finding {
-        let mut f = self.make(c.kind, c.message);
-        f.severity = c.severity;
-        f.pointer = c.pointer;
-        f.expected = c.expected;
-        f.actual = c.actual;
-        f
-    }
 }
 
 /// Check one exchange of `op`; `reproduce` is the ready-to-run line attached to each finding.

@@ -25,6 +25,7 @@ pub mod api;
 mod auth_gate;
 mod base_url_hint;
 mod exchange;
+mod maker;
 pub mod options;
 mod paging;
 mod pool;

@@ -8,7 +8,7 @@
 //! the operation is not repeated per page), the paging promises are checked by
 //! [`crate::paging::walk`], and the items of every page feed the operation's snapshot.
 
-use super::exchange::FindingMaker;
+use super::maker::FindingMaker;
 use super::{Listener, Replaying};
 use crate::check;
 use crate::model::{Finding, OperationRef};

@@ -7,7 +7,7 @@
 //! ever learned silently.
 
 use super::api::ApiRun;
-use super::exchange::FindingMaker;
+use super::maker::FindingMaker;
 use super::SnapshotMode;
 use crate::check::Checked;
 use crate::model::Kind;

@@ -49,7 +49,6 @@ pub type Compiled = Result<SchemaValidator, String>;
 pub struct Schemas {
     registry: Result<Registry<'static>, String>,
     cache: Mutex<HashMap<SchemaRef, Compiled>>,
-    batches: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -90,7 +89,6 @@ impl Schemas {
         Schemas {
             registry,
             cache: Mutex::new(HashMap::new()),
-            batches: Default::default(),
         }
     }
 
@@ -157,8 +155,6 @@ impl Schemas {
             properties.insert(format!("s{i}"), json!({ "$ref": target }));
         }
         let root = json!({ "properties": properties });
-        self.batches
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let built = jsonschema::options()
             .with_draft(Draft::Draft202012)
             .should_validate_formats(true)
@@ -190,11 +186,6 @@ impl Schemas {
     /// How many distinct schemas have been compiled (successfully or not).
     pub fn compiled_count(&self) -> usize {
         self.lock().len()
-    }
-
-    /// How many batch compilations ran (for benchmarks).
-    pub fn batch_count(&self) -> usize {
-        self.batches.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

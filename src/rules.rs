@@ -143,9 +143,11 @@ run are checked; `drift check` exits 2 only when no API could run.",
         kind: Kind::SnapshotAdded,
         summary: "a key the snapshot never saw",
         doc: "\
-The body has a key its snapshot does not: usually an undocumented addition. It rarely breaks a
-client, but strict deserializers and `additionalProperties: false` consumers notice. Accept the
-snapshot (`drift review`) once the field is known.",
+The body has a key its snapshot does not, and the contract does not declare it: an undocumented
+addition. No client written against the contract breaks (the contract is incomplete), so it is
+info; strict deserializers and `additionalProperties: false` consumers may still notice. A learning
+run (`drift check --learn`) makes it part of the shape, with its evidence; a key that then comes
+and goes is occasional and silent.",
     },
     Rule {
         kind: Kind::SnapshotRemoved,

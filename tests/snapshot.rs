@@ -135,8 +135,57 @@ fn added_key() {
     v["nickname"] = json!("uno");
     assert_eq!(
         check_change(v, 200),
-        one("snapshot.added", "/nickname", "warning")
+        one("snapshot.added", "/nickname", "info")
     );
+}
+
+// With a change pending review, `--learn` folded nothing of the run into the stored snapshot:
+// every other key's evidence stalled, and flicker elsewhere alarmed again night after night.
+#[test]
+fn evidence_keeps_growing_beside_a_pending_change() {
+    let slot = Arc::new(Mutex::new((200, BASE.to_string(), false)));
+    let server = slot_server(slot.clone());
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (url, d) = (server.url(), dir.path().to_string_lossy().to_string());
+    for _ in 0..STABLE_RUNS {
+        let rec = drift(&[vec!["snapshot"], args(&url, &d, &[])].concat());
+        assert_eq!(rec.code, 0, "{}", rec.transcript());
+    }
+    let mut without_items = base();
+    without_items.as_object_mut().map(|o| o.remove("items"));
+    if let Ok(mut s) = slot.lock() {
+        *s = (200, without_items.to_string(), false);
+    }
+    let stored_path = dir.path().join("things/ok.json");
+    for night in 1..=2 {
+        let run = drift(
+            &[
+                vec!["check"],
+                args(&url, &d, &["--learn", "--format", "json"]),
+            ]
+            .concat(),
+        );
+        // The removal stays loud until reviewed: its evidence waits.
+        assert_eq!(
+            snapshot_findings(&json(&run)),
+            one("snapshot.removed", "/items", "breaking"),
+            "night {night}"
+        );
+        let stored = std::fs::read_to_string(&stored_path).unwrap_or_default();
+        let runs = STABLE_RUNS + night;
+        assert!(
+            stored.contains(&format!("\"runs\": {runs}\n")),
+            "night {night}: the snapshot's runs did not grow: {stored}"
+        );
+        let name = format!("\"/name\": {{\"always\": {runs}, ");
+        assert!(stored.contains(&name), "night {night}: {stored}");
+        let items = format!("\"/items\": {{\"always\": {STABLE_RUNS}, ");
+        assert!(stored.contains(&items), "night {night}: {stored}");
+        assert!(
+            dir.path().join("things/ok.json.new").exists(),
+            "night {night}"
+        );
+    }
 }
 
 /// A key the contract does not declare, always there for a week of runs, gone.

@@ -86,7 +86,7 @@ kinds! {
     ApiError = "api.error" => Error,
     StatusChanged = "status.changed" => Breaking,
     ContentTypeChanged = "content-type.changed" => Breaking,
-    SnapshotAdded = "snapshot.added" => Warning,
+    SnapshotAdded = "snapshot.added" => Info,
     SnapshotRemoved = "snapshot.removed" => Breaking,
     SnapshotTypeChanged = "snapshot.type-changed" => Breaking,
     SnapshotValueChanged = "snapshot.value-changed" => Breaking,

@@ -4,7 +4,8 @@
 //! Learning (`drift snapshot`, `drift check --learn`): a run whose comparison finds nothing at
 //! warning or above adds its observation to the stored snapshot's evidence in place; a run that
 //! does leaves the learned snapshot pending for review, with the reasons, so nothing alarming is
-//! ever learned silently.
+//! ever learned silently — and with `--learn` still adds its observation to the evidence of every
+//! other key of the stored snapshot, so learning never stalls behind one pending change.
 
 use super::api::ApiRun;
 use super::maker::FindingMaker;
@@ -42,6 +43,9 @@ enum Write {
     Stored(Snapshot),
     /// A `.json.new` file waits for review.
     Pending(Snapshot),
+    /// A learning run with changes to review: the stored snapshot's evidence grows (but for the
+    /// places of those changes), and the learned snapshot waits for review.
+    LearnedAndPending(Box<(Snapshot, Snapshot)>),
 }
 
 /// Compare the response with its snapshot (or record it); returns snapshot findings.
@@ -84,20 +88,59 @@ pub fn step(
         Some(&view),
         Some(&current.observation),
     );
+    let write = decide(ctx, &stored, &current, &view, &changes, stats);
+    let written = match write {
+        Write::Nothing => Ok(()),
+        Write::Stored(s) => ctx.store.write(&s),
+        Write::Pending(s) => ctx.store.write_pending(&s),
+        // The stored file first: writing it removes a pending file left by an earlier run.
+        Write::LearnedAndPending(both) => ctx
+            .store
+            .write(&both.0)
+            .and_then(|()| ctx.store.write_pending(&both.1)),
+    };
+    if let Err(e) = written {
+        return vec![write_failed(ctx, run, op, &e, maker)];
+    }
+    changes.into_iter().map(|c| maker.change(c)).collect()
+}
+
+/// What becomes of the snapshot files, from the mode and what the comparison found.
+fn decide(
+    ctx: &SnapshotCtx<'_>,
+    stored: &Snapshot,
+    current: &Captured,
+    view: &SchemaView,
+    changes: &[crate::snapshot::diff::Change],
+    stats: &mut SnapshotStats,
+) -> Write {
     let alarming = changes
         .iter()
         .any(|c| c.severity.reaches(Severity::Warning));
     let learned = || {
-        let mut s = stored.learn(&current, &view, ctx.time);
+        let mut s = stored.learn(current, view, ctx.time);
         if alarming {
             s.reasons = changes.iter().map(reason).collect();
         }
         s
     };
-    let write = match ctx.mode {
+    match ctx.mode {
         SnapshotMode::Compare { learn: true, .. } if !alarming => {
             stats.learned += 1;
             Write::Stored(learned())
+        }
+        SnapshotMode::Compare { learn: true, .. } => {
+            let held: Vec<String> = changes
+                .iter()
+                .filter(|c| c.severity.reaches(Severity::Warning))
+                .map(|c| c.pointer.clone())
+                .collect();
+            stats.learned += 1;
+            stats.pending += 1;
+            Write::LearnedAndPending(Box::new((
+                stored.with_evidence(current, ctx.time, &held),
+                learned(),
+            )))
         }
         SnapshotMode::Compare { write, learn } if (write || learn) && !changes.is_empty() => {
             stats.pending += 1;
@@ -118,16 +161,7 @@ pub fn step(
             }
             Write::Stored(learned())
         }
-    };
-    let written = match write {
-        Write::Nothing => Ok(()),
-        Write::Stored(s) => ctx.store.write(&s),
-        Write::Pending(s) => ctx.store.write_pending(&s),
-    };
-    if let Err(e) = written {
-        return vec![write_failed(ctx, run, op, &e, maker)];
     }
-    changes.into_iter().map(|c| maker.change(c)).collect()
 }
 
 /// No stored snapshot yet: `drift snapshot` records one; `drift check` says so and, when it may

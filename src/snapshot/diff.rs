@@ -13,15 +13,15 @@
 //! Pointers use `*` for "every element of the array" and "every value of the map".
 
 use super::evidence::{self, Evidence, Observation};
-use super::shape::{Field, Kind, Shape};
+use super::shape::{Field, Shape, ValueKind};
 use super::view::SchemaView;
-use crate::model::Kind as FindingKind;
+use crate::model::Kind;
 use crate::model::Severity;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    pub kind: FindingKind,
+    pub kind: Kind,
     pub severity: Severity,
     pub pointer: String,
     pub expected: Option<String>,
@@ -92,9 +92,13 @@ pub fn diff_documented(documented: &Shape, live: &Shape) -> Vec<Change> {
         .into_iter()
         .map(|mut c| {
             c.kind = match c.kind {
-                FindingKind::SnapshotAdded => FindingKind::DocsAdded,
-                FindingKind::SnapshotRemoved => FindingKind::DocsRemoved,
-                _ => FindingKind::DocsTypeChanged,
+                // An undocumented field against the docs page: the page is incomplete (warning).
+                Kind::SnapshotAdded => {
+                    c.severity = Kind::DocsAdded.severity();
+                    Kind::DocsAdded
+                }
+                Kind::SnapshotRemoved => Kind::DocsRemoved,
+                _ => Kind::DocsTypeChanged,
             };
             c.message = c
                 .message
@@ -125,7 +129,7 @@ fn significant(shape: &Shape, view: Option<&SchemaView>) -> Vec<&'static str> {
 
 fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<Change>) {
     // A placeholder stands for any value: nothing to compare below it.
-    if old.kinds.iter().any(|k| matches!(k, Kind::Any)) {
+    if old.kinds.iter().any(|k| matches!(k, ValueKind::Any)) {
         return;
     }
     let view = lens.view;
@@ -140,7 +144,7 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
     };
     if !compatible && !old_sig.is_empty() {
         out.push(Change {
-            kind: FindingKind::SnapshotTypeChanged,
+            kind: Kind::SnapshotTypeChanged,
             severity: Severity::Breaking,
             pointer: pointer.to_string(),
             expected: Some(old.describe()),
@@ -152,7 +156,7 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
     let null_admitted = view.is_some_and(|v| v.nullable);
     if new.names().contains(&"null") && !old.names().contains(&"null") && !null_admitted {
         out.push(Change {
-            kind: FindingKind::SnapshotTypeChanged,
+            kind: Kind::SnapshotTypeChanged,
             severity: Severity::Warning,
             pointer: pointer.to_string(),
             expected: Some(old.describe()),
@@ -168,8 +172,8 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
             continue;
         };
         match (ok, nk) {
-            (Kind::Object(of), Kind::Object(nf)) => objects(of, nf, pointer, lens, out),
-            (Kind::Array(Some(oe)), Kind::Array(Some(ne))) => {
+            (ValueKind::Object(of), ValueKind::Object(nf)) => objects(of, nf, pointer, lens, out),
+            (ValueKind::Array(Some(oe)), ValueKind::Array(Some(ne))) => {
                 let element = view.map(SchemaView::element_ref);
                 walk(oe, ne, &format!("{pointer}/*"), lens.at(element), out)
             }
@@ -193,9 +197,11 @@ fn objects(
             Some(old_field) => walk(&old_field.shape, &field.shape, &p, lens.at(child), out),
             // Declared by the contract (or a key of a map, which is data): not news.
             None if view.is_some_and(|v| v.declares(key) || v.free_form) => {}
+            // Additive: no client written against the contract breaks; the contract is
+            // incomplete. Learned into the shape by the next learning run.
             None => out.push(Change {
-                kind: FindingKind::SnapshotAdded,
-                severity: Severity::Warning,
+                kind: Kind::SnapshotAdded,
+                severity: Kind::SnapshotAdded.severity(),
                 pointer: p.clone(),
                 expected: None,
                 actual: Some(field.shape.describe()),
@@ -218,7 +224,7 @@ fn objects(
             // A collection missing beside an empty one (`included` on an empty page).
             if let Some((empty, _)) = nf.iter().find(|(_, f)| is_empty_array(&f.shape)) {
                 out.push(Change {
-                    kind: FindingKind::SnapshotRemoved,
+                    kind: Kind::SnapshotRemoved,
                     severity: Severity::Info,
                     pointer: p.clone(),
                     expected: Some(field.shape.describe()),
@@ -244,7 +250,7 @@ fn objects(
             }
         };
         out.push(Change {
-            kind: FindingKind::SnapshotRemoved,
+            kind: Kind::SnapshotRemoved,
             severity,
             pointer: p.clone(),
             expected: Some(field.shape.describe()),
@@ -255,12 +261,38 @@ fn objects(
 }
 
 fn is_array(shape: &Shape) -> bool {
-    shape.kinds.iter().any(|k| matches!(k, Kind::Array(_)))
+    shape.kinds.iter().any(|k| matches!(k, ValueKind::Array(_)))
 }
 
 /// Only empty arrays were seen here.
 fn is_empty_array(shape: &Shape) -> bool {
-    matches!(shape.kinds.as_slice(), [Kind::Array(None)])
+    matches!(shape.kinds.as_slice(), [ValueKind::Array(None)])
+}
+
+/// A stable key gone and a new key beside it in the same object look like a rename, which breaks
+/// the clients reading the old name: the removal is a warning at least, whatever its evidence
+/// alone would earn, and says which key is new. (A new key alone is info: no client breaks.)
+pub fn renames(changes: &mut [Change]) {
+    let parent = |p: &str| p.rsplit_once('/').map_or("", |(a, _)| a).to_string();
+    let added: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| c.kind == Kind::SnapshotAdded)
+        .map(|c| (parent(&c.pointer), c.pointer.clone()))
+        .collect();
+    if added.is_empty() {
+        return;
+    }
+    for c in changes
+        .iter_mut()
+        .filter(|c| c.kind == Kind::SnapshotRemoved && c.severity == Severity::Info)
+    {
+        let at = parent(&c.pointer);
+        if let Some((_, new)) = added.iter().find(|(p, _)| *p == at) {
+            c.severity = Severity::Warning;
+            c.message
+                .push_str(&format!("; {new} is new beside it: renamed?"));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -278,11 +310,37 @@ mod tests {
             .collect()
     }
 
+    // An optional key renamed: its removal alone earned only info on weak evidence, and the new
+    // name alone is info — the rename went unreported.
+    #[test]
+    fn a_stable_key_gone_beside_a_new_one_is_a_rename() {
+        let change = |kind, severity, pointer: &str| Change {
+            kind,
+            severity,
+            pointer: pointer.into(),
+            expected: None,
+            actual: None,
+            message: String::new(),
+        };
+        let mut found = vec![
+            change(Kind::SnapshotRemoved, Severity::Info, "/data/phone"),
+            change(Kind::SnapshotAdded, Severity::Info, "/data/phone_number"),
+            change(Kind::SnapshotRemoved, Severity::Info, "/meta/x"),
+        ];
+        renames(&mut found);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(found[0]
+            .message
+            .contains("/data/phone_number is new beside it"));
+        assert_eq!(found[1].severity, Severity::Info);
+        assert_eq!(found[2].severity, Severity::Info, "no new key beside it");
+    }
+
     #[test]
     fn each_change_kind() {
         assert_eq!(
             changes(json!({"a": 1}), json!({"a": 1, "b": 2})),
-            vec![("snapshot.added", Severity::Warning, "/b".into())]
+            vec![("snapshot.added", Severity::Info, "/b".into())]
         );
         assert_eq!(
             changes(json!({"a": 1, "b": 2}), json!({"a": 1})),
@@ -451,7 +509,7 @@ mod contract_tests {
             ),
             (
                 json!({"renamed": "x"}),
-                vec![("snapshot.added", Severity::Warning, "/renamed".to_string())],
+                vec![("snapshot.added", Severity::Info, "/renamed".to_string())],
             ),
             (
                 json!({"-note": null}),

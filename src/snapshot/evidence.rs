@@ -227,6 +227,18 @@ fn parent(key: &str) -> &str {
 impl Evidence {
     /// Add one run's observation, made at `time` (RFC 3339).
     pub fn add(&mut self, obs: &Observation, time: &str) {
+        self.add_except(obs, time, &[]);
+    }
+
+    /// [`Evidence::add`], but the keys at or below `held` (the places of changes left pending
+    /// for review) keep their evidence as it was: theirs waits for the review, everyone else's
+    /// grows with every run.
+    pub fn add_except(&mut self, obs: &Observation, time: &str, held: &[String]) {
+        let is_held = |key: &str| {
+            held.iter().any(|h| {
+                key == h || (key.starts_with(h.as_str()) && key[h.len()..].starts_with('/'))
+            })
+        };
         self.runs = self.runs.saturating_add(1);
         if self.first_run.is_empty() {
             self.first_run = time.to_string();
@@ -234,6 +246,9 @@ impl Evidence {
         self.last_run = time.to_string();
         let day = time.get(..10).unwrap_or(time);
         for (key, (with, kinds)) in &obs.keys {
+            if is_held(key) {
+                continue;
+            }
             let seen = obs.objects.get(parent(key)).copied().unwrap_or(0);
             // Keys, days and kinds are copied only when new: most runs repeat them.
             if !self.keys.contains_key(key) {
@@ -266,6 +281,9 @@ impl Evidence {
         // collection missing beside an empty one (`included` on an empty page): an empty page
         // says nothing about it.
         for (key, e) in &mut self.keys {
+            if is_held(key) {
+                continue;
+            }
             let seen = obs.objects.get(parent(key)).copied().unwrap_or(0);
             let absent = !obs.keys.contains_key(key);
             if absent && e.types.contains_key("array") && obs.empty_pages.contains(parent(key)) {
@@ -424,7 +442,7 @@ fn collect_v1(
     out: &mut BTreeMap<String, KeyEvidence>,
     day: &str,
 ) {
-    use super::shape::Kind;
+    use super::shape::ValueKind as Kind;
     let len = pointer.len();
     for kind in &shape.kinds {
         match kind {

@@ -169,6 +169,15 @@ impl Snapshot {
     /// The stored snapshot after one more run: the shapes merged (what was seen on either side;
     /// keys seen on one side only become optional), the evidence grown by the run's observation,
     /// the metadata of the run.
+    /// The stored snapshot, its shape unchanged, with this run's evidence added to every key but
+    /// those at or below `held` (the places of this run's pending changes): learning never waits
+    /// for a review of something else.
+    pub fn with_evidence(&self, current: &Captured, time: &str, held: &[String]) -> Snapshot {
+        let mut out = self.clone();
+        out.evidence.add_except(&current.observation, time, held);
+        out
+    }
+
     pub fn learn(&self, current: &Captured, view: &view::SchemaView, time: &str) -> Snapshot {
         let now = &current.snapshot;
         let shape = match (&self.shape, &now.shape) {
@@ -228,10 +237,13 @@ pub fn compare_with(
         });
     }
     match (&stored.shape, &current.shape) {
-        (Some(old), Some(new)) => out.extend(match view {
-            Some(v) => diff::diff_learned(old, new, v, Some(&stored.evidence), tonight),
-            None => diff::diff(old, new),
-        }),
+        (Some(old), Some(new)) => {
+            out.extend(match view {
+                Some(v) => diff::diff_learned(old, new, v, Some(&stored.evidence), tonight),
+                None => diff::diff(old, new),
+            });
+            diff::renames(&mut out);
+        }
         (Some(old), None) => out.push(Change {
             kind: Kind::SnapshotRemoved,
             severity: Severity::Breaking,

@@ -3,7 +3,7 @@
 //! a shape per operation, and building each one's keys and nodes cost more than printing them.
 //! The shape is a [`Tree`] the same printer writes.
 
-use super::shape::{Field, Kind, Shape};
+use super::shape::{Field, Shape, ValueKind};
 use crate::text::{push_json_string, Form, Tree};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ enum Node<'a> {
     Null,
     /// A shape: its one kind, or the list of its kinds.
     Shape(&'a Shape),
-    Kind(&'a Kind),
+    ValueKind(&'a ValueKind),
     /// The `{name: shape}` map of an object kind.
     Fields(&'a BTreeMap<String, Field>),
 }
@@ -29,17 +29,17 @@ impl<'a> Tree<'a> for Node<'a> {
         match self {
             Node::Null => Form::Scalar,
             Node::Shape(s) => match s.kinds.as_slice() {
-                [one] => Node::Kind(one).form(),
-                kinds => Form::Array(kinds.iter().map(Node::Kind).collect()),
+                [one] => Node::ValueKind(one).form(),
+                kinds => Form::Array(kinds.iter().map(Node::ValueKind).collect()),
             },
-            Node::Kind(Kind::Array(element)) => Form::Object(vec![(
+            Node::ValueKind(ValueKind::Array(element)) => Form::Object(vec![(
                 Cow::Borrowed("array"),
                 element.as_deref().map_or(Node::Null, Node::Shape),
             )]),
-            Node::Kind(Kind::Object(fields)) => {
+            Node::ValueKind(ValueKind::Object(fields)) => {
                 Form::Object(vec![(Cow::Borrowed("object"), Node::Fields(fields))])
             }
-            Node::Kind(_) => Form::Scalar,
+            Node::ValueKind(_) => Form::Scalar,
             Node::Fields(fields) => {
                 let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = fields
                     .iter()
@@ -56,8 +56,10 @@ impl<'a> Tree<'a> for Node<'a> {
 
     fn scalar(self, out: &mut String) {
         match self {
-            Node::Kind(kind) => push_json_string(out, kind.name()),
-            Node::Shape(Shape { kinds }) if kinds.len() == 1 => Node::Kind(&kinds[0]).scalar(out),
+            Node::ValueKind(kind) => push_json_string(out, kind.name()),
+            Node::Shape(Shape { kinds }) if kinds.len() == 1 => {
+                Node::ValueKind(&kinds[0]).scalar(out)
+            }
             _ => out.push_str("null"),
         }
     }

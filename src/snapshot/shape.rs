@@ -74,7 +74,7 @@ impl StringClass {
 #[derive(Default)]
 struct Seen {
     count: usize,
-    scalars: Vec<Kind>,
+    scalars: Vec<ValueKind>,
     /// The elements of the arrays seen, when any was.
     elements: Option<Box<Seen>>,
     objects: usize,
@@ -110,11 +110,11 @@ impl Seen {
                 }
                 return;
             }
-            Value::Null => Kind::Null,
-            Value::Bool(_) => Kind::Boolean,
-            Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
-            Value::Number(_) => Kind::Number,
-            Value::String(s) => Kind::String(StringClass::of(s)),
+            Value::Null => ValueKind::Null,
+            Value::Bool(_) => ValueKind::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => ValueKind::Integer,
+            Value::Number(_) => ValueKind::Number,
+            Value::String(s) => ValueKind::String(StringClass::of(s)),
         };
         if !self.scalars.contains(&scalar) {
             self.scalars.push(scalar);
@@ -127,7 +127,7 @@ impl Seen {
         }
         let mut kinds = self.scalars;
         if let Some(elements) = self.elements {
-            kinds.push(Kind::Array(elements.finish().map(Box::new)));
+            kinds.push(ValueKind::Array(elements.finish().map(Box::new)));
         }
         if self.objects > 0 {
             let objects = self.objects;
@@ -142,7 +142,7 @@ impl Seen {
                     (k, field)
                 })
                 .collect();
-            kinds.push(Kind::Object(fields));
+            kinds.push(ValueKind::Object(fields));
         }
         Some(Shape::settled(kinds))
     }
@@ -150,7 +150,7 @@ impl Seen {
 
 /// One member of a shape: a type, and for containers their content.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
+pub enum ValueKind {
     /// Unknown: a documented placeholder (`"<user_id>"`, `"{pk}"`) that stands for any value.
     Any,
     Null,
@@ -173,21 +173,21 @@ pub struct Field {
 /// A union of kinds, at most one of each type name (objects and arrays merge).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Shape {
-    pub kinds: Vec<Kind>,
+    pub kinds: Vec<ValueKind>,
 }
 
-impl Kind {
+impl ValueKind {
     /// The type name used in snapshot files and findings.
     pub fn name(&self) -> &'static str {
         match self {
-            Kind::Any => "any",
-            Kind::Null => "null",
-            Kind::Boolean => "boolean",
-            Kind::Integer => "integer",
-            Kind::Number => "number",
-            Kind::String(c) => c.name(),
-            Kind::Array(_) => "array",
-            Kind::Object(_) => "object",
+            ValueKind::Any => "any",
+            ValueKind::Null => "null",
+            ValueKind::Boolean => "boolean",
+            ValueKind::Integer => "integer",
+            ValueKind::Number => "number",
+            ValueKind::String(c) => c.name(),
+            ValueKind::Array(_) => "array",
+            ValueKind::Object(_) => "object",
         }
     }
 }
@@ -204,15 +204,15 @@ impl Shape {
     pub fn of_documented(value: &Value) -> Shape {
         match value {
             Value::String(s) if crate::docs::is_placeholder(s) => Shape {
-                kinds: vec![Kind::Any],
+                kinds: vec![ValueKind::Any],
             },
             Value::Array(items) => Shape {
-                kinds: vec![Kind::Array(
+                kinds: vec![ValueKind::Array(
                     Shape::merge_all(items.iter().map(Shape::of_documented)).map(Box::new),
                 )],
             },
             Value::Object(map) => Shape {
-                kinds: vec![Kind::Object(
+                kinds: vec![ValueKind::Object(
                     map.iter()
                         .map(|(k, v)| {
                             (
@@ -240,7 +240,7 @@ impl Shape {
     /// `None` for no shapes.
     pub fn merge_all(shapes: impl IntoIterator<Item = Shape>) -> Option<Shape> {
         let mut count = 0usize;
-        let mut scalars: Vec<Kind> = Vec::new();
+        let mut scalars: Vec<ValueKind> = Vec::new();
         let mut arrays: Option<Vec<Shape>> = None;
         let mut objects = 0usize;
         // Per key: in how many objects it appears, whether any saw it optional, its shapes.
@@ -249,10 +249,10 @@ impl Shape {
             count += 1;
             for kind in shape.kinds {
                 match kind {
-                    Kind::Array(inner) => arrays
+                    ValueKind::Array(inner) => arrays
                         .get_or_insert_with(Vec::new)
                         .extend(inner.map(|b| *b)),
-                    Kind::Object(fields) => {
+                    ValueKind::Object(fields) => {
                         objects += 1;
                         for (k, f) in fields {
                             let entry = keys.entry(k).or_insert((0, false, Vec::new()));
@@ -274,7 +274,7 @@ impl Shape {
         }
         let mut kinds = scalars;
         if let Some(elements) = arrays {
-            kinds.push(Kind::Array(Shape::merge_all(elements).map(Box::new)));
+            kinds.push(ValueKind::Array(Shape::merge_all(elements).map(Box::new)));
         }
         if objects > 0 {
             let fields = keys
@@ -287,16 +287,16 @@ impl Shape {
                     (k, field)
                 })
                 .collect();
-            kinds.push(Kind::Object(fields));
+            kinds.push(ValueKind::Object(fields));
         }
         Some(Shape::settled(kinds))
     }
 
     /// A union of kinds in its written order: an integer seen beside a number is a number that
     /// happened to be whole.
-    fn settled(mut kinds: Vec<Kind>) -> Shape {
-        if kinds.contains(&Kind::Number) {
-            kinds.retain(|k| *k != Kind::Integer);
+    fn settled(mut kinds: Vec<ValueKind>) -> Shape {
+        if kinds.contains(&ValueKind::Number) {
+            kinds.retain(|k| *k != ValueKind::Integer);
         }
         kinds.sort_by(|a, b| a.name().cmp(b.name()));
         Shape { kinds }
@@ -310,7 +310,7 @@ impl Shape {
             .kinds
             .into_iter()
             .map(|kind| match kind {
-                Kind::Object(fields) if view.is_map() => {
+                ValueKind::Object(fields) if view.is_map() => {
                     let values = view.property_ref("");
                     let merged = Shape::merge_all(fields.into_values().map(|f| f.shape));
                     let mut out = BTreeMap::new();
@@ -324,9 +324,9 @@ impl Shape {
                             },
                         );
                     }
-                    Kind::Object(out)
+                    ValueKind::Object(out)
                 }
-                Kind::Object(fields) => Kind::Object(
+                ValueKind::Object(fields) => ValueKind::Object(
                     fields
                         .into_iter()
                         .map(|(k, f)| {
@@ -341,9 +341,11 @@ impl Shape {
                         })
                         .collect(),
                 ),
-                Kind::Array(Some(e)) => Kind::Array(Some(Box::new(e.through(view.element_ref())))),
+                ValueKind::Array(Some(e)) => {
+                    ValueKind::Array(Some(Box::new(e.through(view.element_ref()))))
+                }
                 // Free text that looks like a URL is text, unless a format is declared.
-                Kind::String(_) if !view.format => Kind::String(StringClass::Plain),
+                ValueKind::String(_) if !view.format => ValueKind::String(StringClass::Plain),
                 other => other,
             })
             .collect();
@@ -351,7 +353,7 @@ impl Shape {
     }
 
     pub fn names(&self) -> Vec<&'static str> {
-        self.kinds.iter().map(Kind::name).collect()
+        self.kinds.iter().map(ValueKind::name).collect()
     }
 
     /// `string | null`
@@ -382,11 +384,11 @@ impl Shape {
     }
 }
 
-fn kind_json(k: &Kind) -> Value {
+fn kind_json(k: &ValueKind) -> Value {
     match k {
-        Kind::Array(None) => json!({"array": null}),
-        Kind::Array(Some(s)) => json!({"array": s.to_json()}),
-        Kind::Object(fields) => {
+        ValueKind::Array(None) => json!({"array": null}),
+        ValueKind::Array(Some(s)) => json!({"array": s.to_json()}),
+        ValueKind::Object(fields) => {
             let mut map = Map::new();
             for (name, f) in fields {
                 map.insert(field_key(name, f).into_owned(), f.shape.to_json());
@@ -409,25 +411,25 @@ pub(super) fn field_key<'a>(name: &'a str, field: &Field) -> std::borrow::Cow<'a
     }
 }
 
-fn kind_from_json(v: &Value) -> Option<Kind> {
+fn kind_from_json(v: &Value) -> Option<ValueKind> {
     Some(match v {
         Value::String(s) => match s.as_str() {
-            "any" => Kind::Any,
-            "null" => Kind::Null,
-            "boolean" => Kind::Boolean,
-            "integer" => Kind::Integer,
-            "number" => Kind::Number,
-            "string" => Kind::String(StringClass::Plain),
-            "string:date-time" => Kind::String(StringClass::DateTime),
-            "string:date" => Kind::String(StringClass::Date),
-            "string:uuid" => Kind::String(StringClass::Uuid),
-            "string:uri" => Kind::String(StringClass::Uri),
-            "string:email" => Kind::String(StringClass::Email),
+            "any" => ValueKind::Any,
+            "null" => ValueKind::Null,
+            "boolean" => ValueKind::Boolean,
+            "integer" => ValueKind::Integer,
+            "number" => ValueKind::Number,
+            "string" => ValueKind::String(StringClass::Plain),
+            "string:date-time" => ValueKind::String(StringClass::DateTime),
+            "string:date" => ValueKind::String(StringClass::Date),
+            "string:uuid" => ValueKind::String(StringClass::Uuid),
+            "string:uri" => ValueKind::String(StringClass::Uri),
+            "string:email" => ValueKind::String(StringClass::Email),
             _ => return None,
         },
         Value::Object(o) if o.contains_key("array") => match o.get("array") {
-            Some(Value::Null) => Kind::Array(None),
-            Some(inner) => Kind::Array(Some(Box::new(Shape::from_json(inner)?))),
+            Some(Value::Null) => ValueKind::Array(None),
+            Some(inner) => ValueKind::Array(Some(Box::new(Shape::from_json(inner)?))),
             None => return None,
         },
         Value::Object(o) => {
@@ -447,7 +449,7 @@ fn kind_from_json(v: &Value) -> Option<Kind> {
                     },
                 );
             }
-            Kind::Object(out)
+            ValueKind::Object(out)
         }
         _ => return None,
     })
@@ -461,9 +463,9 @@ mod tests {
     fn merged_shape(value: &Value) -> Shape {
         let kind = match value {
             Value::Array(items) => {
-                Kind::Array(Shape::merge_all(items.iter().map(merged_shape)).map(Box::new))
+                ValueKind::Array(Shape::merge_all(items.iter().map(merged_shape)).map(Box::new))
             }
-            Value::Object(map) => Kind::Object(
+            Value::Object(map) => ValueKind::Object(
                 map.iter()
                     .map(|(k, v)| {
                         let shape = merged_shape(v);
@@ -548,10 +550,10 @@ mod tests {
     fn merging_many_distinct_keys_is_linear() {
         let items: Vec<Value> = (0..40_000).map(|i| json!({ format!("k{i}"): i })).collect();
         let s = Shape::of(&Value::Array(items));
-        let Some(Kind::Array(Some(inner))) = s.kinds.first() else {
+        let Some(ValueKind::Array(Some(inner))) = s.kinds.first() else {
             panic!("not an array: {s:?}")
         };
-        let Some(Kind::Object(fields)) = inner.kinds.first() else {
+        let Some(ValueKind::Object(fields)) = inner.kinds.first() else {
             panic!("not objects: {inner:?}")
         };
         assert_eq!(fields.len(), 40_000);

@@ -5,7 +5,7 @@
 //! looks like a URL, an e-mail, a date or a uuid, a `next` link only when there is a next page,
 //! pretty or compact JSON, gzip or not — every body valid against its contract. Recorded on the
 //! first night, checked with `--learn` on each of the others, with no volatile hints: not one
-//! breaking or warning finding. Then, on the last night, eight real drifts, each reported.
+//! breaking or warning finding. Then, on the last night, nine real drifts, each reported.
 // Tests, examples and benchmarks report to the console.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -109,7 +109,7 @@ impl Rng {
 struct Night {
     seed: u64,
     number: u64,
-    /// The last night: eight real drifts.
+    /// The last night: nine real drifts.
     drift: bool,
 }
 
@@ -156,8 +156,17 @@ fn patient(r: &mut Rng, id: &str, night: Night) -> Value {
     p.insert("weight".into(), r.number(60));
     let mut details = Map::new();
     for _ in 0..r.below(4) {
-        let device = json!({"model": r.pick(&["band", "scale", "watch"]), "battery": r.below(101)});
+        let mut device =
+            json!({"model": r.pick(&["band", "scale", "watch"]), "battery": r.below(101)});
+        // User data in an untyped value: its own keys come and go.
+        if r.chance(50) {
+            device[r.pick(&["firmware", "label", "slot", "paired_at"])] = json!(r.hex(6));
+        }
         details.insert(format!("dev-{}", r.hex(6)), device);
+    }
+    if night.drift {
+        // drift: a free-form map's values, every one an object, now one a string
+        details.insert(format!("dev-{}", r.hex(6)), json!("offline"));
     }
     p.insert("details".into(), Value::Object(details));
     let mut prefs = Map::new();
@@ -518,6 +527,11 @@ fn quiet_for_weeks_of_live_data_loud_on_real_drift() {
             "listPatients",
             "timezone",
             "an always-present optional field removed",
+        ),
+        (
+            "fetchPatient",
+            "details",
+            "a free-form map's values changing kind",
         ),
     ];
     for seed in 1..=10u64 {

@@ -37,6 +37,9 @@ struct Lens<'a> {
     evidence: Option<&'a Evidence>,
     /// What this run's body showed (how many objects at each place).
     tonight: Option<&'a Observation>,
+    /// Below a value the contract leaves untyped inside a free-form map: user data, whose keys
+    /// are data too; only the kind of the value is compared.
+    data: bool,
 }
 
 impl<'a> Lens<'a> {
@@ -51,6 +54,7 @@ pub fn diff(old: &Shape, new: &Shape) -> Vec<Change> {
         view: None,
         evidence: None,
         tonight: None,
+        data: false,
     };
     walk(old, new, "", lens, &mut out);
     out
@@ -80,6 +84,7 @@ pub fn diff_learned(
         view: Some(view),
         evidence,
         tonight,
+        data: false,
     };
     walk(&old, &new, "", lens, &mut out);
     out
@@ -145,7 +150,11 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
     if !compatible && !old_sig.is_empty() {
         out.push(Change {
             kind: Kind::SnapshotTypeChanged,
-            severity: Severity::Breaking,
+            severity: if lens.data {
+                data_severity(lens, pointer)
+            } else {
+                Severity::Breaking
+            },
             pointer: pointer.to_string(),
             expected: Some(old.describe()),
             actual: Some(new.describe()),
@@ -166,6 +175,10 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
                 old.describe()
             ),
         });
+    }
+    // User data: its keys are data, nothing below is compared.
+    if lens.data {
+        return;
     }
     for nk in &new.kinds {
         let Some(ok) = old.kinds.iter().find(|k| k.name() == nk.name()) else {
@@ -193,8 +206,14 @@ fn objects(
     for (key, field) in nf {
         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
         let child = view.map(|v| v.property_ref(key));
+        // A value of a free-form map the contract leaves untyped is user data.
+        let data = view.is_some_and(|v| v.free_form && v.values.is_none() && !v.declares(key));
+        let child_lens = Lens {
+            data: lens.data || data,
+            ..lens.at(child)
+        };
         match of.get(key) {
-            Some(old_field) => walk(&old_field.shape, &field.shape, &p, lens.at(child), out),
+            Some(old_field) => walk(&old_field.shape, &field.shape, &p, child_lens, out),
             // Declared by the contract (or a key of a map, which is data): not news.
             None if view.is_some_and(|v| v.declares(key) || v.free_form) => {}
             // Additive: no client written against the contract breaks; the contract is
@@ -267,6 +286,32 @@ fn is_array(shape: &Shape) -> bool {
 /// Only empty arrays were seen here.
 fn is_empty_array(shape: &Shape) -> bool {
     matches!(shape.kinds.as_slice(), [ValueKind::Array(None)])
+}
+
+/// How loud a change of kind of user data is: its values may be anything by the contract, so a
+/// warning once the old kind held for [`evidence::WARNING_RUNS`] runs (or with no evidence to
+/// weigh), else info.
+fn data_severity(lens: Lens<'_>, pointer: &str) -> Severity {
+    let Some(e) = lens.evidence else {
+        return Severity::Warning;
+    };
+    // The values of a map are observed together, not as keys: the runs behind the nearest key
+    // (the map itself) stand for them.
+    let mut at = pointer;
+    let runs = loop {
+        if let Some(k) = e.keys.get(at) {
+            break k.runs;
+        }
+        match at.rsplit_once('/') {
+            Some((up, _)) if !up.is_empty() => at = up,
+            _ => break 0,
+        }
+    };
+    if runs >= evidence::WARNING_RUNS {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
 }
 
 /// A stable key gone and a new key beside it in the same object look like a rename, which breaks
@@ -455,6 +500,22 @@ mod contract_tests {
         v
     }
 
+    // A free-form map's values changing kind went unreported when tonight's keys were others
+    // (its keys are data): every value an object, now one a string.
+    #[test]
+    fn a_free_form_maps_values_changing_kind_is_reported() {
+        let w = Severity::Warning;
+        for (patch, want) in [
+            (
+                json!({"details": {"k9": {"x": 2}, "k8": "flat"}}),
+                vec![("snapshot.type-changed", w, "/details/*".to_string())],
+            ),
+            (json!({"details": {"k9": {"y": 2}}}), vec![]),
+        ] {
+            assert_eq!(changes(base(), with(patch.clone())), want, "{patch}");
+        }
+    }
+
     /// What the contract leaves variable is quiet.
     #[test]
     fn declared_variability_is_not_drift() {
@@ -504,8 +565,13 @@ mod contract_tests {
                 vec![("snapshot.type-changed", b, "/count".to_string())],
             ),
             (
+                // The map's values may be anything by the contract: a warning, not breaking.
                 json!({"details": {"k1": "flat"}}),
-                vec![("snapshot.type-changed", b, "/details/*".to_string())],
+                vec![(
+                    "snapshot.type-changed",
+                    Severity::Warning,
+                    "/details/*".to_string(),
+                )],
             ),
             (
                 json!({"renamed": "x"}),

@@ -399,3 +399,32 @@ fn declared_links_chain_ids() {
         serde_json::json!(["userId ← user.uid of GET /me (live)"])
     );
 }
+
+// The terminal printed `… 12 skipped … 1 error` and not one word why: the `auth.failed` message
+// existed only in the JSON, Markdown and GitHub outputs.
+#[test]
+fn the_terminal_says_why_an_api_stopped_on_authentication() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = spec_with_oauth(dir.path(), 4);
+    let server = TestServer::start(|req, _| {
+        if req.path == "/oauth/token" {
+            Reply::json(401, r#"{"error":"invalid_client"}"#)
+        } else {
+            Reply::json(200, r#"{"id": 1}"#)
+        }
+    });
+    let command = format!(
+        "LIVE_ID=client-7 LIVE_SECRET=canary-pty-secret {} check --spec {spec} --base-url {} \
+         --auth oauth2-client-credentials --client-id-env LIVE_ID --client-secret-env LIVE_SECRET \
+         --retries 0 --color never",
+        env!("CARGO_BIN_EXE_drift"),
+        server.url()
+    );
+    let Some((code, text)) = common::in_pty(&command, std::time::Duration::from_secs(30)) else {
+        panic!("drift check did not finish in a terminal");
+    };
+    assert_eq!(code, 4, "{text}");
+    assert!(text.contains("auth.failed"), "{text}");
+    assert!(text.contains("invalid_client"), "{text}");
+    assert!(!text.contains("canary-pty-secret"), "{text}");
+}

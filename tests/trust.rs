@@ -665,7 +665,8 @@ fn exponential_all_of_fan_out_is_not_compiled() {
     );
 }
 
-// 6. A dead OAuth token endpoint was tried once per operation, serially: 42 × the timeout.
+// 6. A dead OAuth token endpoint was tried once per operation, serially: 42 × the timeout; and
+// it was called an authentication failure (exit 4) where the target was unreachable (exit 3).
 #[test]
 fn a_dead_token_endpoint_is_tried_once() {
     let server = TestServer::start(|req, _| {
@@ -714,13 +715,16 @@ fn a_dead_token_endpoint_is_tried_once() {
         server.recorded().iter().all(|r| r.path == "/oauth/token"),
         "requests went out without a token"
     );
+    // A token endpoint out of reach is an unreachable target (exit 3), not refused credentials
+    // (exit 4): each finding says which endpoint could not be reached.
+    assert_eq!(run.code, 3, "{}", run.transcript());
     let report = json(&run);
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    assert!(!findings.is_empty(), "{}", run.stdout);
     assert!(
-        report["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .all(|f| f["kind"] == "auth.failed"),
+        findings
+            .iter()
+            .all(|f| f["kind"] == "transport.timeout" || f["kind"] == "transport.connect"),
         "{}",
         run.stdout
     );

@@ -27,7 +27,8 @@ pub enum Command {
     /// Replay the contract's read-only operations against a base URL (or the embedded mock) and
     /// report where responses break the contract.
     #[command(after_help = "\
-Exit codes: 0 nothing at or above --fail-on, 1 drift, 2 could not run, 3 target unreachable.
+Exit codes: 0 nothing at or above --fail-on, 1 drift, 2 could not run, 3 target (or its token
+endpoint) unreachable, 4 authentication refused.
 
 Examples:
   drift check                                   # every API of ./drift.yaml

@@ -206,6 +206,10 @@ pub enum AuthError {
     MissingEnv(String),
     #[error("token request to {url} failed: {reason}")]
     Token { url: String, reason: String },
+    /// The token endpoint could not be reached (refused, timed out, TLS): the target is
+    /// unreachable, not the credentials refused.
+    #[error("the token endpoint {url} could not be reached: {cause}")]
+    TokenUnreachable { url: String, cause: TransportError },
 }
 
 fn env(name: &str, redactor: &Redactor) -> Result<String, AuthError> {
@@ -463,7 +467,15 @@ impl Credentials {
         let response = transport
             .send_token_request(oauth.request(grant))
             .await
-            .map_err(|e: TransportError| fail(e.to_string()))?;
+            .map_err(|e: TransportError| match e {
+                TransportError::Connect(_)
+                | TransportError::Timeout(_)
+                | TransportError::Tls(_) => AuthError::TokenUnreachable {
+                    url: oauth.token_url.clone(),
+                    cause: e,
+                },
+                e => fail(e.to_string()),
+            })?;
         if !(200..300).contains(&response.status) {
             let answer = String::from_utf8_lossy(&response.body);
             let answer = crate::text::excerpt(answer.trim(), 300);

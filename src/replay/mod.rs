@@ -182,8 +182,19 @@ async fn replay_one(
         attempts += 1;
         let mut req = request.clone();
         if let Some(creds) = &target.credentials {
-            if let Err(e) = creds.apply(&mut req, target.http.as_deref()).await {
-                break Err(ReplayError::Auth(e.to_string()));
+            match creds.apply(&mut req, target.http.as_deref()).await {
+                Ok(()) => {}
+                // The token endpoint out of reach: this exchange is unreachable like any other.
+                Err(auth::AuthError::TokenUnreachable { url, cause }) => {
+                    let at = |detail: &str| format!("the token endpoint {url}: {detail}");
+                    break Err(ReplayError::Transport(match cause {
+                        TransportError::Timeout(d) => TransportError::Timeout(d),
+                        TransportError::Tls(detail) => TransportError::Tls(at(&detail)),
+                        TransportError::Connect(detail) => TransportError::Connect(at(&detail)),
+                        other => TransportError::Connect(at(&other.to_string())),
+                    }));
+                }
+                Err(e) => break Err(ReplayError::Auth(e.to_string())),
             }
         }
         limiter.wait().await;

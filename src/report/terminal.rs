@@ -113,12 +113,15 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport)
         ops_of.entry(o.api.as_str()).or_default().push(o);
     }
     let mut findings_of: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    // Findings about the API as a whole (an authentication stop, a wrong base URL).
+    let mut general_of: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in &r.findings {
-        if let Some(o) = &f.operation {
-            findings_of
+        match &f.operation {
+            Some(o) => findings_of
                 .entry((f.api.as_str(), o.id.as_str()))
                 .or_default()
-                .push(f);
+                .push(f),
+            None => general_of.entry(f.api.as_str()).or_default().push(f),
         }
     }
     for api in &r.apis {
@@ -131,17 +134,21 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport)
             t(&api.spec),
             t(&api.target)
         )?;
-        let (good, bad, err) = (
-            p.good(),
-            p.severity(Severity::Breaking),
-            p.severity(Severity::Error),
-        );
-        writeln!(
-            w,
-            "  {good}{} pass{good:#}  {bad}{} drift{bad:#}  {err}{} error{err:#}  {} skipped",
+        // Counts in colour only when they are not zero: "0 drift" is no alarm.
+        let (pass, drift, error) = (
             count(Outcome::Pass),
             count(Outcome::Drift),
             count(Outcome::Error),
+        );
+        let tint = |n: usize, style: Style| if n > 0 { style } else { Style::new() };
+        let (good, bad, err) = (
+            tint(pass, p.good()),
+            tint(drift, p.severity(Severity::Breaking)),
+            tint(error, p.severity(Severity::Error)),
+        );
+        writeln!(
+            w,
+            "  {good}{pass} pass{good:#}  {bad}{drift} drift{bad:#}  {err}{error} error{err:#}  {} skipped",
             count(Outcome::Skipped)
         )?;
         if let Some(error) = &api.error {
@@ -150,6 +157,23 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport)
         }
         for note in &api.notes {
             writeln!(w, "  {d}note: {}{d:#}", t(note))?;
+        }
+        let general = general_of
+            .get(api.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        // `api.error` is said above as "could not run".
+        for f in general
+            .iter()
+            .filter(|f| api.error.is_none() || f.kind != crate::model::Kind::ApiError)
+        {
+            let sev = p.severity(f.severity);
+            writeln!(
+                w,
+                "  {sev}{:<8}{sev:#} {}",
+                f.severity.as_str(),
+                t(f.kind.as_str())
+            )?;
+            writeln!(w, "    {}", t(&f.message))?;
         }
         for op in ops
             .iter()

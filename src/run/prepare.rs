@@ -4,7 +4,7 @@
 //! one clear message — never the end of a run over many APIs.
 
 use super::api::{ApiRun, BaseUrl};
-use super::target::{build_target, Target};
+use super::target::{build_target, ApiTarget};
 use crate::docs::DocsContract;
 use crate::replay::auth::Redactor;
 use crate::spec::{Contract, Documents};
@@ -17,7 +17,7 @@ pub struct Prepared {
     /// The contract, as reports name it: its file, or the docs pages it was built from.
     pub label: String,
     pub spec_hash: String,
-    pub target: Target,
+    pub target: ApiTarget,
     /// Things the user should know about this run (e.g. auth not applied against the mock).
     pub notes: Vec<String>,
     /// The contract file read (a fetched copy for a URL); `None` for a docs-only API.

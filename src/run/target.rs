@@ -5,13 +5,13 @@ use super::api::{ApiRun, BaseUrl};
 use crate::mock::{Mock, MockTransport};
 use crate::replay::auth::{AuthConfig, Credentials, Redactor, TokenStyle};
 use crate::replay::transport::{HttpOptions, HttpRequest, HttpTransport, Transport};
-use crate::replay::Target as ReplayTarget;
+use crate::replay::Target as ReplayTarget; // what replay needs; `ApiTarget` adds how reports name it
 use crate::spec::Contract;
 use std::sync::Arc;
 
 /// Where an API's requests go, how reports name it, and the embedded mock's base URL when it is
 /// the mock (reproductions then start one).
-pub struct Target {
+pub struct ApiTarget {
     pub replay: Arc<ReplayTarget>,
     /// The base URL (without credentials), or `mock`.
     pub name: String,
@@ -24,13 +24,13 @@ pub fn build_target(
     run: &ApiRun,
     contract: &Arc<Contract>,
     redactor: Redactor,
-) -> anyhow::Result<Target> {
+) -> anyhow::Result<ApiTarget> {
     match &run.base_url {
         BaseUrl::Mock => {
             let mock = MockTransport::new(Arc::new(Mock::new(contract.clone()).compact()));
             let base = mock.base_url();
             let transport: Arc<dyn Transport> = Arc::new(mock);
-            Ok(Target {
+            Ok(ApiTarget {
                 replay: Arc::new(ReplayTarget {
                     base_url: base.clone(),
                     transport,
@@ -72,7 +72,7 @@ pub fn build_target(
                 credentials = credentials.with_url_credentials(c);
             }
             let transport: Arc<dyn Transport> = http.clone();
-            Ok(Target {
+            Ok(ApiTarget {
                 replay: Arc::new(ReplayTarget {
                     base_url: base.clone(),
                     transport,

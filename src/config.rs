@@ -212,9 +212,30 @@ fn auth_entry<'de, D: serde::Deserializer<'de>>(
         .map_err(|e| D::Error::custom(format!("auth: {e}")))
 }
 
-/// The config file a command reads: the one given, else `drift.yaml` here.
+/// The config file a command reads: the one given; else the nearest `drift.yaml` in this folder
+/// or a parent, up to the repository root (the folder holding `.git`), as git finds its own
+/// files from a subfolder; else `drift.yaml` here (which does not exist).
 pub fn file(given: Option<&Path>) -> PathBuf {
-    given.map_or_else(|| PathBuf::from(DEFAULT_FILE), Path::to_path_buf)
+    if let Some(path) = given {
+        return path.to_path_buf();
+    }
+    let here = PathBuf::from(DEFAULT_FILE);
+    if here.exists() {
+        return here;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return here;
+    };
+    for dir in cwd.ancestors().skip(1) {
+        let candidate = dir.join(DEFAULT_FILE);
+        if candidate.is_file() {
+            return candidate;
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    here
 }
 
 /// The snapshot folder of a command that takes no contract (`drift review`): `--snapshots`, else
@@ -301,11 +322,11 @@ const MAX_GLOB_ENTRIES: usize = 100_000;
 /// Why documentation globs could not be expanded.
 #[derive(Debug, thiserror::Error)]
 pub enum GlobError {
-    #[error("docs page {0} does not exist")]
+    #[error("{0} does not exist")]
     NoFile(String),
-    #[error("docs glob {0} matches no file")]
+    #[error("the glob {0} matches no file")]
     NoMatch(String),
-    #[error("docs glob {pattern} is not a valid glob: {cause}")]
+    #[error("{pattern} is not a valid glob: {cause}")]
     Invalid {
         pattern: String,
         cause: globset::Error,

@@ -107,3 +107,36 @@ fn check_of_the_demo_contract_against_the_embedded_mock() {
     assert_eq!(report["apis"][0]["operations_checked"], 9);
     assert_eq!(report["summary"]["breaking"], 0);
 }
+
+// `--format json --format terminal` both went to standard output, and `jq` choked on the mix.
+#[test]
+fn a_parsed_format_never_shares_standard_output() {
+    let (status, out, err) = drift(&["check", "--format", "json", "--format", "terminal"]);
+    assert_eq!(status, ExitStatus::Error, "{out}{err}");
+    assert!(err.contains("--format json=PATH"), "{err}");
+    assert!(out.is_empty(), "{out}");
+    // The terminal report and workflow commands may share a log (the action does so).
+    let (status, _, err) = drift(&["check", "--format", "terminal", "--format", "github"]);
+    assert_eq!(status, ExitStatus::Success, "{err}");
+}
+
+// drift.yaml was not found from a subfolder of the repository, as git finds its own files.
+#[test]
+fn drift_yaml_is_found_from_a_subfolder() {
+    let sub = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/under-armour/docs");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args(["check", "coaching", "--format", "json"])
+        .current_dir(&sub)
+        .env("NO_COLOR", "1")
+        .env("CI", "true")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out.contains("\"name\": \"coaching\""), "{out}");
+}

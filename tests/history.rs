@@ -170,3 +170,25 @@ fn a_private_contract_url_is_fetched_with_the_api_credentials() {
     assert!(!run.transcript().contains("canary-spec-token"));
     assert_eq!(json(&run)["apis"][0]["operations_checked"], 1);
 }
+
+// `drift report --format terminal` was refused: the nightly report had no terminal form.
+#[test]
+fn the_nightly_report_reads_in_a_terminal() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hist = dir.path().join("hist").to_string_lossy().into_owned();
+    let run = common::drift(&[
+        "check",
+        "--spec",
+        "specs/coaching/openapi.json",
+        "--history",
+        &hist,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let report = common::drift(&["report", "--history", &hist, "--format", "terminal"]);
+    assert_eq!(report.code, 0, "{}", report.transcript());
+    assert!(
+        report.stdout.contains("drift report") && report.stdout.contains("coaching"),
+        "{}",
+        report.stdout
+    );
+}

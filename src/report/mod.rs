@@ -77,7 +77,7 @@ impl Format {
                 matches!(self, Terminal | Json)
             }
             View::Rules => matches!(self, Terminal | Json | Markdown),
-            View::Timeline => matches!(self, Markdown | Html | Json),
+            View::Timeline => matches!(self, Terminal | Markdown | Html | Json),
         }
     }
 
@@ -128,6 +128,8 @@ pub enum FormatError {
     Unknown { name: String, supported: String },
     #[error("--output goes with exactly one --format; use --format F=PATH for several")]
     OutputNeedsOneFormat,
+    #[error("--format {formats} share standard output, where a reader of {machine} could not parse it; give all but one a file (--format {machine}=PATH)")]
+    SharedStdout { formats: String, machine: String },
 }
 
 /// Parse repeatable `--format F[=PATH]` values and `--output PATH` (the one-format form of
@@ -166,6 +168,26 @@ pub fn outputs(
             return Err(FormatError::OutputNeedsOneFormat);
         }
         out[0].path = Some(path.to_path_buf());
+    }
+    // The terminal report and workflow commands share a log; a document meant for a parser
+    // (JSON, SARIF, JUnit, Markdown, HTML) must have standard output to itself.
+    let on_stdout: Vec<Format> = out
+        .iter()
+        .filter(|o| o.path.is_none())
+        .map(|o| o.format)
+        .collect();
+    let machine = on_stdout
+        .iter()
+        .find(|f| !matches!(f, Format::Terminal | Format::Github));
+    if let (Some(machine), true) = (machine, on_stdout.len() > 1) {
+        return Err(FormatError::SharedStdout {
+            formats: on_stdout
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(" and --format "),
+            machine: machine.name().to_string(),
+        });
     }
     Ok(out)
 }

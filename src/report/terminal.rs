@@ -244,6 +244,16 @@ impl super::Reporter for TerminalReporter {
         super::Format::Terminal
     }
 
+    /// The nightly report as text: its Markdown, which reads as plain text in a terminal.
+    fn timeline(
+        &self,
+        w: &mut dyn Write,
+        t: &crate::model::timeline::Timeline,
+        built_at: &str,
+    ) -> Result<(), super::ReportError> {
+        Ok(w.write_all(super::markdown::timeline(t, built_at).as_bytes())?)
+    }
+
     fn diff(
         &self,
         w: &mut dyn Write,

@@ -78,12 +78,9 @@ pub fn resolve_flags(t: &Flags) -> anyhow::Result<Resolved> {
             )?);
         }
     } else {
-        let path = t
-            .config
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(config::DEFAULT_FILE));
+        let path = config::file(t.config.as_deref());
         if t.config.is_none() && !path.exists() {
-            bail!("no drift.yaml in this folder\n  hint: pass --spec FILE (and --base-url URL, or the embedded mock is used), or --config FILE");
+            bail!("no drift.yaml in this folder or above it (up to the repository root)\n  hint: pass --spec FILE (and --base-url URL, or the embedded mock is used), or --config FILE");
         }
         let cfg = config::load(&path)?;
         let base = config::folder(&path);
@@ -323,8 +320,7 @@ pub fn mock_api(
             bail!("give either --spec or an API name from the config file, not both")
         }
         (None, api) => {
-            let path =
-                config_file.map_or_else(|| PathBuf::from(config::DEFAULT_FILE), Path::to_path_buf);
+            let path = config::file(config_file);
             let cfg = config::load(&path)?;
             let name = match api {
                 Some(n) => n.to_string(),

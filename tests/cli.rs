@@ -140,3 +140,13 @@ fn drift_yaml_is_found_from_a_subfolder() {
     );
     assert!(out.contains("\"name\": \"coaching\""), "{out}");
 }
+
+// There was no `-q`: a run over many clean APIs printed a block for each.
+#[test]
+fn quiet_shows_only_what_needs_attention() {
+    let (status, out, err) = drift(&["check", "-q"]);
+    assert_eq!(status, ExitStatus::Success, "{out}{err}");
+    let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].starts_with("summary:"), "{out}");
+}

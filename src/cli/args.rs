@@ -93,6 +93,10 @@ pub struct CheckArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     pub fail_on: FailOn,
+    /// Show only what needs attention: no progress counter, no notes, only the APIs with drift or
+    /// errors, then the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Write pending snapshots even when CI is set.
     #[arg(long)]
     pub write: bool,

@@ -21,7 +21,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         },
     };
     let result = {
-        let mut progress = ProgressLine::new(console.err, console.err_is_tty);
+        let mut progress = ProgressLine::new(console.err, console.err_is_tty && !args.quiet);
         crate::run::run(&options, &mut progress)?
     };
     let (report, redactor) = (&result.report, &result.redactor);
@@ -32,10 +32,11 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
     let settings = crate::report::Settings {
         palette: p,
         fail_on: args.fail_on.severity(),
+        quiet: args.quiet,
     };
     write_outputs(console, &outputs, settings, Some(redactor), |r, _, w| {
         r.check(w, report)?;
-        if r.format() == Format::Terminal {
+        if r.format() == Format::Terminal && !args.quiet {
             for line in &notes {
                 writeln!(w, "{line}")?;
             }

@@ -16,6 +16,7 @@ pub fn run(args: &DiffArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let settings = crate::report::Settings {
         palette: p,
         fail_on: args.fail_on.severity(),
+        quiet: false,
     };
     write_outputs(console, &outputs, settings, None, |r, _, w| {
         r.diff(w, &report)

@@ -72,6 +72,7 @@ fn merge(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Re
     let settings = crate::report::Settings {
         palette: p,
         fail_on: threshold.unwrap_or(crate::model::Severity::Breaking),
+        quiet: false,
     };
     write_outputs(console, &outputs, settings, None, |r, _, w| {
         r.check(w, &report)

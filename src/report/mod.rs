@@ -282,6 +282,8 @@ pub trait Reporter {
 pub struct Settings {
     pub palette: terminal::Palette,
     pub fail_on: crate::model::Severity,
+    /// The terminal shows only what needs attention (`-q`): APIs with drift or errors, no notes.
+    pub quiet: bool,
 }
 
 impl From<terminal::Palette> for Settings {
@@ -289,6 +291,7 @@ impl From<terminal::Palette> for Settings {
         Settings {
             palette,
             fail_on: crate::model::Severity::Breaking,
+            quiet: false,
         }
     }
 }
@@ -303,6 +306,7 @@ pub fn reporter(format: Format, settings: Settings) -> Box<dyn Reporter> {
     match format {
         Format::Terminal => Box::new(terminal::TerminalReporter {
             palette: settings.palette,
+            quiet: settings.quiet,
         }),
         Format::Json => Box::new(json::JsonReporter),
         Format::Markdown => Box::new(markdown::MarkdownReporter),

@@ -104,7 +104,12 @@ pub fn write_summary(w: &mut dyn Write, p: Palette, s: &Summary) -> io::Result<(
 }
 
 /// The terminal report of `drift check`: per-API summary, then findings grouped by operation.
-pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) -> io::Result<()> {
+pub fn write_check(
+    w: &mut dyn Write,
+    p: Palette,
+    r: &crate::model::CheckReport,
+    quiet: bool,
+) -> io::Result<()> {
     use crate::model::Outcome;
     let (b, d) = (p.bold(), p.dim());
     // Grouped once, in report order: a run of thousands of APIs is not read once per API.
@@ -127,6 +132,15 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport)
     for api in &r.apis {
         let ops = ops_of.get(api.name.as_str()).map_or(&[][..], Vec::as_slice);
         let count = |o: Outcome| ops.iter().filter(|x| x.outcome == o).count();
+        let general = general_of
+            .get(api.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let calm = api.error.is_none()
+            && general.is_empty()
+            && count(Outcome::Drift) + count(Outcome::Error) == 0;
+        if quiet && calm {
+            continue;
+        }
         writeln!(
             w,
             "{b}{}{b:#}  {d}{} → {}{d:#}",
@@ -155,12 +169,9 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport)
             let e = p.severity(Severity::Error);
             writeln!(w, "  {e}could not run{e:#}: {}", t(error))?;
         }
-        for note in &api.notes {
+        for note in api.notes.iter().filter(|_| !quiet) {
             writeln!(w, "  {d}note: {}{d:#}", t(note))?;
         }
-        let general = general_of
-            .get(api.name.as_str())
-            .map_or(&[][..], Vec::as_slice);
         // `api.error` is said above as "could not run".
         for f in general
             .iter()
@@ -237,6 +248,8 @@ pub fn write_check(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport)
 /// The terminal reporter: coloured when the palette says so.
 pub struct TerminalReporter {
     pub palette: Palette,
+    /// Only what needs attention: APIs with drift or errors, no notes.
+    pub quiet: bool,
 }
 
 impl super::Reporter for TerminalReporter {
@@ -276,7 +289,7 @@ impl super::Reporter for TerminalReporter {
         w: &mut dyn Write,
         report: &crate::model::CheckReport,
     ) -> Result<(), super::ReportError> {
-        Ok(write_check(w, self.palette, report)?)
+        Ok(write_check(w, self.palette, report, self.quiet)?)
     }
 
     fn lint(

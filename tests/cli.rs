@@ -150,3 +150,33 @@ fn quiet_shows_only_what_needs_attention() {
     assert_eq!(lines.len(), 1, "{out}");
     assert!(lines[0].starts_with("summary:"), "{out}");
 }
+
+// There were no shell completions and no manual page.
+#[test]
+fn completions_and_the_manual_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let (status, out, err) = drift(&["completions", shell]);
+        assert_eq!(status, ExitStatus::Success, "{shell}: {err}");
+        assert!(
+            out.contains("drift") && out.contains("check"),
+            "{shell}: {out}"
+        );
+    }
+    // The bash script parses.
+    let (_, bash, _) = drift(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("drift.bash");
+    std::fs::write(&file, bash).unwrap_or_else(|e| panic!("{e}"));
+    let parsed = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(parsed, "the bash completion script does not parse");
+    let (status, man, _) = drift(&["man"]);
+    assert_eq!(status, ExitStatus::Success);
+    assert!(man.contains(".TH drift 1"), "{man}");
+    for command in ["check", "snapshot", "review", "diff", "report", "lint"] {
+        assert!(man.contains(command), "{command} is not in the manual page");
+    }
+}

@@ -82,6 +82,17 @@ Examples:
     /// List the finding kinds with their docs, or print one.
     #[command(after_help = "Examples:\n  drift rules\n  drift rules example.invalid")]
     Rules(RulesArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell.
+    #[command(
+        after_help = "Examples:\n  drift completions bash > ~/.local/share/bash-completion/completions/drift\n  drift completions zsh > ~/.zfunc/_drift\n  drift completions fish > ~/.config/fish/completions/drift.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output.
+    #[command(after_help = "Example:\n  drift man > drift.1 && man ./drift.1")]
+    Man,
 }
 
 #[derive(Debug, Args)]

@@ -99,6 +99,15 @@ fn run_with(args: impl IntoIterator<Item = OsString>, console: &mut Console<'_>)
         Command::Report(a) => report::run(&a, console, palette),
         Command::Diff(a) => diff::run(&a, console, palette),
         Command::Docs(a) => docs::run(&a, console, palette),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "drift", console.out);
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(console.out)
+            .map(|()| ExitStatus::Success)
+            .map_err(Into::into),
     };
     match result {
         Ok(status) => status,

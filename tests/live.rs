@@ -428,3 +428,29 @@ fn the_terminal_says_why_an_api_stopped_on_authentication() {
     assert!(text.contains("invalid_client"), "{text}");
     assert!(!text.contains("canary-pty-secret"), "{text}");
 }
+
+// A base URL one segment off: list endpoints answered an undeclared 404 (drift), item endpoints
+// a declared 404 and "passed" — and no hint was given, since not every 404 was undeclared.
+#[test]
+fn a_wrong_base_url_is_named_even_where_404_is_declared() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut spec: Value =
+        serde_json::from_str(&common::many_operations_spec(6)).unwrap_or_default();
+    spec["basePath"] = "/pub".into();
+    for i in 0..3 {
+        spec["paths"][format!("/items{i}")]["get"]["responses"]["404"] =
+            serde_json::json!({"description": "not found"});
+    }
+    let path = dir.path().join("api.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let server = TestServer::start(|_, _| Reply::json(404, r#"{"errors": [{"status": "404"}]}"#));
+    let run = check_json(&path.to_string_lossy(), &format!("{}/v2/api", server.url()));
+    let all = findings(&json(&run));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let message = all[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("6 of 6 operations answered 404, 3 of them not declaring it")
+            && message.contains("is the base URL right?"),
+        "{message}"
+    );
+}

@@ -204,6 +204,9 @@ pub fn write_check(
             let findings = findings_of
                 .get(&(op.api.as_str(), op.operation_id.as_str()))
                 .map_or(&[][..], Vec::as_slice);
+            if findings.is_empty() && !general.is_empty() {
+                writeln!(w, "    {d}(said once for the API, above){d:#}")?;
+            }
             for f in findings {
                 let sev = p.severity(f.severity);
                 let at = if f.pointer.is_empty() {

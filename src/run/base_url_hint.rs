@@ -1,6 +1,7 @@
-//! When most operations of an API answer the same status they do not declare (404 for every
-//! path is the usual sign of a base URL missing the contract's base path), one finding says so,
-//! with a hint, instead of one line per operation.
+//! When most operations of an API answer the same error status (404 for every path is the usual
+//! sign of a base URL missing the contract's base path) and some do not declare it, one finding
+//! says so, with a hint, instead of one line per operation — the operations that declare the
+//! status included, since their "pass" checked nothing of the contract.
 
 use crate::model::Finding;
 use crate::model::Kind;
@@ -10,8 +11,8 @@ use std::collections::{BTreeMap, HashSet};
 /// The fewest operations that make a pattern worth grouping.
 pub const MIN_OPERATIONS: usize = 3;
 
-/// Group the API's `status.undeclared` findings when one status covers at least 80% of the
-/// operations that got an answer (and at least [`MIN_OPERATIONS`]).
+/// Group the API's findings when one error status covers at least 80% of the operations that got
+/// an answer (and at least [`MIN_OPERATIONS`]), and at least one of them does not declare it.
 pub fn group(
     api: &str,
     base_path: &str,
@@ -20,21 +21,27 @@ pub fn group(
     findings: &mut Vec<Finding>,
 ) {
     let answered = operations.iter().filter(|o| o.status.is_some()).count();
-    let mut by_status: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for f in findings.iter() {
-        if f.kind != Kind::StatusUndeclared {
-            continue;
-        }
-        if let (Some(op), Some(status)) = (&f.operation, &f.actual) {
-            by_status.entry(status.clone()).or_default().push(&op.id);
+    // The error status most operations answered, declared or not: an item endpoint that declares
+    // 404 answers it too when the base URL is wrong, and must not read as a pass.
+    let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    for o in operations {
+        if let Some(status) = o.status.filter(|s| *s >= 400) {
+            by_status.entry(status).or_default().push(&o.operation_id);
         }
     }
+    let undeclared: HashSet<&str> = findings
+        .iter()
+        .filter(|f| f.kind == Kind::StatusUndeclared)
+        .filter_map(|f| f.operation.as_ref().map(|op| op.id.as_str()))
+        .collect();
     let Some((status, ops)) = by_status.into_iter().max_by_key(|(_, ops)| ops.len()) else {
         return;
     };
-    if ops.len() < MIN_OPERATIONS || ops.len() * 5 < answered * 4 {
+    let not_declaring = ops.iter().filter(|id| undeclared.contains(*id)).count();
+    if ops.len() < MIN_OPERATIONS || ops.len() * 5 < answered * 4 || not_declaring == 0 {
         return;
     }
+    let status = status.to_string();
     let affected: HashSet<String> = ops.iter().map(|s| s.to_string()).collect();
     let examples: Vec<String> = operations
         .iter()
@@ -65,8 +72,16 @@ pub fn group(
                 .as_ref()
                 .is_none_or(|op| !affected.contains(&op.id))
     });
+    let declared = if not_declaring == affected.len() {
+        "which they do not declare".to_string()
+    } else {
+        format!(
+            "{not_declaring} of them not declaring it ({} declare it, so their answer says nothing of the contract)",
+            affected.len() - not_declaring
+        )
+    };
     let mut message = format!(
-        "{} of {answered} operations answered {status}, which they do not declare (for example {}): ",
+        "{} of {answered} operations answered {status}, {declared} (for example {}): ",
         affected.len(),
         examples.join(", ")
     );

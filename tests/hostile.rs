@@ -648,47 +648,9 @@ fn the_action_writes_step_outputs_no_input_can_forge() {
     );
 }
 
-/// Run drift and return (exit code, peak resident memory in MiB, stderr), reading `VmHWM` from
-/// `/proc` while it runs; `None` where `/proc` is not available.
+/// Run drift in `cwd`: (exit code, peak resident memory in MiB, stderr).
 fn peak_mib(args: &[&str], cwd: &Path) -> Option<(i32, u64, String)> {
-    use std::io::Read;
-    if !Path::new("/proc/self/status").exists() {
-        println!("SKIPPED: no /proc to measure memory on this system");
-        return None;
-    }
-    let mut child = std::process::Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak = 0u64;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            let err = reader.join().unwrap_or_default();
-            return Some((status.code().unwrap_or(-1), peak / 1024, err));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    common::peak_memory(args, cwd).map(|p| (p.code, p.kib / 1024, p.stderr))
 }
 
 fn sh(script: &str, dir: &Path) {

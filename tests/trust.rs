@@ -522,46 +522,10 @@ fn reproduction_lines_are_quoted_for_a_shell() {
     }
 }
 
-/// Run drift and return (exit code, peak resident memory in KiB, stdout), reading `VmHWM` from
-/// `/proc` while it runs. `None` where `/proc` is not available.
+/// Run drift from the crate root: (exit code, peak resident memory in KiB, stdout).
 fn peak_rss(args: &[&str]) -> Option<(i32, u64, String)> {
-    use std::io::Read;
-    if !std::path::Path::new("/proc/self/status").exists() {
-        println!("SKIPPED: no /proc to measure memory on this system");
-        return None;
-    }
-    let mut child = std::process::Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak = 0u64;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_path) {
-            if let Some(kb) = status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
-            }
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            let out = reader.join().unwrap_or_default();
-            return Some((status.code().unwrap_or(-1), peak, out));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    common::peak_memory(args, std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+        .map(|p| (p.code, p.kib, p.stdout))
 }
 
 // 6. Bodies were kept for the whole run and embedded whole in messages: 42 × 9.9 MB responses

@@ -131,3 +131,73 @@ pub fn many_operations_spec(n: usize) -> String {
     serde_json::json!({"swagger": "2.0", "info": {"title": "many", "version": "1"}, "paths": paths})
         .to_string()
 }
+
+/// What a run of drift printed, its exit code and its peak resident memory.
+pub struct Peak {
+    pub code: i32,
+    pub kib: u64,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run drift in `cwd` and measure its peak resident memory (`VmHWM`, read from `/proc` while it
+/// runs); `None`, with a notice, where `/proc` is not available.
+pub fn peak_memory(args: &[&str], cwd: &Path) -> Option<Peak> {
+    use std::io::Read;
+    if !Path::new("/proc/self/status").exists() {
+        println!("SKIPPED: no /proc to measure memory on this system");
+        return None;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut kib = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            if let Some(v) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                kib = kib.max(v);
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(Peak {
+                code: status.code().unwrap_or(-1),
+                kib,
+                stdout: out.join().unwrap_or_default(),
+                stderr: err.join().unwrap_or_default(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

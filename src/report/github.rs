@@ -35,6 +35,19 @@ pub fn in_github_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
+/// The most annotations of one kind (error, warning, notice) drift writes: GitHub shows no more
+/// per step; the rest are counted in one line pointing to the job summary.
+pub const MAX_ANNOTATIONS: usize = 10;
+
+/// The workflow command of a severity, and its index among the kinds.
+fn annotation(severity: Severity) -> (&'static str, usize) {
+    match severity {
+        Severity::Error | Severity::Breaking => ("error", 0),
+        Severity::Warning => ("warning", 1),
+        Severity::Info => ("notice", 2),
+    }
+}
+
 /// A message: `%`, CR and LF escaped the way the runner unescapes them; other control
 /// characters and bidirectional overrides shown escaped (`\u{1b}`).
 pub fn escape_data(s: &str) -> String {
@@ -56,9 +69,16 @@ impl Reporter for GithubReporter {
     }
 
     fn check(&self, w: &mut dyn Write, report: &CheckReport) -> Result<(), ReportError> {
+        // Per kind of annotation: how many were written, and how many more there were.
+        let mut written = [0usize; 3];
+        let mut left_out = 0usize;
         for api in report.per_api() {
             let total: usize =
                 api.general.len() + api.operations.iter().map(|(_, f)| f.len()).sum::<usize>();
+            // A clean API leaves no empty group in the log.
+            if total == 0 {
+                continue;
+            }
             let title = format!(
                 "drift: {} ({} → {}): {total} finding(s)",
                 api.api.name, api.api.spec, api.api.target
@@ -69,9 +89,21 @@ impl Reporter for GithubReporter {
                 .iter()
                 .chain(api.operations.iter().flat_map(|(_, f)| f.iter()));
             for f in findings {
-                writeln!(w, "{}", self.command(f))?;
+                let n = &mut written[annotation(f.severity).1];
+                if *n < MAX_ANNOTATIONS {
+                    *n += 1;
+                    writeln!(w, "{}", self.command(f))?;
+                } else {
+                    left_out += 1;
+                }
             }
             writeln!(w, "::endgroup::")?;
+        }
+        if left_out > 0 {
+            writeln!(
+                w,
+                "drift: {left_out} more finding(s) not annotated (GitHub shows {MAX_ANNOTATIONS} annotations of each kind per step): see the job summary or the SARIF report"
+            )?;
         }
         Ok(())
     }
@@ -80,11 +112,7 @@ impl Reporter for GithubReporter {
 impl GithubReporter {
     /// `::error file=specs/x.yaml,line=12,title=schema.type GET /x (getX)::message`
     pub fn command(&self, f: &Finding) -> String {
-        let name = match f.severity {
-            Severity::Error | Severity::Breaking => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
+        let name = annotation(f.severity).0;
         let mut props = Vec::new();
         if let Some(loc) = f.spec_location.as_ref().filter(|l| !l.file.is_empty()) {
             let file = repo_relative(&loc.file, self.root.as_deref());
@@ -155,6 +183,53 @@ impl Write for WorkflowSafe<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Annotations past GitHub's ten per kind and step were written and silently dropped by the
+    // runner; clean APIs left empty groups in the log.
+    #[test]
+    fn annotations_are_capped_and_clean_apis_leave_no_group() {
+        use crate::model::{ApiSummary, Kind};
+        let api = |name: &str| ApiSummary {
+            name: name.into(),
+            spec: "s.yaml".into(),
+            target: "mock".into(),
+            operations_total: 0,
+            operations_checked: 0,
+            operations_skipped: 0,
+            notes: Vec::new(),
+            error: None,
+            duration_ms: None,
+        };
+        let findings: Vec<Finding> = (0..25)
+            .map(|i| Finding::new("noisy", Kind::StatusUndeclared, format!("finding {i}")))
+            .chain(std::iter::once(Finding::new(
+                "noisy",
+                Kind::SnapshotAdded,
+                "one info",
+            )))
+            .collect();
+        let report = CheckReport::new(
+            "t".into(),
+            0,
+            vec![api("clean"), api("noisy")],
+            Vec::new(),
+            findings,
+        );
+        let mut out = Vec::new();
+        let reporter = GithubReporter { root: None };
+        reporter
+            .check(&mut out, &report)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(text.matches("::error ").count(), MAX_ANNOTATIONS, "{text}");
+        assert_eq!(text.matches("::notice ").count(), 1, "{text}");
+        assert!(
+            text.contains("drift: 15 more finding(s) not annotated"),
+            "{text}"
+        );
+        assert!(!text.contains("drift: clean"), "{text}");
+        assert_eq!(text.matches("::group::").count(), 1, "{text}");
+    }
 
     #[test]
     fn escaping_follows_the_runner() {

@@ -50,16 +50,23 @@ fn t(text: &str) -> std::borrow::Cow<'_, str> {
     escape_control(text, false)
 }
 
-/// One finding: a header line and indented details.
-pub fn write_finding(w: &mut dyn Write, p: Palette, f: &Finding) -> io::Result<()> {
+/// `breaking schema.type`: a finding's severity (coloured, padded) and kind, after `indent`
+/// spaces, without a line end.
+fn write_head(w: &mut dyn Write, p: Palette, f: &Finding, indent: usize) -> io::Result<()> {
     let sev = p.severity(f.severity);
-    let dim = p.dim();
     write!(
         w,
-        "{sev}{:<8}{sev:#} {}",
+        "{:indent$}{sev}{:<8}{sev:#} {}",
+        "",
         f.severity.as_str(),
         t(f.kind.as_str())
-    )?;
+    )
+}
+
+/// One finding: a header line and indented details.
+pub fn write_finding(w: &mut dyn Write, p: Palette, f: &Finding) -> io::Result<()> {
+    let dim = p.dim();
+    write_head(w, p, f, 0)?;
     if let Some(loc) = &f.spec_location {
         match loc.line {
             Some(line) => write!(w, "  {dim}{}:{line}{dim:#}", t(&loc.file))?,
@@ -177,13 +184,8 @@ pub fn write_check(
             .iter()
             .filter(|f| api.error.is_none() || f.kind != crate::model::Kind::ApiError)
         {
-            let sev = p.severity(f.severity);
-            writeln!(
-                w,
-                "  {sev}{:<8}{sev:#} {}",
-                f.severity.as_str(),
-                t(f.kind.as_str())
-            )?;
+            write_head(w, p, f, 2)?;
+            writeln!(w)?;
             writeln!(w, "    {}", t(&f.message))?;
         }
         for op in ops
@@ -208,18 +210,12 @@ pub fn write_check(
                 writeln!(w, "    {d}(said once for the API, above){d:#}")?;
             }
             for f in findings {
-                let sev = p.severity(f.severity);
-                let at = if f.pointer.is_empty() {
-                    String::new()
+                write_head(w, p, f, 4)?;
+                if f.pointer.is_empty() {
+                    writeln!(w)?;
                 } else {
-                    format!("  {}", t(&f.pointer))
-                };
-                writeln!(
-                    w,
-                    "    {sev}{:<8}{sev:#} {}{at}",
-                    f.severity.as_str(),
-                    t(f.kind.as_str())
-                )?;
+                    writeln!(w, "  {}", t(&f.pointer))?;
+                }
                 writeln!(w, "      {}", t(&f.message))?;
                 if let Some(sp) = &f.schema_pointer {
                     writeln!(w, "      {d}schema {}{d:#}", t(sp))?;
@@ -371,13 +367,8 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) 
             }
             current = op;
         }
-        let sev = p.severity(f.severity);
-        writeln!(
-            w,
-            "    {sev}{:<8}{sev:#} {}",
-            f.severity.as_str(),
-            t(f.kind.as_str())
-        )?;
+        write_head(w, p, f, 4)?;
+        writeln!(w)?;
         writeln!(w, "      {}", t(&f.message))?;
         let place = |loc: &crate::model::SpecLocation| {
             let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();

@@ -130,6 +130,17 @@ a documentation page cannot be read, or a credential variable is not set. The ot
 run are checked; `drift check` exits 2 only when no API could run.",
     },
     Rule {
+        kind: Kind::StatusRedirected,
+        summary: "the server redirected a request whose operation declares no redirect",
+        doc: "\
+An operation that declares a `3XX` answer is judged on the server's first answer: the redirect is
+the contract. One that declares none is followed as a client would follow it (credentials are never
+carried to another origin), the final answer is checked, and this finding names the redirect so a
+moved endpoint does not pass unnoticed.
+
+Example: `GET /items` answered 301 to `/items/`, then 200.",
+    },
+    Rule {
         kind: Kind::StatusChanged,
         summary: "the response status differs from the stored snapshot",
         doc: "The operation answered with another status than when its snapshot was recorded (for example 200 then 404): the same request no longer gets the same kind of response.",
@@ -346,6 +357,41 @@ check` notes the count on the API. Copy the referenced schema into the contract'
 to it by a relative path.
 
 Example: `$ref: https://schemas.example.com/pet.json` at `#/definitions/Pet`.",
+    },
+    Rule {
+        kind: Kind::LintNonstandardType,
+        summary: "a `type` JSON Schema does not define (`int`, `long`, `bool`, `double`, `str`, …)",
+        doc: "\
+Hand-written contracts and some generators say `type: int` or `type: Boolean`. JSON Schema knows
+seven types (`integer`, `number`, `string`, `boolean`, `object`, `array`, `null`), so a strict
+validator rejects the schema and a client generator guesses. drift reads the common names as the
+type they plainly mean (`int`, `long`, `int64` as `integer`; `float`, `double` as `number`; `bool` as
+`boolean`; `str` as `string`; a standard name in another case as itself) everywhere — validation,
+placeholders, the mock, `drift diff` — and this finding names each place with the fix.
+
+Example: `type: int` on the path parameter `id` of `GET /items/{id}`: write `type: integer`.",
+    },
+    Rule {
+        kind: Kind::LintPathTemplate,
+        summary: "a path template and its parameters disagree",
+        doc: "\
+Each `{name}` in a path template must be a declared path parameter, and each path parameter must be
+`required: true` and appear in the template. drift reports a template parameter the operation does
+not declare (drift sends it only when `params` in drift.yaml gives a value), a path parameter that
+is not required, and a declared path parameter the template does not name. Several parameters in one
+segment (`/snapshots/{collection}@{timestamp}`) are supported.
+
+Example: `/terminals/{terminal_id}` declares no `terminal_id` parameter.",
+    },
+    Rule {
+        kind: Kind::LintDefaultInvalid,
+        summary: "a `default` value does not satisfy its own schema",
+        doc: "\
+A `default` is what a server assumes when the client sends nothing, and what drift sends for a
+required parameter when nothing better is documented: a default its own schema rejects is a
+contract defect that clients copy.
+
+Example: `default: all` on a parameter declared `format: uuid`.",
     },
     Rule {
         kind: Kind::LintSchemaInvalid,

@@ -24,6 +24,17 @@ pub struct Checked {
     /// The parsed JSON body, when there was one (for snapshots).
     pub body: Option<Value>,
     pub content_type: Option<String>,
+    /// A 401/403 the operation declares, to a request that carried no credentials of its
+    /// security requirement: an ordinary answer, not a refusal of drift's credentials.
+    pub declared_refusal: bool,
+}
+
+/// Whether the request of an exchange carried credentials (drift sends its configured
+/// credentials with every request of the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    Sent,
+    None,
 }
 
 /// Check one exchange of `op`. `reproduce` is the ready-to-run command attached to each finding.
@@ -33,8 +44,9 @@ pub fn check(
     op: &Operation,
     exchange: &Exchange,
     reproduce: &str,
+    credentials: Credentials,
 ) -> Checked {
-    check_with(contract, api, op, exchange, reproduce, true)
+    check_with(contract, api, op, exchange, reproduce, credentials, true)
 }
 
 /// [`check`] without validating the body against its schema: the status, content type and
@@ -46,8 +58,9 @@ pub fn reread(
     op: &Operation,
     exchange: &Exchange,
     reproduce: &str,
+    credentials: Credentials,
 ) -> Checked {
-    check_with(contract, api, op, exchange, reproduce, false)
+    check_with(contract, api, op, exchange, reproduce, credentials, false)
 }
 
 fn check_with(
@@ -56,6 +69,7 @@ fn check_with(
     op: &Operation,
     exchange: &Exchange,
     reproduce: &str,
+    credentials: Credentials,
     validate: bool,
 ) -> Checked {
     let op_ref = OperationRef {
@@ -68,6 +82,7 @@ fn check_with(
         op_ref,
         reproduce,
         findings: Vec::new(),
+        declared_refusal: false,
     };
     let response = match &exchange.result {
         Ok(r) => r,
@@ -90,7 +105,14 @@ fn check_with(
         }
     };
     let status = response.status;
-    if status == 401 || status == 403 {
+    // A declared 401/403 to a request without credentials the operation requires (none were
+    // configured, or it requires none: an API's own `/basic-auth` demo) is an answer like any
+    // other; anything else is a refusal of drift's credentials.
+    let declared_refusal = matches!(status, 401 | 403)
+        && op.declares(status)
+        && (credentials == Credentials::None || op.security_optional());
+    c.declared_refusal = declared_refusal;
+    if (status == 401 || status == 403) && !declared_refusal {
         let msg = format!("{status}: the API refused the credentials (or none are configured)");
         c.push(Kind::AuthFailed, "", &msg, None, Some(status.to_string()));
         return c.done(Some(status), Some(msg), None, None);
@@ -253,6 +275,7 @@ struct Checker<'a> {
     op_ref: OperationRef,
     reproduce: &'a str,
     findings: Vec<Finding>,
+    declared_refusal: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -349,6 +372,7 @@ impl<'a> Checker<'a> {
             findings: self.findings,
             body,
             content_type,
+            declared_refusal: self.declared_refusal,
         }
     }
 }
@@ -506,8 +530,8 @@ mod tests {
                     crate::replay::transport::Parsed::new(serde_json::from_slice(&r.body).ok());
                 r
             });
-            let checked = check(&c, "t", op, &exchange(result), "curl");
-            let checked_handed = check(&c, "t", op, &exchange(handed), "curl");
+            let checked = check(&c, "t", op, &exchange(result), "curl", Credentials::None);
+            let checked_handed = check(&c, "t", op, &exchange(handed), "curl", Credentials::None);
             assert_eq!(checked_handed.findings, checked.findings, "case {i}");
             assert_eq!(checked_handed.body, checked.body, "case {i}");
             let got: Vec<String> = checked
@@ -529,7 +553,14 @@ mod tests {
         let c = contract();
         let mut r = answer(200, Some("application/json"), "{\"id\": \"1").unwrap_or_default();
         r.truncated = true;
-        let checked = check(&c, "t", &c.operations[0], &exchange(Ok(r)), "curl");
+        let checked = check(
+            &c,
+            "t",
+            &c.operations[0],
+            &exchange(Ok(r)),
+            "curl",
+            Credentials::None,
+        );
         let kinds: Vec<&str> = checked.findings.iter().map(|f| f.kind.as_str()).collect();
         assert_eq!(kinds, ["body.too-large"]);
     }

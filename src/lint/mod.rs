@@ -6,8 +6,13 @@
 //! - `lint.unknown-format`: each `format` the validator does not enforce (and OpenAPI does not define).
 //! - `lint.unsupported-pattern`: a `pattern` the regular-expression engine cannot compile (dropped).
 //! - `lint.schema-invalid`: a response or example schema that does not compile.
+//! - `lint.nonstandard-type`, `lint.path-template`, `lint.default-invalid`: see `params`.
+//!
+//! An example shared by several operations (a `$ref`'d response) is checked against the schema of
+//! each: valid for one variant, invalid for another is still invalid.
 
 pub mod docs;
+mod params;
 mod walk;
 
 use crate::model::Kind;
@@ -21,7 +26,8 @@ use std::collections::HashSet;
 /// Run every lint rule over a contract. Findings are sorted and their lines located.
 pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut seen_examples: HashSet<(usize, String)> = HashSet::new();
+    // (example's document, its pointer, the schema it is checked against).
+    let mut seen_examples: HashSet<(usize, String, SchemaRef)> = HashSet::new();
     let mut bad_schemas: HashSet<SchemaRef> = HashSet::new();
 
     let nodes = walk::schema_nodes(contract);
@@ -33,6 +39,9 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
         .schemas()
         .prepare(example_schemas.chain(contract.response_schemas()));
     out.extend(refused_refs(api, contract));
+    out.extend(params::nonstandard_types(contract, api));
+    out.extend(params::path_templates(contract, api));
+    out.extend(params::defaults(contract, api));
     for node in &nodes {
         if let Some(format) = node.format.as_deref() {
             if !schemas::is_known_format(format) && !schemas::is_openapi_format(format) {
@@ -61,7 +70,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
             }
         }
         for (pointer, value) in &node.examples {
-            if seen_examples.insert((node.schema.doc, pointer.clone())) {
+            if seen_examples.insert((node.schema.doc, pointer.clone(), node.schema.clone())) {
                 check_example(
                     contract,
                     api,
@@ -104,7 +113,7 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
                     continue;
                 }
                 for ex in &media.examples {
-                    if seen_examples.insert((ex.doc, ex.pointer.clone())) {
+                    if seen_examples.insert((ex.doc, ex.pointer.clone(), schema.clone())) {
                         check_example(
                             contract,
                             api,

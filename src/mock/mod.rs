@@ -16,7 +16,7 @@
 mod paging;
 mod pattern;
 pub mod server;
-mod synth;
+pub mod synth;
 
 use crate::replay::transport::{gate, HttpRequest, HttpResponse, SendFuture, Transport};
 use crate::spec::{Contract, MediaType, Operation, Response, Status};

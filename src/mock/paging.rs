@@ -562,6 +562,7 @@ mod tests {
                 cursor: Some("/nextToken".into()),
                 relations: Vec::new(),
                 count_only: false,
+                next_header: None,
                 reasons: Vec::new(),
                 last_page: crate::paging::LastPage::default(),
                 forms: crate::paging::Forms {

@@ -79,6 +79,8 @@ pub struct Paging {
     pub relations: Vec<(String, String)>,
     /// The contract says a page size of 0 returns only the count.
     pub count_only: bool,
+    /// A declared response header naming the next page (`link`, `next-page`; lower-cased).
+    pub next_header: Option<String>,
     /// Why this was detected, for `drift ops`.
     pub reasons: Vec<String>,
     /// What the next link and the cursor field hold on the last page, by what the schema allows
@@ -263,6 +265,7 @@ pub fn resolve(contract: &Contract, op: &Operation, config: &PagingConfig) -> Op
             cursor: None,
             relations: Vec::new(),
             count_only: false,
+            next_header: None,
             reasons: Vec::new(),
             last_page: LastPage::default(),
             forms: Forms::default(),
@@ -347,14 +350,19 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
     let count = first_declared(&view, COUNT);
     let cursor = first_declared(&view, CURSOR);
     let strategies = strategies(op, &mut reasons);
-    if strategies.is_empty() && next.is_none() {
+    let next_header = next_header(contract, op);
+    if strategies.is_empty() && next.is_none() && next_header.is_none() {
         return None;
     }
     let (items, usual) = items_pointer(&view)?;
-    // Without paging parameters, only a list with a usual name (or a count beside it) makes a
-    // collection: a resource with one list and a link map is not one.
-    if strategies.is_empty() && !usual && count.is_none() {
+    // Without paging parameters, only a list with a usual name (or a count beside it, or a
+    // declared next-page header) makes a collection: a resource with one list and a link map
+    // is not one.
+    if strategies.is_empty() && !usual && count.is_none() && next_header.is_none() {
         return None;
+    }
+    if let Some(h) = &next_header {
+        reasons.push(format!("next page in the `{h}` response header"));
     }
     reasons.push(match items.as_str() {
         "" => "items: the body is a list".to_string(),
@@ -427,10 +435,41 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
         cursor,
         relations,
         count_only,
+        next_header,
         last_page,
         forms,
         reasons,
     })
+}
+
+/// A response header of the operation's success answer that names the next page (`Link`,
+/// `Next-Page`, `X-Next-Page`, a continuation token), lower-cased.
+fn next_header(contract: &Contract, op: &Operation) -> Option<String> {
+    let doc = &contract.documents.docs.get(op.doc)?.value;
+    let responses = crate::spec::source::get(doc, &op.pointer)?
+        .get("responses")?
+        .as_object()?;
+    for (_, response) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
+        let response = match response.get("$ref").and_then(Value::as_str) {
+            Some(r) => match contract.documents.resolve_ref(op.doc, r) {
+                Some(crate::spec::source::RefTarget::Doc(d, p)) => {
+                    crate::spec::source::get(&contract.documents.docs.get(d)?.value, &p)?
+                }
+                _ => continue,
+            },
+            None => response,
+        };
+        let Some(headers) = response.get("headers").and_then(Value::as_object) else {
+            continue;
+        };
+        for name in headers.keys() {
+            let lower = name.to_ascii_lowercase();
+            if lower == "link" || walk::NEXT_HEADERS.contains(&lower.as_str()) {
+                return Some(lower);
+            }
+        }
+    }
+    None
 }
 
 /// The view of the place `pointer` names: declared properties, or the values of a declared map
@@ -524,6 +563,7 @@ const SIZE: &[&str] = &[
     "pagelen",
     "$top",
     "top",
+    "_limit",
 ];
 const NUMBER: &[&str] = &[
     "page[number]",
@@ -548,6 +588,7 @@ const CURSOR_PARAM: &[&str] = &[
     "page[after]",
     "page[cursor]",
     "cursor",
+    "_token",
     "after",
     "page_token",
     "pagetoken",

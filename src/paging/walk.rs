@@ -66,6 +66,9 @@ pub struct Walk<'p> {
     position: u64,
     /// Link relations already reported missing (one finding per relation per walk).
     reported: HashSet<String>,
+    /// The pages lead on through a response header (`Link: <…>; rel="next"`, `Next-Page`):
+    /// a page without it is the last.
+    header_driven: bool,
     /// How the walk ended, once it has.
     pub end: Option<End>,
 }
@@ -120,6 +123,7 @@ impl<'p> Walk<'p> {
             count: None,
             position,
             reported: HashSet::new(),
+            header_driven: paging.next_header.is_some(),
             end: None,
         })
     }
@@ -164,12 +168,12 @@ impl<'p> Walk<'p> {
         text
     }
 
-    /// Observe one fetched page: `status` and the parsed body (`None`: no JSON body, or the
-    /// request failed — `error` says how).
+    /// Observe one fetched page: `status`, the parsed body (`None`: no JSON body, or the
+    /// request failed — `error` says how) and the response headers (names lower-cased).
     pub fn observe(
         &mut self,
         url: &str,
-        status: Option<u16>,
+        (status, headers): (Option<u16>, &[(String, String)]),
         body: Option<&Value>,
         error: Option<&str>,
     ) -> (Vec<PageFinding>, Step) {
@@ -219,7 +223,8 @@ impl<'p> Walk<'p> {
         if self.strategy.style != Style::Cursor {
             findings.extend(self.link_set(body, url));
         }
-        let step = self.advance(body, n, url, &mut findings);
+        let in_header = header_link(headers, self.paging.next_header.as_deref());
+        let step = self.advance(body, n, url, in_header, &mut findings);
         (findings, step)
     }
 
@@ -299,9 +304,35 @@ impl<'p> Walk<'p> {
         body: &Value,
         n: usize,
         url: &str,
+        in_header: Option<Link>,
         findings: &mut Vec<PageFinding>,
     ) -> Step {
-        let next = match (&self.paging.next, &self.paging.cursor, self.strategy.style) {
+        // A next page named in a header, where the body names none: the header leads, and once
+        // it has, a page without it is the last (as a client following `Link` would stop).
+        let header_led = self.paging.next.is_none() && (in_header.is_some() || self.header_driven);
+        let next = if header_led {
+            self.header_driven = true;
+            match in_header {
+                Some(Link::Url(link)) => Some(self.follow(&link, url, findings)),
+                Some(Link::Position(at)) => Some(Ok(self.with_position(&at))),
+                None => None,
+            }
+        } else {
+            self.advance_in_body(body, n, url, findings)
+        };
+        self.finish_advance(next, url, findings)
+    }
+
+    /// The way on a page's body or its position gives: `None` at the end of the collection,
+    /// `Err` when the walk ends otherwise.
+    fn advance_in_body(
+        &mut self,
+        body: &Value,
+        n: usize,
+        url: &str,
+        findings: &mut Vec<PageFinding>,
+    ) -> Option<Result<String, End>> {
+        match (&self.paging.next, &self.paging.cursor, self.strategy.style) {
             (Some(pointer), _, _) => {
                 match link_at(body, pointer, self.strategy.position.as_deref()) {
                     Ok(Some(Link::Url(link))) => Some(self.follow(&link, url, findings)),
@@ -314,7 +345,7 @@ impl<'p> Walk<'p> {
                             message: format!("the next link ({pointer}) is not a URL: {shown}"),
                             url: url.to_string(),
                         });
-                        return self.done(End::Broken);
+                        Some(Err(End::Broken))
                     }
                 }
             }
@@ -322,9 +353,8 @@ impl<'p> Walk<'p> {
                 .pointer(pointer)
                 .and_then(cursor_text)
                 .map(|cursor| Ok(self.with_position(&cursor))),
-            (None, None, Style::Cursor | Style::Links) => {
-                return self.done(if n == 0 { End::Complete } else { End::Stuck });
-            }
+            (None, None, Style::Cursor | Style::Links) if n == 0 => Some(Err(End::Complete)),
+            (None, None, Style::Cursor | Style::Links) => Some(Err(End::Stuck)),
             (None, _, _) => {
                 // With no size parameter, the first page's length is the page size.
                 let size = self.size.or(self.first_len);
@@ -339,7 +369,16 @@ impl<'p> Walk<'p> {
                     Some(Ok(self.with_position(&self.position.to_string())))
                 }
             }
-        };
+        }
+    }
+
+    /// Finish [`Walk::advance`] for a page whose way on is in its body or its position.
+    fn finish_advance(
+        &mut self,
+        next: Option<Result<String, End>>,
+        url: &str,
+        findings: &mut Vec<PageFinding>,
+    ) -> Step {
         match next {
             None => {
                 let link_driven = self.paging.next.is_some();
@@ -553,6 +592,79 @@ fn link_at(body: &Value, pointer: &str, position: Option<&str>) -> Result<Option
         }
         other => Err(crate::text::excerpt(&other.to_string(), 80)),
     }
+}
+
+/// The next page a response header names: RFC 8288 `Link: <url>; rel="next"`, a `Next-Page` /
+/// `X-Next-Page` URL (a page number there is a position, as GitLab's is), a continuation token
+/// header, or the header the contract declares (`declared`, lower-cased). Empty values name none.
+fn header_link(headers: &[(String, String)], declared: Option<&str>) -> Option<Link> {
+    let value = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(link) = value("link").and_then(rel_next) {
+        return Some(Link::Url(link));
+    }
+    let named = declared.into_iter().chain(NEXT_HEADERS.iter().copied());
+    for name in named {
+        if let Some(v) = value(name) {
+            if name == "link" {
+                continue;
+            }
+            let looks_like_url = v.contains('/') || v.contains('?');
+            return Some(if looks_like_url {
+                Link::Url(v.to_string())
+            } else {
+                Link::Position(v.to_string())
+            });
+        }
+    }
+    None
+}
+
+/// Headers that name the next page (or its position), lower-cased.
+pub const NEXT_HEADERS: &[&str] = &[
+    "next-page",
+    "x-next-page",
+    "x-next",
+    "x-next-page-url",
+    "next-page-token",
+    "x-next-page-token",
+    "x-next-token",
+    "x-continuation",
+    "x-continuation-token",
+    "x-ms-continuation",
+];
+
+/// The `rel="next"` target of an RFC 8288 `Link` header (relations may be several, quoted or
+/// not: `rel="next last"`).
+fn rel_next(header: &str) -> Option<String> {
+    for part in header.split(",").take(64) {
+        let part = part.trim();
+        let Some(rest) = part.strip_prefix('<') else {
+            continue;
+        };
+        let Some((target, params)) = rest.split_once('>') else {
+            continue;
+        };
+        let is_next = params.split(';').any(|p| {
+            let Some((k, v)) = p.split_once('=') else {
+                return false;
+            };
+            k.trim().eq_ignore_ascii_case("rel")
+                && v.trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next && !target.is_empty() {
+            return Some(target.to_string());
+        }
+    }
+    None
 }
 
 /// A declared count: a number, or a number written as a string (`"25"`).

@@ -41,6 +41,17 @@ pub enum Source {
     },
 }
 
+impl Source {
+    /// A value drift made up, or took from the documentation's examples: this server may know
+    /// no such thing. Configured and live values, defaults and enum values are the contract's own.
+    pub fn is_guess(&self) -> bool {
+        matches!(
+            self,
+            Source::Placeholder | Source::Example { .. } | Source::VendorExample
+        )
+    }
+}
+
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -78,6 +89,19 @@ pub struct PlannedRequest {
     pub query: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
     pub bindings: Vec<Binding>,
+    /// The `Accept` header: the operation's declared response media types.
+    pub accept: String,
+    /// Follow a redirect as a client would; not when the operation declares one (its first
+    /// answer is the contract).
+    pub follow_redirects: bool,
+}
+
+impl PlannedRequest {
+    /// The values drift made up or took from documentation rather than from the user or this
+    /// server: an error answer to them says nothing about the contract.
+    pub fn guessed(&self) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(|b| b.source.is_guess())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +187,36 @@ fn plan_operation<'c>(
             source,
         });
     }
+    // A template parameter the operation does not declare is sent only with a configured value.
+    for name in crate::spec::template_parameters(&op.path) {
+        if bindings
+            .iter()
+            .any(|b| b.location == ParamIn::Path && b.name == name)
+        {
+            continue;
+        }
+        let configured = values
+            .per_operation
+            .get(&op.id)
+            .and_then(|m| m.get(name))
+            .or_else(|| values.global.get(name));
+        let Some(value) = configured else {
+            return Planned::Skipped {
+                operation_id: op.id.clone(),
+                method: op.method.clone(),
+                path: op.path.clone(),
+                reason: format!(
+                    "the path template names `{{{name}}}`, which the contract does not declare: give a value in `params` (drift.yaml)"
+                ),
+            };
+        };
+        bindings.push(Binding {
+            name: name.to_string(),
+            location: ParamIn::Path,
+            value: value.clone(),
+            source: Source::Config,
+        });
+    }
     // `.` and `..` (however they are percent-encoded) are dot segments: every URL parser removes
     // them, so the request would address another path than the report names.
     if let Some(b) = bindings
@@ -179,14 +233,12 @@ fn plan_operation<'c>(
             ),
         };
     }
-    let mut path = op.path.clone();
+    let path = fill_path(&op.path, &bindings);
     let mut query = Vec::new();
     let mut headers = Vec::new();
     for b in &bindings {
         match b.location {
-            ParamIn::Path => {
-                path = path.replace(&format!("{{{}}}", b.name), &encode_segment(&b.value))
-            }
+            ParamIn::Path => {}
             ParamIn::Query => query.push((b.name.clone(), b.value.clone())),
             ParamIn::Header => headers.push((b.name.clone(), b.value.clone())),
             ParamIn::Cookie => headers.push(("Cookie".into(), format!("{}={}", b.name, b.value))),
@@ -201,8 +253,54 @@ fn plan_operation<'c>(
         query,
         headers,
         bindings,
+        accept: accept(op),
+        follow_redirects: !op.declares_redirect(),
     })
 }
+
+/// The path of a template with its path parameters' values, each percent-encoded as one segment
+/// (several may share a segment: `{collection}@{timestamp}`).
+pub fn fill_path(template: &str, bindings: &[Binding]) -> String {
+    let mut path = template.to_string();
+    for b in bindings.iter().filter(|b| b.location == ParamIn::Path) {
+        path = path.replace(&format!("{{{}}}", b.name), &encode_segment(&b.value));
+    }
+    path
+}
+
+/// The `Accept` header of an operation: its declared response media types, successes first,
+/// then anything at a low weight (a server that cannot honour them still answers, and the
+/// check names an undeclared type).
+fn accept(op: &Operation) -> String {
+    let mut ordered: Vec<&crate::spec::Response> = op.responses.iter().collect();
+    ordered.sort_by_key(|r| {
+        !matches!(
+            r.status,
+            crate::spec::Status::Code(200..=299) | crate::spec::Status::Range(2)
+        )
+    });
+    let mut types: Vec<&str> = Vec::new();
+    for m in ordered.iter().flat_map(|r| r.content.iter()) {
+        let name = m.name.trim();
+        let usable = !name.is_empty()
+            && name.len() <= 100
+            && name.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+            && !name.contains(',');
+        if usable && !types.contains(&name) && types.len() < 8 {
+            types.push(name);
+        }
+    }
+    if types.is_empty() {
+        return DEFAULT_ACCEPT.to_string();
+    }
+    if !types.contains(&"*/*") {
+        types.push("*/*;q=0.1");
+    }
+    types.join(", ")
+}
+
+/// The `Accept` header when the contract declares no response media type.
+pub const DEFAULT_ACCEPT: &str = "application/json, */*;q=0.8";
 
 fn bind<'c>(
     contract: &'c Contract,
@@ -253,7 +351,7 @@ fn bind<'c>(
     {
         return (v, Source::Enum);
     }
-    (placeholder(schema), Source::Placeholder)
+    (placeholder(contract, p), Source::Placeholder)
 }
 
 /// Look for a value for path parameter `name` in the documented 2xx examples of the operation
@@ -381,8 +479,28 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-/// A value synthesized from the schema when nothing better is documented.
-fn placeholder(schema: Option<&Value>) -> String {
+/// A value synthesized from the parameter's schema when nothing better is documented: one the
+/// schema accepts (type, pattern, bounds, lengths, format), made by the mock's synthesizer.
+fn placeholder(contract: &Contract, p: &Parameter) -> String {
+    if let Some(place) = &p.place {
+        let (value, _) = crate::mock::synth::synthesize(contract, place.doc, &place.pointer);
+        let value = match value {
+            // A list parameter (style simple or form): its items, comma-separated.
+            Value::Array(items) => {
+                let items: Option<Vec<String>> = items.iter().map(scalar).collect();
+                items.filter(|i| !i.is_empty()).map(|i| i.join(","))
+            }
+            other => scalar(&other),
+        };
+        if let Some(value) = value {
+            return value;
+        }
+    }
+    simple_placeholder(p.schema.as_ref())
+}
+
+/// A placeholder from the schema's type and format alone.
+fn simple_placeholder(schema: Option<&Value>) -> String {
     let ty = schema
         .and_then(|s| s.get("type"))
         .and_then(Value::as_str)
@@ -397,7 +515,7 @@ fn placeholder(schema: Option<&Value>) -> String {
             .and_then(Value::as_f64)
             .map_or("1".into(), |m| format!("{}", m.max(1.0) as i64)),
         ("boolean", _) => "true".into(),
-        ("array", _) => placeholder(schema.and_then(|s| s.get("items"))),
+        ("array", _) => simple_placeholder(schema.and_then(|s| s.get("items"))),
         (_, "uuid") => "00000000-0000-4000-8000-000000000000".into(),
         (_, "date-time") => "2026-01-01T00:00:00Z".into(),
         (_, "date") => "2026-01-01".into(),

@@ -90,15 +90,13 @@ pub fn http_request(base_url: &str, p: &PlannedRequest) -> HttpRequest {
     if !q.is_empty() {
         url = format!("{url}?{}", q.join("&"));
     }
-    let mut headers = vec![(
-        "Accept".to_string(),
-        "application/json, */*;q=0.8".to_string(),
-    )];
+    let mut headers = vec![("Accept".to_string(), p.accept.clone())];
     headers.extend(p.headers.iter().cloned());
     HttpRequest {
         method: p.method.clone(),
         url,
         headers,
+        follow_redirects: p.follow_redirects,
         ..Default::default()
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// A request, with credentials kept apart so they can be dropped on a cross-origin redirect and
 /// never printed.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct HttpRequest {
     pub method: String,
     /// Absolute URL, without the secret query parameters.
@@ -24,6 +24,22 @@ pub struct HttpRequest {
     /// Credential query parameters (an API key in the query).
     pub secret_query: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// Follow redirects (as a client would); when not, a 3xx is the answer.
+    pub follow_redirects: bool,
+}
+
+impl Default for HttpRequest {
+    fn default() -> HttpRequest {
+        HttpRequest {
+            method: String::new(),
+            url: String::new(),
+            headers: Vec::new(),
+            secret_headers: Vec::new(),
+            secret_query: Vec::new(),
+            body: None,
+            follow_redirects: true,
+        }
+    }
 }
 
 impl fmt::Debug for HttpRequest {
@@ -57,6 +73,9 @@ pub struct HttpResponse {
     /// The body already parsed, when the sender had it as a document (the embedded mock, in
     /// process). The first check takes it instead of parsing the bytes.
     pub parsed: Parsed,
+    /// The redirects followed to get here: each hop's status and the URL it led to (query
+    /// left out).
+    pub redirects: Vec<(u16, String)>,
 }
 
 /// A response body's document, taken once (compares equal to any other, and a clone holds
@@ -271,19 +290,21 @@ impl HttpTransport {
 
     async fn follow(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let first = reqwest::Url::parse(&request.url).ok();
-        let mut hops = 0;
+        let mut hops: Vec<(u16, String)> = Vec::new();
         loop {
             gate(&request)?;
-            let response = self.exchange(&request).await?;
+            let mut response = self.exchange(&request).await?;
             let location = response.header("location").map(String::from);
-            let redirect = matches!(response.status, 301 | 302 | 303 | 307 | 308);
+            let redirect =
+                request.follow_redirects && matches!(response.status, 301 | 302 | 303 | 307 | 308);
             let (true, Some(location)) = (redirect, location) else {
+                response.redirects = hops;
                 return Ok(response);
             };
-            if hops >= self.options.max_redirects {
+            if hops.len() >= self.options.max_redirects {
+                response.redirects = hops;
                 return Ok(response);
             }
-            hops += 1;
             let mut next = reqwest::Url::parse(&request.url)
                 .and_then(|base| base.join(&location))
                 .map_err(|e| TransportError::Other(format!("bad redirect location: {e}")))?;
@@ -297,6 +318,7 @@ impl HttpTransport {
                 request.secret_headers.clear();
                 request.secret_query.clear();
             }
+            hops.push((response.status, redact_url(next.as_str()).to_string()));
             request.url = next.to_string();
         }
     }
@@ -388,6 +410,7 @@ impl HttpTransport {
             truncated,
             large_body_slot: LargeBodySlot(slot.map(|p| std::sync::Arc::new(SlotHeld(p)))),
             parsed: Parsed::default(),
+            redirects: Vec::new(),
         })
     }
 }

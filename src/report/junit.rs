@@ -49,8 +49,15 @@ impl JunitReporter {
             }
             for (op, found) in &api.operations {
                 let name = format!("{} {} ({})", op.method, op.path, op.operation_id);
-                let skip = (op.outcome == Outcome::Skipped)
-                    .then(|| op.reason.clone().unwrap_or_else(|| "skipped".into()));
+                // An unverified operation ran but verified nothing: skipped, with the reason.
+                let skip = match op.outcome {
+                    Outcome::Skipped => Some(op.reason.clone().unwrap_or_else(|| "skipped".into())),
+                    Outcome::Unverified => Some(format!(
+                        "unverified: {}",
+                        op.reason.as_deref().unwrap_or("an error answer")
+                    )),
+                    _ => None,
+                };
                 time = time.saturating_add(op.duration_ms.unwrap_or(0));
                 cases.push(self.case(&api.api.name, &name, op.duration_ms, skip, found));
             }

@@ -101,8 +101,18 @@ pub fn check(report: &CheckReport) -> String {
     } else {
         "✅ no drift"
     };
+    let unverified = report
+        .operations
+        .iter()
+        .filter(|o| o.outcome == Outcome::Unverified)
+        .count();
+    let unverified = if unverified > 0 {
+        format!(" ({unverified} not verified: an error answer)")
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "## {verdict}\n\n{checked} operation(s) checked, {skipped} skipped in {} API(s): **{} breaking**, {} warning, {} info, {} error.\n\n",
+        "## {verdict}\n\n{checked} operation(s) checked{unverified}, {skipped} skipped in {} API(s): **{} breaking**, {} warning, {} info, {} error.\n\n",
         report.apis.len(),
         s.breaking,
         s.warning,
@@ -135,9 +145,18 @@ pub fn check(report: &CheckReport) -> String {
             let outcome = match op.outcome {
                 Outcome::Pass => "✅ pass",
                 Outcome::Drift => "❌ drift",
+                Outcome::Unverified => "❔ unverified",
                 Outcome::Skipped => "⏭ skipped",
                 Outcome::Error => "⚠️ error",
             };
+            // Why an operation verified nothing or was not sent.
+            let why = match (op.outcome, &op.reason) {
+                (Outcome::Unverified | Outcome::Skipped, Some(reason)) => {
+                    format!(": {}", md(&crate::text::excerpt(reason, 160)))
+                }
+                _ => String::new(),
+            };
+            let outcome = format!("{outcome}{why}");
             let row = format!(
                 "| <code>{}</code> {} | {outcome} | {b} | {w} | {i} | {e} |\n",
                 code(&format!("{} {}", op.method, op.path)),

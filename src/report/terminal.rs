@@ -1,6 +1,6 @@
 //! Human-readable output. Colour only when the caller says so (a TTY without `NO_COLOR`).
 
-use crate::model::{Finding, Severity, Summary};
+use crate::model::{Finding, OperationResult, Outcome, Severity, Summary};
 use crate::text::escape_control;
 use anstyle::{AnsiColor, Style};
 use std::collections::HashMap;
@@ -117,7 +117,6 @@ pub fn write_check(
     r: &crate::model::CheckReport,
     quiet: bool,
 ) -> io::Result<()> {
-    use crate::model::Outcome;
     let (b, d) = (p.bold(), p.dim());
     // Grouped once, in report order: a run of thousands of APIs is not read once per API.
     let mut ops_of: HashMap<&str, Vec<&crate::model::OperationResult>> = HashMap::new();
@@ -167,9 +166,15 @@ pub fn write_check(
             tint(drift, p.severity(Severity::Breaking)),
             tint(error, p.severity(Severity::Error)),
         );
+        let unverified = count(Outcome::Unverified);
+        let unverified_count = if unverified > 0 {
+            format!("  {unverified} unverified")
+        } else {
+            String::new()
+        };
         writeln!(
             w,
-            "  {good}{pass} pass{good:#}  {bad}{drift} drift{bad:#}  {err}{error} error{err:#}  {} skipped",
+            "  {good}{pass} pass{good:#}  {bad}{drift} drift{bad:#}  {err}{error} error{err:#}{unverified_count}  {} skipped",
             count(Outcome::Skipped)
         )?;
         if let Some(error) = &api.error {
@@ -179,6 +184,7 @@ pub fn write_check(
         for note in api.notes.iter().filter(|_| !quiet) {
             writeln!(w, "  {d}note: {}{d:#}", t(note))?;
         }
+        write_unverified(w, p, ops, quiet)?;
         // `api.error` is said above as "could not run".
         for f in general
             .iter()
@@ -236,12 +242,59 @@ pub fn write_check(
         .fold(0, usize::saturating_add);
     write!(w, "{b}summary{b:#}: ")?;
     let s = Summary::of(&r.findings);
+    let unverified = r
+        .operations
+        .iter()
+        .filter(|o| o.outcome == Outcome::Unverified)
+        .count();
+    let unverified = if unverified > 0 {
+        format!(" ({unverified} not verified: an error answer, see above)")
+    } else {
+        String::new()
+    };
     write!(
         w,
-        "{checked} operations checked, {skipped} skipped, {:.2}s; ",
+        "{checked} operations checked{unverified}, {skipped} skipped, {:.2}s; ",
         r.duration_ms as f64 / 1000.0
     )?;
     write_summary(w, p, &s)
+}
+
+/// The most unverified operations listed one by one; the rest are counted.
+const UNVERIFIED_SHOWN: usize = 10;
+
+/// The operations whose answer verified nothing, each with the reason (what to configure).
+fn write_unverified(
+    w: &mut dyn Write,
+    p: Palette,
+    ops: &[&OperationResult],
+    quiet: bool,
+) -> std::io::Result<()> {
+    if quiet {
+        return Ok(());
+    }
+    let d = p.dim();
+    let unverified: Vec<&&OperationResult> = ops
+        .iter()
+        .filter(|o| o.outcome == Outcome::Unverified)
+        .collect();
+    for op in unverified.iter().take(UNVERIFIED_SHOWN) {
+        writeln!(
+            w,
+            "  {d}unverified{d:#} {} {}: {}",
+            t(&op.method),
+            t(&op.path),
+            t(op.reason.as_deref().unwrap_or("an error answer"))
+        )?;
+    }
+    if unverified.len() > UNVERIFIED_SHOWN {
+        writeln!(
+            w,
+            "  {d}and {} more unverified (reasons in --format json){d:#}",
+            unverified.len() - UNVERIFIED_SHOWN
+        )?;
+    }
+    Ok(())
 }
 
 /// The terminal reporter: coloured when the palette says so.

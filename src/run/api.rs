@@ -61,6 +61,17 @@ impl ApiRun {
             url_credentials: None,
         }
     }
+
+    /// Whether this API's requests carry credentials (drift sends the configured ones with
+    /// every request; the embedded mock gets none).
+    pub fn credentials(&self) -> crate::check::Credentials {
+        let configured = self.auth != AuthConfig::None || self.url_credentials.is_some();
+        if configured && self.base_url != BaseUrl::Mock {
+            crate::check::Credentials::Sent
+        } else {
+            crate::check::Credentials::None
+        }
+    }
 }
 
 /// The API name shown in reports when none is given: the folder of a generically named file

@@ -57,9 +57,11 @@ impl AuthGate {
         }
     }
 
-    /// Look at one more exchange; `true` when the API must stop here.
-    pub fn observe(&mut self, ex: &Exchange, redactor: &Redactor) -> bool {
-        if !self.armed || self.stopped.is_some() {
+    /// Look at one more exchange; `true` when the API must stop here. A refusal the operation
+    /// declares for requests without its credentials (`declared_refusal`) says nothing about
+    /// drift's credentials and is not counted.
+    pub fn observe(&mut self, ex: &Exchange, redactor: &Redactor, declared_refusal: bool) -> bool {
+        if !self.armed || self.stopped.is_some() || declared_refusal {
             return self.stopped.is_some();
         }
         self.delivered += 1;

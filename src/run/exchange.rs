@@ -12,6 +12,7 @@ use crate::model::OperationResult;
 use crate::model::Outcome;
 use crate::model::SnapshotStats;
 use crate::model::{Finding, OperationRef, SpecLocation};
+use crate::plan::PlannedRequest;
 use crate::replay::transport::TransportError;
 use crate::replay::{Exchange, ReplayError};
 use crate::spec::{Contract, Operation};
@@ -39,19 +40,29 @@ pub struct Stepped {
     /// A deferred step's parsed body, kept so the step does not parse it again (not for large
     /// bodies, which are parsed again rather than held while the pages are walked).
     pub body: Option<serde_json::Value>,
+    /// A 401/403 the operation declares for requests without its credentials: not a refusal of
+    /// drift's credentials.
+    pub declared_refusal: bool,
 }
 
 /// Check one exchange of `op`; `reproduce` is the ready-to-run line attached to each finding.
 /// With `paged`, a success's snapshot step is left for after the operation's pages are walked.
 pub fn step(
     ctx: &ExchangeCtx<'_>,
-    op: &Operation,
+    (op, planned): (&Operation, &PlannedRequest),
     ex: &Exchange,
     reproduce: &str,
     stats: &mut SnapshotStats,
     paging: Option<&crate::paging::Paging>,
 ) -> Stepped {
-    let mut checked = check::check(ctx.contract, &ctx.run.name, op, ex, reproduce);
+    let mut checked = check::check(
+        ctx.contract,
+        &ctx.run.name,
+        op,
+        ex,
+        reproduce,
+        ctx.run.credentials(),
+    );
     let maker = FindingMaker {
         api: &ctx.run.name,
         operation: OperationRef::from(op),
@@ -59,6 +70,8 @@ pub fn step(
     };
     let mut findings = std::mem::take(&mut checked.findings);
     name_provenance(ctx.run, op, ex, &mut findings);
+    let unverified = super::verified::unverified(op, planned, &checked, &mut findings);
+    findings.extend(redirected(ex, &maker));
     // A success holding the item list: the collection is walked after the main pass.
     let collection = paging.is_some_and(|p| {
         checked.status.is_some_and(|s| (200..300).contains(&s))
@@ -106,8 +119,8 @@ pub fn step(
         path: op.path.clone(),
         url: Some(ex.url.clone()),
         status: checked.status,
-        outcome: Outcome::of(&findings),
-        reason: checked.reason,
+        outcome: Outcome::of_answer(&findings, unverified.is_some()),
+        reason: checked.reason.or(unverified),
         duration_ms: Some(ex.duration.as_millis() as u64),
         live: Vec::new(),
         pages: Vec::new(),
@@ -119,7 +132,30 @@ pub fn step(
         collection,
         deferred,
         body,
+        declared_refusal: checked.declared_refusal,
     }
+}
+
+/// A redirect the server made and drift followed (the operation declares none): named, so a
+/// moved endpoint does not pass unnoticed.
+fn redirected(ex: &Exchange, maker: &FindingMaker<'_>) -> Option<Finding> {
+    let response = ex.result.as_ref().ok()?;
+    let (first, _) = response.redirects.first()?;
+    let hops: Vec<String> = response
+        .redirects
+        .iter()
+        .map(|(status, to)| format!("{status} → {}", crate::text::excerpt(to, 200)))
+        .collect();
+    let mut f = maker.make(
+        Kind::StatusRedirected,
+        format!(
+            "the server redirected ({}), followed as a client would; the operation declares no redirect, so the final answer ({}) was checked",
+            hops.join(", "),
+            response.status
+        ),
+    );
+    f.actual = Some(first.to_string());
+    Some(f)
 }
 
 /// Against the embedded mock, findings on a body the mock made from the contract itself (an
@@ -244,7 +280,14 @@ pub fn snapshot_with_pages(
         return Vec::new();
     };
     // Checked already: read again for its body, not validated twice.
-    let mut checked = check::reread(ctx.contract, &ctx.run.name, op, ex, reproduce);
+    let mut checked = check::reread(
+        ctx.contract,
+        &ctx.run.name,
+        op,
+        ex,
+        reproduce,
+        ctx.run.credentials(),
+    );
     if let Some(serde_json::Value::Array(list)) =
         checked.body.as_mut().and_then(|b| b.pointer_mut(items))
     {

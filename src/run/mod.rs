@@ -33,6 +33,7 @@ pub mod prepare;
 pub mod shard;
 mod snapshots;
 pub mod target;
+mod verified;
 mod waves;
 
 pub use api::{ApiRun, BaseUrl};
@@ -588,9 +589,10 @@ impl Replaying<'_> {
                 collection,
                 deferred,
                 body,
+                declared_refusal,
             } = exchange::step(
                 &self.ctx,
-                op,
+                (op, &batch[ex.index].1),
                 ex,
                 &reproductions[ex.index],
                 &mut self.stats,
@@ -618,7 +620,7 @@ impl Replaying<'_> {
             self.operations.push(operation);
             self.findings.extend(found);
             listener.exchange_checked(&run.name, self.exchanged, to_send.len());
-            if self.gate.observe(ex, &redactor) {
+            if self.gate.observe(ex, &redactor, declared_refusal) {
                 // Closed before this exchange's concurrency slot is released: no task still
                 // waiting for a slot sends its request.
                 incoming.close();

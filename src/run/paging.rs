@@ -276,7 +276,7 @@ impl<'p> Walking<'p> {
             if let Some(next) = self.page(r, job, ex, &reproductions[ex.index]) {
                 next_round.push(next);
             }
-            if r.gate.observe(ex, &redactor) {
+            if r.gate.observe(ex, &redactor, false) {
                 incoming.close();
                 break;
             }
@@ -294,7 +294,14 @@ impl<'p> Walking<'p> {
     ) -> Option<Job<'p>> {
         let run = r.ctx.run;
         let op = self.to_send[job.op()].0;
-        let mut checked = check::check(r.ctx.contract, &run.name, op, ex, reproduce);
+        let mut checked = check::check(
+            r.ctx.contract,
+            &run.name,
+            op,
+            ex,
+            reproduce,
+            run.credentials(),
+        );
         super::exchange::name_provenance(run, op, ex, &mut checked.findings);
         let maker = FindingMaker {
             api: &run.name,
@@ -309,9 +316,10 @@ impl<'p> Walking<'p> {
                 mut walk,
                 url,
             } => {
+                let headers = ex.result.as_ref().map_or(&[][..], |r| r.headers.as_slice());
                 let (found, step) = walk.observe(
                     &url,
-                    checked.status,
+                    (checked.status, headers),
                     checked.body.as_ref(),
                     error.as_deref(),
                 );
@@ -423,7 +431,8 @@ fn refresh(r: &mut Replaying<'_>, op: &Operation, notes: Vec<String>) {
         }
     }
     if let Some(result) = r.operations.iter_mut().find(|o| o.operation_id == op.id) {
-        result.outcome = crate::model::Outcome::of(&findings);
+        let unverified = result.outcome == crate::model::Outcome::Unverified;
+        result.outcome = crate::model::Outcome::of_answer(&findings, unverified);
         result.pages = notes;
     }
 }

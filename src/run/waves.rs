@@ -3,7 +3,7 @@
 //! embedded mock there is one wave (the mock serves the documented ids).
 
 use crate::plan::live::{self, Dependency};
-use crate::plan::{Binding, PlannedRequest, Source};
+use crate::plan::{PlannedRequest, Source};
 use crate::replay::Exchange;
 use crate::spec::{Contract, Operation, ParamIn};
 use std::collections::HashMap;
@@ -180,21 +180,10 @@ fn set(request: &mut PlannedRequest, param: &str, value: &str, source: Source) {
         b.value = value.to_string();
         b.source = source;
     }
-    request.path = path_of(&request.path_template, &request.bindings);
+    request.path = crate::plan::fill_path(&request.path_template, &request.bindings);
     for (name, v) in &mut request.query {
         if name == param {
             *v = value.to_string();
         }
     }
-}
-
-fn path_of(template: &str, bindings: &[Binding]) -> String {
-    let mut path = template.to_string();
-    for b in bindings.iter().filter(|b| b.location == ParamIn::Path) {
-        path = path.replace(
-            &format!("{{{}}}", b.name),
-            &crate::plan::encode_segment(&b.value),
-        );
-    }
-    path
 }

@@ -18,6 +18,7 @@ pub mod revision;
 pub mod schemas;
 pub mod security;
 pub mod source;
+pub mod types;
 
 pub use error::{Position, SpecError};
 pub use model::*;

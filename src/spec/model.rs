@@ -120,6 +120,9 @@ pub struct Parameter {
     pub description: Option<String>,
     /// The parameter's schema as written (for Swagger 2.0, the type fields of the parameter).
     pub schema: Option<Value>,
+    /// Where that schema is in the contract (for Swagger 2.0, the parameter object itself), so it
+    /// can be synthesized from and validated against like any other.
+    pub place: Option<SchemaRef>,
     pub examples: Vec<Example>,
     /// `x-example` and similar vendor hints.
     pub vendor_example: Option<Value>,
@@ -159,6 +162,29 @@ impl Operation {
         matches!(self.method.as_str(), "GET" | "HEAD")
     }
 
+    /// Whether the operation declares a status by its code or its range (`default` aside: it
+    /// describes whatever else may come, usually errors).
+    pub fn declares(&self, code: u16) -> bool {
+        self.responses
+            .iter()
+            .any(|r| r.status != Status::Default && r.status.matches(code))
+    }
+
+    /// Whether the operation declares a redirect (`3XX`): its first answer is the contract.
+    pub fn declares_redirect(&self) -> bool {
+        self.responses.iter().any(|r| match r.status {
+            Status::Code(c) => (300..400).contains(&c),
+            Status::Range(r) => r == 3,
+            Status::Default => false,
+        })
+    }
+
+    /// Whether a request may go without credentials: no security requirement, or one
+    /// alternative that is empty (`security: [{}]`).
+    pub fn security_optional(&self) -> bool {
+        self.security.is_empty() || self.security.iter().any(Vec::is_empty)
+    }
+
     /// The declared response for a real status code: exact code, then range, then `default`.
     pub fn response_for(&self, code: u16) -> Option<&Response> {
         let exact = self
@@ -173,6 +199,22 @@ impl Operation {
             })
             .or_else(|| self.responses.iter().find(|r| r.status == Status::Default))
     }
+}
+
+/// The parameter names a path template uses, in order: `{a}` and, in one segment, `{a}@{b}`.
+pub fn template_parameters(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !name.is_empty() && !name.contains('{') {
+            out.push(name);
+        }
+        rest = &after[close + 1..];
+    }
+    out
 }
 
 impl From<&Operation> for crate::model::OperationRef {
@@ -199,5 +241,15 @@ mod tests {
         assert_eq!(Status::parse("99"), None);
         assert!(Status::Range(2).matches(204));
         assert_eq!(Status::Range(5).to_string(), "5XX");
+    }
+
+    #[test]
+    fn template_parameters_several_in_one_segment() {
+        assert_eq!(
+            template_parameters("/snapshot/collections/{collection_id}@{timestamp}"),
+            ["collection_id", "timestamp"]
+        );
+        assert_eq!(template_parameters("/a/{id}/b/{name}.mp3"), ["id", "name"]);
+        assert!(template_parameters("/a/{unclosed").is_empty());
     }
 }

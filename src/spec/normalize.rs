@@ -204,7 +204,12 @@ impl Normalizer<'_> {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string();
+            let mut place = None;
             let schema = if self.dialect == Dialect::Swagger2 {
+                place = Some(SchemaRef {
+                    doc: pdoc,
+                    pointer: pptr.clone(),
+                });
                 // 2.0 non-body parameters carry their type fields inline.
                 let mut s = Map::new();
                 if let Some(obj) = p.as_object() {
@@ -225,12 +230,15 @@ impl Normalizer<'_> {
                 Some(Value::Object(s))
             } else {
                 match p.get("schema") {
-                    Some(s) => Some(
-                        self.docs
-                            .deref(pdoc, &pointer_push(&pptr, "schema"), s)?
-                            .2
-                            .clone(),
-                    ),
+                    Some(s) => {
+                        let (sdoc, sptr, schema) =
+                            self.docs.deref(pdoc, &pointer_push(&pptr, "schema"), s)?;
+                        place = Some(SchemaRef {
+                            doc: sdoc,
+                            pointer: sptr,
+                        });
+                        Some(schema.clone())
+                    }
                     None => None,
                 }
             };
@@ -248,6 +256,7 @@ impl Normalizer<'_> {
                     .and_then(Value::as_str)
                     .map(String::from),
                 schema,
+                place,
                 examples,
                 vendor_example: p.get("x-example").cloned(),
             });

@@ -37,6 +37,9 @@ pub struct Documents {
     /// `$ref`s to other hosts or `file:` URLs, never fetched: (document, pointer of the `$ref`,
     /// the reference). The schemas holding them accept any value; lint and check say so.
     pub refused: Vec<(usize, String, String)>,
+    /// Non-standard `type`s read as their standard type (see `types`): (document, pointer of the
+    /// `type`, what it said).
+    pub nonstandard_types: Vec<(usize, String, String)>,
 }
 
 /// Keys whose values are data, not contract structure: `$ref`s are not looked for inside them.
@@ -233,6 +236,7 @@ impl Documents {
             docs: Vec::new(),
             by_path: HashMap::new(),
             refused: Vec::new(),
+            nonstandard_types: Vec::new(),
         };
         set.add(root.to_path_buf())?;
         // `$ref`s may only reach files under the contract's own folder.
@@ -317,10 +321,13 @@ impl Documents {
 
     /// Documents held in memory (embedded contracts, tests); `$ref`s to files are not followed.
     pub fn from_values(values: Vec<Value>) -> Documents {
+        let mut nonstandard_types = Vec::new();
         let docs = values
             .into_iter()
             .enumerate()
-            .map(|(i, value)| {
+            .map(|(i, mut value)| {
+                let found = super::types::standardize(&mut value);
+                nonstandard_types.extend(found.into_iter().map(|(p, t)| (i, p, t)));
                 let path = PathBuf::from(format!("<memory:{i}>"));
                 Document {
                     canonical: path.clone(),
@@ -336,15 +343,19 @@ impl Documents {
             docs,
             by_path: HashMap::new(),
             refused: Vec::new(),
+            nonstandard_types,
         }
     }
 
     fn add(&mut self, path: PathBuf) -> Result<usize, SpecError> {
         let text = read_file(&path)?;
         let hash = crate::text::content_hash(text.as_bytes());
-        let value = parse_text(&path, &text)?;
+        let mut value = parse_text(&path, &text)?;
         let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
         let index = self.docs.len();
+        let found = super::types::standardize(&mut value);
+        self.nonstandard_types
+            .extend(found.into_iter().map(|(p, t)| (index, p, t)));
         self.by_path.insert(canonical.clone(), index);
         self.docs.push(Document {
             path,

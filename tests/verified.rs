@@ -1,0 +1,292 @@
+//! Verified, or not — never a silent pass, and no false alarm from drift's own guesses: declared
+//! refusals, declared redirects, placeholders that satisfy their schema, several parameters in one
+//! segment, template parameters nobody declared, `Accept` from the declared media types.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod common;
+use common::server::{Recorded, Reply, TestServer};
+use common::{drift, drift_env, json};
+use serde_json::Value;
+
+const SPEC: &str = "tests/fixtures/verified/api.yaml";
+
+fn server() -> TestServer {
+    TestServer::start(|req: &Recorded, _n| match req.path.as_str() {
+        "/demo/basic/alice" | "/demo/bearer" => Reply::json(401, r#"{"error": "login"}"#),
+        "/demo/digest" => Reply::json(403, r#"{"error": "no"}"#),
+        "/items" => Reply::json(200, r#"[{"id": "i1"}]"#),
+        "/snapshots/books@1700" => Reply::json(200, r#"{"ok": true}"#),
+        "/go" => Reply::json(302, "{}").with("location", "/elsewhere"),
+        "/moved" => Reply::json(301, "{}").with("location", "/moved/"),
+        "/moved/" => Reply::raw(200, "application/vnd.api+json", br#"{"id": "m"}"#),
+        _ => Reply::json(404, r#"{"error": "not found"}"#),
+    })
+}
+
+fn operation<'r>(report: &'r Value, id: &str) -> &'r Value {
+    report["operations"]
+        .as_array()
+        .and_then(|ops| ops.iter().find(|o| o["operation_id"] == id))
+        .unwrap_or_else(|| panic!("no operation {id} in {report}"))
+}
+
+fn findings<'r>(report: &'r Value, id: &str) -> Vec<&'r Value> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["operation_id"] == id)
+        .collect()
+}
+
+#[test]
+fn answers_are_judged_as_declared_and_guesses_never_pass_or_alarm() {
+    let server = server();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            SPEC,
+            "--base-url",
+            &server.url(),
+            "--auth",
+            "bearer",
+            "--token-env",
+            "VERIFIED_TOKEN",
+            "--format",
+            "json",
+        ],
+        &[("VERIFIED_TOKEN", "tok-verified-1")],
+    );
+    let report = json(&run);
+    // Nothing here is drift: exit 0, and no auth.failed although the first answers were 401s.
+    assert_eq!(run.code, 0, "{report}\n{}", run.stderr);
+    let kinds: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["kind"].as_str())
+        .collect();
+    assert!(!kinds.contains(&"auth.failed"), "{kinds:?}");
+
+    // An API's own refusal demos are declared answers: checked, not verified, never auth.failed.
+    for id in ["demoBasic", "demoBearer", "demoDigest"] {
+        let op = operation(&report, id);
+        assert_eq!(op["outcome"], "unverified", "{op}");
+        assert!(findings(&report, id).is_empty(), "{id}");
+    }
+    assert_eq!(operation(&report, "listItems")["outcome"], "pass");
+
+    // A placeholder satisfies the parameter's schema (`type: int` read as integer, minimum 100);
+    // the declared 404 it gets verifies nothing, and the reason says what to configure.
+    let recorded = server.recorded();
+    let paths: Vec<&str> = recorded.iter().map(|r| r.path.as_str()).collect();
+    assert!(paths.contains(&"/orders/100"), "{paths:?}");
+    let order = operation(&report, "getOrder");
+    assert_eq!(order["outcome"], "unverified");
+    let reason = order["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("404 for a placeholder `orderNo`") && reason.contains("params.orderNo"),
+        "{reason}"
+    );
+
+    // A placeholder matching the pattern; an undeclared 404 to it is the server rejecting the
+    // guess: info, unverified — not breaking drift.
+    let agent_path = paths
+        .iter()
+        .find(|p| p.starts_with("/agents/"))
+        .copied()
+        .unwrap_or_default();
+    let id = agent_path.trim_start_matches("/agents/");
+    assert!(
+        id.len() == 7 && id.starts_with("ag-") && id[3..].bytes().all(|b| b.is_ascii_digit()),
+        "{agent_path}"
+    );
+    assert_eq!(operation(&report, "getAgent")["outcome"], "unverified");
+    let agent = findings(&report, "getAgent");
+    assert_eq!(agent.len(), 1);
+    assert_eq!(agent[0]["kind"], "status.undeclared");
+    assert_eq!(agent[0]["severity"], "info");
+
+    // Two parameters in one segment, both sent.
+    assert!(paths.contains(&"/snapshots/books@1700"), "{paths:?}");
+    assert_eq!(operation(&report, "getSnapshot")["outcome"], "pass");
+
+    // A declared redirect is the answer, not followed.
+    assert_eq!(operation(&report, "go")["status"], 302);
+    assert_eq!(operation(&report, "go")["outcome"], "pass");
+    assert!(!paths.contains(&"/elsewhere"), "{paths:?}");
+
+    // An undeclared redirect is followed as a client would, and named.
+    let moved = operation(&report, "moved");
+    assert_eq!(moved["status"], 200);
+    let named = findings(&report, "moved");
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert_eq!(named[0]["kind"], "status.redirected");
+    assert_eq!(named[0]["severity"], "info");
+    assert!(named[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("301") && m.contains("/moved/")));
+
+    // `Accept` names the declared media type.
+    let accept = recorded
+        .iter()
+        .find(|r| r.path == "/moved")
+        .and_then(|r| r.headers.get("accept"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(accept.starts_with("application/vnd.api+json"), "{accept}");
+
+    // A template parameter nobody declared: not sent, with the reason.
+    let terminal = operation(&report, "getTerminal");
+    assert_eq!(terminal["outcome"], "skipped");
+    assert!(terminal["reason"]
+        .as_str()
+        .is_some_and(|r| r.contains("`{terminal_id}`") && r.contains("params")));
+    assert!(!paths.iter().any(|p| p.starts_with("/terminals")));
+}
+
+#[test]
+fn the_terminal_says_what_was_not_verified_and_why() {
+    let server = server();
+    let run = drift(&["check", "--spec", SPEC, "--base-url", &server.url()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(" unverified "), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("unverified GET /orders/{orderNo}: 404 for a placeholder `orderNo`"),
+        "{}",
+        run.stdout
+    );
+    // Without credentials, a declared refusal of a secured operation says to configure them.
+    assert!(run.stdout.contains("not verified"), "{}", run.stdout);
+}
+
+#[test]
+fn lint_names_nonstandard_types_and_template_parameters() {
+    let run = drift(&["lint", "--spec", SPEC, "--format", "json"]);
+    let report = json(&run);
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.iter().any(|(k, m)| k == "lint.nonstandard-type"
+            && m.contains("`type: int`")
+            && m.contains("write `type: integer`")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(k, m)| k == "lint.path-template" && m.contains("`{terminal_id}`")),
+        "{found:?}"
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(k, _)| k.starts_with("lint.path-template"))
+            .count(),
+        1,
+        "the two-parameter segment is declared: {found:?}"
+    );
+}
+
+/// 25 records, `_limit` a page, the rest behind `Next-Page`; 7 events, 3 a page, behind `Link`.
+fn paging_server() -> TestServer {
+    TestServer::start(|req: &Recorded, _n| {
+        let (path, query) = req.path.split_once('?').unwrap_or((req.path.as_str(), ""));
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                .map(String::from)
+        };
+        match path {
+            "/records" => {
+                let limit: usize = param("_limit").and_then(|v| v.parse().ok()).unwrap_or(25);
+                let start: usize = param("_token")
+                    .and_then(|t| t.strip_prefix("t").and_then(|n| n.parse().ok()))
+                    .unwrap_or(0);
+                let end = (start + limit).min(25);
+                let items: Vec<String> = (start..end)
+                    .map(|i| format!(r#"{{"id": "r{i}"}}"#))
+                    .collect();
+                let reply = Reply::json(200, &format!(r#"{{"data": [{}]}}"#, items.join(",")));
+                if end < 25 {
+                    reply.with(
+                        "next-page",
+                        &format!("/records?_limit={limit}&_token=t{end}"),
+                    )
+                } else {
+                    reply
+                }
+            }
+            "/events" => {
+                let page: usize = param("page").and_then(|v| v.parse().ok()).unwrap_or(1);
+                let start = (page - 1) * 3;
+                let end = (start + 3).min(7);
+                let items: Vec<String> =
+                    (start..end).map(|i| format!(r#"{{"id": {i}}}"#)).collect();
+                let reply = Reply::json(200, &format!("[{}]", items.join(",")));
+                if end < 7 {
+                    reply.with(
+                        "link",
+                        &format!(
+                            r#"</events?page={}>; rel="next", </events?page=3>; rel="last""#,
+                            page + 1
+                        ),
+                    )
+                } else {
+                    reply
+                }
+            }
+            _ => Reply::json(404, "{}"),
+        }
+    })
+}
+
+#[test]
+fn pages_are_walked_through_response_headers() {
+    let server = paging_server();
+    let run = drift(&[
+        "check",
+        "--spec",
+        "tests/fixtures/verified/paged.yaml",
+        "--base-url",
+        &server.url(),
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    assert_eq!(run.code, 0, "{report}");
+    let recorded = server.recorded();
+    let paths: Vec<&str> = recorded.iter().map(|r| r.path.as_str()).collect();
+    // Every page of each collection was fetched, and nothing past the end.
+    for token in ["t10", "t20"] {
+        assert!(
+            paths.iter().any(|p| p.contains(&format!("_token={token}"))),
+            "{paths:?}"
+        );
+    }
+    assert!(!paths.iter().any(|p| p.contains("_token=t30")), "{paths:?}");
+    for page in ["/events?page=2", "/events?page=3"] {
+        assert!(paths.contains(&page), "{paths:?}");
+    }
+    assert!(!paths.contains(&"/events?page=4"), "{paths:?}");
+    for (id, walked) in [
+        ("listRecords", "3 page(s), 25 item(s), to the end"),
+        ("listEvents", "3 page(s), 7 item(s), to the end"),
+    ] {
+        let op = operation(&report, id);
+        assert!(op["pages"].to_string().contains(walked), "{id}: {op}");
+        assert!(findings(&report, id).is_empty(), "{id}: {report}");
+    }
+}

@@ -290,3 +290,38 @@ fn pages_are_walked_through_response_headers() {
         assert!(findings(&report, id).is_empty(), "{id}: {report}");
     }
 }
+
+// A path value that equals the Basic user name was masked to `***` in URLs and reproductions,
+// so neither could be read or replayed. The user name is not a secret; the password still is.
+#[test]
+fn a_path_value_equal_to_the_user_name_stays_readable() {
+    let server = server();
+    let run = drift_env(
+        &[
+            "check",
+            "--spec",
+            SPEC,
+            "--base-url",
+            &server.url(),
+            "--auth",
+            "basic",
+            "--user-env",
+            "VERIFIED_USER",
+            "--password-env",
+            "VERIFIED_PASSWORD",
+            "--format",
+            "json",
+        ],
+        &[
+            ("VERIFIED_USER", "alice"),
+            ("VERIFIED_PASSWORD", "canary-pw-0f3c"),
+        ],
+    );
+    let report = json(&run);
+    let url = operation(&report, "demoBasic")["url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(url.ends_with("/demo/basic/alice"), "{url}");
+    assert!(!run.stdout.contains("canary-pw-0f3c") && !run.stderr.contains("canary-pw-0f3c"));
+}

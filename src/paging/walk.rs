@@ -354,6 +354,12 @@ impl<'p> Walk<'p> {
                 .and_then(cursor_text)
                 .map(|cursor| Ok(self.with_position(&cursor))),
             (None, None, Style::Cursor | Style::Links) if n == 0 => Some(Err(End::Complete)),
+            // A page shorter than the size asked for, with no way on: the last page.
+            (None, None, Style::Cursor | Style::Links)
+                if self.size.is_some_and(|s| (n as u64) < s) =>
+            {
+                None
+            }
             (None, None, Style::Cursor | Style::Links) => Some(Err(End::Stuck)),
             (None, _, _) => {
                 // With no size parameter, the first page's length is the page size.

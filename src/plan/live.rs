@@ -56,12 +56,23 @@ impl ValuePath {
                 let Some(list) = body.pointer(items).and_then(Value::as_array) else {
                     return Err(format!("no list at {}", self.describe()));
                 };
-                // The first item that has the field.
-                match list
-                    .iter()
-                    .find(|i| scalar(i.pointer(&self.field)).is_some())
-                {
-                    Some(item) => item,
+                // The first item that has the field; when the schema did not say which field
+                // (`id` is the guess), the keys an item path usually uses.
+                let fields = self.fields();
+                let found = fields.iter().find_map(|field| {
+                    list.iter()
+                        .find(|i| scalar(i.pointer(field)).is_some())
+                        .map(|item| (item, field))
+                });
+                match found {
+                    Some((item, field)) if *field != self.field => {
+                        let moved = ValuePath {
+                            items: None,
+                            field: field.clone(),
+                        };
+                        return moved.read(item);
+                    }
+                    Some((item, _)) => item,
                     None if list.is_empty() => return Ok(None),
                     None => return Err(format!("no item has {}", self.describe())),
                 }
@@ -79,6 +90,21 @@ impl ValuePath {
                 .ok_or_else(|| format!("no id in the link {value:?}"));
         }
         Ok(Some(value))
+    }
+}
+
+impl ValuePath {
+    /// The field, then, when it is the guessed `id`, the other keys an item path uses.
+    fn fields(&self) -> Vec<String> {
+        let mut out = vec![self.field.clone()];
+        if let Some(prefix) = self.field.strip_suffix("/id") {
+            out.extend(
+                ["name", "uuid", "key"]
+                    .iter()
+                    .map(|k| format!("{prefix}/{k}")),
+            );
+        }
+        out
     }
 }
 
@@ -189,13 +215,21 @@ impl<'c> Providers<'c> {
         let segments: Vec<&str> = op.path.split('/').collect();
         let mut out = Vec::new();
         for (k, seg) in segments.iter().enumerate() {
-            let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            // Only a segment that is one whole parameter (`{id}`, not `{a}@{b}`) is an item id.
+            let Some(param) = seg
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .filter(|p| !p.contains(['{', '}']))
+            else {
                 continue;
             };
             if configured.contains(&param) {
                 continue;
             }
-            let Some(provider) = self.get(&segments[..k].join("/"), op) else {
+            let Some(provider) = collection_paths(&segments[..k])
+                .iter()
+                .find_map(|path| self.get(path, op))
+            else {
                 continue;
             };
             let resource = segments[..k]
@@ -276,6 +310,48 @@ fn links(contract: &Contract) -> HashMap<String, Vec<Dependency>> {
     out
 }
 
+/// Where the collection of the item at `prefix/{id}` may be listed: the prefix itself, then with
+/// its last segment in the other number (`/silence/{silenceID}` is listed by `/silences`,
+/// `/people/{id}` by `/people`, `/category/{id}` by `/categories`).
+fn collection_paths(prefix: &[&str]) -> Vec<String> {
+    let mut out = vec![prefix.join("/")];
+    let Some((last, parents)) = prefix.split_last() else {
+        return out;
+    };
+    if last.is_empty() || last.starts_with('{') {
+        return out;
+    }
+    let mut forms = Vec::new();
+    if let Some(stem) = last.strip_suffix("ies") {
+        forms.push(format!("{stem}y"));
+    } else if let Some(stem) = last
+        .strip_suffix("es")
+        .filter(|s| s.ends_with(['s', 'x', 'h']))
+    {
+        forms.push(stem.to_string());
+    } else if let Some(stem) = last.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+        forms.push(stem.to_string());
+    }
+    if !forms.is_empty() {
+        // A plural: its singular is the other form.
+    } else if let Some(stem) = last
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
+        forms.push(format!("{stem}ies"));
+    } else if last.ends_with(['s', 'x']) || last.ends_with("sh") || last.ends_with("ch") {
+        forms.push(format!("{last}es"));
+    } else {
+        forms.push(format!("{last}s"));
+    }
+    for form in forms {
+        let mut segments: Vec<&str> = parents.to_vec();
+        segments.push(&form);
+        out.push(segments.join("/"));
+    }
+    out
+}
+
 /// The resource a query parameter names: `filter[patient]` → `patient`, `coach_id` → `coach`.
 fn resource_named_by(name: &str) -> Option<&str> {
     let r = name
@@ -300,6 +376,9 @@ fn value_path(contract: &Contract, provider: &Operation, param: &str, resource: 
         format!("{singular}_id"),
         format!("{resource}_id"),
         "uuid".to_string(),
+        "name".to_string(),
+        "key".to_string(),
+        "slug".to_string(),
     ];
     let field = candidates
         .iter()
@@ -372,5 +451,24 @@ mod tests {
             field: "/id".into(),
         };
         assert_eq!(top.read(&json!([{"id": 3}])), Ok(Some("3".into())));
+        // Items keyed by `name` (a terminal list) when the schema named no field.
+        assert_eq!(
+            top.read(&json!([{"name": "1", "last_activity": "x"}])),
+            Ok(Some("1".into()))
+        );
+    }
+
+    #[test]
+    fn collections_are_found_in_either_number() {
+        let paths = |p: &str| collection_paths(&p.split('/').collect::<Vec<_>>());
+        assert_eq!(
+            paths("/api/v2/silence"),
+            ["/api/v2/silence", "/api/v2/silences"]
+        );
+        assert_eq!(paths("/silences"), ["/silences", "/silence"]);
+        assert_eq!(paths("/category"), ["/category", "/categories"]);
+        assert_eq!(paths("/categories"), ["/categories", "/category"]);
+        assert_eq!(paths("/boxes"), ["/boxes", "/box"]);
+        assert_eq!(paths("/a/{id}"), ["/a/{id}"]);
     }
 }

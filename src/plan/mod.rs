@@ -280,8 +280,12 @@ fn accept(op: &Operation) -> String {
         )
     });
     let mut types: Vec<&str> = Vec::new();
-    for m in ordered.iter().flat_map(|r| r.content.iter()) {
-        let name = m.name.trim();
+    let declared = ordered
+        .iter()
+        .flat_map(|r| r.content.iter())
+        .map(|m| m.name.as_str());
+    for name in declared.chain(op.produces.iter().map(String::as_str)) {
+        let name = name.trim();
         let usable = !name.is_empty()
             && name.len() <= 100
             && name.bytes().all(|b| b.is_ascii_graphic() || b == b' ')

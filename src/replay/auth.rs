@@ -309,9 +309,12 @@ impl Credentials {
                 user_env,
                 password_env,
             } => {
+                // The user name is not a secret (a path segment that equals it, `/accounts/admin`,
+                // stays readable and the reproduction still replays); the password and the
+                // encoded pair are.
                 let pair = format!(
                     "{}:{}",
-                    env(user_env, &redactor)?,
+                    env(user_env, &Redactor::default())?,
                     env(password_env, &redactor)?
                 );
                 let encoded = base64(pair.as_bytes());
@@ -351,7 +354,6 @@ impl Credentials {
     /// Send the credentials of a base URL's userinfo as Basic auth (when no other auth sets
     /// `Authorization`).
     pub fn with_url_credentials(mut self, c: &UrlCredentials) -> Credentials {
-        self.redactor.add(&c.user);
         self.redactor.add(&c.password);
         let encoded = base64(format!("{}:{}", c.user, c.password).as_bytes());
         self.redactor.add(&encoded);

@@ -82,6 +82,10 @@ pub fn step(
                 .is_some_and(serde_json::Value::is_array)
     });
     let deferred = collection && ctx.snapshots.is_some();
+    // An answer to drift's own guess, or one the contract does not declare, is no baseline: a
+    // snapshot of it would call the first real answer a change.
+    let baseline =
+        unverified.is_none() && !findings.iter().any(|f| f.kind == Kind::StatusUndeclared);
     if let Some(snap) = ctx.snapshots.as_ref().filter(|_| !deferred) {
         findings.extend(snapshots::step(
             snap,
@@ -89,7 +93,7 @@ pub fn step(
             ctx.run,
             op,
             ex,
-            &checked,
+            (&checked, baseline),
             &maker,
             stats,
         ));
@@ -304,8 +308,16 @@ pub fn snapshot_with_pages(
         operation: OperationRef::from(op),
         reproduce,
     };
-    let mut findings =
-        snapshots::step(snap, ctx.contract, ctx.run, op, ex, &checked, &maker, stats);
+    let mut findings = snapshots::step(
+        snap,
+        ctx.contract,
+        ctx.run,
+        op,
+        ex,
+        (&checked, true),
+        &maker,
+        stats,
+    );
     for f in &mut findings {
         if f.spec_location.is_none() {
             f.spec_location = Some(ctx.contract.location(op.doc, &op.pointer));

@@ -48,7 +48,9 @@ enum Write {
     LearnedAndPending(Box<(Snapshot, Snapshot)>),
 }
 
-/// Compare the response with its snapshot (or record it); returns snapshot findings.
+/// Compare the response with its snapshot (or record it); returns snapshot findings. An answer
+/// that may not be a `baseline` (undeclared, or to a value drift guessed) is compared with a
+/// stored snapshot but never recorded or learned: it would call the first real answer a change.
 #[allow(clippy::too_many_arguments)]
 pub fn step(
     ctx: &SnapshotCtx<'_>,
@@ -56,7 +58,7 @@ pub fn step(
     run: &ApiRun,
     op: &Operation,
     ex: &Exchange,
-    checked: &Checked,
+    (checked, baseline): (&Checked, bool),
     maker: &FindingMaker<'_>,
     stats: &mut SnapshotStats,
 ) -> Vec<Finding> {
@@ -79,7 +81,13 @@ pub fn step(
         Err(_) if matches!(ctx.mode, SnapshotMode::Record { accept: true }) => None,
         Err(e) => return vec![maker.make(Kind::SnapshotUnreadable, e)],
     };
+    if !baseline && matches!(ctx.mode, SnapshotMode::Record { .. }) {
+        return Vec::new();
+    }
     let Some(stored) = stored else {
+        if !baseline {
+            return Vec::new();
+        }
         return first_snapshot(ctx, run, op, current.snapshot, maker, stats);
     };
     let changes = snap::compare_with(
@@ -88,6 +96,9 @@ pub fn step(
         Some(&view),
         Some(&current.observation),
     );
+    if !baseline {
+        return changes.into_iter().map(|c| maker.change(c)).collect();
+    }
     let write = decide(ctx, &stored, &current, &view, &changes, stats);
     let written = match write {
         Write::Nothing => Ok(()),

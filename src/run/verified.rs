@@ -18,7 +18,8 @@ pub fn unverified(
     findings: &mut [Finding],
 ) -> Option<String> {
     let status = checked.status?;
-    if status < 400 {
+    // Success answers verify; refusals of drift's credentials and throttling are errors.
+    if status < 400 || checked.outcome == crate::model::Outcome::Error {
         return None;
     }
     if checked.declared_refusal && !op.security_optional() {

@@ -151,6 +151,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Names of the security schemes any one of which the operation accepts (empty: none).
     pub security: Vec<Vec<String>>,
+    /// Swagger 2.0 `produces` (of the operation, else the document's): the media types its
+    /// answers may have, whether or not a response declares a schema.
+    pub produces: Vec<String>,
     /// Where the operation is written.
     pub doc: usize,
     pub pointer: String,

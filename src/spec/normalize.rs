@@ -158,6 +158,11 @@ impl Normalizer<'_> {
             request_body,
             responses,
             security,
+            produces: if self.dialect == Dialect::Swagger2 {
+                self.media_list(op.get("produces"), "produces")
+            } else {
+                Vec::new()
+            },
             doc,
             pointer: pointer.to_string(),
         })

@@ -394,6 +394,20 @@ contract defect that clients copy.
 Example: `default: all` on a parameter declared `format: uuid`.",
     },
     Rule {
+        kind: Kind::LintUnsatisfiable,
+        summary: "no body drift can build satisfies a response schema, so the mock cannot serve it",
+        doc: "\
+For each JSON response schema without a documented example, drift builds the body its mock would
+serve (every `required` key, types, patterns, bounds, formats, `oneOf` branches) and validates it.
+When the schema rejects it, the schema asks for something no value can be — `minimum` above
+`maximum`, a `pattern` its own `maxLength` cannot fit, an `enum` of strings on `type: array`,
+`required` keys that `additionalProperties: false` forbids — or something beyond what the mock can
+build; either way `drift check --base-url mock` would report drift on it. The finding quotes the
+first violation. A lint-clean contract is one the mock can serve.
+
+Example: `{type: string, pattern: '^[0-9]{8}$', maxLength: 4}`.",
+    },
+    Rule {
         kind: Kind::LintSchemaInvalid,
         summary:
             "a schema cannot be compiled into a validator, so responses using it are not checked",

@@ -325,3 +325,48 @@ fn a_path_value_equal_to_the_user_name_stays_readable() {
     assert!(url.ends_with("/demo/basic/alice"), "{url}");
     assert!(!run.stdout.contains("canary-pw-0f3c") && !run.stderr.contains("canary-pw-0f3c"));
 }
+
+// `drift lint --spec URL` said "cannot read file" although check and diff take URLs.
+#[test]
+fn lint_and_ops_read_a_contract_by_url() {
+    let text = std::fs::read(SPEC).unwrap_or_default();
+    let server = TestServer::start(move |_, _| Reply::raw(200, "application/yaml", &text));
+    let url = format!("{}/openapi.yaml", server.url());
+    let lint = drift(&["lint", "--spec", &url, "--format", "json"]);
+    let report = json(&lint);
+    assert!(
+        report["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["kind"] == "lint.nonstandard-type")),
+        "{}",
+        lint.transcript()
+    );
+    let ops = drift(&["ops", "--spec", &url]);
+    assert_eq!(ops.code, 0, "{}", ops.transcript());
+    assert!(ops.stdout.contains("/orders/{orderNo}"), "{}", ops.stdout);
+}
+
+// 42 contracts that lint called clean still drifted against their own mock: their schemas ask
+// for what no value can be. Lint-clean now means servable.
+#[test]
+fn lint_flags_what_the_mock_cannot_serve_and_only_that() {
+    let spec = "tests/fixtures/verified/unsatisfiable.yaml";
+    let lint = json(&drift(&["lint", "--spec", spec, "--format", "json"]));
+    let flagged: Vec<&str> = lint["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "lint.unsatisfiable")
+        .filter_map(|f| f["operation_id"].as_str())
+        .collect();
+    assert_eq!(flagged, ["listCodes"], "{lint}");
+    let check = json(&drift(&["check", "--spec", spec, "--format", "json"]));
+    let drifted: Vec<&str> = check["operations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["outcome"] == "drift")
+        .filter_map(|o| o["operation_id"].as_str())
+        .collect();
+    assert_eq!(drifted, ["listCodes"], "{check}");
+}

@@ -335,12 +335,15 @@ pub struct MockArgs {
 
 #[derive(Debug, Args)]
 pub struct SpecArgs {
-    /// The contract file: Swagger 2.0 or OpenAPI 3.x, YAML or JSON.
-    #[arg(long, value_name = "FILE")]
+    /// The contract: a file or an http(s) URL; Swagger 2.0 or OpenAPI 3.x, YAML or JSON.
+    #[arg(long, value_name = "FILE|URL")]
     pub spec: PathBuf,
     /// Name of the API in reports (default: from the file name or its folder).
     #[arg(long, value_name = "NAME")]
     pub api: Option<String>,
+    /// Largest contract fetched by URL, in bytes (1 KiB–4 GiB; default 128 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::limits::DEFAULT_MAX_SPEC_BYTES, value_parser = crate::limits::max_spec_bytes_flag)]
+    pub max_spec_bytes: usize,
 }
 
 /// `--format F[=PATH]` (repeatable) and `--output PATH`, the same for every command.

@@ -140,8 +140,22 @@ impl FailOn {
 }
 
 /// The contract of `--spec FILE` and the API name reports use (`--api`, or from the file name).
+/// A contract given by URL is fetched first (within its origin, capped by `--max-spec-bytes`),
+/// as `drift check` and `drift diff` do.
 fn load_spec(spec: &args::SpecArgs) -> anyhow::Result<(crate::spec::Contract, String)> {
-    let contract = crate::spec::load(&spec.spec)?;
+    let file = if crate::spec::remote::is_url(&spec.spec) {
+        let url = spec.spec.to_string_lossy().into_owned();
+        crate::spec::remote::fetch_with(
+            &url,
+            &crate::spec::remote::cache_dir(&url),
+            &crate::replay::auth::AuthConfig::None,
+            spec.max_spec_bytes,
+        )
+        .map_err(anyhow::Error::msg)?
+    } else {
+        spec.spec.clone()
+    };
+    let contract = crate::spec::load(&file)?;
     let api = spec
         .api
         .clone()

@@ -7,6 +7,7 @@
 //! - `lint.unsupported-pattern`: a `pattern` the regular-expression engine cannot compile (dropped).
 //! - `lint.schema-invalid`: a response or example schema that does not compile.
 //! - `lint.nonstandard-type`, `lint.path-template`, `lint.default-invalid`: see `params`.
+//! - `lint.unsatisfiable`: a response schema whose mock body (no example) it rejects.
 //!
 //! An example shared by several operations (a `$ref`'d response) is checked against the schema of
 //! each: valid for one variant, invalid for another is still invalid.
@@ -29,6 +30,8 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     // (example's document, its pointer, the schema it is checked against).
     let mut seen_examples: HashSet<(usize, String, SchemaRef)> = HashSet::new();
     let mut bad_schemas: HashSet<SchemaRef> = HashSet::new();
+    // Response schemas whose mock body was built and checked.
+    let mut synthesized: HashSet<SchemaRef> = HashSet::new();
 
     let nodes = walk::schema_nodes(contract);
     let example_schemas = nodes
@@ -112,6 +115,9 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
                 if !(media.name == "*/*" || crate::spec::media::is_json(&media.name)) {
                     continue;
                 }
+                if media.examples.is_empty() && synthesized.insert(schema.clone()) {
+                    out.extend(unsatisfiable(contract, api, &op_ref, schema));
+                }
                 for ex in &media.examples {
                     if seen_examples.insert((ex.doc, ex.pointer.clone(), schema.clone())) {
                         check_example(
@@ -134,6 +140,47 @@ pub fn run(contract: &Contract, api: &str) -> Vec<Finding> {
     contract.locate_lines(out.iter_mut().filter_map(|f| f.spec_location.as_mut()));
     crate::model::sort(&mut out);
     out
+}
+
+/// `lint.unsatisfiable`: the body the mock would serve for a response schema (no documented
+/// example) does not satisfy it. A body built from a documented example the schema rejects is
+/// `example.invalid` already.
+fn unsatisfiable(
+    contract: &Contract,
+    api: &str,
+    op: &OperationRef,
+    schema: &SchemaRef,
+) -> Option<Finding> {
+    let validator = contract.schemas().validator(schema).ok()?;
+    let (value, used) = crate::mock::synth::synthesize(contract, schema.doc, &schema.pointer);
+    if !used.is_empty() || validator.is_valid(&value) {
+        return None;
+    }
+    let v = violations(&validator, &value).into_iter().next()?;
+    let at = if v.instance_pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", v.instance_pointer)
+    };
+    let mut f = Finding::new(
+        api,
+        Kind::LintUnsatisfiable,
+        format!(
+            "no body drift can build satisfies this response schema{at}: {} (the schema asks for something no value can be, or beyond what the mock builds: `--base-url mock` reports drift here)",
+            v.message
+        ),
+    );
+    f.operation = Some(op.clone());
+    let (doc, pointer) = v
+        .schema
+        .clone()
+        .unwrap_or_else(|| (schema.doc, schema.pointer.clone()));
+    f.spec_location = Some(contract.location(doc, &pointer));
+    f.schema_pointer = Some(contract.schema_pointer(doc, &pointer));
+    f.pointer = v.instance_pointer;
+    f.expected = v.expected;
+    f.actual = v.actual;
+    Some(f)
 }
 
 fn suggest_format(format: &str) -> Option<&'static str> {

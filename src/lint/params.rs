@@ -51,8 +51,9 @@ pub fn path_templates(contract: &Contract, api: &str) -> Vec<Finding> {
                 ));
             }
         }
+        let anywhere = crate::spec::names_in(&op.path);
         for p in op.parameters.iter().filter(|p| p.location == ParamIn::Path) {
-            if !named.contains(&p.name.as_str()) {
+            if !anywhere.contains(&p.name.as_str()) {
                 push(format!(
                     "{} {}: path parameter `{}` is not in the template",
                     op.method, op.path, p.name

@@ -687,8 +687,24 @@ fn fits_scalar(flat: &Flat, v: &Value) -> bool {
 
 /// The `k`-th distinct variant of an array item (`uniqueItems`).
 fn vary(item: &Value, k: usize) -> Value {
+    if k == 0 {
+        return item.clone();
+    }
     match item {
-        Value::String(s) => json!(format!("{s}{k}")),
+        // A string ending in hex digits (a uuid, an id) keeps its length and form: the tail is
+        // replaced by `k`, not extended by it.
+        Value::String(s) => {
+            let digits = k.to_string();
+            let tail = s.len().saturating_sub(digits.len());
+            let hex_tail = s.len() > digits.len()
+                && s.is_char_boundary(tail)
+                && s[tail..].bytes().all(|b| b.is_ascii_hexdigit());
+            if hex_tail {
+                json!(format!("{}{digits}", &s[..tail]))
+            } else {
+                json!(format!("{s}{k}"))
+            }
+        }
         Value::Number(n) => json!(n.as_f64().unwrap_or(0.0) + k as f64),
         Value::Object(o) => {
             let mut o = o.clone();

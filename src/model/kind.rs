@@ -114,6 +114,7 @@ kinds! {
     LintNonstandardType = "lint.nonstandard-type" => Warning,
     LintPathTemplate = "lint.path-template" => Warning,
     LintDefaultInvalid = "lint.default-invalid" => Warning,
+    LintUnsatisfiable = "lint.unsatisfiable" => Warning,
     SpecOperationRemoved = "spec.operation-removed" => Breaking,
     SpecOperationAdded = "spec.operation-added" => Info,
     SpecParameterRemoved = "spec.parameter-removed" => Info,

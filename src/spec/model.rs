@@ -206,8 +206,15 @@ impl Operation {
 
 /// The parameter names a path template uses, in order: `{a}` and, in one segment, `{a}@{b}`.
 pub fn template_parameters(path: &str) -> Vec<&str> {
+    // Only the path: a fixed query (`/search?q={q}`) or an AWS-style `#…` is not one.
+    names_in(path.split(['?', '#']).next().unwrap_or(path))
+}
+
+/// Every `{name}` in a template, its fixed query and `#…` included (`/alerts?lat={lat}`: some
+/// contracts declare such names as path parameters, and drift fills them in).
+pub fn names_in(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = path;
+    let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
@@ -254,5 +261,9 @@ mod tests {
         );
         assert_eq!(template_parameters("/a/{id}/b/{name}.mp3"), ["id", "name"]);
         assert!(template_parameters("/a/{unclosed").is_empty());
+        assert_eq!(
+            template_parameters("/search/{kind}?query={query}"),
+            ["kind"]
+        );
     }
 }

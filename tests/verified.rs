@@ -370,3 +370,38 @@ fn lint_flags_what_the_mock_cannot_serve_and_only_that() {
         .collect();
     assert_eq!(drifted, ["listCodes"], "{check}");
 }
+
+// Ids came from `data[0]`, an empty bucket, and everything under it was skipped for an empty list
+// while the next bucket held collections.
+#[test]
+fn live_ids_come_from_an_item_that_leads_somewhere() {
+    let server = TestServer::start(|req: &Recorded, _n| match req.path.as_str() {
+        "/buckets" => Reply::json(200, r#"{"data": [{"id": "empty"}, {"id": "full"}]}"#),
+        "/buckets/empty/collections" => Reply::json(200, r#"{"data": []}"#),
+        "/buckets/full/collections" => Reply::json(200, r#"{"data": [{"id": "c1"}]}"#),
+        "/buckets/full/collections/c1" => Reply::json(200, r#"{"data": {"id": "c1"}}"#),
+        _ => Reply::json(404, "{}"),
+    });
+    let run = drift(&[
+        "check",
+        "--spec",
+        "tests/fixtures/verified/buckets.yaml",
+        "--base-url",
+        &server.url(),
+        "--format",
+        "json",
+    ]);
+    let report = json(&run);
+    assert_eq!(run.code, 0, "{report}");
+    for id in ["listBuckets", "listCollections", "getCollection"] {
+        assert_eq!(operation(&report, id)["outcome"], "pass", "{report}");
+    }
+    assert!(operation(&report, "getCollection")["url"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("/buckets/full/collections/c1")));
+    assert!(operation(&report, "listCollections")["live"]
+        .to_string()
+        .contains("item 2"));
+    // One report line per operation, though one was sent twice.
+    assert_eq!(report["operations"].as_array().map(Vec::len), Some(3));
+}

@@ -49,6 +49,34 @@ impl ValuePath {
         }
     }
 
+    /// Up to `max` distinct values in a live body, from the first items that have the field (a
+    /// single object gives one): empty for an empty collection, `Err` when there is none.
+    pub fn read_candidates(&self, body: &Value, max: usize) -> Result<Vec<String>, String> {
+        let first = match self.read(body)? {
+            None => return Ok(Vec::new()),
+            Some(v) => v,
+        };
+        let mut out = vec![first];
+        let list = self
+            .items
+            .as_deref()
+            .and_then(|items| body.pointer(items))
+            .and_then(Value::as_array);
+        for item in list.into_iter().flatten().take(LOOKED_AT) {
+            if out.len() >= max {
+                break;
+            }
+            let value = self
+                .fields()
+                .into_iter()
+                .find_map(|field| ValuePath { items: None, field }.read(item).ok().flatten());
+            if let Some(v) = value.filter(|v| !out.contains(v)) {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
     /// The value in a live body: `Ok(None)` for an empty collection, `Err` when it is not there.
     pub fn read(&self, body: &Value) -> Result<Option<String>, String> {
         let item = match &self.items {
@@ -107,6 +135,9 @@ impl ValuePath {
         out
     }
 }
+
+/// The items of a provider's list looked at for other candidate values.
+const LOOKED_AT: usize = 64;
 
 fn scalar(v: Option<&Value>) -> Option<String> {
     match v? {

@@ -510,6 +510,28 @@ async fn check_api(
         }
         r.batch(&to_send, batch, &mut live, &pagings, listener)
             .await;
+        // A list that came back empty while others wait for its items (an empty bucket, where
+        // other buckets hold collections): its own live value is taken from the next item of
+        // its provider's list, a few at most, before its dependents are skipped.
+        for _ in 1..waves::CANDIDATES {
+            let retry: Vec<usize> = live
+                .wave(w)
+                .into_iter()
+                .filter(|&i| live.try_next_item(i))
+                .collect();
+            if retry.is_empty() || r.gate.stopped() || r.origin_down.is_some() {
+                break;
+            }
+            let mut again = Vec::new();
+            for i in retry {
+                r.forget(i, to_send[i].0);
+                if let Ok((request, notes)) = live.apply(i, &to_send) {
+                    again.push((i, request, notes));
+                }
+            }
+            r.batch(&to_send, again, &mut live, &pagings, listener)
+                .await;
+        }
     }
     let paged = std::mem::take(&mut r.paged);
     if !paged.is_empty() {
@@ -635,6 +657,16 @@ impl Replaying<'_> {
             }
         }
         self.origin_down = self.origin_down.take().or(tally.down());
+    }
+
+    /// Drop what operation `i` (`op`) brought back, before it is sent again with other values.
+    fn forget(&mut self, i: usize, op: &crate::spec::Operation) {
+        self.operations.retain(|o| o.operation_id != op.id);
+        self.findings
+            .retain(|f| f.operation.as_ref().is_none_or(|o| o.id != op.id));
+        self.paged.retain(|p| p.index != i);
+        self.handled[i] = false;
+        self.exchanged = self.exchanged.saturating_sub(1);
     }
 
     /// The API's outcome: an authentication stop or a wrong base URL summarised, lines located.

@@ -14,9 +14,19 @@ pub struct LivePlan {
     /// to send).
     deps: Vec<Vec<(usize, Dependency)>>,
     depth: Vec<usize>,
-    /// (operation, parameter) → the value, or `None` for an empty collection, or why not.
-    resolved: HashMap<(usize, String), Result<Option<String>, String>>,
+    /// (operation, parameter) → the candidate values (first items of the provider's list;
+    /// none for an empty collection), or why there are none.
+    resolved: HashMap<(usize, String), Result<Vec<String>, String>>,
+    /// Per operation to send: which candidate its live values take (0: the first item).
+    choice: Vec<usize>,
+    /// Providers whose answer was an empty list for some dependent: their dependents would be
+    /// skipped, so the provider is tried again with its own next candidate.
+    empty: std::collections::HashSet<usize>,
 }
+
+/// Items of a list tried as the source of a live value: the first, then, when it leads to an
+/// empty list that others depend on, the next ones.
+pub const CANDIDATES: usize = 3;
 
 impl LivePlan {
     /// Plan the waves; with `live` false (the mock) everything is one wave.
@@ -69,9 +79,11 @@ impl LivePlan {
             }
         }
         LivePlan {
+            choice: vec![0; deps.len()],
             deps,
             depth,
             resolved: HashMap::new(),
+            empty: Default::default(),
         }
     }
 
@@ -106,12 +118,35 @@ impl LivePlan {
                     continue;
                 }
                 let value = match &body {
-                    Some(b) => d.path.read(b),
+                    Some(b) => d.path.read_candidates(b, CANDIDATES),
                     None => Err("its answer was not a 2xx JSON body".to_string()),
                 };
+                if value.as_ref().is_ok_and(Vec::is_empty) {
+                    self.empty.insert(provider);
+                } else if matches!(value, Ok(_)) {
+                    self.empty.remove(&provider);
+                }
                 self.resolved.insert((i, d.param.clone()), value);
             }
         }
+    }
+
+    /// Whether operation `i` (a provider whose list came back empty) takes its live values from
+    /// the next item of its own provider's list: an item that leads somewhere, before its
+    /// dependents are skipped. `false` when there is no other item.
+    pub fn try_next_item(&mut self, i: usize) -> bool {
+        if !self.empty.contains(&i) || self.deps[i].is_empty() {
+            return false;
+        }
+        let next = self.choice[i] + 1;
+        let has_next = self.deps[i].iter().any(|(_, d)| {
+            matches!(self.resolved.get(&(i, d.param.clone())), Some(Ok(c)) if c.len() > next)
+        });
+        if has_next {
+            self.choice[i] = next;
+            self.empty.remove(&i);
+        }
+        has_next
     }
 
     /// The request of operation `i` with its live values, and what they were; `Err` (a reason
@@ -131,9 +166,33 @@ impl LivePlan {
                 .bindings
                 .iter()
                 .any(|b| b.name == d.param && b.location == ParamIn::Path);
-            match self.resolved.get(&(i, d.param.clone())) {
+            // The item another provider of this operation took the same value from (the
+            // bucket whose collections were listed is the bucket of the collection).
+            let k = self.deps[i]
+                .iter()
+                .filter(|(q, _)| q != p)
+                .find(|(q, _)| {
+                    self.deps[*q]
+                        .iter()
+                        .any(|(pp, dd)| pp == p && dd.param == d.param)
+                })
+                .map_or(self.choice[i], |(q, _)| self.choice[*q]);
+            let resolved = self.resolved.get(&(i, d.param.clone())).map(|r| {
+                r.as_ref()
+                    .map(|c| c.get(k.min(c.len().saturating_sub(1))).cloned())
+                    .map_err(Clone::clone)
+            });
+            let place = if k > 0 {
+                format!(
+                    "{place}, item {} (the first items' lists were empty)",
+                    k + 1
+                )
+            } else {
+                place
+            };
+            match resolved {
                 // A server's `..` (or a HAL link ending in `/..`) would address the parent path.
-                Some(Ok(Some(value))) if in_path && crate::plan::is_dot_segment(value) => {
+                Some(Ok(Some(value))) if in_path && crate::plan::is_dot_segment(&value) => {
                     return Err(format!(
                         "not sent: {place} is {value:?}, a dot segment: a URL cannot carry it as `{}` (it would address the parent path)",
                         d.param
@@ -143,7 +202,7 @@ impl LivePlan {
                     set(
                         &mut request,
                         &d.param,
-                        value,
+                        &value,
                         Source::Live {
                             from: place.clone(),
                         },

@@ -510,28 +510,8 @@ async fn check_api(
         }
         r.batch(&to_send, batch, &mut live, &pagings, listener)
             .await;
-        // A list that came back empty while others wait for its items (an empty bucket, where
-        // other buckets hold collections): its own live value is taken from the next item of
-        // its provider's list, a few at most, before its dependents are skipped.
-        for _ in 1..waves::CANDIDATES {
-            let retry: Vec<usize> = live
-                .wave(w)
-                .into_iter()
-                .filter(|&i| live.try_next_item(i))
-                .collect();
-            if retry.is_empty() || r.gate.stopped() || r.origin_down.is_some() {
-                break;
-            }
-            let mut again = Vec::new();
-            for i in retry {
-                r.forget(i, to_send[i].0);
-                if let Ok((request, notes)) = live.apply(i, &to_send) {
-                    again.push((i, request, notes));
-                }
-            }
-            r.batch(&to_send, again, &mut live, &pagings, listener)
-                .await;
-        }
+        r.next_items(w, &to_send, &mut live, &pagings, listener)
+            .await;
     }
     let paged = std::mem::take(&mut r.paged);
     if !paged.is_empty() {
@@ -657,6 +637,37 @@ impl Replaying<'_> {
             }
         }
         self.origin_down = self.origin_down.take().or(tally.down());
+    }
+
+    /// A list of wave `w` that came back empty while others wait for its items (an empty
+    /// bucket, where other buckets hold collections): its own live value is taken from the next
+    /// item of its provider's list, a few at most, before its dependents are skipped.
+    async fn next_items(
+        &mut self,
+        w: usize,
+        to_send: &[(&crate::spec::Operation, PlannedRequest)],
+        live: &mut LivePlan,
+        pagings: &[Option<crate::paging::Paging>],
+        listener: &mut dyn Listener,
+    ) {
+        for _ in 1..waves::CANDIDATES {
+            let retry: Vec<usize> = live
+                .wave(w)
+                .into_iter()
+                .filter(|&i| live.try_next_item(i))
+                .collect();
+            if retry.is_empty() || self.gate.stopped() || self.origin_down.is_some() {
+                break;
+            }
+            let mut again = Vec::new();
+            for i in retry {
+                self.forget(i, to_send[i].0);
+                if let Ok((request, notes)) = live.apply(i, to_send) {
+                    again.push((i, request, notes));
+                }
+            }
+            self.batch(to_send, again, live, pagings, listener).await;
+        }
     }
 
     /// Drop what operation `i` (`op`) brought back, before it is sent again with other values.

@@ -123,7 +123,7 @@ impl LivePlan {
                 };
                 if value.as_ref().is_ok_and(Vec::is_empty) {
                     self.empty.insert(provider);
-                } else if matches!(value, Ok(_)) {
+                } else if value.is_ok() {
                     self.empty.remove(&provider);
                 }
                 self.resolved.insert((i, d.param.clone()), value);

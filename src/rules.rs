@@ -488,8 +488,33 @@ going: other schemas are still checked, and this finding says which one was skip
     },
     Rule {
         kind: Kind::SpecSecurityChanged,
-        summary: "an operation needs credentials it did not need",
-        doc: "`drift diff`: a new security requirement on an operation (or one that had none) breaks clients without those credentials; a requirement removed is compatible (info).\n\nExample: `GET /coach` now requires the `OAuth2` scheme.",
+        summary: "an operation's security alternatives no longer accept some clients",
+        doc: "`drift diff`: security requirements are alternatives (any one will do), each a set of schemes (all needed) with their scopes. A client that met an old alternative is locked out when no new alternative asks for a subset of what it has: `[s1] or [s2] → [s1]` (s2 clients), a scope added, a requirement where there was none, or a requirement naming a scheme the contract no longer defines — breaking. Relaxing (`[s1 + s2] → [s1]`, an alternative added, a requirement removed) is info.\n\nExample: `GET /coach` now requires the `OAuth2` scheme.",
+    },
+    Rule {
+        kind: Kind::SpecSecuritySchemeChanged,
+        summary: "a security scheme asks clients for something else",
+        doc: "`drift diff`: a scheme operations use changed what a client does with it — its type, where an API key goes (header → query) or its name, the HTTP scheme (basic → bearer), the OAuth2 flows or their URLs (`implicit` → client credentials). Reported once, at the scheme, naming how many operations use it.\n\nExample: `fitbit_oauth` from the implicit flow to client credentials.",
+    },
+    Rule {
+        kind: Kind::SpecParameterAdded,
+        summary: "an operation takes a new optional parameter",
+        doc: "`drift diff`: a new optional query, header or cookie parameter. Compatible: clients that do not send it are served as before (a new *required* parameter is `spec.required-added`).\n\nExample: `GET /patients` takes `filter[status]`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestBodyRemoved,
+        summary: "an operation no longer declares the request body clients send",
+        doc: "`drift diff`: a required request body removed: clients still send one the server no longer reads (or rejects). Breaking for a required body, info for an optional one.\n\nExample: `POST /goals` no longer declares its JSON body.",
+    },
+    Rule {
+        kind: Kind::SpecResponseHeaderRemoved,
+        summary: "a response header clients read is gone or no longer required",
+        doc: "`drift diff`: a header the old contract declared on a response (`Location`, `X-Rate-Limit-Remaining`, `Link`) is no longer declared, or is no longer required. Clients that read it break.\n\nExample: the 201 of `POST /patients` no longer declares `Location`.",
+    },
+    Rule {
+        kind: Kind::SpecVersionNotBumped,
+        summary: "a breaking change without a new major version",
+        doc: "`drift diff`: the changes include a breaking one and `info.version` is a semantic version whose major part did not change (`2.3.0 → 2.4.0`). Clients pinning a major version get the break anyway.\n\nExample: `1.4.2 → 1.5.0` removes `GET /coach`.",
     },
 ];
 

@@ -11,12 +11,14 @@
 //! compares with OpenAPI 3.x. Documentation is never drift.
 
 pub mod schema;
+pub mod security;
 pub mod sides;
 
 use crate::model::Kind;
 use crate::model::{Finding, OperationRef, Severity};
 use crate::spec::{Contract, MediaType, Operation, ParamIn, Parameter, Status};
 use schema::{At, Comparer, Direction};
+use security::Requirement;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -68,6 +70,8 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
             );
         }
     }
+    out.extend(scheme_changes(api, old, new));
+    out.extend(version_not_bumped(api, old, new, &out));
     // Grouped by operation, the most severe first within each.
     out.sort_by(|a, b| {
         let op = |f: &Finding| {
@@ -84,6 +88,103 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
         ))
     });
     out
+}
+
+/// Schemes operations use whose meaning for a client changed: once each, at the scheme.
+fn scheme_changes(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
+    let (was, is) = (security::schemes(old), security::schemes(new));
+    let mut out = Vec::new();
+    for (name, (_, before)) in &was {
+        let Some((pointer, after)) = is.get(name) else {
+            continue; // a requirement that names it is reported where it is
+        };
+        let (a, b) = (security::describe(before), security::describe(after));
+        if a == b {
+            continue;
+        }
+        let users = new
+            .operations
+            .iter()
+            .filter(|o| {
+                security::requirements(new, o)
+                    .iter()
+                    .any(|r| r.contains_key(name))
+            })
+            .count();
+        if users == 0 {
+            continue;
+        }
+        let gone: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();
+        let came: Vec<&String> = b.iter().filter(|x| !a.contains(x)).collect();
+        let join = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("; ");
+        let mut f = Finding::new(
+            api,
+            Kind::SpecSecuritySchemeChanged,
+            format!(
+                "security scheme `{name}` ({users} operation(s) use it): {} → {}",
+                join(&gone),
+                join(&came)
+            ),
+        );
+        f.expected = Some(join(&gone));
+        f.actual = Some(join(&came));
+        f.spec_location = Some(new.location(0, pointer));
+        out.push(f.bounded());
+    }
+    out
+}
+
+/// A breaking change under the same semver major `info.version`.
+fn version_not_bumped(
+    api: &str,
+    old: &Contract,
+    new: &Contract,
+    found: &[Finding],
+) -> Vec<Finding> {
+    let version = |c: &Contract| {
+        c.documents
+            .root()
+            .value
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    let major = |v: &str| -> Option<u64> {
+        let v = v.trim().trim_start_matches(['v', 'V']);
+        let mut parts = v.split('.');
+        let major = parts.next()?.parse().ok()?;
+        // Semver-like: MAJOR.MINOR at least.
+        parts
+            .next()?
+            .split(['-', '+'])
+            .next()?
+            .parse::<u64>()
+            .ok()?;
+        Some(major)
+    };
+    let (Some(a), Some(b)) = (version(old), version(new)) else {
+        return Vec::new();
+    };
+    let breaking = found
+        .iter()
+        .filter(|f| f.severity == Severity::Breaking)
+        .count();
+    match (major(&a), major(&b)) {
+        (Some(x), Some(y)) if x == y && breaking > 0 => {
+            let mut f = Finding::new(
+                api,
+                Kind::SpecVersionNotBumped,
+                format!(
+                    "{breaking} breaking change(s), but info.version {a} → {b} keeps major version {x}"
+                ),
+            );
+            f.expected = Some(format!("{}.0.0", x + 1));
+            f.actual = Some(b);
+            f.spec_location = Some(new.location(0, "#/info/version"));
+            vec![f]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// A path with parameter names erased: `/patient/{id}` and `/patient/{patient_id}` are the same
@@ -153,33 +254,70 @@ impl Differ<'_, '_> {
     }
 
     fn operation(&mut self, n: &Operation, cmp: &mut Comparer<'_>) {
-        let place = || Some((self.new, n.doc, n.pointer.clone()));
-        // Security: a requirement the client may not meet.
-        let needs =
-            |o: &Operation| !o.security.is_empty() && o.security.iter().all(|alt| !alt.is_empty());
-        let (was, is) = (needs(self.op), needs(n));
-        if was != is || (was && is && !n.security.iter().all(|alt| self.op.security.contains(alt)))
-        {
-            let breaking =
-                is && (!was || !n.security.iter().any(|alt| self.op.security.contains(alt)));
-            let show = |o: &Operation| format!("{:?}", o.security);
-            let p = place();
-            self.push(
-                Kind::SpecSecurityChanged,
-                if breaking {
-                    Severity::Breaking
-                } else {
-                    Severity::Info
-                },
-                "",
-                Some((Some(show(self.op)), Some(show(n)))),
-                format!("security {} → {}", show(self.op), show(n)),
-                p,
-            );
-        }
+        self.security(n);
         self.parameters(n, cmp);
         self.request_body(n, cmp);
         self.responses(n, cmp);
+    }
+
+    /// Security alternatives compared as sets (see `security`), and requirements naming a
+    /// scheme the new contract does not define.
+    fn security(&mut self, n: &Operation) {
+        let (was, is) = (
+            security::requirements(self.old, self.op),
+            security::requirements(self.new, n),
+        );
+        let same = was.len() == is.len() && was.iter().all(|r| is.contains(r));
+        let defined = security::schemes(self.new);
+        let undefined: Vec<&String> = is
+            .iter()
+            .flat_map(|r| r.keys())
+            .filter(|s| !defined.contains_key(*s))
+            .collect();
+        if !undefined.is_empty() && !defined.is_empty() {
+            let names: Vec<&str> = undefined.iter().map(|s| s.as_str()).collect();
+            let p = Some((self.new, n.doc, n.pointer.clone()));
+            self.push(
+                Kind::SpecSecurityChanged,
+                Severity::Breaking,
+                "",
+                None,
+                format!(
+                    "the security requirement names {}, which the contract does not define: no client can meet it",
+                    names.join(", ")
+                ),
+                p,
+            );
+        }
+        if same {
+            return;
+        }
+        let locked = security::locked_out(&was, &is);
+        let (severity, why) = if locked.is_empty() {
+            (
+                Severity::Info,
+                "every client that met an old alternative meets a new one".to_string(),
+            )
+        } else {
+            let shown: Vec<Requirement> = locked.into_iter().cloned().collect();
+            (
+                Severity::Breaking,
+                format!(
+                    "clients with {} meet no new alternative",
+                    security::show(&shown)
+                ),
+            )
+        };
+        let (a, b) = (security::show(&was), security::show(&is));
+        let p = Some((self.new, n.doc, n.pointer.clone()));
+        self.push(
+            Kind::SpecSecurityChanged,
+            severity,
+            "",
+            Some((Some(a.clone()), Some(b.clone()))),
+            format!("security {a} → {b}: {why}"),
+            p,
+        );
     }
 
     fn parameters(&mut self, n: &Operation, cmp: &mut Comparer<'_>) {
@@ -282,8 +420,8 @@ impl Differ<'_, '_> {
                     );
                 } else {
                     self.push(
-                        Kind::SpecPropertyAdded,
-                        Severity::Info,
+                        Kind::SpecParameterAdded,
+                        Kind::SpecParameterAdded.severity(),
                         "",
                         Some((None, Some(q.name.clone()))),
                         format!("new optional {} parameter `{}`", loc(q.location), q.name),
@@ -343,6 +481,21 @@ impl Differ<'_, '_> {
                 "a request body is now required".into(),
                 place,
             ),
+            (Some(a), None) => self.push(
+                Kind::SpecRequestBodyRemoved,
+                if a.required {
+                    Kind::SpecRequestBodyRemoved.severity()
+                } else {
+                    Severity::Info
+                },
+                "",
+                None,
+                format!(
+                    "the {} request body is no longer declared: clients still send it",
+                    if a.required { "required" } else { "optional" }
+                ),
+                place,
+            ),
             (Some(a), Some(b)) => {
                 if b.required && !a.required {
                     self.push(
@@ -387,6 +540,7 @@ impl Differ<'_, '_> {
                 ),
                 Some(x) => {
                     let what = format!("response {}", r.status);
+                    self.response_headers(n, &r.status.to_string(), success);
                     if success && !r.content.is_empty() && x.content.is_empty() {
                         self.push(
                             Kind::SpecStatusRemoved,
@@ -414,6 +568,63 @@ impl Differ<'_, '_> {
                     place,
                 );
             }
+        }
+    }
+
+    /// Headers a response declared that are gone or no longer required (clients read them).
+    fn response_headers(&mut self, n: &Operation, status: &str, success: bool) {
+        let headers = |c: &Contract, o: &Operation| -> BTreeMap<String, bool> {
+            let doc = &c.documents.docs[o.doc].value;
+            let response = crate::spec::source::get(doc, &o.pointer)
+                .and_then(|op| op.get("responses"))
+                .and_then(|r| r.get(status));
+            let response = match response.and_then(|r| r.get("$ref")).and_then(Value::as_str) {
+                Some(r) => r.strip_prefix('#').and_then(|p| doc.pointer(p)),
+                None => response,
+            };
+            response
+                .and_then(|r| r.get("headers"))
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, h)| {
+                    let h = match h.get("$ref").and_then(Value::as_str) {
+                        Some(r) => r
+                            .strip_prefix('#')
+                            .and_then(|p| doc.pointer(p))
+                            .unwrap_or(h),
+                        None => h,
+                    };
+                    (
+                        name.to_ascii_lowercase(),
+                        h.get("required") == Some(&Value::Bool(true)),
+                    )
+                })
+                .collect()
+        };
+        let (was, is) = (headers(self.old, self.op), headers(self.new, n));
+        for (name, required) in &was {
+            let message = match is.get(name) {
+                None => format!("response {status}: header `{name}` is no longer declared"),
+                Some(false) if *required => {
+                    format!("response {status}: header `{name}` is no longer required")
+                }
+                Some(_) => continue,
+            };
+            let severity = if success {
+                Kind::SpecResponseHeaderRemoved.severity()
+            } else {
+                Severity::Info
+            };
+            let p = Some((self.new, n.doc, n.pointer.clone()));
+            self.push(
+                Kind::SpecResponseHeaderRemoved,
+                severity,
+                "",
+                Some((Some(name.clone()), is.get(name).map(|_| "optional".into()))),
+                message,
+                p,
+            );
         }
     }
 
@@ -480,6 +691,8 @@ impl Differ<'_, '_> {
         for c in found {
             let severity = if c.breaking {
                 Severity::Breaking
+            } else if c.unproven {
+                Severity::Warning
             } else {
                 Severity::Info
             };

@@ -33,6 +33,9 @@ impl Direction {
 pub struct SchemaChange {
     pub kind: Kind,
     pub breaking: bool,
+    /// Whether it breaks cannot be proven (a regex `pattern` replaced, `not`, `if`/`then`): a
+    /// warning that says so.
+    pub unproven: bool,
     /// Where in the body (`/data/attributes/first_name`, `*` for array items).
     pub path: String,
     pub old: Option<String>,
@@ -69,10 +72,26 @@ struct Flat<'a> {
     items: Option<(usize, String, &'a Value)>,
     read_only: bool,
     write_only: bool,
+    /// `const`, as JSON text.
+    constant: Option<String>,
+    unique: bool,
+    /// `additionalProperties: false`.
+    closed: bool,
+    /// Numeric bounds, each (value, exclusive): `minimum`, 3.0 `exclusiveMinimum: true` and 3.1
+    /// `exclusiveMinimum: N` read as one.
+    lower: Option<(f64, bool)>,
+    upper: Option<(f64, bool)>,
+    multiple_of: Option<f64>,
+    /// The keywords of `UNPROVEN`, as written.
+    other: BTreeMap<&'static str, &'a Value>,
+    /// The `oneOf`/`anyOf` variants, by the definition each refers to (else its place).
+    variants: Option<BTreeSet<String>>,
+    /// Properties only a variant declares.
+    variant_only: BTreeSet<String>,
 }
 
-const LOWER: [&str; 4] = ["minLength", "minimum", "minItems", "minProperties"];
-const UPPER: [&str; 4] = ["maxLength", "maximum", "maxItems", "maxProperties"];
+const LOWER: [&str; 3] = ["minLength", "minItems", "minProperties"];
+const UPPER: [&str; 3] = ["maxLength", "maxItems", "maxProperties"];
 
 /// A pair of places compared in one direction: (old doc, old pointer, new doc, new pointer).
 type PairKey = (usize, String, usize, String, Direction);
@@ -154,6 +173,7 @@ impl<'c> Comparer<'c> {
         let n = flatten(self.new, nd, np, nv, 0);
         let mut out = Vec::new();
         scalars(&o, &n, dir, &mut out);
+        variants(&o, &n, dir, &mut out);
         // Properties.
         for (name, (d, p, v)) in &o.properties {
             let old_inner = flatten(self.old, *d, p, v, 0);
@@ -165,10 +185,14 @@ impl<'c> Comparer<'c> {
                 continue;
             }
             let path = format!("/{}", crate::text::escape_pointer_token(name));
+            // Gone with the variant that declared it: the variant change says so.
+            let with_variant = o.variant_only.contains(name) && o.variants != n.variants;
             match n.properties.get(name) {
+                None if with_variant => {}
                 None => out.push(SchemaChange {
                     kind: Kind::SpecPropertyRemoved,
                     breaking: dir == Direction::Response,
+                    unproven: false,
                     path,
                     old: Some(name.clone()),
                     new: None,
@@ -213,6 +237,18 @@ impl<'c> Comparer<'c> {
         {
             let path = format!("/{}", crate::text::escape_pointer_token(name));
             let required = n.required.contains(name);
+            // A property the server sets (`readOnly`) is never sent: not a request change, as a
+            // `writeOnly` one is not a response change.
+            if let Some((d, p, v)) = n.properties.get(name) {
+                let inner = flatten(self.new, *d, p, v, 0);
+                let skip = match dir {
+                    Direction::Request => inner.read_only,
+                    Direction::Response => inner.write_only,
+                };
+                if skip {
+                    continue;
+                }
+            }
             if required && dir == Direction::Request {
                 out.push(change(
                     Kind::SpecRequiredAdded,
@@ -226,6 +262,7 @@ impl<'c> Comparer<'c> {
                 out.push(SchemaChange {
                     kind: Kind::SpecPropertyAdded,
                     breaking: false,
+                    unproven: false,
                     path,
                     old: None,
                     new: Some(name.clone()),
@@ -292,6 +329,7 @@ fn change(
     SchemaChange {
         kind,
         breaking,
+        unproven: false,
         path: path.to_string(),
         old: Some(old.into()),
         new: Some(new.into()),
@@ -437,20 +475,256 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
     }
     if o.pattern != n.pattern {
         let show = |p: &Option<String>| p.clone().unwrap_or_else(|| "none".into());
-        let breaking = match dir {
-            Direction::Request => n.pattern.is_some(),
-            Direction::Response => o.pattern.is_some(),
-        };
-        out.push(change(
+        // A pattern added (request) or dropped (response) narrows or widens for sure; one
+        // pattern replaced by another cannot be proven either way (`/group` → `/groups`).
+        let replaced = o.pattern.is_some() && n.pattern.is_some();
+        let breaking = !replaced
+            && match dir {
+                Direction::Request => n.pattern.is_some(),
+                Direction::Response => o.pattern.is_some(),
+            };
+        let mut c = change(
             Kind::SpecConstraintChanged,
             breaking,
             "",
             &show(&o.pattern),
             &show(&n.pattern),
             format!("pattern {} → {}", show(&o.pattern), show(&n.pattern)),
+        );
+        if replaced {
+            c.unproven = true;
+            c.message
+                .push_str(" (whether every value still matches cannot be proven: check it)");
+        }
+        out.push(c);
+    }
+    exclusive_and_multiples(o, n, dir, out);
+    unproven_keywords(o, n, out);
+    if o.constant != n.constant {
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "any".into());
+        // A constant added narrows; removed (or changed) widens what a reader may get.
+        let breaking = match dir {
+            Direction::Request => n.constant.is_some(),
+            Direction::Response => o.constant.is_some(),
+        };
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            &show(&o.constant),
+            &show(&n.constant),
+            format!("const {} → {}", show(&o.constant), show(&n.constant)),
+        ));
+    }
+    if o.unique != n.unique {
+        // uniqueItems added narrows what a server accepts; dropped, a client may read repeats.
+        let breaking = match dir {
+            Direction::Request => n.unique,
+            Direction::Response => o.unique,
+        };
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            &o.unique.to_string(),
+            &n.unique.to_string(),
+            format!("uniqueItems {} → {}", o.unique, n.unique),
+        ));
+    }
+    if o.closed != n.closed {
+        // `additionalProperties: false` added: a server rejects what clients may send.
+        let breaking = dir == Direction::Request && n.closed;
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            if o.closed { "closed" } else { "open" },
+            if n.closed { "closed" } else { "open" },
+            format!(
+                "additionalProperties {} → {}",
+                if o.closed { "false" } else { "allowed" },
+                if n.closed { "false" } else { "allowed" }
+            ),
         ));
     }
 }
+
+/// `oneOf`/`anyOf` variants added or removed: a reader may get a variant it does not know (an
+/// added response variant breaks), a writer may send one the server no longer takes (a removed
+/// request variant breaks); the other directions are compatible.
+fn variants(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
+    let (Some(a), Some(b)) = (&o.variants, &n.variants) else {
+        return;
+    };
+    let added: Vec<&String> = b.difference(a).collect();
+    let removed: Vec<&String> = a.difference(b).collect();
+    if !added.is_empty() {
+        out.push(change(
+            Kind::SpecTypeChanged,
+            dir == Direction::Response,
+            "",
+            "",
+            &join(&added),
+            format!("variant(s) added to oneOf/anyOf: {}", join(&added)),
+        ));
+    }
+    if !removed.is_empty() {
+        out.push(change(
+            Kind::SpecTypeChanged,
+            dir == Direction::Request,
+            "",
+            &join(&removed),
+            "",
+            format!("variant(s) removed from oneOf/anyOf: {}", join(&removed)),
+        ));
+    }
+}
+
+/// A numeric bound as (value, exclusive): the tighter of the inclusive and the exclusive one.
+fn bound(
+    map: &serde_json::Map<String, Value>,
+    inclusive: &str,
+    exclusive: &str,
+    lower: bool,
+) -> Option<(f64, bool)> {
+    let at = map.get(inclusive).and_then(Value::as_f64);
+    let boolean = map.get(exclusive) == Some(&Value::Bool(true));
+    let candidates = [
+        match map.get(exclusive) {
+            // 3.0: the inclusive bound made exclusive.
+            Some(Value::Bool(true)) => at.map(|v| (v, true)),
+            Some(Value::Number(n)) => n.as_f64().map(|v| (v, true)),
+            _ => None,
+        },
+        at.filter(|_| !boolean).map(|v| (v, false)),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| if tighter(b, a, lower) { b } else { a })
+}
+
+/// Whether bound `b` admits fewer values than `a`.
+fn tighter(b: (f64, bool), a: (f64, bool), lower: bool) -> bool {
+    let further = if lower { b.0 > a.0 } else { b.0 < a.0 };
+    further || (b.0 == a.0 && b.1 && !a.1)
+}
+
+/// Numeric bounds (inclusive and exclusive, 3.0 and 3.1 forms read as one) and `multipleOf`.
+fn exclusive_and_multiples(
+    o: &Flat<'_>,
+    n: &Flat<'_>,
+    dir: Direction,
+    out: &mut Vec<SchemaChange>,
+) {
+    for (lower, a, b) in [(true, o.lower, n.lower), (false, o.upper, n.upper)] {
+        if a == b {
+            continue;
+        }
+        let tightened = match (a, b) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(x), Some(y)) => tighter(y, x, lower),
+            (None, None) => continue,
+        };
+        let breaking = match dir {
+            Direction::Request => tightened,
+            Direction::Response => !tightened,
+        };
+        let key = if lower { "minimum" } else { "maximum" };
+        let show = |v: Option<(f64, bool)>| match v {
+            None => "none".to_string(),
+            Some((v, true)) => format!("{v} (exclusive)"),
+            Some((v, false)) => v.to_string(),
+        };
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            &show(a),
+            &show(b),
+            format!("{key} {} → {}", show(a), show(b)),
+        ));
+    }
+    if o.multiple_of != n.multiple_of {
+        // Every multiple of `a` is one of `b` when `a` is a multiple of `b`.
+        let divides = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(a), Some(b)) => b > 0.0 && ((a / b) - (a / b).round()).abs() < 1e-9,
+        };
+        let breaking = match dir {
+            Direction::Request => !divides(o.multiple_of, n.multiple_of),
+            Direction::Response => !divides(n.multiple_of, o.multiple_of),
+        };
+        let show = |v: Option<f64>| v.map_or("none".to_string(), |v| v.to_string());
+        out.push(change(
+            Kind::SpecConstraintChanged,
+            breaking,
+            "",
+            &show(o.multiple_of),
+            &show(n.multiple_of),
+            format!(
+                "multipleOf {} → {}",
+                show(o.multiple_of),
+                show(n.multiple_of)
+            ),
+        ));
+    }
+}
+
+/// JSON Schema keywords whose change drift compares as written but cannot prove the direction
+/// of (`not`, `if`/`then`/`else`, `contains`, `dependentRequired`, `propertyNames`,
+/// `unevaluatedProperties`, `patternProperties`, …): a warning that says so.
+fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, out: &mut Vec<SchemaChange>) {
+    for key in UNPROVEN {
+        let (a, b) = (o.other.get(*key).copied(), n.other.get(*key).copied());
+        if a == b {
+            continue;
+        }
+        let show = |v: Option<&Value>| {
+            v.map_or("none".to_string(), |v| {
+                crate::text::excerpt(&v.to_string(), 120)
+            })
+        };
+        let mut c = change(
+            Kind::SpecConstraintChanged,
+            false,
+            "",
+            &show(a),
+            &show(b),
+            format!(
+                "{key} {} → {} (whether this breaks clients cannot be proven: check it)",
+                show(a),
+                show(b)
+            ),
+        );
+        c.unproven = true;
+        out.push(c);
+    }
+}
+
+/// Keywords compared as written, their direction unproven.
+const UNPROVEN: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "minContains",
+    "maxContains",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "propertyNames",
+    "patternProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "prefixItems",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+];
 
 /// The named definition a place is in: `#/components/schemas/Patient/properties/x` →
 /// `#/components/schemas/Patient`.
@@ -476,13 +750,41 @@ fn resolve<'a>(c: &'a Contract, at: At<'a>) -> (usize, String, &'a Value) {
     }
 }
 
+/// The most schema nodes one flattening visits: a contract whose compositions fan out further
+/// is compared on what fits.
+const MAX_FLATTEN_NODES: usize = 10_000;
+
 /// A schema with `allOf` merged (and `anyOf`/`oneOf` properties declared, none required).
+/// Cycle-safe: a schema reached again through its own composition (a base listing its subtypes
+/// in `oneOf`, each subtype `allOf: [base, …]`) is not unfolded again, and a node budget bounds
+/// the rest.
 fn flatten<'a>(
     c: &'a Contract,
     doc: usize,
     pointer: &str,
     node: &'a Value,
     depth: usize,
+) -> Flat<'a> {
+    let mut walk = Walk {
+        on_path: Vec::new(),
+        budget: MAX_FLATTEN_NODES,
+    };
+    flatten_in(c, doc, pointer, node, depth, &mut walk)
+}
+
+/// The state of one flattening: the places on the current path, the nodes left.
+struct Walk {
+    on_path: Vec<(usize, String)>,
+    budget: usize,
+}
+
+fn flatten_in<'a>(
+    c: &'a Contract,
+    doc: usize,
+    pointer: &str,
+    node: &'a Value,
+    depth: usize,
+    walk: &mut Walk,
 ) -> Flat<'a> {
     let mut f = Flat::default();
     let (doc, pointer, node) = match c.documents.deref(doc, pointer, node) {
@@ -492,6 +794,27 @@ fn flatten<'a>(
     let Some(map) = node.as_object() else {
         return f;
     };
+    if walk.budget == 0 || walk.on_path.iter().any(|(d, p)| *d == doc && *p == pointer) {
+        return f;
+    }
+    walk.budget -= 1;
+    walk.on_path.push((doc, pointer.clone()));
+    flatten_map(c, doc, &pointer, map, depth, walk, &mut f);
+    walk.on_path.pop();
+    f
+}
+
+/// Fold one schema object (its `$ref` followed) into `f`.
+fn flatten_map<'a>(
+    c: &'a Contract,
+    doc: usize,
+    pointer: &str,
+    map: &'a serde_json::Map<String, Value>,
+    depth: usize,
+    walk: &mut Walk,
+    f: &mut Flat<'a>,
+) {
+    let pointer = pointer.to_string();
     match map.get("type") {
         Some(Value::String(t)) => {
             f.typed = true;
@@ -540,6 +863,17 @@ fn flatten<'a>(
     }
     f.read_only = map.get("readOnly") == Some(&Value::Bool(true));
     f.write_only = map.get("writeOnly") == Some(&Value::Bool(true));
+    f.constant = map.get("const").map(Value::to_string);
+    f.unique = map.get("uniqueItems") == Some(&Value::Bool(true));
+    f.closed = map.get("additionalProperties") == Some(&Value::Bool(false));
+    f.multiple_of = map.get("multipleOf").and_then(Value::as_f64);
+    f.lower = bound(map, "minimum", "exclusiveMinimum", true);
+    f.upper = bound(map, "maximum", "exclusiveMaximum", false);
+    for key in UNPROVEN {
+        if let Some(v) = map.get(*key) {
+            f.other.insert(key, v);
+        }
+    }
     if let Some(Value::Object(props)) = map.get("properties") {
         for (name, schema) in props {
             let p =
@@ -564,7 +898,21 @@ fn flatten<'a>(
                     &crate::text::pointer_push(&pointer, key),
                     &i.to_string(),
                 );
-                let inner = flatten(c, doc, &bp, b, depth + 1);
+                let inner = flatten_in(c, doc, &bp, b, depth + 1, walk);
+                if key != "allOf" {
+                    // A variant: named by the definition it refers to, else by its place.
+                    let name = b
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+                        .unwrap_or_else(|| format!("{key}[{i}]"));
+                    f.variants.get_or_insert_with(BTreeSet::new).insert(name);
+                    for k in inner.properties.keys() {
+                        if !f.properties.contains_key(k) {
+                            f.variant_only.insert(k.clone());
+                        }
+                    }
+                }
                 for (k, v) in inner.properties {
                     f.properties.entry(k).or_insert(v);
                 }
@@ -602,5 +950,4 @@ fn flatten<'a>(
             }
         }
     }
-    f
 }

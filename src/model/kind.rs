@@ -130,6 +130,11 @@ kinds! {
     SpecStatusAdded = "spec.status-added" => Info,
     SpecMediaTypeRemoved = "spec.media-type-removed" => Breaking,
     SpecSecurityChanged = "spec.security-changed" => Breaking,
+    SpecSecuritySchemeChanged = "spec.security-scheme-changed" => Breaking,
+    SpecParameterAdded = "spec.parameter-added" => Info,
+    SpecRequestBodyRemoved = "spec.request-body-removed" => Breaking,
+    SpecResponseHeaderRemoved = "spec.response-header-removed" => Breaking,
+    SpecVersionNotBumped = "spec.version-not-bumped" => Warning,
 }
 
 impl Kind {

@@ -409,3 +409,46 @@ fn the_polymorphism_pattern_finishes() {
         );
     }
 }
+
+// One property removed from a shared definition was reported once per operation (34 lines in
+// one release): now once, at the definition, naming the other operations.
+#[test]
+fn one_change_in_a_shared_definition_is_one_finding() {
+    let contract = |props: Value| {
+        let get = |id: &str| {
+            json!({"get": {"operationId": id, "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}})
+        };
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1.0.0"},
+            "paths": {"/a": get("a"), "/b": get("b"), "/c": get("c")},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": props}}}})
+    };
+    let old = contract(json!({"id": {"type": "string"}, "name": {"type": "string"}}));
+    let new = contract(json!({"id": {"type": "string"}}));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&a, old.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&b, new.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let report = json(&drift(&[
+        "diff",
+        &a.to_string_lossy(),
+        &b.to_string_lossy(),
+        "--format",
+        "json",
+    ]));
+    let removed: Vec<&Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["kind"] == "spec.property-removed")
+        .collect();
+    assert_eq!(removed.len(), 1, "{report}");
+    let message = removed[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(
+            "also reached from 2 other operation(s): GET /b [response], GET /c [response]"
+        ),
+        "{message}"
+    );
+    assert_eq!(removed[0]["severity"], "breaking");
+}

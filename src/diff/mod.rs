@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 /// The findings of `OLD → NEW`, for the API named `api`.
 pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut shared = Shared::default();
     let mut cmp = Comparer::new(old, new);
     let key = |o: &Operation| (path_key(&o.path), o.method.clone());
     let news: BTreeMap<(String, String), &Operation> =
@@ -38,6 +39,7 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
             new,
             op: o,
             out: &mut out,
+            shared: &mut shared,
         };
         match news.get(k) {
             None => d.push(
@@ -59,6 +61,7 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
                 new,
                 op: n,
                 out: &mut out,
+                shared: &mut shared,
             };
             d.push(
                 Kind::SpecOperationAdded,
@@ -70,6 +73,7 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
             );
         }
     }
+    shared.name_the_others(&mut out);
     out.extend(scheme_changes(api, old, new));
     out.extend(version_not_bumped(api, old, new, &out));
     // Grouped by operation, the most severe first within each.
@@ -203,6 +207,55 @@ struct Differ<'a, 'o> {
     /// The operation (old side for most findings).
     op: &'a Operation,
     out: &'o mut Vec<Finding>,
+    shared: &'o mut Shared,
+}
+
+/// Changes inside a shared definition, reported once: the first operation that reaches one
+/// carries the finding, the others are named in it.
+#[derive(Default)]
+struct Shared {
+    /// (definition, the place in it, kind, message, direction) → the finding's index and the other
+    /// operations (with the direction) that reach it.
+    seen: std::collections::HashMap<
+        (String, String, Kind, String, &'static str),
+        (usize, Vec<String>),
+    >,
+}
+
+/// The most other operations a shared change names one by one.
+const OTHERS_NAMED: usize = 10;
+
+impl Shared {
+    /// Append to each shared change the other operations it reaches.
+    fn name_the_others(self, out: &mut [Finding]) {
+        for (_, (index, others)) in self.seen {
+            if others.is_empty() {
+                continue;
+            }
+            let Some(f) = out.get_mut(index) else {
+                continue;
+            };
+            let mut named: Vec<&str> = others
+                .iter()
+                .take(OTHERS_NAMED)
+                .map(String::as_str)
+                .collect();
+            let more = others.len().saturating_sub(OTHERS_NAMED);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            named.sort_unstable();
+            f.message = format!(
+                "{} — one change in a shared definition, also reached from {} other operation(s): {}{more}",
+                f.message,
+                others.len(),
+                named.join(", ")
+            );
+            *f = f.clone().bounded();
+        }
+    }
 }
 
 /// The place in the old contract of the finding being pushed.
@@ -689,6 +742,25 @@ impl Differ<'_, '_> {
         place: Place<'_>,
     ) {
         for c in found {
+            // A change inside a named definition: once, however many operations reach it.
+            if let Some(origin) = &c.origin {
+                // The place in the definition, not in the body: one definition reached at
+                // `/data` and at `/included/*` is one change.
+                let at = c
+                    .new_at
+                    .as_ref()
+                    .or(c.old_at.as_ref())
+                    .map_or_else(|| c.path.clone(), |(d, p)| format!("{d}{p}"));
+                let key = (origin.clone(), at, c.kind, c.message.clone(), dir.name());
+                let here = format!("{} {} [{}]", self.op.method, self.op.path, dir.name());
+                if let Some((_, others)) = self.shared.seen.get_mut(&key) {
+                    if !others.contains(&here) {
+                        others.push(here);
+                    }
+                    continue;
+                }
+                self.shared.seen.insert(key, (self.out.len(), Vec::new()));
+            }
             let severity = if c.breaking {
                 Severity::Breaking
             } else if c.unproven {

@@ -216,11 +216,11 @@ struct Differ<'a, 'o> {
 struct Shared {
     /// (definition, the place in it, kind, message, direction) → the finding's index and the other
     /// operations (with the direction) that reach it.
-    seen: std::collections::HashMap<
-        (String, String, Kind, String, &'static str),
-        (usize, Vec<String>),
-    >,
+    seen: std::collections::HashMap<SharedKey, (usize, Vec<String>)>,
 }
+
+/// A change in a definition: (definition, the place in it, kind, message, direction).
+type SharedKey = (String, String, Kind, String, &'static str);
 
 /// The most other operations a shared change names one by one.
 const OTHERS_NAMED: usize = 10;

@@ -35,9 +35,21 @@ pub fn unverified(
     }
     let guessed: Vec<_> = planned.guessed().collect();
     let guesses = || {
-        let names: Vec<String> = guessed
-            .iter()
-            .map(|b| format!("{} `{}`", what(&b.source), b.name))
+        // `a placeholder `id``, or `placeholders for `user`, `passwd`` (grouped by kind).
+        let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
+        for b in &guessed {
+            let (one, many) = what(&b.source);
+            match groups.iter_mut().find(|(o, _, _)| *o == one) {
+                Some((_, _, names)) => names.push(format!("`{}`", b.name)),
+                None => groups.push((one, many, vec![format!("`{}`", b.name)])),
+            }
+        }
+        let names: Vec<String> = groups
+            .into_iter()
+            .map(|(one, many, names)| match names.as_slice() {
+                [name] => format!("{one} {name}"),
+                _ => format!("{many} {}", names.join(", ")),
+            })
             .collect();
         let params: Vec<String> = guessed
             .iter()
@@ -69,12 +81,12 @@ pub fn unverified(
     }
 }
 
-/// What a guessed value is, in a reason.
-fn what(source: &Source) -> &'static str {
+/// What a guessed value is, in a reason: for one parameter, for several.
+fn what(source: &Source) -> (&'static str, &'static str) {
     match source {
-        Source::Placeholder => "a placeholder",
-        Source::Example { .. } => "the documented example",
-        Source::VendorExample => "the x-example",
-        _ => "the value of",
+        Source::Placeholder => ("a placeholder", "placeholders"),
+        Source::Example { .. } => ("the documented example", "the documented examples"),
+        Source::VendorExample => ("the x-example", "the x-examples"),
+        _ => ("the value of", "the values of"),
     }
 }

@@ -222,6 +222,47 @@ fn composition_variants_by_direction() {
 }
 
 #[test]
+fn discriminators_by_direction() {
+    let with = |property: &str, mapping: Value| {
+        json!({"type": "object", "properties": {"kind": {"type": "string"}, "type": {"type": "string"}},
+            "discriminator": {"propertyName": property, "mapping": mapping}})
+    };
+    let cat = json!({"cat": "#/components/schemas/Cat"});
+    let cat_dog = json!({"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"});
+    // The property renamed: both sides break.
+    let (req, resp) = both_ways(
+        "3.0.3",
+        with("kind", cat.clone()),
+        with("type", cat.clone()),
+    );
+    assert!(
+        has(&req, "breaking", "spec.type-changed", "write"),
+        "{req:?}"
+    );
+    assert!(
+        has(&resp, "breaking", "spec.type-changed", "read"),
+        "{resp:?}"
+    );
+    // A value newly mapped: readers may meet it; a value dropped: writers may send it.
+    let (req, resp) = both_ways(
+        "3.0.3",
+        with("kind", cat.clone()),
+        with("kind", cat_dog.clone()),
+    );
+    assert!(!breaking(&req), "{req:?}");
+    assert!(
+        has(&resp, "breaking", "spec.enum-value-added", "read"),
+        "{resp:?}"
+    );
+    let (req, resp) = both_ways("3.0.3", with("kind", cat_dog), with("kind", cat));
+    assert!(
+        has(&req, "breaking", "spec.enum-value-removed", "write"),
+        "{req:?}"
+    );
+    assert!(!breaking(&resp), "{resp:?}");
+}
+
+#[test]
 fn read_only_and_write_only_in_the_direction_that_matters() {
     // A new required readOnly property is set by the server: not a request change.
     let old = json!({"type": "object", "properties": {"name": {"type": "string"}}});

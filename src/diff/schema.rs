@@ -88,6 +88,8 @@ struct Flat<'a> {
     variants: Option<BTreeSet<String>>,
     /// Properties only a variant declares.
     variant_only: BTreeSet<String>,
+    /// The discriminator's property and its mapping (value → target), as written.
+    discriminator: Option<(String, BTreeMap<String, String>)>,
 }
 
 const LOWER: [&str; 3] = ["minLength", "minItems", "minProperties"];
@@ -174,6 +176,7 @@ impl<'c> Comparer<'c> {
         let mut out = Vec::new();
         scalars(&o, &n, dir, &mut out);
         variants(&o, &n, dir, &mut out);
+        discriminators(&o, &n, dir, &mut out);
         // Properties.
         for (name, (d, p, v)) in &o.properties {
             let old_inner = flatten(self.old, *d, p, v, 0);
@@ -610,6 +613,64 @@ fn tighter(b: (f64, bool), a: (f64, bool), lower: bool) -> bool {
     further || (b.0 == a.0 && b.1 && !a.1)
 }
 
+/// A discriminator's property renamed breaks both sides (writers send the old one, readers look
+/// for it); a mapping value gone breaks writers, a new one readers; a value mapped elsewhere
+/// breaks both.
+fn discriminators(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
+    let (Some((a, am)), Some((b, bm))) = (&o.discriminator, &n.discriminator) else {
+        return;
+    };
+    if a != b {
+        out.push(change(
+            Kind::SpecTypeChanged,
+            true,
+            "",
+            a,
+            b,
+            format!("discriminator property `{a}` → `{b}`"),
+        ));
+    }
+    let removed: Vec<&String> = am.keys().filter(|k| !bm.contains_key(*k)).collect();
+    let added: Vec<&String> = bm.keys().filter(|k| !am.contains_key(*k)).collect();
+    let moved: Vec<&String> = am
+        .iter()
+        .filter(|(k, v)| bm.get(*k).is_some_and(|w| w != *v))
+        .map(|(k, _)| k)
+        .collect();
+    for (kind, values, breaking, what) in [
+        (
+            Kind::SpecEnumValueRemoved,
+            removed,
+            dir == Direction::Request,
+            "no longer mapped",
+        ),
+        (
+            Kind::SpecEnumValueAdded,
+            added,
+            dir == Direction::Response,
+            "newly mapped",
+        ),
+        (
+            Kind::SpecTypeChanged,
+            moved,
+            true,
+            "mapped to another schema",
+        ),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        out.push(change(
+            kind,
+            breaking,
+            "",
+            "",
+            &join(&values),
+            format!("discriminator value(s) {what}: {}", join(&values)),
+        ));
+    }
+}
+
 /// Numeric bounds (inclusive and exclusive, 3.0 and 3.1 forms read as one) and `multipleOf`.
 fn exclusive_and_multiples(
     o: &Flat<'_>,
@@ -867,6 +928,18 @@ fn flatten_map<'a>(
     f.unique = map.get("uniqueItems") == Some(&Value::Bool(true));
     f.closed = map.get("additionalProperties") == Some(&Value::Bool(false));
     f.multiple_of = map.get("multipleOf").and_then(Value::as_f64);
+    f.discriminator = map.get("discriminator").and_then(|d| {
+        // OpenAPI 3 `{propertyName, mapping}`, Swagger 2.0 a bare property name.
+        let name = d.get("propertyName").or(Some(d)).and_then(Value::as_str)?;
+        let mapping = d
+            .get("mapping")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect();
+        Some((name.to_string(), mapping))
+    });
     f.lower = bound(map, "minimum", "exclusiveMinimum", true);
     f.upper = bound(map, "maximum", "exclusiveMaximum", false);
     for key in UNPROVEN {

@@ -743,15 +743,22 @@ impl Differ<'_, '_> {
     ) {
         for c in found {
             // A change inside a named definition: once, however many operations reach it.
-            if let Some(origin) = &c.origin {
-                // The place in the definition, not in the body: one definition reached at
-                // `/data` and at `/included/*` is one change.
-                let at = c
-                    .new_at
-                    .as_ref()
-                    .or(c.old_at.as_ref())
-                    .map_or_else(|| c.path.clone(), |(d, p)| format!("{d}{p}"));
-                let key = (origin.clone(), at, c.kind, c.message.clone(), dir.name());
+            // The place of the change itself, not in the body: a definition reached at `/data`
+            // and at `/included/*`, or inherited through `allOf` by many, is one change. A removal
+            // is where it was (the old side), anything else where it is.
+            let changed_at = match c.kind {
+                Kind::SpecPropertyRemoved => c.old_at.as_ref().or(c.new_at.as_ref()),
+                _ => c.new_at.as_ref().or(c.old_at.as_ref()),
+            };
+            let named = changed_at.and_then(|(d, p)| schema::definition(p).map(|def| (*d, def)));
+            if let (Some((d, definition)), Some((_, p))) = (&named, changed_at) {
+                let key = (
+                    format!("{d}{definition}"),
+                    p.clone(),
+                    c.kind,
+                    c.message.clone(),
+                    dir.name(),
+                );
                 let here = format!("{} {} [{}]", self.op.method, self.op.path, dir.name());
                 if let Some((_, others)) = self.shared.seen.get_mut(&key) {
                     if !others.contains(&here) {
@@ -773,9 +780,10 @@ impl Differ<'_, '_> {
             } else {
                 format!(" at {}", c.path)
             };
-            let origin = c
-                .origin
-                .as_ref()
+            // The definition the change is in (where a removed property was).
+            let origin = named
+                .map(|(_, definition)| definition)
+                .or_else(|| c.origin.clone())
                 .map(|o| format!(" (in {o})"))
                 .unwrap_or_default();
             let media = if media.is_empty() {

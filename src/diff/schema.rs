@@ -789,7 +789,7 @@ const UNPROVEN: &[&str] = &[
 
 /// The named definition a place is in: `#/components/schemas/Patient/properties/x` →
 /// `#/components/schemas/Patient`.
-fn definition(pointer: &str) -> Option<String> {
+pub fn definition(pointer: &str) -> Option<String> {
     for prefix in ["#/components/schemas/", "#/definitions/"] {
         if let Some(rest) = pointer.strip_prefix(prefix) {
             let name = rest.split('/').next().unwrap_or(rest);

@@ -47,6 +47,12 @@ pub struct Config {
     /// The run history folder, relative to the config file: when set, every `drift check`
     /// records its runs there (see `drift report`). No history is kept by default.
     pub history: Option<PathBuf>,
+    /// Findings to suppress, each with its reason (see `model::suppress`).
+    #[serde(default)]
+    pub ignore: Vec<crate::model::suppress::IgnoreRule>,
+    /// Severity overrides by rule id or family (`snapshot.added: warning`).
+    #[serde(default)]
+    pub severity: BTreeMap<String, crate::model::Severity>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -154,6 +160,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             });
         }
     }
+    check_policy(&config, path)?;
     let base = path.parent().unwrap_or(Path::new("."));
     if !base.as_os_str().is_empty() {
         for api in config.apis.values_mut() {
@@ -181,7 +188,65 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+/// `ignore:` entries need a reason, a known rule, a real date; `severity:` keys name known rules.
+fn check_policy(config: &Config, path: &Path) -> Result<(), ConfigError> {
+    let invalid = |message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        at: String::new(),
+        message,
+    };
+    let known = |rule: &str| {
+        let family = rule.strip_suffix(".*").unwrap_or(rule);
+        crate::model::Kind::of_id(rule).is_some()
+            || crate::model::Kind::ALL.iter().any(|k| k.class() == family)
+    };
+    for (i, r) in config.ignore.iter().enumerate() {
+        if r.reason.trim().is_empty() {
+            return Err(invalid(format!(
+                "ignore[{i}] (`{}`): `reason` is required — say why, so the next reader knows when it can go",
+                r.rule
+            )));
+        }
+        if !known(&r.rule) {
+            return Err(invalid(format!(
+                "ignore[{i}]: `{}` is not a rule id or family (`drift rules` lists them)",
+                r.rule
+            )));
+        }
+        if let Some(until) = &r.until {
+            let ok = until.len() == 10
+                && until.bytes().enumerate().all(|(k, b)| match k {
+                    4 | 7 => b == b'-',
+                    _ => b.is_ascii_digit(),
+                });
+            if !ok {
+                return Err(invalid(format!(
+                    "ignore[{i}] (`{}`): `until: {until}` is not a date (YYYY-MM-DD)",
+                    r.rule
+                )));
+            }
+        }
+    }
+    for rule in config.severity.keys() {
+        if !known(rule) {
+            return Err(invalid(format!(
+                "severity: `{rule}` is not a rule id or family (`drift rules` lists them)"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Config {
+    /// The `ignore:` entries and `severity:` overrides, named after the file they are in.
+    pub fn policy(&self, path: &Path) -> crate::model::suppress::Policy {
+        crate::model::suppress::Policy {
+            ignore: self.ignore.clone(),
+            severity: self.severity.clone(),
+            source: path.display().to_string(),
+        }
+    }
+
     /// The snapshot folder: `snapshots:`, else `snapshots/` in `base` (the config file's folder).
     pub fn snapshot_folder(&self, base: &Path) -> PathBuf {
         self.snapshots

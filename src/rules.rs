@@ -141,6 +141,26 @@ moved endpoint does not pass unnoticed.
 Example: `GET /items` answered 301 to `/items/`, then 200.",
     },
     Rule {
+        kind: Kind::ConfigIgnoreExpired,
+        summary: "a drift.yaml `ignore:` entry is past its `until` date",
+        doc: "\
+An `ignore:` entry with `until: 2027-01-31` stops suppressing on the day after: the findings it
+covered count again, and this warning names the entry and its reason, so a temporary exception
+cannot outlive the fix it waited for.
+
+Example: `ignore: [{rule: snapshot.added, reason: vendor rollout, until: 2026-11-30}]`.",
+    },
+    Rule {
+        kind: Kind::ConfigIgnoreUnused,
+        summary: "a drift.yaml `ignore:` entry matched no finding in this run",
+        doc: "\
+An entry that suppresses nothing is probably stale (the drift it covered was fixed, or the rule,
+operation or pointer is misspelled). Info only: the run may simply not have reached it.
+
+Example: `ignore: [{rule: schema.required, operation: GET /patient, reason: …}]` after the vendor
+fixed the field.",
+    },
+    Rule {
         kind: Kind::StatusChanged,
         summary: "the response status differs from the stored snapshot",
         doc: "The operation answered with another status than when its snapshot was recorded (for example 200 then 404): the same request no longer gets the same kind of response.",

@@ -42,6 +42,7 @@ fn the_library_runs_in_process_and_reports_progress() {
         ],
         snapshots: None,
         history: None,
+        policy: Default::default(),
         mode: SnapshotMode::Compare {
             write: false,
             learn: false,

@@ -405,3 +405,69 @@ fn live_ids_come_from_an_item_that_leads_somewhere() {
     // One report line per operation, though one was sent twice.
     assert_eq!(report["operations"].as_array().map(Vec::len), Some(3));
 }
+
+// The escape hatch keeps its reason: a suppressed finding no longer counts but is listed with
+// the entry's reason; an entry past its date applies no more and says so; a severity override
+// changes what fails the run.
+#[test]
+fn ignore_entries_suppress_with_their_reason_and_expire() {
+    let server = server();
+    let config = "tests/fixtures/verified/drift.yaml";
+    let env = [("VERIFIED_URL", server.url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = drift_env(&["check", "--config", config, "--format", "json"], &env);
+    let report = json(&run);
+    let suppressed = report["suppressed"].as_array().cloned().unwrap_or_default();
+    assert_eq!(suppressed.len(), 1, "{report}");
+    assert_eq!(suppressed[0]["kind"], "status.redirected");
+    assert_eq!(
+        suppressed[0]["reason"],
+        "moved behind a slash by the vendor; tracked upstream"
+    );
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| Some((f["kind"].as_str()?, f["severity"].as_str()?)))
+        .collect();
+    assert!(
+        found.contains(&("config.ignore-expired", "warning")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(k, _)| *k == "status.redirected"),
+        "{found:?}"
+    );
+    // `severity: {status.undeclared: breaking}` makes the rejected guess fail the run.
+    assert!(
+        found.contains(&("status.undeclared", "breaking")),
+        "{found:?}"
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // The terminal counts them with the reason.
+    let text = drift_env(&["check", "--config", config], &env);
+    assert!(
+        text.stdout
+            .contains("1 finding(s) suppressed by drift.yaml `ignore:`")
+            && text
+                .stdout
+                .contains("status.redirected — moved behind a slash"),
+        "{}",
+        text.stdout
+    );
+    // A reason is required.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = dir.path().join("drift.yaml");
+    std::fs::write(
+        &bad,
+        "apis:\n  a:\n    spec: x.json\nignore:\n  - rule: snapshot.added\n    reason: ''\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let refused = drift(&["check", "--config", &bad.to_string_lossy()]);
+    assert_eq!(refused.code, 2, "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("`reason` is required"),
+        "{}",
+        refused.stderr
+    );
+}

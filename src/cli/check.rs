@@ -13,6 +13,7 @@ pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
     let resolved = options::resolve(&args.target)?;
     let options = RunOptions {
         apis: resolved.runs,
+        policy: resolved.policy,
         snapshots: resolved.snapshots,
         history: args.history.clone().or(resolved.history),
         mode: SnapshotMode::Compare {

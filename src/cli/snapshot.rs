@@ -21,6 +21,7 @@ pub fn record(
         .unwrap_or_else(|| std::path::PathBuf::from("snapshots"));
     let options = RunOptions {
         apis: resolved.runs,
+        policy: resolved.policy,
         snapshots: Some(dir.clone()),
         history: None,
         mode: SnapshotMode::Record {

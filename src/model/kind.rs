@@ -84,6 +84,8 @@ kinds! {
     TransportRateLimited = "transport.rate-limited" => Error,
     AuthFailed = "auth.failed" => Error,
     ApiError = "api.error" => Error,
+    ConfigIgnoreExpired = "config.ignore-expired" => Warning,
+    ConfigIgnoreUnused = "config.ignore-unused" => Info,
     StatusChanged = "status.changed" => Breaking,
     StatusRedirected = "status.redirected" => Info,
     ContentTypeChanged = "content-type.changed" => Breaking,

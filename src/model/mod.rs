@@ -11,6 +11,7 @@ pub mod kind;
 pub mod outcome;
 pub mod report;
 pub mod stats;
+pub mod suppress;
 pub mod timeline;
 
 pub use exit::ExitStatus;

@@ -25,6 +25,10 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     /// Counts of `findings` by severity.
     pub summary: Summary,
+    /// Findings drift.yaml `ignore:` entries suppressed, each with the entry's reason (not
+    /// counted in `summary`). Left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressed: Vec<super::suppress::SuppressedFinding>,
 }
 
 /// The program that wrote a report.
@@ -64,6 +68,7 @@ impl CheckReport {
             .unwrap_or_default();
         let duration_ms = reports.iter().map(|r| r.duration_ms).max().unwrap_or(0);
         let (mut apis, mut operations, mut findings) = (Vec::new(), Vec::new(), Vec::new());
+        let mut suppressed = Vec::new();
         let mut names = std::collections::HashSet::new();
         for r in reports {
             for a in &r.apis {
@@ -74,14 +79,12 @@ impl CheckReport {
             apis.extend(r.apis);
             operations.extend(r.operations);
             findings.extend(r.findings);
+            suppressed.extend(r.suppressed);
         }
-        Ok(CheckReport::assembled(
-            started_at,
-            duration_ms,
-            apis,
-            operations,
-            findings,
-        ))
+        let mut merged =
+            CheckReport::assembled(started_at, duration_ms, apis, operations, findings);
+        merged.suppressed = suppressed;
+        Ok(merged)
     }
 
     /// A report in the canonical order: APIs by name, operations by (API, path, method),
@@ -149,6 +152,7 @@ impl CheckReport {
             operations,
             summary: Summary::of(&findings),
             findings,
+            suppressed: Vec::new(),
         }
     }
 }

@@ -15,7 +15,8 @@
 //!     "old_location"    — (drift diff only; absent otherwise) the same place in the old contract
 //!     "expected", "actual", "message", "reproduce"
 //!   }],
-//!   "summary": {"breaking": n, "warning": n, "info": n, "error": n}
+//!   "summary": {"breaking": n, "warning": n, "info": n, "error": n},
+//!   "suppressed": [{…a finding…, "reason"}]  — drift.yaml `ignore:`; absent when none
 //! }
 //! ```
 //! Findings are sorted by (severity, api, operation, kind, pointer, location); `drift diff` groups

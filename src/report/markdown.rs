@@ -119,6 +119,13 @@ pub fn check(report: &CheckReport) -> String {
         s.info,
         s.error
     );
+    if !report.suppressed.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} finding(s) suppressed by drift.yaml `ignore:`, each with its reason (listed in the JSON report).\n",
+            report.suppressed.len()
+        );
+    }
     let mut details = String::new();
     let (mut left_out, mut rows_left_out) = (0usize, 0usize);
     let mut apis_left_out = 0usize;

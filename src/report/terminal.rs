@@ -240,6 +240,7 @@ pub fn write_check(
         .iter()
         .map(|a| a.operations_skipped)
         .fold(0, usize::saturating_add);
+    write_suppressed(w, p, &r.suppressed)?;
     write!(w, "{b}summary{b:#}: ")?;
     let s = Summary::of(&r.findings);
     let unverified = r
@@ -435,12 +436,53 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) 
             (None, None) => {}
         }
     }
+    writeln!(w)?;
+    write_suppressed(w, p, &r.suppressed)?;
     let s = &r.summary;
     writeln!(
         w,
-        "\n{b}summary{b:#}: {} change(s): {} breaking, {} compatible",
+        "{b}summary{b:#}: {} change(s): {} breaking, {} compatible",
         r.findings.len(),
         s.breaking + s.error,
         s.warning + s.info
     )
+}
+
+/// Findings drift.yaml `ignore:` suppressed: counted by entry reason, never hidden.
+fn write_suppressed(
+    w: &mut dyn Write,
+    p: Palette,
+    suppressed: &[crate::model::suppress::SuppressedFinding],
+) -> io::Result<()> {
+    if suppressed.is_empty() {
+        return Ok(());
+    }
+    let d = p.dim();
+    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in suppressed {
+        let kind = s.finding.kind.as_str();
+        match by_reason.iter_mut().find(|(r, _)| *r == s.reason) {
+            Some((_, kinds)) => {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            None => by_reason.push((&s.reason, vec![kind])),
+        }
+    }
+    writeln!(
+        w,
+        "{d}{} finding(s) suppressed by drift.yaml `ignore:` (listed in --format json):{d:#}",
+        suppressed.len()
+    )?;
+    for (reason, kinds) in by_reason {
+        let n = suppressed.iter().filter(|s| s.reason == reason).count();
+        writeln!(
+            w,
+            "  {d}{n} × {} — {}{d:#}",
+            t(&kinds.join(", ")),
+            t(reason)
+        )?;
+    }
+    Ok(())
 }

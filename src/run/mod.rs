@@ -10,6 +10,7 @@
 //!     snapshots: None,
 //!     history: None,
 //!     mode: SnapshotMode::Compare { write: false, learn: false },
+//!     policy: Default::default(),
 //! };
 //! let result = run(&options, &mut Silent).expect("the async runtime starts");
 //! assert_eq!(result.report.apis.len(), 1);
@@ -75,6 +76,9 @@ pub struct RunOptions {
     /// The run history folder (`--history`); `None` keeps no history.
     pub history: Option<PathBuf>,
     pub mode: SnapshotMode,
+    /// drift.yaml `ignore:` and `severity:`, applied to the finished report (before the history
+    /// records it).
+    pub policy: crate::model::suppress::Policy,
 }
 
 /// A finished run.
@@ -190,6 +194,8 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
     }
     let mut result = totals.finish(started_at, t0, redactor);
     result.report = redacted(result.report, &result.redactor);
+    let today: String = result.report.started_at.chars().take(10).collect();
+    options.policy.apply(&mut result.report, &today);
     if let (Some(dir), SnapshotMode::Compare { .. }) = (&options.history, options.mode) {
         let history = History::new(dir);
         let changes = spec_changes(&history, options, &facts, &mut result);

@@ -48,6 +48,8 @@ pub struct Resolved {
     pub snapshots: Option<PathBuf>,
     /// The config file's `history:` folder, relative to the config file.
     pub history: Option<PathBuf>,
+    /// The config file's `ignore:` entries and `severity:` overrides.
+    pub policy: crate::model::suppress::Policy,
 }
 
 /// The APIs selected by the flags (and the config file when there is one).
@@ -55,6 +57,7 @@ pub fn resolve_flags(t: &Flags) -> anyhow::Result<Resolved> {
     let mut runs = Vec::new();
     let mut snapshots = t.snapshots.clone();
     let mut history = None;
+    let mut policy = crate::model::suppress::Policy::default();
     if !t.spec.is_empty() {
         if !t.apis.is_empty() {
             bail!("give either --spec or API names from the config file, not both");
@@ -85,6 +88,7 @@ pub fn resolve_flags(t: &Flags) -> anyhow::Result<Resolved> {
         let cfg = config::load(&path)?;
         let base = config::folder(&path);
         history = cfg.history.clone();
+        policy = cfg.policy(&path);
         if snapshots.is_none() {
             snapshots = Some(cfg.snapshot_folder(base));
         }
@@ -122,6 +126,7 @@ pub fn resolve_flags(t: &Flags) -> anyhow::Result<Resolved> {
         runs,
         snapshots,
         history,
+        policy,
     })
 }
 

@@ -109,6 +109,22 @@ pub fn prepare(run: &ApiRun, redactor: &Redactor) -> Result<Prepared, PrepareErr
     if run.base_url == BaseUrl::Mock && run.auth != crate::replay::auth::AuthConfig::None {
         notes.push("auth is not applied against the embedded mock".into());
     }
+    if let (
+        crate::replay::auth::AuthConfig::OAuth2ClientCredentials {
+            token_url,
+            client_id_env,
+            client_secret_env,
+            ..
+        },
+        BaseUrl::Url(_),
+    ) = (&run.auth, &run.base_url)
+    {
+        // The reproduction lines cannot carry a token that expires: they name a variable.
+        notes.push(format!(
+            "reproduction lines send the bearer token in $ACCESS_TOKEN: set it to an access token from {} (the client_credentials grant with ${client_id_env} and ${client_secret_env})",
+            crate::text::strip_userinfo(token_url)
+        ));
+    }
     if let Some((doc, pointer, reference)) = contract.documents.refused.first() {
         let mut at = contract.location(*doc, pointer);
         contract.locate_lines(std::iter::once(&mut at));

@@ -361,7 +361,45 @@ fn a_git_revision_is_a_side() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    assert_eq!(report["findings"][0]["kind"], "spec.property-removed");
+    let removed = report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["kind"] == "spec.property-removed"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(removed["kind"], "spec.property-removed", "{report}");
+    // The old side is named with its revision; annotations name the repository path.
+    assert_eq!(
+        removed["old_location"]["file"], "HEAD:specs/x.json",
+        "{removed}"
+    );
+    let github = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args([
+            "diff",
+            "specs/x.json",
+            "HEAD:specs/x.json",
+            "--format",
+            "github",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let annotations = String::from_utf8_lossy(&github.stdout);
+    assert!(
+        annotations.contains("file=specs/x.json") && !annotations.contains("HEAD%3A"),
+        "{annotations}"
+    );
+    // `REV:PATH` is the repository's path, from its root, as git reads it, from any folder.
+    let from_below = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args(["diff", "HEAD:specs/x.json", "x.json"])
+        .current_dir(dir.path().join("specs"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        from_below.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&from_below.stderr)
+    );
     let missing = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
         .args(["diff", "HEAD:specs/none.json", "specs/x.json"])
         .current_dir(dir.path())

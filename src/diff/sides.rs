@@ -155,8 +155,17 @@ fn rename(file: &str, side: &Path, given: &str, scratch: &Path) -> Option<String
     }
     let rest = Path::new(file).strip_prefix(scratch).ok()?;
     let mut parts = rest.components();
-    parts.next(); // `old` or `new`
-    Some(parts.as_path().display().to_string())
+    // `old` or `new`: only a file of this side's own folder is named after this side.
+    let own = side.strip_prefix(scratch).ok()?.components().next();
+    if parts.next() != own {
+        return None;
+    }
+    let path = parts.as_path().display().to_string();
+    // A file of that side's revision keeps the revision in its name (`HEAD~1:specs/x.yaml`).
+    Some(match given.split_once(':') {
+        Some((rev, _)) if !given.starts_with("http") => format!("{rev}:{path}"),
+        _ => path,
+    })
 }
 
 /// A side as a file on disk: itself, a git revision extracted to `scratch`, or a fetched URL.

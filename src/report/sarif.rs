@@ -64,6 +64,11 @@ pub fn repository_root() -> Option<PathBuf> {
 /// relative path that climbs out with `..` is made absolute), `/`-rooted.
 pub fn repo_relative(file: &str, root: Option<&Path>) -> String {
     use std::path::Component;
+    // A file of a git revision (`drift diff origin/main:specs/x.yaml …`) is that path of the
+    // repository, from its root, as git names it.
+    if let Some(path) = revision_path(file) {
+        return path.to_string();
+    }
     let path = Path::new(file);
     let abs = std::fs::canonicalize(path).ok();
     let relative = root
@@ -86,6 +91,15 @@ pub fn repo_relative(file: &str, root: Option<&Path>) -> String {
     } else {
         text
     }
+}
+
+/// The repository path of a `REV:PATH` location; `None` for files, URLs and drive letters.
+fn revision_path(file: &str) -> Option<&str> {
+    if file.contains("://") || Path::new(file).exists() {
+        return None;
+    }
+    let (rev, path) = file.split_once(':')?;
+    (rev.len() > 1 && !path.is_empty() && !path.starts_with(['/', '\\'])).then_some(path)
 }
 
 fn level(s: Severity) -> &'static str {

@@ -33,7 +33,8 @@ fn contract_files(
         .filter(|d| !d.is_empty())
         .unwrap_or_else(|| ".".to_string());
     let listing = Command::new("git")
-        .args(["ls-tree", "-r", "-l", "-z", rev, "--", &dir])
+        // Paths are the repository's, from its root, as `git show REV:PATH` reads them.
+        .args(["ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", &dir])
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;
     if !listing.status.success() {

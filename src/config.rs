@@ -129,6 +129,18 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         path: path.to_path_buf(),
         cause,
     })?;
+    // Every unknown key at once, with its line and a "did you mean" (serde stops at the first).
+    if let Ok(tree) = yaml_serde::from_str::<Value>(&text) {
+        let mut unknown = Vec::new();
+        unknown_keys(&tree, &TOP, "", &mut unknown);
+        if !unknown.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                at: String::new(),
+                message: describe_unknown(&text, &unknown),
+            });
+        }
+    }
     let mut config: Config = yaml_serde::from_str(&text).map_err(|e| {
         let at = e
             .location()
@@ -338,6 +350,189 @@ pub fn folder(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
+/// The keys drift.yaml accepts at one place, and what each holds.
+struct Keys {
+    names: &'static [(&'static str, Holds)],
+}
+
+/// What a key holds: free data, a keyed object, or a map (or list) of keyed objects.
+#[derive(Clone, Copy)]
+enum Holds {
+    Data,
+    Object(&'static Keys),
+    MapOf(&'static Keys),
+    ListOf(&'static Keys),
+}
+
+const PAGING: Keys = Keys {
+    names: &[
+        ("style", Holds::Data),
+        ("size_param", Holds::Data),
+        ("position_param", Holds::Data),
+        ("items", Holds::Data),
+        ("count", Holds::Data),
+        ("next", Holds::Data),
+        ("cursor", Holds::Data),
+        ("count_only", Holds::Data),
+        ("page_size", Holds::Data),
+        ("max_pages", Holds::Data),
+        ("max_items", Holds::Data),
+        ("operations", Holds::MapOf(&PAGING_OP)),
+    ],
+};
+
+/// An operation's paging: the same keys but its own `operations`.
+const PAGING_OP: Keys = Keys {
+    names: &[
+        ("style", Holds::Data),
+        ("size_param", Holds::Data),
+        ("position_param", Holds::Data),
+        ("items", Holds::Data),
+        ("count", Holds::Data),
+        ("next", Holds::Data),
+        ("cursor", Holds::Data),
+        ("count_only", Holds::Data),
+        ("page_size", Holds::Data),
+        ("max_pages", Holds::Data),
+        ("max_items", Holds::Data),
+    ],
+};
+
+const AUTH: Keys = Keys {
+    names: &[
+        ("type", Holds::Data),
+        ("token_env", Holds::Data),
+        ("header", Holds::Data),
+        ("query", Holds::Data),
+        ("key_env", Holds::Data),
+        ("user_env", Holds::Data),
+        ("password_env", Holds::Data),
+        ("token_url", Holds::Data),
+        ("client_id_env", Holds::Data),
+        ("client_secret_env", Holds::Data),
+        ("scope", Holds::Data),
+        ("style", Holds::Data),
+    ],
+};
+
+const SELECTION: Keys = Keys {
+    names: &[("include", Holds::Data), ("exclude", Holds::Data)],
+};
+
+const API: Keys = Keys {
+    names: &[
+        ("spec", Holds::Data),
+        ("docs", Holds::Data),
+        ("base_url", Holds::Data),
+        ("auth", Holds::Object(&AUTH)),
+        // Parameter names are the user's: any key.
+        ("params", Holds::Data),
+        ("operations", Holds::Object(&SELECTION)),
+        ("rate_limit", Holds::Data),
+        ("timeout", Holds::Data),
+        ("concurrency", Holds::Data),
+        ("volatile", Holds::Data),
+        ("pin", Holds::Data),
+        ("pagination", Holds::Object(&PAGING)),
+    ],
+};
+
+const IGNORE: Keys = Keys {
+    names: &[
+        ("rule", Holds::Data),
+        ("api", Holds::Data),
+        ("operation", Holds::Data),
+        ("pointer", Holds::Data),
+        ("fingerprint", Holds::Data),
+        ("reason", Holds::Data),
+        ("until", Holds::Data),
+    ],
+};
+
+const TOP: Keys = Keys {
+    names: &[
+        ("apis", Holds::MapOf(&API)),
+        ("snapshots", Holds::Data),
+        ("history", Holds::Data),
+        ("ignore", Holds::ListOf(&IGNORE)),
+        ("severity", Holds::Data),
+    ],
+};
+
+/// The most unknown keys listed one by one.
+const MAX_UNKNOWN_SHOWN: usize = 20;
+
+/// Every key of `value` that `keys` does not accept: (dotted place, the key, the keys accepted).
+fn unknown_keys(
+    value: &Value,
+    keys: &'static Keys,
+    at: &str,
+    out: &mut Vec<(String, String, &'static Keys)>,
+) {
+    let Some(map) = value.as_object() else {
+        return;
+    };
+    for (k, v) in map {
+        let place = if at.is_empty() {
+            k.clone()
+        } else {
+            format!("{at}.{k}")
+        };
+        match keys.names.iter().find(|(name, _)| name == k) {
+            None => {
+                if out.len() <= MAX_UNKNOWN_SHOWN {
+                    out.push((place, k.clone(), keys));
+                }
+            }
+            Some((_, Holds::Data)) => {}
+            Some((_, Holds::Object(inner))) => unknown_keys(v, inner, &place, out),
+            Some((_, Holds::MapOf(inner))) => {
+                for (name, item) in v.as_object().into_iter().flatten() {
+                    unknown_keys(item, inner, &format!("{place}.{name}"), out);
+                }
+            }
+            Some((_, Holds::ListOf(inner))) => {
+                for (i, item) in v.as_array().into_iter().flatten().enumerate() {
+                    unknown_keys(item, inner, &format!("{place}[{i}]"), out);
+                }
+            }
+        }
+    }
+}
+
+/// The unknown keys, one a line: where (with the line of the first `key:` in the file), and the
+/// nearest accepted key.
+fn describe_unknown(text: &str, unknown: &[(String, String, &'static Keys)]) -> String {
+    let mut lines = vec![format!(
+        "{} unknown key(s):",
+        unknown.len().min(MAX_UNKNOWN_SHOWN)
+    )];
+    for (place, key, keys) in unknown.iter().take(MAX_UNKNOWN_SHOWN) {
+        let line = text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches("- ");
+                l.strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            })
+            .map(|i| format!(" (line {})", i + 1))
+            .unwrap_or_default();
+        let hint = keys
+            .names
+            .iter()
+            .map(|(name, _)| *name)
+            .min_by_key(|name| crate::text::edit_distance(key, name))
+            .filter(|name| crate::text::edit_distance(key, name) <= 3)
+            .map(|name| format!(" — did you mean `{name}`?"))
+            .unwrap_or_default();
+        lines.push(format!("  `{place}`{line}{hint}"));
+    }
+    if unknown.len() > MAX_UNKNOWN_SHOWN {
+        lines.push("  (and more)".into());
+    }
+    lines.join("\n")
+}
+
 /// "did you mean …?" for an unknown key, among the keys the config types accept at that place
 /// (serde lists them in its message: `unknown field `volatle`, expected one of `spec`, …`).
 fn key_hint(message: &str) -> Option<String> {
@@ -504,6 +699,62 @@ fn glob(pattern: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// The key table agrees with the types: serde names the fields it accepts when it meets an
+    /// unknown one, and each table must list exactly those.
+    #[test]
+    fn the_key_tables_match_the_config_types() {
+        fn accepted<T: serde::de::DeserializeOwned>() -> Vec<String> {
+            let err = yaml_serde::from_str::<T>("zzz_unknown: 1")
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            let mut names: Vec<String> = err
+                .split("expected one of ")
+                .nth(1)
+                .or_else(|| err.split("expected ").nth(1))
+                .unwrap_or("")
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(String::from)
+                .collect();
+            names.sort();
+            names
+        }
+        let table = |k: &Keys| {
+            let mut names: Vec<String> = k.names.iter().map(|(n, _)| n.to_string()).collect();
+            names.sort();
+            names
+        };
+        assert_eq!(accepted::<Config>(), table(&TOP));
+        assert_eq!(accepted::<ApiConfig>(), table(&API));
+        assert_eq!(accepted::<Selection>(), table(&SELECTION));
+        assert_eq!(accepted::<crate::paging::PagingConfig>(), table(&PAGING));
+        assert_eq!(
+            accepted::<crate::model::suppress::IgnoreRule>(),
+            table(&IGNORE)
+        );
+    }
+
+    // Only the first unknown key was reported; a user fixed one typo per run.
+    #[test]
+    fn every_unknown_key_is_reported_with_its_line_and_a_hint() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("drift.yaml");
+        let text = "apis:\n  a:\n    spec: s.yaml\n    volatle: [/x]\n    pagination:\n      max_page: 3\nsnapshot: s\nignore:\n  - rule: snapshot.added\n    reason: r\n    untill: 2027-01-01\n";
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        let err = load(&path).map(|_| ()).unwrap_err().to_string();
+        for want in [
+            "4 unknown key(s)",
+            "`apis.a.volatle` (line 4) — did you mean `volatile`?",
+            "`apis.a.pagination.max_page` (line 6) — did you mean `max_pages`?",
+            "`snapshot` (line 7) — did you mean `snapshots`?",
+            "`ignore[0].untill` (line 11) — did you mean `until`?",
+        ] {
+            assert!(err.contains(want), "{want}\n{err}");
+        }
+    }
+
     use super::*;
 
     #[test]
@@ -528,9 +779,8 @@ mod tests {
         std::fs::write(&path, "apis:\n  a:\n    spec: x.yaml\n    base_ulr: mock\n")
             .unwrap_or_else(|e| panic!("{e}"));
         let err = load(&path).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("drift.yaml:4:"), "{err}");
         assert!(
-            err.contains("unknown field `base_ulr`") && err.contains("did you mean `base_url`?"),
+            err.contains("`apis.a.base_ulr` (line 4) — did you mean `base_url`?"),
             "{err}"
         );
     }

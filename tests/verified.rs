@@ -471,3 +471,47 @@ fn ignore_entries_suppress_with_their_reason_and_expire() {
         refused.stderr
     );
 }
+
+// A wrong base URL: every answer an error, some declared (item endpoints), and a local run left
+// a `.json.new` of a 404 body per operation. Answers that verify nothing are no baselines.
+#[test]
+fn a_run_of_error_answers_writes_no_snapshots() {
+    let server = TestServer::start(|_, _| Reply::json(404, r#"{"error": "no such route"}"#));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let snaps = dir.path().join("snapshots");
+    let url = server.url();
+    for command in ["snapshot", "check"] {
+        let mut args = vec![
+            command,
+            "--spec",
+            SPEC,
+            "--base-url",
+            &url,
+            "--snapshots",
+            snaps.to_str().unwrap_or_default(),
+        ];
+        if command == "check" {
+            args.push("--write");
+        }
+        let run = drift(&args);
+        assert!(run.code <= 1, "{}", run.transcript());
+    }
+    let written: Vec<_> = walkdir(&snaps);
+    assert!(written.is_empty(), "{written:?}");
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

@@ -331,6 +331,16 @@ fn distinct_id(id: &Value, i: usize) -> Value {
                 json!(format!("{head}{:04X}", 0xd000 + i % 0x1000))
             } else if hex {
                 json!(format!("{head}{:04x}", 0xd000 + i % 0x1000))
+            } else if n >= 8 {
+                // A long id keeps its length (a `maxLength` it is at stays met): its tail is
+                // the item's number, digits only in an alphanumeric id.
+                let mark = if s.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    i.to_string()
+                } else {
+                    format!("-{i}")
+                };
+                let keep: String = s.chars().take(n.saturating_sub(mark.len())).collect();
+                json!(format!("{keep}{mark}"))
             } else if s.chars().all(|c| c.is_ascii_alphanumeric()) {
                 // Letters and digits only (`pattern: ^[0-9a-z]*$`): digits appended.
                 json!(format!("{s}{i}"))
@@ -366,7 +376,9 @@ fn cursor(paging: &Paging, at: usize) -> String {
         .cursor_pattern
         .as_deref()
         .and_then(|p| super::pattern::sample(p, u32::try_from(at).ok()?));
-    sampled.unwrap_or_else(|| format!("c{at}"))
+    // Padded to the field's `minLength` (`c04` for 3): it reads back as the same position.
+    let width = paging.forms.cursor_min_len.saturating_sub(1);
+    sampled.unwrap_or_else(|| format!("c{at:0width$}"))
 }
 
 /// The item a cursor made by [`cursor`] starts at.
@@ -507,6 +519,36 @@ fn remove(body: &mut Value, pointer: &str) {
 
 #[cfg(test)]
 mod tests {
+    // A cursor field with `minLength: 3` got `c4`; an id at its `maxLength` of 36 grew past it.
+    #[test]
+    fn cursors_and_ids_keep_their_declared_lengths() {
+        let paging = Paging {
+            strategies: Vec::new(),
+            items: "/items".into(),
+            count: None,
+            next: None,
+            cursor: Some("/next".into()),
+            relations: Vec::new(),
+            count_only: false,
+            next_header: None,
+            reasons: Vec::new(),
+            last_page: crate::paging::LastPage::default(),
+            forms: crate::paging::Forms {
+                cursor_min_len: 3,
+                ..Default::default()
+            },
+        };
+        assert_eq!(cursor(&paging, 4), "c04");
+        assert_eq!(cursor_position(&paging, "c04"), Some(4));
+        assert_eq!(cursor(&paging, 1234), "c1234");
+        let id = "project-alpha-beta-gamma-delta-epsil"; // 36 characters, not hex
+        for i in [1, 17, 249] {
+            let v = distinct_id(&serde_json::json!(id), i);
+            assert_eq!(v.as_str().map(|s| s.chars().count()), Some(36), "{v}");
+            assert_ne!(v.as_str(), Some(id));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -436,8 +436,16 @@ impl Synth<'_> {
         let optional = depth < OPTIONAL_DEPTH;
         for (name, (doc, pointer), write_only) in &flat.properties {
             let required = flat.required.contains(name);
-            if required || (optional && !write_only) {
+            if required {
                 out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
+            } else if optional && !write_only {
+                // An optional property no value can satisfy (an `enum` of strings on
+                // `type: array`, bounds that cross) is left out rather than served broken.
+                let mut inner = Flat::default();
+                self.flatten(*doc, pointer, &mut inner, depth + 1, true);
+                if !contradictory(&inner) {
+                    out.insert(name.clone(), self.produce(&inner, depth + 1));
+                }
             }
         }
         // Required keys the schema does not describe: from `additionalProperties`, else a string.
@@ -502,6 +510,24 @@ impl Synth<'_> {
         }
         Value::Array(out)
     }
+}
+
+/// Whether a schema asks for what no value can be: an `enum` none of whose values has a
+/// declared type, lengths, item counts or bounds that cross.
+fn contradictory(flat: &Flat) -> bool {
+    let enum_fits = flat
+        .enumeration
+        .as_ref()
+        .is_none_or(|values| values.iter().any(|v| fits(flat, v)));
+    let crossed = |lo: usize, hi: Option<usize>| hi.is_some_and(|hi| lo > hi);
+    let bounds_cross = match (flat.minimum, flat.maximum) {
+        (Some((lo, lo_ex)), Some((hi, hi_ex))) => lo > hi || (lo == hi && (lo_ex || hi_ex)),
+        _ => false,
+    };
+    !enum_fits
+        || crossed(flat.min_len, flat.max_len)
+        || crossed(flat.min_items, flat.max_items)
+        || bounds_cross
 }
 
 fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
@@ -718,6 +744,22 @@ fn vary(item: &Value, k: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Where only an optional property's schema is unsatisfiable, the body left it out instead
+    // of serving it broken.
+    #[test]
+    fn an_unsatisfiable_optional_property_is_left_out() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"T": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"},
+                "tags": {"type": "array", "enum": ["a", "b"]},
+                "size": {"type": "integer", "minimum": 5, "maximum": 2}}}}}});
+        let contract =
+            Contract::from_documents(crate::spec::source::Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let (value, _) = synthesize(&contract, 0, "#/components/schemas/T");
+        assert_eq!(value, json!({"id": "string"}));
+    }
 
     /// Each schema's synthesized value, checked by the validator drift checks responses with.
     #[test]

@@ -113,6 +113,8 @@ pub struct Forms {
     pub page_max: Option<u64>,
     /// How each of `relations` shows there is no such page (`prev` on the first page).
     pub relation_ends: Vec<EndMark>,
+    /// The `minLength` of the cursor field: the mock's cursors are padded to it (`c04`).
+    pub cursor_min_len: usize,
     /// The `pattern` of the cursor field, when the mock's own cursors (`c10`) do not match it
     /// (AWS's `"nextToken": {"pattern": "[\\S]+"}`).
     pub cursor_pattern: Option<String>,
@@ -421,6 +423,11 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
             .and_then(|v| v.maximum),
         page_max: view_at(&view, &items).and_then(|v| v.max_items),
         relation_ends: relations.iter().map(|(_, p)| end_of(&view, p)).collect(),
+        cursor_min_len: cursor
+            .as_deref()
+            .and_then(|p| view_at(&view, p))
+            .and_then(|v| v.min_length)
+            .map_or(0, |n| n.min(64) as usize),
         cursor_pattern: cursor
             .as_deref()
             .and_then(|p| view_at(&view, p))

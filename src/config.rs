@@ -364,7 +364,9 @@ enum Holds {
     ListOf(&'static Keys),
 }
 
-const PAGING: Keys = Keys {
+/// A `static`, not a `const`: an operation's paging (`operations:`) takes the same keys, so the
+/// table refers to itself.
+static PAGING: Keys = Keys {
     names: &[
         ("style", Holds::Data),
         ("size_param", Holds::Data),
@@ -377,24 +379,7 @@ const PAGING: Keys = Keys {
         ("page_size", Holds::Data),
         ("max_pages", Holds::Data),
         ("max_items", Holds::Data),
-        ("operations", Holds::MapOf(&PAGING_OP)),
-    ],
-};
-
-/// An operation's paging: the same keys but its own `operations`.
-const PAGING_OP: Keys = Keys {
-    names: &[
-        ("style", Holds::Data),
-        ("size_param", Holds::Data),
-        ("position_param", Holds::Data),
-        ("items", Holds::Data),
-        ("count", Holds::Data),
-        ("next", Holds::Data),
-        ("cursor", Holds::Data),
-        ("count_only", Holds::Data),
-        ("page_size", Holds::Data),
-        ("max_pages", Holds::Data),
-        ("max_items", Holds::Data),
+        ("operations", Holds::MapOf(&PAGING)),
     ],
 };
 

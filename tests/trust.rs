@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
+use common::files_under;
 
 use common::server::{Reply, TestServer};
 use common::{drift, drift_env, in_pty, json, many_operations_spec};
@@ -720,24 +721,6 @@ fn numeric_flags_out_of_bounds_are_usage_errors() {
         );
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
-}
-
-/// Every file under `dir`, relative, sorted.
-fn files_under(dir: &std::path::Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.push(rel.to_string_lossy().into_owned());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 // 8. `drift snapshot` during a 429 storm recorded 429 baselines and exited 0; every later check

@@ -496,22 +496,6 @@ fn a_run_of_error_answers_writes_no_snapshots() {
         let run = drift(&args);
         assert!(run.code <= 1, "{}", run.transcript());
     }
-    let written: Vec<_> = walkdir(&snaps);
+    let written = common::files_under(&snaps);
     assert!(written.is_empty(), "{written:?}");
-}
-
-fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

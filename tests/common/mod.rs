@@ -201,3 +201,21 @@ pub fn peak_memory(args: &[&str], cwd: &Path) -> Option<Peak> {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
+
+/// Every file under `dir`, relative, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}

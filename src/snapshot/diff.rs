@@ -13,7 +13,7 @@
 //! Pointers use `*` for "every element of the array" and "every value of the map".
 
 use super::evidence::{self, Evidence, Observation};
-use super::shape::{Field, Shape, ValueKind};
+use super::shape::{Field, Shape, ValueKind, Variants};
 use super::view::SchemaView;
 use crate::model::Kind;
 use crate::model::Severity;
@@ -181,16 +181,59 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
         return;
     }
     for nk in &new.kinds {
-        let Some(ok) = old.kinds.iter().find(|k| k.name() == nk.name()) else {
+        // Objects told apart by variant pair with their like first; a snapshot taken before
+        // they were told apart pairs with them all merged.
+        let like = |k: &&ValueKind| std::mem::discriminant(*k) == std::mem::discriminant(nk);
+        let Some(ok) = (old.kinds.iter().find(like))
+            .or_else(|| old.kinds.iter().find(|k| k.name() == nk.name()))
+        else {
             continue;
         };
         match (ok, nk) {
             (ValueKind::Object(of), ValueKind::Object(nf)) => objects(of, nf, pointer, lens, out),
+            (ValueKind::Variants(ov), ValueKind::Variants(nv)) => {
+                variants(ov, nv, pointer, lens, out)
+            }
+            (ValueKind::Object(of), ValueKind::Variants(nv)) => {
+                if let Some(nf) = nv.merged() {
+                    objects(of, &nf, pointer, lens, out);
+                }
+            }
+            (ValueKind::Variants(ov), ValueKind::Object(nf)) => {
+                if let Some(of) = ov.merged() {
+                    objects(&of, nf, pointer, lens, out);
+                }
+            }
             (ValueKind::Array(Some(oe)), ValueKind::Array(Some(ne))) => {
                 let element = view.map(SchemaView::element_ref);
                 walk(oe, ne, &format!("{pointer}/*"), lens.at(element), out)
             }
             _ => {}
+        }
+    }
+}
+
+/// The variants of an array's elements (`pointer` is the elements' place, `…/*`): each one seen
+/// before compared with itself; a variant absent tonight is not a removal, a new one is news
+/// (info: no client written against the snapshot breaks).
+fn variants(old: &Variants, new: &Variants, pointer: &str, lens: Lens<'_>, out: &mut Vec<Change>) {
+    let base = pointer.strip_suffix('*').unwrap_or(pointer);
+    for (value, shape) in &new.of {
+        let p = format!("{base}{}", super::view::variant_token(&new.by, value));
+        match old.of.get(value) {
+            Some(before) => walk(before, shape, &p, lens, out),
+            None => out.push(Change {
+                kind: Kind::SnapshotAdded,
+                severity: Kind::SnapshotAdded.severity(),
+                pointer: p.clone(),
+                expected: None,
+                actual: Some(shape.describe()),
+                message: format!(
+                    "new variant {}={value} at {p} is not in the snapshot (it had {})",
+                    new.by,
+                    old.of.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            }),
         }
     }
 }
@@ -585,5 +628,164 @@ mod contract_tests {
         for (patch, want) in cases {
             assert_eq!(changes(base(), with(patch.clone())), want, "{patch}");
         }
+    }
+}
+
+#[cfg(test)]
+mod variant_tests {
+    use super::*;
+    use crate::spec::{Contract, Documents, SchemaRef};
+    use serde_json::{json, Value};
+
+    fn resource(t: &str, attributes: Value) -> Value {
+        json!({"type": t, "id": "r1", "attributes": attributes})
+    }
+
+    fn page(included: Vec<Value>) -> Value {
+        json!({"data": [], "included": included})
+    }
+
+    fn profile() -> Value {
+        resource("health_profile", json!({"answers": 3, "done": true}))
+    }
+
+    fn answer(extra: Value) -> Value {
+        let mut attributes = json!({"question": "q", "answered": true});
+        if let (Some(a), Some(e)) = (attributes.as_object_mut(), extra.as_object()) {
+            a.extend(e.clone());
+        }
+        resource("health_profile_answer", attributes)
+    }
+
+    /// What a run of `new` finds against `old`, both read as a snapshot reads them.
+    fn found(old: &Value, new: &Value, view: &SchemaView) -> Vec<(&'static str, Severity, String)> {
+        diff_learned(
+            &Shape::read(old, view),
+            &Shape::read(new, view),
+            view,
+            None,
+            None,
+        )
+        .into_iter()
+        .map(|c| (c.kind.id(), c.severity, c.pointer))
+        .collect()
+    }
+
+    // JSON:API `included` holds resources of several types: tonight's mix of types is not a
+    // change of keys, a variant absent tonight is not a removal.
+    #[test]
+    fn tonights_mix_of_variants_is_not_drift() {
+        let view = SchemaView::undeclared();
+        let both = page(vec![profile(), answer(json!({})), answer(json!({}))]);
+        assert!(found(&both, &page(vec![profile()]), &view).is_empty());
+        assert!(found(&both, &page(vec![answer(json!({}))]), &view).is_empty());
+        assert!(found(&page(vec![profile()]), &both, &view)
+            .iter()
+            .all(|(_, s, _)| *s == Severity::Info));
+    }
+
+    #[test]
+    fn a_variants_stable_key_gone_is_reported_at_its_variant() {
+        let view = SchemaView::undeclared();
+        let both = page(vec![profile(), answer(json!({}))]);
+        let gone = page(vec![
+            profile(),
+            resource("health_profile_answer", json!({"question": "q"})),
+        ]);
+        assert_eq!(
+            found(&both, &gone, &view),
+            vec![(
+                "snapshot.removed",
+                Severity::Breaking,
+                "/included/*[type=health_profile_answer]/attributes/answered".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_new_variant_is_news_not_drift() {
+        let view = SchemaView::undeclared();
+        let changes = found(
+            &page(vec![profile()]),
+            &page(vec![profile(), resource("coach", json!({"name": "A"}))]),
+            &view,
+        );
+        assert_eq!(
+            changes,
+            vec![(
+                "snapshot.added",
+                Severity::Info,
+                "/included/*[type=coach]".to_string()
+            )]
+        );
+    }
+
+    // A snapshot taken before variants were told apart compares with them merged, as it did.
+    #[test]
+    fn a_snapshot_from_before_variants_compares_merged() {
+        let view = SchemaView::undeclared();
+        let both = page(vec![profile(), answer(json!({}))]);
+        let old = Shape::of(&both);
+        let new = Shape::read(&both, &view);
+        assert_ne!(old, new);
+        assert!(diff_learned(&old, &new, &view, None, None).is_empty());
+        let round = Shape::from_json(&new.to_json());
+        assert_eq!(round.as_ref(), Some(&new), "{}", new.to_json());
+    }
+
+    /// The items view of `{"type": "array", "items": <items>}`.
+    fn items_view(items: Value) -> SchemaView {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "List": {"type": "array", "items": items},
+                "Card": {"type": "object", "properties": {
+                    "kind": {"type": "string", "enum": ["card"]}, "last4": {"type": "string"}}},
+                "Bank": {"type": "object", "properties": {
+                    "kind": {"const": "bank"}, "iban": {"type": "string"}}}}}
+        });
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        SchemaView::of(
+            &contract,
+            &SchemaRef {
+                doc: 0,
+                pointer: "#/components/schemas/List".into(),
+            },
+        )
+    }
+
+    // Variants are told apart by the declared discriminator, or by the property each `oneOf`
+    // branch pins to one value.
+    #[test]
+    fn the_contract_says_what_tells_variants_apart() {
+        let card = json!({"kind": "card", "last4": "4242"});
+        let bank = json!({"kind": "bank", "iban": "NO93"});
+        let branches =
+            json!([{"$ref": "#/components/schemas/Card"}, {"$ref": "#/components/schemas/Bank"}]);
+        for items in [
+            json!({"oneOf": branches}),
+            json!({"anyOf": branches, "discriminator": {"propertyName": "kind"}}),
+        ] {
+            let view = items_view(items.clone());
+            assert_eq!(view.element_ref().discriminator.as_deref(), Some("kind"));
+            let both = json!([card, bank]);
+            assert!(found(&both, &json!([bank]), &view).is_empty(), "{items}");
+            assert_eq!(
+                found(&both, &json!([{"kind": "card"}, bank]), &view),
+                vec![(
+                    "snapshot.removed",
+                    Severity::Breaking,
+                    "/*[kind=card]/last4".to_string()
+                )],
+                "{items}"
+            );
+        }
+        assert_eq!(
+            items_view(json!({"type": "object"}))
+                .element_ref()
+                .discriminator,
+            None
+        );
     }
 }

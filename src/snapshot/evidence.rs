@@ -15,7 +15,7 @@
 //! runs stand behind it ([`removal`]). A key that came and went is **occasional** and stays
 //! silent.
 
-use super::view::SchemaView;
+use super::view::{variant_token, SchemaView, MAX_VARIANTS};
 use crate::model::Severity;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,6 +65,8 @@ struct Place {
     /// maps): their index in `places`.
     below: BTreeMap<String, usize>,
     places: Vec<Place>,
+    /// How many of `below` are variants of this array's elements (at most [`MAX_VARIANTS`]).
+    variants: usize,
 }
 
 impl Place {
@@ -111,8 +113,17 @@ impl Place {
             }
             Value::Array(items) => {
                 let element = view.element_ref();
-                let place = self.below("*");
                 for item in items {
+                    // An element told apart by its variant lives at `*[type=…]`, as its shape does.
+                    let token = element.variant_of(item).map(|(by, v)| variant_token(by, v));
+                    let place = match token {
+                        Some(t) if self.below.contains_key(&t) => self.below(&t),
+                        Some(t) if self.variants < MAX_VARIANTS => {
+                            self.variants += 1;
+                            self.below(&t)
+                        }
+                        _ => self.below("*"),
+                    };
                     place.walk(item, element);
                 }
             }
@@ -471,6 +482,16 @@ fn collect_v1(
                 collect_v1(inner, pointer, out, day);
                 pointer.truncate(len);
             }
+            Kind::Variants(variants) => {
+                // At an element's place (`…/*`): each variant at `…/*[type=…]`.
+                let base = pointer.strip_suffix('*').unwrap_or(pointer).len();
+                for (value, shape) in &variants.of {
+                    pointer.truncate(base);
+                    pointer.push_str(&super::view::variant_token(&variants.by, value));
+                    collect_v1(shape, pointer, out, day);
+                }
+                pointer.truncate(len);
+            }
             _ => {}
         }
     }
@@ -576,9 +597,15 @@ mod tests {
                 }
             }
             Value::Array(items) => {
-                pointer.push_str("/*");
+                let element = view.element_ref();
                 for item in items {
-                    by_pointer(item, view.element_ref(), pointer, o);
+                    pointer.push('/');
+                    match element.variant_of(item) {
+                        Some((by, v)) => pointer.push_str(&variant_token(by, v)),
+                        None => pointer.push('*'),
+                    }
+                    by_pointer(item, element, pointer, o);
+                    pointer.truncate(len);
                 }
             }
             _ => {}
@@ -609,6 +636,11 @@ mod tests {
             json!({"data": [{"at": "2024-01-01T00:00:00Z", "a/b": 1}, {"at": 3, "~": []}, {}],
                    "labels": {"x": {"n": 1}, "y": {"m": null}}, "*": [[{"z": 1}], []]}),
             json!([{"data": []}, {"data": [[]]}, 1, "s", {"labels": {}}]),
+            json!({"included": [
+                {"type": "coach", "id": "1", "attributes": {"name": "A"}},
+                {"type": "answer", "id": "2", "relationships": {}, "attributes": {"yes": true}},
+                {"type": "coach", "id": "3", "attributes": {"name": "B", "bio": null}},
+                {"type": "coach"}, {"type": "a/b", "id": "4", "attributes": {}}]}),
             json!({}),
             json!(null),
         ];

@@ -142,7 +142,7 @@ pub fn capture(
                 select::strip(b.to_mut(), &selectors.volatile);
             }
             let observation = Observation::of(&b, view);
-            (Some(Shape::of(&b).through(view)), pinned, observation)
+            (Some(Shape::read(&b, view)), pinned, observation)
         }
         None => (None, BTreeMap::new(), Observation::default()),
     };

@@ -3,7 +3,7 @@
 //! a shape per operation, and building each one's keys and nodes cost more than printing them.
 //! The shape is a [`Tree`] the same printer writes.
 
-use super::shape::{Field, Shape, ValueKind};
+use super::shape::{Field, Shape, ValueKind, Variants};
 use crate::text::{push_json_string, Form, Tree};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -22,6 +22,11 @@ enum Node<'a> {
     ValueKind(&'a ValueKind),
     /// The `{name: shape}` map of an object kind.
     Fields(&'a BTreeMap<String, Field>),
+    /// `{"by": …, "of": …}` of a variants kind.
+    Variants(&'a Variants),
+    /// The `{value: shape}` map of a variants kind.
+    Of(&'a BTreeMap<String, Shape>),
+    Text(&'a str),
 }
 
 impl<'a> Tree<'a> for Node<'a> {
@@ -39,7 +44,19 @@ impl<'a> Tree<'a> for Node<'a> {
             Node::ValueKind(ValueKind::Object(fields)) => {
                 Form::Object(vec![(Cow::Borrowed("object"), Node::Fields(fields))])
             }
-            Node::ValueKind(_) => Form::Scalar,
+            Node::ValueKind(ValueKind::Variants(v)) => {
+                Form::Object(vec![(Cow::Borrowed("variants"), Node::Variants(v))])
+            }
+            Node::ValueKind(_) | Node::Text(_) => Form::Scalar,
+            Node::Variants(v) => Form::Object(vec![
+                (Cow::Borrowed("by"), Node::Text(&v.by)),
+                (Cow::Borrowed("of"), Node::Of(&v.of)),
+            ]),
+            Node::Of(of) => Form::Object(
+                of.iter()
+                    .map(|(value, shape)| (Cow::Borrowed(value.as_str()), Node::Shape(shape)))
+                    .collect(),
+            ),
             Node::Fields(fields) => {
                 let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = fields
                     .iter()
@@ -57,6 +74,7 @@ impl<'a> Tree<'a> for Node<'a> {
     fn scalar(self, out: &mut String) {
         match self {
             Node::ValueKind(kind) => push_json_string(out, kind.name()),
+            Node::Text(text) => push_json_string(out, text),
             Node::Shape(Shape { kinds }) if kinds.len() == 1 => {
                 Node::ValueKind(&kinds[0]).scalar(out)
             }
@@ -93,8 +111,19 @@ mod tests {
             json!([{"wide": long}, 3, "s"]),
             json!({}),
         ];
-        for body in bodies {
-            let shape = Shape::of(&body);
+        let view = crate::snapshot::view::SchemaView::undeclared();
+        let resource = |t: &str, attributes: serde_json::Value| json!({"type": t, "id": "1", "attributes": attributes});
+        let included = json!({"included": [
+            resource("coach", json!({"name": "A"})),
+            resource("health_profile", json!({"answers": 3, "done": true})),
+            resource("oauth/token", json!({})),
+            {"type": "plain"},
+        ]});
+        let shapes = bodies
+            .iter()
+            .map(Shape::of)
+            .chain([Shape::read(&included, &view)]);
+        for (shape, body) in shapes.zip(bodies.iter().chain([&included])) {
             for indent in [0, 1, 3] {
                 let mut direct = String::new();
                 write_pretty(&shape, indent, &mut direct);

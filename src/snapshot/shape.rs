@@ -5,6 +5,7 @@
 //! numbers differ; strings keep a cheap format class (date-time, date, uuid, uri, email, plain), so a
 //! timestamp that becomes an epoch number or a plain word is caught while its value changing is not.
 
+use super::view::{SchemaView, MAX_VARIANTS};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -75,35 +76,44 @@ impl StringClass {
 struct Seen {
     count: usize,
     scalars: Vec<ValueKind>,
-    /// The elements of the arrays seen, when any was.
+    /// The elements of the arrays seen, when any was (but those told apart as variants).
     elements: Option<Box<Seen>>,
+    /// The elements told apart by a discriminator: its name, and per value those elements.
+    variants: Option<Box<(String, BTreeMap<String, Seen>)>>,
     objects: usize,
     /// Per key: in how many objects it was, and its values.
     keys: BTreeMap<String, (usize, Seen)>,
 }
 
 impl Seen {
-    fn add(&mut self, value: &Value) {
+    /// Add a value; read through `view`, the elements of arrays are told apart by variant.
+    fn add(&mut self, value: &Value, view: Option<&SchemaView>) {
         self.count += 1;
         let scalar = match value {
             Value::Array(items) => {
-                let elements = self.elements.get_or_insert_with(Box::default);
+                let element = view.map(SchemaView::element_ref);
+                self.elements.get_or_insert_with(Box::default);
                 for item in items {
-                    elements.add(item);
+                    if !self.add_variant(item, element) {
+                        if let Some(elements) = self.elements.as_mut() {
+                            elements.add(item, element);
+                        }
+                    }
                 }
                 return;
             }
             Value::Object(map) => {
                 self.objects += 1;
                 for (k, v) in map {
+                    let property = view.map(|w| w.property_ref(k));
                     match self.keys.get_mut(k.as_str()) {
                         Some((n, seen)) => {
                             *n += 1;
-                            seen.add(v);
+                            seen.add(v, property);
                         }
                         None => {
                             let mut seen = Seen::default();
-                            seen.add(v);
+                            seen.add(v, property);
                             self.keys.insert(k.clone(), (1, seen));
                         }
                     }
@@ -121,13 +131,50 @@ impl Seen {
         }
     }
 
+    /// Add an array element to its variant's shape; `false` when it is not told apart (no
+    /// view, no discriminator value, or past [`MAX_VARIANTS`]).
+    fn add_variant(&mut self, item: &Value, element: Option<&SchemaView>) -> bool {
+        let Some((by, value)) = element.and_then(|e| e.variant_of(item)) else {
+            return false;
+        };
+        let variants = self
+            .variants
+            .get_or_insert_with(|| Box::new((by.to_string(), BTreeMap::new())));
+        if variants.0 != by {
+            return false;
+        }
+        let room = variants.1.len() < MAX_VARIANTS;
+        match variants.1.get_mut(value) {
+            Some(seen) => seen.add(item, element),
+            None if room => {
+                let mut seen = Seen::default();
+                seen.add(item, element);
+                variants.1.insert(value.to_string(), seen);
+            }
+            None => return false,
+        }
+        true
+    }
+
     fn finish(self) -> Option<Shape> {
         if self.count == 0 {
             return None;
         }
         let mut kinds = self.scalars;
         if let Some(elements) = self.elements {
-            kinds.push(ValueKind::Array(elements.finish().map(Box::new)));
+            let mut element = elements.finish();
+            if let Some(variants) = self.variants {
+                let (by, of) = *variants;
+                let of = of
+                    .into_iter()
+                    .filter_map(|(value, seen)| Some((value, seen.finish()?)))
+                    .collect();
+                let kind = ValueKind::Variants(Variants { by, of });
+                let mut parts = element.map(|e| e.kinds).unwrap_or_default();
+                parts.push(kind);
+                element = Some(Shape::settled(parts));
+            }
+            kinds.push(ValueKind::Array(element.map(Box::new)));
         }
         if self.objects > 0 {
             let objects = self.objects;
@@ -161,6 +208,30 @@ pub enum ValueKind {
     /// The merged element shape; `None` when every array seen was empty.
     Array(Option<Box<Shape>>),
     Object(BTreeMap<String, Field>),
+    /// Objects told apart by a discriminator (the elements of a JSON:API `included`): a shape
+    /// per variant, so tonight's mix of variants is not a change of keys.
+    Variants(Variants),
+}
+
+/// The elements of an array, one shape per variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variants {
+    /// The property that tells them apart (`type`).
+    pub by: String,
+    /// Per value of it, the shape of those elements.
+    pub of: BTreeMap<String, Shape>,
+}
+
+impl Variants {
+    /// Every variant merged into one object's fields, as if they were not told apart (keys of
+    /// some variants only are optional).
+    pub fn merged(&self) -> Option<BTreeMap<String, Field>> {
+        let shape = Shape::merge_all(self.of.values().cloned())?;
+        shape.kinds.into_iter().find_map(|k| match k {
+            ValueKind::Object(fields) => Some(fields),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +258,7 @@ impl ValueKind {
             ValueKind::Number => "number",
             ValueKind::String(c) => c.name(),
             ValueKind::Array(_) => "array",
-            ValueKind::Object(_) => "object",
+            ValueKind::Object(_) | ValueKind::Variants(_) => "object",
         }
     }
 }
@@ -195,8 +266,17 @@ impl ValueKind {
 impl Shape {
     pub fn of(value: &Value) -> Shape {
         let mut seen = Seen::default();
-        seen.add(value);
+        seen.add(value, None);
         seen.finish().unwrap_or_default()
+    }
+
+    /// The shape of a response body read through the contract: the elements of arrays told
+    /// apart by variant (see [`SchemaView::variant_of`]), the keys of free-form maps folded
+    /// (see [`Shape::through`]).
+    pub fn read(value: &Value, view: &SchemaView) -> Shape {
+        let mut seen = Seen::default();
+        seen.add(value, Some(view));
+        seen.finish().unwrap_or_default().through(view)
     }
 
     /// The shape of a documented example: a string that is only a placeholder (`<remote_id>`,
@@ -245,6 +325,8 @@ impl Shape {
         let mut objects = 0usize;
         // Per key: in how many objects it appears, whether any saw it optional, its shapes.
         let mut keys: BTreeMap<String, (usize, bool, Vec<Shape>)> = BTreeMap::new();
+        // Per variant, its shapes: a variant missing from some shapes is not made optional.
+        let mut variants: Option<(String, BTreeMap<String, Vec<Shape>>)> = None;
         for shape in shapes {
             count += 1;
             for kind in shape.kinds {
@@ -259,6 +341,12 @@ impl Shape {
                             entry.0 += 1;
                             entry.1 |= f.optional;
                             entry.2.push(f.shape);
+                        }
+                    }
+                    ValueKind::Variants(v) => {
+                        let (_, of) = variants.get_or_insert_with(|| (v.by, BTreeMap::new()));
+                        for (value, shape) in v.of {
+                            of.entry(value).or_default().push(shape);
                         }
                     }
                     scalar => {
@@ -289,6 +377,13 @@ impl Shape {
                 .collect();
             kinds.push(ValueKind::Object(fields));
         }
+        if let Some((by, of)) = variants {
+            let of = of
+                .into_iter()
+                .filter_map(|(value, shapes)| Some((value, Shape::merge_all(shapes)?)))
+                .collect();
+            kinds.push(ValueKind::Variants(Variants { by, of }));
+        }
         Some(Shape::settled(kinds))
     }
 
@@ -298,7 +393,8 @@ impl Shape {
         if kinds.contains(&ValueKind::Number) {
             kinds.retain(|k| *k != ValueKind::Integer);
         }
-        kinds.sort_by(|a, b| a.name().cmp(b.name()));
+        let variants = |k: &ValueKind| matches!(k, ValueKind::Variants(_));
+        kinds.sort_by(|a, b| a.name().cmp(b.name()).then(variants(a).cmp(&variants(b))));
         Shape { kinds }
     }
 
@@ -344,6 +440,15 @@ impl Shape {
                 ValueKind::Array(Some(e)) => {
                     ValueKind::Array(Some(Box::new(e.through(view.element_ref()))))
                 }
+                // Each variant is an element read through the same (the items') view.
+                ValueKind::Variants(v) => ValueKind::Variants(Variants {
+                    by: v.by,
+                    of: v
+                        .of
+                        .into_iter()
+                        .map(|(value, shape)| (value, shape.through(view)))
+                        .collect(),
+                }),
                 // Free text that looks like a URL is text, unless a format is declared.
                 ValueKind::String(_) if !view.format => ValueKind::String(StringClass::Plain),
                 other => other,
@@ -353,7 +458,9 @@ impl Shape {
     }
 
     pub fn names(&self) -> Vec<&'static str> {
-        self.kinds.iter().map(ValueKind::name).collect()
+        let mut names: Vec<&'static str> = self.kinds.iter().map(ValueKind::name).collect();
+        names.dedup(); // objects told apart and objects not: both objects
+        names
     }
 
     /// `string | null`
@@ -388,6 +495,13 @@ fn kind_json(k: &ValueKind) -> Value {
     match k {
         ValueKind::Array(None) => json!({"array": null}),
         ValueKind::Array(Some(s)) => json!({"array": s.to_json()}),
+        ValueKind::Variants(v) => {
+            let of: Map<String, Value> =
+                v.of.iter()
+                    .map(|(value, shape)| (value.clone(), shape.to_json()))
+                    .collect();
+            json!({"variants": {"by": v.by, "of": of}})
+        }
         ValueKind::Object(fields) => {
             let mut map = Map::new();
             for (name, f) in fields {
@@ -432,6 +546,15 @@ fn kind_from_json(v: &Value) -> Option<ValueKind> {
             Some(inner) => ValueKind::Array(Some(Box::new(Shape::from_json(inner)?))),
             None => return None,
         },
+        Value::Object(o) if o.contains_key("variants") => {
+            let v = o.get("variants")?;
+            let by = v.get("by")?.as_str()?.to_string();
+            let mut of = BTreeMap::new();
+            for (value, shape) in v.get("of")?.as_object()? {
+                of.insert(value.clone(), Shape::from_json(shape)?);
+            }
+            ValueKind::Variants(Variants { by, of })
+        }
         Value::Object(o) => {
             let fields = o.get("object")?.as_object()?;
             let mut out = BTreeMap::new();

@@ -35,6 +35,12 @@ pub struct SchemaView {
     /// What the values of a free-form map are.
     pub values: Option<Box<SchemaView>>,
     pub items: Option<Box<SchemaView>>,
+    /// The property that tells the variants of these objects apart: the declared
+    /// `discriminator` (OpenAPI's `propertyName`, Swagger 2.0's name), or the one property every
+    /// `oneOf`/`anyOf` branch pins to a single value (`const`, an `enum` of one).
+    pub discriminator: Option<String>,
+    /// The schema admits one value only (`const`, an `enum` of one).
+    pub single: bool,
 }
 
 /// A set of JSON Schema type names, in one byte: names past the seven of JSON Schema (Swagger's
@@ -93,6 +99,8 @@ static UNDECLARED: SchemaView = SchemaView {
     free_form: false,
     values: None,
     items: None,
+    discriminator: None,
+    single: false,
 };
 
 /// Deeper than this, a body is compared as undeclared.
@@ -189,6 +197,22 @@ impl SchemaView {
         self.items.as_deref().unwrap_or(&UNDECLARED)
     }
 
+    /// Which variant an element of an array read through this (the items') view is: the value
+    /// of the declared discriminator, else of a JSON:API resource object's `type` (an object
+    /// with a string `type` and `id`, and `attributes` or `relationships`). `None`: the element
+    /// is not told apart, and shares the array's one element shape.
+    pub fn variant_of<'v>(&self, item: &'v Value) -> Option<(&'v str, &'v str)> {
+        let map = item.as_object()?;
+        if let Some(by) = &self.discriminator {
+            let (name, value) = map.get_key_value(by.as_str())?;
+            return Some((name.as_str(), value.as_str()?));
+        }
+        let (name, value) = map.get_key_value("type")?;
+        let resource = map.get("id").is_some_and(Value::is_string)
+            && (map.contains_key("attributes") || map.contains_key("relationships"));
+        Some((name.as_str(), value.as_str()?)).filter(|_| resource)
+    }
+
     /// A free-form map with no declared properties: its keys are data.
     pub fn is_map(&self) -> bool {
         self.free_form && self.properties.is_empty()
@@ -198,6 +222,20 @@ impl SchemaView {
     pub fn number_is_loose(&self) -> bool {
         self.types.is_empty() || self.types.contains("number")
     }
+}
+
+/// The most variants one array keeps apart; elements of further variants share its one element
+/// shape (a `type` that is really data must not grow a snapshot without bound).
+pub const MAX_VARIANTS: usize = 32;
+
+/// The pointer token of a variant's elements: `*[type=health_profile]` (`*` with the
+/// discriminator and its value, each escaped as a pointer token).
+pub fn variant_token(by: &str, value: &str) -> String {
+    format!(
+        "*[{}={}]",
+        crate::text::escaped_pointer_token(by),
+        crate::text::escaped_pointer_token(value)
+    )
 }
 
 /// The views of one API's response schemas, each built once for the operations that share it
@@ -317,6 +355,8 @@ struct Keywords<'v> {
     types: Option<&'v Value>,
     nullable: bool,
     null_in_enum: bool,
+    single: bool,
+    discriminator: Option<&'v str>,
     format: bool,
     pattern: Option<&'v str>,
     maximum: Option<u64>,
@@ -340,7 +380,18 @@ impl<'v> Keywords<'v> {
                 "type" => k.types = Some(value),
                 "nullable" | "x-nullable" => k.nullable |= value == &Value::Bool(true),
                 "enum" => {
-                    k.null_in_enum = value.as_array().is_some_and(|e| e.contains(&Value::Null));
+                    let values = value.as_array();
+                    k.null_in_enum = values.is_some_and(|e| e.contains(&Value::Null));
+                    k.single |= values.is_some_and(|e| e.len() == 1);
+                }
+                "const" => k.single = true,
+                // OpenAPI 3: `{propertyName: …}`; Swagger 2.0: the property's name.
+                "discriminator" => {
+                    k.discriminator = value
+                        .get("propertyName")
+                        .unwrap_or(value)
+                        .as_str()
+                        .filter(|p| !p.is_empty());
                 }
                 "format" => k.format = value.is_string(),
                 "pattern" => k.pattern = value.as_str(),
@@ -397,6 +448,8 @@ impl Builder<'_> {
         view.nullable =
             view.types.remove("null") || view.types.is_empty() || k.nullable || k.null_in_enum;
         view.format = k.format;
+        view.single = k.single;
+        view.discriminator = k.discriminator.map(String::from);
         view.pattern = k.pattern.map(String::from);
         view.maximum = k.maximum;
         view.max_items = k.max_items;
@@ -430,13 +483,38 @@ impl Builder<'_> {
             view.items = Some(Box::new(v));
         }
         for (branches, all_of) in [(k.all_of, true), (k.any_of, false), (k.one_of, false)] {
-            for branch in branches.into_iter().flatten() {
-                let b = self.build(doc, branch, depth + 1);
+            let built: Vec<SchemaView> = branches
+                .into_iter()
+                .flatten()
+                .map(|branch| self.build(doc, branch, depth + 1))
+                .collect();
+            if !all_of && view.discriminator.is_none() {
+                view.discriminator = pinned_in_every(&built);
+            }
+            for b in built {
                 merge(&mut view, b, all_of);
             }
         }
         view
     }
+}
+
+/// The property every branch (two or more) pins to a single value: what tells them apart.
+fn pinned_in_every(branches: &[SchemaView]) -> Option<String> {
+    let (first, rest) = branches.split_first()?;
+    if rest.is_empty() {
+        return None;
+    }
+    first
+        .properties
+        .iter()
+        .filter(|(_, p)| p.single)
+        .map(|(name, _)| name)
+        .find(|name| {
+            rest.iter()
+                .all(|b| b.properties.get(*name).is_some_and(|p| p.single))
+        })
+        .cloned()
 }
 
 /// Fold a combined branch into a view: its properties are declared; with `allOf` its required
@@ -470,6 +548,9 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
     }
     if view.items.is_none() {
         view.items = branch.items;
+    }
+    if all_of && view.discriminator.is_none() {
+        view.discriminator = branch.discriminator;
     }
 }
 

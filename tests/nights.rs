@@ -10,6 +10,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
+#[path = "nights/jsonapi.rs"]
+mod jsonapi;
 use common::server::{Reply, TestServer};
 use common::{drift, json};
 use serde_json::{json, Map, Value};

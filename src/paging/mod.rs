@@ -694,6 +694,22 @@ fn number(p: &Parameter, key: &str) -> Option<u64> {
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
+/// Whether a body's key at `pointer` is a paging field whose presence follows the data: a link
+/// to the next or previous page (`/links/next`, `/_links/prev`, `/@odata.nextLink`) or the next
+/// page's cursor — there only when there is such a page, whatever the contract declares.
+pub fn follows_the_data(pointer: &str) -> bool {
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    let is = |path: &&[&str]| *path == tokens.as_slice();
+    NEXT.iter().chain(CURSOR).any(is)
+        || matches!(
+            tokens.as_slice(),
+            [
+                "links" | "_links" | "meta" | "paging" | "pagination",
+                "prev" | "previous"
+            ] | ["prev" | "previous" | "prev_page_url"]
+        )
+}
+
 /// Where the next page's link may be, most common first.
 const NEXT: &[&[&str]] = &[
     &["links", "next"],

@@ -150,7 +150,11 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
     if !compatible && !old_sig.is_empty() {
         out.push(Change {
             kind: Kind::SnapshotTypeChanged,
-            severity: if lens.data {
+            // User data whose values were of one kind changed kind; values already of
+            // several kinds gaining another is more of the same data.
+            severity: if lens.data && old_sig.len() > 1 {
+                Severity::Info
+            } else if lens.data {
                 data_severity(lens, pointer)
             } else {
                 Severity::Breaking
@@ -162,7 +166,9 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
         });
         return;
     }
-    let null_admitted = view.is_some_and(|v| v.nullable);
+    // `null` at a paging link says there is no such page.
+    let null_admitted =
+        view.is_some_and(|v| v.nullable) || crate::paging::follows_the_data(pointer);
     if new.names().contains(&"null") && !old.names().contains(&"null") && !null_admitted {
         out.push(Change {
             kind: Kind::SnapshotTypeChanged,
@@ -282,6 +288,10 @@ fn objects(
             continue; // a key of a map: data
         }
         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
+        // `links.next` is there only when a next page is: its absence is the last page.
+        if crate::paging::follows_the_data(&p) {
+            continue;
+        }
         if lens.evidence.is_some() && is_array(&field.shape) {
             // A collection missing beside an empty one (`included` on an empty page).
             if let Some((empty, _)) = nf.iter().find(|(_, f)| is_empty_array(&f.shape)) {
@@ -424,6 +434,28 @@ mod tests {
         assert_eq!(found[2].severity, Severity::Info, "no new key beside it");
     }
 
+    // `links.next` is there only when a second page is, whether the contract declares it or
+    // not: a collection shrinking to one page is not a removal.
+    #[test]
+    fn paging_links_follow_the_data() {
+        let page = |next: serde_json::Value| json!({"data": [{"id": 1}], "links": {"self": "/p?page=1", "next": next, "prev": next}, "next_cursor": next});
+        assert!(changes(
+            page(json!("/p?page=2")),
+            json!({"data": [], "links": {"self": "/p"}})
+        )
+        .is_empty());
+        assert!(changes(page(json!("/p?page=2")), page(json!(null))).is_empty());
+        assert_eq!(
+            changes(json!({"data": [{"next": 1}]}), json!({"data": [{}]})),
+            vec![(
+                "snapshot.removed",
+                Severity::Breaking,
+                "/data/*/next".into()
+            )],
+            "a field named like a link, elsewhere, is data"
+        );
+    }
+
     #[test]
     fn each_change_kind() {
         assert_eq!(
@@ -557,6 +589,16 @@ mod contract_tests {
         ] {
             assert_eq!(changes(base(), with(patch.clone())), want, "{patch}");
         }
+        // A map whose values were already of several kinds gaining one more: the same data.
+        let mixed = with(json!({"details": {"a": {"x": 1}, "b": "text"}}));
+        assert_eq!(
+            changes(mixed, with(json!({"details": {"c": 3}}))),
+            vec![(
+                "snapshot.type-changed",
+                Severity::Info,
+                "/details/*".to_string()
+            )]
+        );
     }
 
     /// What the contract leaves variable is quiet.

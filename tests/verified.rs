@@ -415,7 +415,21 @@ fn ignore_entries_suppress_with_their_reason_and_expire() {
     let config = "tests/fixtures/verified/drift.yaml";
     let env = [("VERIFIED_URL", server.url())];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let run = drift_env(&["check", "--config", config, "--format", "json"], &env);
+    // Snapshots go to a folder of the test's own, not beside the config in the tree.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let snapshots = dir.path().to_string_lossy().to_string();
+    let run = drift_env(
+        &[
+            "check",
+            "--config",
+            config,
+            "--snapshots",
+            &snapshots,
+            "--format",
+            "json",
+        ],
+        &env,
+    );
     let report = json(&run);
     let suppressed = report["suppressed"].as_array().cloned().unwrap_or_default();
     assert_eq!(suppressed.len(), 1, "{report}");
@@ -445,7 +459,10 @@ fn ignore_entries_suppress_with_their_reason_and_expire() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     // The terminal counts them with the reason.
-    let text = drift_env(&["check", "--config", config], &env);
+    let text = drift_env(
+        &["check", "--config", config, "--snapshots", &snapshots],
+        &env,
+    );
     assert!(
         text.stdout
             .contains("1 finding(s) suppressed by drift.yaml `ignore:`")

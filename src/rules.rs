@@ -178,7 +178,11 @@ The body has a key its snapshot does not, and the contract does not declare it: 
 addition. No client written against the contract breaks (the contract is incomplete), so it is
 info; strict deserializers and `additionalProperties: false` consumers may still notice. A learning
 run (`drift check --learn`) makes it part of the shape, with its evidence; a key that then comes
-and goes is occasional and silent.",
+and goes is occasional and silent.
+
+A new variant of an array's elements (a JSON:API resource `type` the snapshot never saw in
+`included`, a `oneOf` branch told apart by its discriminator) is reported the same way, at
+`/included/*[type=coach]`.",
     },
     Rule {
         kind: Kind::SnapshotRemoved,
@@ -201,7 +205,12 @@ it — see `evidence` in the snapshot file):
   needs many runs.
 
 An array missing while a sibling array is empty (`included` on an empty page) is info and does not
-count against the key's evidence. The message says why: \"present in 14 of 14 runs since
+count against the key's evidence. A paging field that follows the data (`links.next`,
+`links.prev`, `_links.next`, `@odata.nextLink`, a next cursor) is never a removal: it is there only
+while there is such a page. In an array whose elements are told apart by variant (JSON:API `type`,
+a discriminator), each variant keeps its own keys and evidence: a variant absent tonight is not a
+removal, and a key every element of one variant had is reported at
+`/included/*[type=task]/attributes/due_at`. The message says why: \"present in 14 of 14 runs since
 2026-11-18 (380 of 380 items), absent now\".",
     },
     Rule {
@@ -212,7 +221,11 @@ The type at a place changed: a nested object became a string, a date-time string
 number or a plain word. `null` appearing where the snapshot never saw one is a warning (live data is
 sometimes empty) unless the contract admits it; an integer where a number was seen (or the contract
 says `number`, or nothing) is fine; string format classes count only where the contract declares a
-`format`. Pointers use `*` for every element of an array and every value of a free-form map.
+`format`. Pointers use `*` for every element of an array and every value of a free-form map, and
+`*[type=task]` for the elements of one variant. A value the contract leaves untyped inside a
+free-form map is user data: only a change of kind of the map's values is reported, as a warning once
+the map held for 3 runs and its values had been of one kind (info when they were already of
+several kinds).
 
 Example: `/data/*/attributes/created_at` was string:date-time, now integer.",
     },

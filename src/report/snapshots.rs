@@ -127,6 +127,9 @@ pub fn write_pending_change(
     for reason in &after.reasons {
         writeln!(out, "  {}", crate::text::escape_control(reason, false))?;
     }
+    for line in evidence_lines(&after, before.as_ref()) {
+        writeln!(out, "  {}", escape_control(&line, false))?;
+    }
     let e = &after.evidence;
     let was = before.as_ref().map_or(0, |b| b.evidence.runs);
     writeln!(
@@ -139,6 +142,65 @@ pub fn write_pending_change(
     )?;
     let old_content = before.map(|b| b.content_pretty()).unwrap_or_default();
     write_diff(out, p, &old_content, &after.content_pretty())
+}
+
+/// What stands behind a pending change: the variants of each array told apart by variant (those
+/// new since the stored snapshot marked), and the evidence of every key a reason names.
+fn evidence_lines(
+    after: &crate::snapshot::Snapshot,
+    before: Option<&crate::snapshot::Snapshot>,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let known: Vec<(String, Vec<String>)> = before
+        .and_then(|b| b.shape.as_ref())
+        .map(|s| {
+            s.variant_places()
+                .into_iter()
+                .map(|(at, v)| (at, v.of.keys().cloned().collect()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (at, v) in after
+        .shape
+        .as_ref()
+        .map(|s| s.variant_places())
+        .unwrap_or_default()
+    {
+        let old = known.iter().find(|(p, _)| *p == at).map(|(_, vs)| vs);
+        let values: Vec<String> =
+            v.of.keys()
+                .map(|value| match old {
+                    Some(vs) if !vs.contains(value) => format!("{value} (new)"),
+                    _ => value.clone(),
+                })
+                .collect();
+        lines.push(format!(
+            "variants at {at} by {}: {}",
+            v.by,
+            values.join(", ")
+        ));
+    }
+    for (key, e) in &after.evidence.keys {
+        if after.reasons.iter().any(|r| names(r, key)) {
+            let kinds: Vec<String> = e.types.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            lines.push(format!(
+                "{key}: {}; kinds by runs: {}",
+                e.describe(),
+                kinds.join(", ")
+            ));
+        }
+    }
+    lines
+}
+
+/// Whether `text` names the pointer `key` (not a longer one it begins).
+fn names(text: &str, key: &str) -> bool {
+    text.match_indices(key).any(|(i, _)| {
+        !text[i + key.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '[' | '*'))
+    })
 }
 
 /// What a `drift check` did to the snapshots, for the end of its terminal report: what was
@@ -156,4 +218,69 @@ pub fn check_notes(dir: &std::path::Path, s: &SnapshotStats, learn: bool) -> Vec
         notes.push(format!("{} snapshot change(s) pending in {}: review them with `drift review` (or accept all: `drift review --accept-all`)", s.pending, dir.display()));
     }
     notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{self as snap, view::SchemaView, Selectors, SnapshotOperation};
+    use serde_json::{json, Value};
+
+    fn snapshot(body: &Value) -> snap::Snapshot {
+        let view = SchemaView::undeclared();
+        let operation = SnapshotOperation {
+            id: "fetchPatient".into(),
+            method: "GET".into(),
+            path: "/p".into(),
+        };
+        let response = snap::Response {
+            status: 200,
+            content_type: Some("application/vnd.api+json"),
+            body: Some(body),
+        };
+        let reading = snap::Reading {
+            selectors: &Selectors::default(),
+            view: &view,
+            time: "2026-12-01T02:00:00Z",
+        };
+        snap::capture("care", operation, "GET /p".into(), "h", response, reading).snapshot
+    }
+
+    // A pending change shows the variants behind it (a new one marked) and the evidence of the
+    // keys its reasons name.
+    #[test]
+    fn a_pending_change_shows_its_variants_and_evidence() {
+        let resource =
+            |t: &str, attributes: Value| json!({"type": t, "id": "1", "attributes": attributes});
+        let before = snapshot(&json!({"included": [resource("coach", json!({"name": "A"}))]}));
+        let mut after = snapshot(&json!({"included": [
+            resource("coach", json!({})),
+            resource("task", json!({"done": true}))]}));
+        after.evidence = before.evidence.clone();
+        after.reasons = vec![
+            "warning snapshot.removed: /included/*[type=coach]/attributes/name (string) is gone"
+                .into(),
+        ];
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let stored = dir.path().join("fetchPatient.json");
+        let pending = dir.path().join("fetchPatient.json.new");
+        std::fs::write(&stored, before.to_pretty()).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&pending, after.to_pretty()).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        write_pending_change(&mut out, Palette { color: false }, 0, 1, &pending)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.contains("variants at /included/* by type: coach, task (new)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("/included/*[type=coach]/attributes/name: present in 1 of 1 runs since 2026-12-01 (1 of 1 items); kinds by runs: string 1"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("/included/*[type=coach]/attributes:"),
+            "{text}"
+        );
+    }
 }

@@ -457,6 +457,45 @@ impl Shape {
         Shape { kinds }
     }
 
+    /// Every array whose elements are told apart by variant: the elements' place (`/included/*`),
+    /// and their [`Variants`].
+    pub fn variant_places(&self) -> Vec<(String, &Variants)> {
+        fn walk<'s>(shape: &'s Shape, at: &mut String, out: &mut Vec<(String, &'s Variants)>) {
+            let len = at.len();
+            for kind in &shape.kinds {
+                match kind {
+                    ValueKind::Object(fields) => {
+                        for (name, field) in fields {
+                            at.push('/');
+                            at.push_str(&crate::text::escaped_pointer_token(name));
+                            walk(&field.shape, at, out);
+                            at.truncate(len);
+                        }
+                    }
+                    ValueKind::Array(Some(element)) => {
+                        at.push_str("/*");
+                        walk(element, at, out);
+                        at.truncate(len);
+                    }
+                    ValueKind::Variants(v) => {
+                        out.push((at.clone(), v));
+                        let base = at.strip_suffix('*').unwrap_or(at).len();
+                        for (value, variant) in &v.of {
+                            at.truncate(base);
+                            at.push_str(&super::view::variant_token(&v.by, value));
+                            walk(variant, at, out);
+                        }
+                        at.truncate(len);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut String::new(), &mut out);
+        out
+    }
+
     pub fn names(&self) -> Vec<&'static str> {
         let mut names: Vec<&'static str> = self.kinds.iter().map(ValueKind::name).collect();
         names.dedup(); // objects told apart and objects not: both objects

@@ -829,5 +829,20 @@ mod variant_tests {
                 .discriminator,
             None
         );
+        // A JSON:API resource is told apart by `type`, unless the items pin it to one value.
+        let patient = json!({"type": "patient", "id": "1", "attributes": {}});
+        let typed = |t: Value| items_view(json!({"type": "object", "properties": {"type": t}}));
+        assert_eq!(
+            typed(json!({"type": "string"}))
+                .element_ref()
+                .variant_of(&patient),
+            Some(("type", "patient"))
+        );
+        assert_eq!(
+            typed(json!({"type": "string", "enum": ["patient"]}))
+                .element_ref()
+                .variant_of(&patient),
+            None
+        );
     }
 }

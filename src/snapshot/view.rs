@@ -199,7 +199,8 @@ impl SchemaView {
 
     /// Which variant an element of an array read through this (the items') view is: the value
     /// of the declared discriminator, else of a JSON:API resource object's `type` (an object
-    /// with a string `type` and `id`, and `attributes` or `relationships`). `None`: the element
+    /// with a string `type` and `id`, and `attributes` or `relationships`, where the items schema
+    /// does not pin `type` to one value). `None`: the element
     /// is not told apart, and shares the array's one element shape.
     pub fn variant_of<'v>(&self, item: &'v Value) -> Option<(&'v str, &'v str)> {
         let map = item.as_object()?;
@@ -208,7 +209,10 @@ impl SchemaView {
             return Some((name.as_str(), value.as_str()?));
         }
         let (name, value) = map.get_key_value("type")?;
-        let resource = map.get("id").is_some_and(Value::is_string)
+        // Items whose `type` the contract pins to one value are all one variant.
+        let pinned = self.properties.get("type").is_some_and(|t| t.single);
+        let resource = !pinned
+            && map.get("id").is_some_and(Value::is_string)
             && (map.contains_key("attributes") || map.contains_key("relationships"));
         Some((name.as_str(), value.as_str()?)).filter(|_| resource)
     }

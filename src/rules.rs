@@ -210,7 +210,8 @@ count against the key's evidence. A paging field that follows the data (`links.n
 while there is such a page. In an array whose elements are told apart by variant (JSON:API `type`,
 a discriminator), each variant keeps its own keys and evidence: a variant absent tonight is not a
 removal, and a key every element of one variant had is reported at
-`/included/*[type=task]/attributes/due_at`. The message says why: \"present in 14 of 14 runs since
+`/included/*[type=task]/attributes/due_at`. The names of an object the contract says nothing of
+(`type: object` alone) are graded as declared optional keys: the contract allows them to go. The message says why: \"present in 14 of 14 runs since
 2026-11-18 (380 of 380 items), absent now\".",
     },
     Rule {

@@ -284,9 +284,11 @@ fn objects(
         if nf.contains_key(key) {
             continue;
         }
-        if view.is_some_and(|v| v.free_form && !v.declares(key)) {
+        if view.is_some_and(|v| v.key_is_data(key)) {
             continue; // a key of a map: data
         }
+        // A name in an object the contract says nothing of may go, as an optional key may.
+        let open = view.is_some_and(|v| v.open);
         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
         // `links.next` is there only when a next page is: its absence is the last page.
         if crate::paging::follows_the_data(&p) {
@@ -309,10 +311,10 @@ fn objects(
         let (severity, why) = match lens.evidence {
             // Without evidence: a key the snapshot always saw, now gone, is drift even when the
             // contract calls it optional (clients come to rely on what is always there).
-            None if field.optional => continue,
+            None if field.optional || open => continue,
             None => (Severity::Breaking, "always in the snapshot".to_string()),
             Some(ev) => {
-                let declared = view.is_some_and(|v| v.declares(key));
+                let declared = open || view.is_some_and(|v| v.declares(key));
                 let required = view.is_some_and(|v| v.required.contains(key));
                 let now = lens.tonight.map_or(1, |o| o.objects_at(pointer));
                 match evidence::removal(ev.keys.get(&p), now, declared, required) {
@@ -773,6 +775,78 @@ mod variant_tests {
         assert!(diff_learned(&old, &new, &view, None, None).is_empty());
         let round = Shape::from_json(&new.to_json());
         assert_eq!(round.as_ref(), Some(&new), "{}", new.to_json());
+    }
+
+    // A generic resource's `attributes: {type: object}` says nothing of its keys: names are
+    // learned as structure (a variant's always-present one, gone, is reported once the evidence
+    // is strong), keys that read as data are values of a map.
+    #[test]
+    fn an_open_objects_names_are_learned_as_structure() {
+        use super::super::evidence::{Evidence, Observation};
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Page": {"type": "object", "properties": {"included": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "type": {"type": "string"}, "id": {"type": "string"},
+                    "attributes": {"type": "object"}}}}}}}}
+        });
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let view = SchemaView::of(
+            &contract,
+            &SchemaRef {
+                doc: 0,
+                pointer: "#/components/schemas/Page".into(),
+            },
+        );
+        let night = |answered: bool, device: &str| {
+            let one = |i: u32| {
+                let mut a = json!({"question": "q", device: {"battery": i}});
+                if answered {
+                    a["answered"] = json!(i % 2 == 0);
+                }
+                resource("health_profile_answer", a)
+            };
+            page(vec![one(1), one(2), profile()])
+        };
+        let mut evidence = Evidence::default();
+        for day in 10..20 {
+            let body = night(true, &format!("dev-{day}a{day}"));
+            evidence.add(
+                &Observation::of(&body, &view),
+                &format!("2026-11-{day}T02:00:00Z"),
+            );
+        }
+        let stored = Shape::read(&night(true, "dev-10a10"), &view);
+        assert!(
+            stored
+                .to_json()
+                .to_string()
+                .contains(r#""*":{"object":{"battery":"integer"}}"#),
+            "keys that read as data are a map's: {}",
+            stored.to_json()
+        );
+        let run = |body: &Value| {
+            diff_learned(
+                &stored,
+                &Shape::read(body, &view),
+                &view,
+                Some(&evidence),
+                Some(&Observation::of(body, &view)),
+            )
+            .into_iter()
+            .map(|c| (c.kind.id(), c.severity, c.pointer))
+            .collect::<Vec<_>>()
+        };
+        assert!(run(&night(true, "dev-99b99")).is_empty());
+        assert_eq!(
+            run(&night(false, "dev-99b99")),
+            vec![(
+                "snapshot.removed",
+                Severity::Warning,
+                "/included/*[type=health_profile_answer]/attributes/answered".to_string()
+            )]
+        );
     }
 
     /// The items view of `{"type": "array", "items": <items>}`.

@@ -15,7 +15,7 @@
 //! runs stand behind it ([`removal`]). A key that came and went is **occasional** and stays
 //! silent.
 
-use super::view::{variant_token, SchemaView, MAX_VARIANTS};
+use super::view::{looks_like_data, variant_token, SchemaView, MAX_OPEN_KEYS, MAX_VARIANTS};
 use crate::model::Severity;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,6 +102,15 @@ impl Place {
                     self.empty_page = true;
                 }
                 for (k, v) in map {
+                    // An open object's keys that read as data are observed together at `*`.
+                    if view.open
+                        && (looks_like_data(k)
+                            || (self.below.len() >= MAX_OPEN_KEYS
+                                && !self.below.contains_key(k.as_str())))
+                    {
+                        self.below("*").walk(v, view.property_ref(""));
+                        continue;
+                    }
                     let property = view.property_ref(k);
                     let token = crate::text::escaped_pointer_token(k);
                     let place = self.below(&token);
@@ -587,6 +596,12 @@ mod tests {
                     o.empty_pages.insert(pointer.clone());
                 }
                 for (k, v) in map {
+                    if view.open && looks_like_data(k) {
+                        pointer.push_str("/*");
+                        by_pointer(v, view.property_ref(""), pointer, o);
+                        pointer.truncate(len);
+                        continue;
+                    }
                     pointer.push('/');
                     pointer.push_str(&crate::text::escape_pointer_token(k));
                     let entry = o.keys.entry(pointer.clone()).or_default();
@@ -620,7 +635,8 @@ mod tests {
             "components": {"schemas": {"Page": {"type": "object", "properties": {
                 "data": {"type": "array", "items": {"type": "object", "properties": {
                     "at": {"type": "string", "format": "date-time"}}}},
-                "labels": {"type": "object", "additionalProperties": {"type": "object"}}}}}}
+                "labels": {"type": "object", "additionalProperties": {"type": "object"}},
+                "attributes": {"type": "object"}}}}}
         });
         let contract =
             crate::spec::Contract::from_documents(crate::spec::Documents::from_values(vec![doc]))
@@ -633,6 +649,7 @@ mod tests {
             },
         );
         let bodies = [
+            json!({"attributes": {"answered": true, "dev-3f2a91": {"x": 1}, "2026-01-01": 2, "q": {"k": 1}}}),
             json!({"data": [{"at": "2024-01-01T00:00:00Z", "a/b": 1}, {"at": 3, "~": []}, {}],
                    "labels": {"x": {"n": 1}, "y": {"m": null}}, "*": [[{"z": 1}], []]}),
             json!([{"data": []}, {"data": [[]]}, 1, "s", {"labels": {}}]),

@@ -422,6 +422,9 @@ impl Shape {
                     }
                     ValueKind::Object(out)
                 }
+                ValueKind::Object(fields) if view.open => {
+                    ValueKind::Object(open_fields(fields, view))
+                }
                 ValueKind::Object(fields) => ValueKind::Object(
                     fields
                         .into_iter()
@@ -528,6 +531,40 @@ impl Shape {
         };
         Some(Shape { kinds })
     }
+}
+
+/// The fields of an object the contract says nothing of, read key by key: names stay (read as
+/// undeclared), the keys that look like data are merged under `*` — all of them past
+/// [`MAX_OPEN_KEYS`].
+fn open_fields(fields: BTreeMap<String, Field>, view: &SchemaView) -> BTreeMap<String, Field> {
+    let fold_all = fields.len() > super::view::MAX_OPEN_KEYS;
+    let (data, names): (Vec<_>, Vec<_>) = fields
+        .into_iter()
+        .partition(|(k, _)| fold_all || super::view::looks_like_data(k));
+    let mut out: BTreeMap<String, Field> = names
+        .into_iter()
+        .map(|(k, f)| {
+            let shape = f.shape.through(view.property_ref(&k));
+            (
+                k,
+                Field {
+                    shape,
+                    optional: f.optional,
+                },
+            )
+        })
+        .collect();
+    if let Some(merged) = Shape::merge_all(data.into_iter().map(|(_, f)| f.shape)) {
+        let shape = merged.through(view.property_ref(""));
+        out.insert(
+            "*".to_string(),
+            Field {
+                shape,
+                optional: false,
+            },
+        );
+    }
+    out
 }
 
 fn kind_json(k: &ValueKind) -> Value {

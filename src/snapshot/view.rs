@@ -32,6 +32,11 @@ pub struct SchemaView {
     pub required: BTreeSet<String>,
     /// Keys are data: `additionalProperties` (or an object with no declared properties).
     pub free_form: bool,
+    /// An object the contract says nothing of — no properties, no `additionalProperties`
+    /// (`type: object` alone, `{}`): its keys may be names (a JSON:API resource's `attributes`)
+    /// or data (a map keyed by ids). Each key is read by what it looks like
+    /// ([`looks_like_data`]); the names are learned as structure, with evidence.
+    pub open: bool,
     /// What the values of a free-form map are.
     pub values: Option<Box<SchemaView>>,
     pub items: Option<Box<SchemaView>>,
@@ -97,6 +102,7 @@ static UNDECLARED: SchemaView = SchemaView {
     properties: BTreeMap::new(),
     required: BTreeSet::new(),
     free_form: false,
+    open: false,
     values: None,
     items: None,
     discriminator: None,
@@ -217,9 +223,22 @@ impl SchemaView {
         Some((name.as_str(), value.as_str()?)).filter(|_| resource)
     }
 
-    /// A free-form map with no declared properties: its keys are data.
+    /// A free-form map with no declared properties (`additionalProperties`): its keys are data.
     pub fn is_map(&self) -> bool {
-        self.free_form && self.properties.is_empty()
+        self.free_form && self.properties.is_empty() && !self.open
+    }
+
+    /// Whether `key` of an object read through this view is data (a key of a map, `*`) rather
+    /// than a name: every undeclared key of a declared map, the keys that look like data in an
+    /// [`SchemaView::open`] object.
+    pub fn key_is_data(&self, key: &str) -> bool {
+        if self.declares(key) {
+            false
+        } else if self.open {
+            looks_like_data(key)
+        } else {
+            self.free_form
+        }
     }
 
     /// `number` declared, or no type at all: a whole number and a fraction are the same kind.
@@ -231,6 +250,19 @@ impl SchemaView {
 /// The most variants one array keeps apart; elements of further variants share its one element
 /// shape (a `type` that is really data must not grow a snapshot without bound).
 pub const MAX_VARIANTS: usize = 32;
+
+/// The most keys of an open object learned as names, per place: past them (an open object that
+/// is really a map keyed by names), its further keys are read as data.
+pub const MAX_OPEN_KEYS: usize = 64;
+
+/// A key that reads as data, not as a name: `*` (the values of a map), or one with 3 digits or
+/// more (`dev-3f2a91`, `58163112237d84a9`), whitespace, or the form of a date, uuid, URL or e-mail.
+pub fn looks_like_data(key: &str) -> bool {
+    key == "*"
+        || key.chars().filter(char::is_ascii_digit).count() >= 3
+        || key.contains(char::is_whitespace)
+        || super::shape::StringClass::of(key) != super::shape::StringClass::Plain
+}
 
 /// The pointer token of a variant's elements: `*[type=health_profile]` (`*` with the
 /// discriminator and its value, each escaped as a pointer token).
@@ -476,7 +508,10 @@ impl Builder<'_> {
                 view.values = Some(Box::new(v));
             }
             Some(_) => view.free_form = true,
-            None => view.free_form = view.properties.is_empty(),
+            None => {
+                view.free_form = view.properties.is_empty();
+                view.open = view.free_form;
+            }
         }
         if let Some(items) = k.items {
             let v = if self.elements {
@@ -499,6 +534,7 @@ impl Builder<'_> {
                 merge(&mut view, b, all_of);
             }
         }
+        view.open &= view.free_form && view.properties.is_empty() && view.values.is_none();
         view
     }
 }

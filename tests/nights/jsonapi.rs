@@ -4,7 +4,7 @@
 //! `prev`/`next` links, cursor-based `page[limit]`/`page[after]` with a `next` link only while
 //! there is more), `meta.count`, undeclared `links`, optional keys, user data in untyped fields
 //! (a device report, a history entry's `target`, a notes document), free-form maps. Every body is
-//! valid against the contract. Then, on the last night, ten real drifts.
+//! valid against the contract. Then, on the last night, eleven real drifts.
 
 use super::{alarming, findings, Rng};
 use crate::common::server::{Reply, TestServer};
@@ -88,19 +88,25 @@ fn patient(r: &mut Rng, i: u64, night: Night) -> Value {
 }
 
 /// The related resources of some patients: a mix of types that changes with the data.
-fn included(r: &mut Rng, patients: usize) -> Vec<Value> {
+fn included(r: &mut Rng, patients: usize, night: Night) -> Vec<Value> {
     let mut out = Vec::new();
     for i in 0..patients {
-        if r.chance(40) {
+        // On the drift night every patient has a profile with answers, or there would be
+        // nothing to see.
+        if r.chance(40) && !night.drift {
             continue;
         }
         out.push(json!({"type": "health_profile", "id": format!("hp-{i}"), "attributes": {
             "completed": r.chance(50), "answers_count": r.below(20), "updated_at": r.date_time(),
         }}));
-        for j in 0..r.below(3) {
+        let answers = if night.drift { 1 } else { r.below(3) };
+        for j in 0..answers {
             let mut a = Map::new();
             a.insert("question".into(), json!(r.text()));
-            a.insert("answered".into(), json!(r.chance(80)));
+            if !night.drift {
+                // drift: a key every answer had, in a generic resource's attributes, removed
+                a.insert("answered".into(), json!(r.chance(80)));
+            }
             if r.chance(50) {
                 a.insert("answered_at".into(), json!(r.date_time()));
             }
@@ -306,7 +312,7 @@ fn body(path: &str, query: &str, night: Night) -> Option<Value> {
             let count = sizes[r.below(sizes.len() as u64) as usize];
             let all: Vec<Value> = (0..count).map(|i| patient(&mut r, i, night)).collect();
             let (page, links) = paged(all, path, query, "page[after]");
-            let inc = included(&mut r, page.len());
+            let inc = included(&mut r, page.len(), night);
             let mut out = Map::new();
             out.insert("meta".into(), json!({"req_id": req_id, "count": count}));
             out.insert("links".into(), links);
@@ -318,7 +324,7 @@ fn body(path: &str, query: &str, night: Night) -> Option<Value> {
         }
         "/pub/patient/{id}" => {
             let data = patient(&mut r, 0, night);
-            let inc = included(&mut r, 1);
+            let inc = included(&mut r, 1, night);
             json!({"meta": {"req_id": req_id}, "data": data, "included": inc})
         }
         "/pub/calendar_event" => {
@@ -519,6 +525,12 @@ fn json_api_quiet_for_forty_nights_in_both_modes_loud_on_real_drift() {
             "fetchCarePlan",
             "/included/*[type=task]/attributes/due_at",
             "a variant's always-present key removed",
+            false,
+        ),
+        (
+            "listPatients",
+            "/included/*[type=health_profile_answer]/attributes/answered",
+            "a key every element of a variant had, in untyped attributes, removed",
             false,
         ),
     ];

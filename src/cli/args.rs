@@ -33,6 +33,7 @@ endpoint) unreachable, 4 authentication refused.
 Examples:
   drift check                                   # every API of ./drift.yaml
   drift check --spec swagger.yaml               # against the embedded mock
+  drift check --learn --base-url mock:7         # rehearse a night: the mock's data of seed 7
   drift check --spec swagger.yaml --base-url https://api.example.com/v1 \\
       --auth bearer --token-env API_TOKEN --format terminal --format json=drift.json")]
     Check(Box<CheckArgs>),
@@ -51,7 +52,7 @@ Examples:
     Review(ReviewArgs),
     /// Serve the contract's examples as a mock API.
     #[command(
-        after_help = "Example:\n  drift mock --spec specs/coaching/openapi.json --port 4010\n  curl -H 'Prefer: code=404' localhost:4010/patients/1"
+        after_help = "Example:\n  drift mock --spec specs/coaching/openapi.json --port 4010\n  curl -H 'Prefer: code=404' localhost:4010/patients/1\n  drift mock --spec specs/coaching/openapi.json --seed 7   # data varied by seed 7"
     )]
     Mock(MockArgs),
     /// List every operation of a contract: method, path, operationId, tags, declared responses.
@@ -217,8 +218,10 @@ pub struct TargetArgs {
     /// Documentation pages whose examples are part of the contract (globs allowed); repeatable.
     #[arg(long, value_name = "PAGE")]
     pub docs: Vec<String>,
-    /// The API's base URL, or `mock` for the embedded mock (the default without one).
-    #[arg(long, value_name = "URL|mock")]
+    /// The API's base URL, or `mock` for the embedded mock (the default without one), or
+    /// `mock:SEED` for the mock with its data varied by a seed (rehearse a nightly: one seed a
+    /// night).
+    #[arg(long, value_name = "URL|mock|mock:SEED")]
     pub base_url: Option<String>,
     /// Requests in flight at once, per API (1–256; default 8).
     #[arg(long, value_name = "N", value_parser = crate::limits::concurrency_flag)]
@@ -331,6 +334,11 @@ pub struct MockArgs {
     /// Log every request on standard error.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Vary the data with this seed, as a live API's data varies from night to night (values,
+    /// ids, list lengths, optional fields, nulls, map keys, collection sizes); every body stays
+    /// valid against its schema, documented examples stay as documented. Same seed, same bodies.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,7 @@ pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitSta
     let loaded = crate::run::prepare::load(&api)?;
     let (contract, label) = (loaded.contract, loaded.label);
     let contract = Arc::new(contract);
-    let mock = Arc::new(Mock::new(contract.clone()));
+    let mock = Arc::new(Mock::new(contract.clone()).seeded(args.seed));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -26,9 +26,12 @@ pub fn run(args: &MockArgs, console: &mut Console<'_>) -> anyhow::Result<ExitSta
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
         let addr = listener.local_addr()?;
+        let seeded = args
+            .seed
+            .map_or(String::new(), |seed| format!(", data of seed {seed}"));
         writeln!(
             console.out,
-            "drift mock: {} ({} operations) on http://{addr}{}",
+            "drift mock: {} ({} operations{seeded}) on http://{addr}{}",
             label,
             contract.operations.len(),
             mock.base_path()

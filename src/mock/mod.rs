@@ -79,6 +79,9 @@ pub struct Mock {
     compact: bool,
     /// Bodies synthesized so far, by schema.
     synthesized: std::sync::Mutex<Synthesized>,
+    /// Data varied by this seed (`mock:SEED`, `drift mock --seed`): see
+    /// [`synth::synthesize_seeded`].
+    seed: Option<u64>,
 }
 
 type Synthesized =
@@ -153,7 +156,15 @@ impl Mock {
             paging,
             compact: false,
             synthesized: std::sync::Mutex::default(),
+            seed: None,
         }
+    }
+
+    /// A mock whose synthesized data and collection sizes vary with `seed` (the same seed, the
+    /// same bodies); documented examples are served as documented.
+    pub fn seeded(mut self, seed: Option<u64>) -> Mock {
+        self.seed = seed;
+        self
     }
 
     /// A mock whose JSON bodies are written compact: for a check in process.
@@ -358,7 +369,7 @@ impl Mock {
             })
             .and_then(|(paging, req)| {
                 let at = format!("{}{}", req.origin, req.path);
-                paging::page(paging, &base, &at, &req.query)
+                paging::page(paging, &base, &at, &req.query, self.seed)
             });
         let body: &Value = paged.as_ref().unwrap_or(&base);
         let content_type = served_type(media);
@@ -428,7 +439,8 @@ impl Mock {
         if let Some((value, used, unsatisfied)) = cached {
             return (Body::Shared(value), used, unsatisfied);
         }
-        let (value, used) = synth::synthesize(&self.contract, schema.doc, &schema.pointer);
+        let (value, used) =
+            synth::synthesize_seeded(&self.contract, schema.doc, &schema.pointer, self.seed);
         // Checked once: a body the schema rejects is served with a header saying so, never
         // silently (an unsatisfiable schema, or one beyond what the mock can build).
         let unsatisfied = crate::spec::media::is_json(&served_type(media))

@@ -24,6 +24,7 @@ pub fn page(
     base: &Value,
     path: &str,
     query: &[(String, String)],
+    seed: Option<u64>,
 ) -> Option<Value> {
     let Some(Value::Array(documented)) = base.pointer(&paging.items) else {
         return None;
@@ -48,7 +49,8 @@ pub fn page(
             ..
         }) => documented.len(),
         Some(_) if documented.is_empty() => 0,
-        Some(_) => (collection_default * 2 + collection_default / 2)
+        Some(_) => seeded_total(seed, path, documented.len(), collection_default)
+            .unwrap_or(collection_default * 2 + collection_default / 2)
             .clamp(documented.len(), MAX_TOTAL)
             .min(paging.forms.count_max.map_or(MAX_TOTAL, |m| m as usize)),
     };
@@ -160,6 +162,18 @@ pub fn page(
         }
     }
     Some(body)
+}
+
+/// A seeded collection's size, the same for every page of it: as many items as documented (or
+/// synthesized) or one more, one default page, or two and a half. Never fewer than the items the
+/// body holds (the list's `minItems` holds). `None` unseeded.
+fn seeded_total(seed: Option<u64>, path: &str, held: usize, page: usize) -> Option<usize> {
+    let mut h = seed? ^ 0xD1B5_4A32_D192_ED03;
+    for b in path.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+    }
+    let choices = [held, held + 1, page, page * 2 + page / 2];
+    Some(choices[(h % choices.len() as u64) as usize])
 }
 
 /// A copy of `body` with `null` in place of the value at `pointer` (the item list, replaced by

@@ -29,11 +29,33 @@ const MAX_BRANCHES: usize = 8;
 /// Synthesize a value for the schema at (`doc`, `pointer`). Also returns the documented examples
 /// the value was assembled from, as (document, pointer).
 pub fn synthesize(contract: &Contract, doc: usize, pointer: &str) -> (Value, Vec<(usize, String)>) {
+    synthesize_seeded(contract, doc, pointer, None)
+}
+
+/// [`synthesize`], the data varied by `seed` the way live data varies — values, ids, array
+/// lengths (empty and single too), optional properties, `null` where allowed, whole or fractional
+/// numbers, free-form map keys — every value still valid against its schema, documented examples
+/// still as documented. The same seed gives the same value; no seed, the one [`synthesize`] gives.
+pub fn synthesize_seeded(
+    contract: &Contract,
+    doc: usize,
+    pointer: &str,
+    seed: Option<u64>,
+) -> (Value, Vec<(usize, String)>) {
+    let rng = seed.map(|seed| {
+        let mut h = seed ^ 0x9E37_79B9_7F4A_7C15 ^ (doc as u64).rotate_left(32);
+        for b in pointer.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+        }
+        Cell::new(h)
+    });
     let synth = Synth {
         contract,
         used: RefCell::default(),
         budget: Cell::new(MAX_NODES),
         validators: RefCell::default(),
+        rng,
+        steady: Cell::new(false),
     };
     let value = synth.place(doc, pointer, 0);
     (value, synth.used.into_inner())
@@ -56,6 +78,9 @@ struct Flat {
     additional: Option<Place>,
     closed: bool,
     min_properties: usize,
+    /// `propertyNames`, `patternProperties` or `maxProperties` limit the keys of a map (a seeded
+    /// body adds none).
+    keys_limited: bool,
     items: Option<Place>,
     prefix: Vec<Place>,
     min_items: usize,
@@ -82,6 +107,10 @@ struct Synth<'a> {
     budget: Cell<usize>,
     /// `oneOf` nodes' validators, compiled once per body.
     validators: RefCell<std::collections::HashMap<Place, crate::spec::schemas::Compiled>>,
+    /// The state of a seeded body's generator (SplitMix64); `None`: the unseeded body.
+    rng: Option<Cell<u64>>,
+    /// Make the unseeded value for now (a `oneOf` whose seeded values matched two branches).
+    steady: Cell<bool>,
 }
 
 impl Synth<'_> {
@@ -99,6 +128,30 @@ impl Synth<'_> {
             Some(RefTarget::Doc(d, p)) => Some((d, p)),
             _ => None,
         }
+    }
+
+    /// Whether this value is seeded (not a steady stretch of a seeded body).
+    fn seeded(&self) -> bool {
+        self.rng.is_some() && !self.steady.get()
+    }
+
+    /// A number below `n` from the seeded generator; `None` when the body is not seeded.
+    fn roll(&self, n: u64) -> Option<u64> {
+        if self.steady.get() {
+            return None;
+        }
+        let state = self.rng.as_ref()?;
+        let next = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        state.set(next);
+        let mut z = next;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Some((z ^ (z >> 31)) % n.max(1))
+    }
+
+    /// In a seeded body, true `percent` times in a hundred; unseeded, `unseeded`.
+    fn chance(&self, percent: u64, unseeded: bool) -> bool {
+        self.roll(100).map_or(unseeded, |r| r < percent)
     }
 
     fn spend(&self) -> bool {
@@ -224,6 +277,9 @@ impl Synth<'_> {
                 .map(|v| v.max(0.0) as usize)
         };
         flat.min_properties = flat.min_properties.max(whole("minProperties").unwrap_or(0));
+        flat.keys_limited |= ["propertyNames", "patternProperties", "maxProperties"]
+            .iter()
+            .any(|k| map.contains_key(*k));
         flat.min_items = flat.min_items.max(whole("minItems").unwrap_or(0));
         flat.max_items = min_opt(flat.max_items, whole("maxItems"));
         flat.unique |= map.get("uniqueItems") == Some(&Value::Bool(true));
@@ -279,7 +335,14 @@ impl Synth<'_> {
         if let Some(v) = &flat.constant {
             return v.clone();
         }
+        // Live data is sometimes empty where the schema allows it.
+        if flat.nullable && !flat.types.is_empty() && self.chance(15, false) {
+            return Value::Null;
+        }
         if let Some(values) = &flat.enumeration {
+            if let Some(i) = self.roll(values.len() as u64) {
+                return values[i as usize].clone();
+            }
             if let Some(v) = values.iter().find(|v| !v.is_null()).or(values.first()) {
                 return v.clone();
             }
@@ -316,12 +379,119 @@ impl Synth<'_> {
         match ty {
             "object" => self.object(flat, depth),
             "array" => self.array(flat, depth),
-            "integer" => number(flat, true),
-            "number" => number(flat, false),
-            "boolean" => json!(true),
+            "integer" => self
+                .seeded_number(flat, true)
+                .unwrap_or_else(|| number(flat, true)),
+            "number" => self
+                .seeded_number(flat, false)
+                .unwrap_or_else(|| number(flat, false)),
+            "boolean" => json!(self.chance(50, true)),
             "null" => Value::Null,
-            _ => json!(string(flat)),
+            _ => json!(self.seeded_string(flat).unwrap_or_else(|| string(flat))),
         }
+    }
+
+    /// A seeded number within the schema's bounds and `multipleOf`: whole for `integer`, whole
+    /// or fractional for `number`. `None` unseeded, or when the bounds leave no room.
+    fn seeded_number(&self, flat: &Flat, integer: bool) -> Option<Value> {
+        self.seeded().then_some(())?;
+        let step = if integer { 1.0 } else { 0.01 };
+        let lo = flat
+            .minimum
+            .map_or(0.0, |(m, ex)| if ex { m + step } else { m });
+        let hi = flat.maximum.map_or(
+            lo.max(0.0) + 1000.0,
+            |(m, ex)| if ex { m - step } else { m },
+        );
+        if !(lo.is_finite() && hi.is_finite()) || hi < lo || hi - lo > 1.0e12 {
+            return None;
+        }
+        let pick = |span: f64| self.roll(span.max(0.0) as u64 + 1).unwrap_or(0) as f64;
+        let v = match flat.multiple_of {
+            Some(m) => {
+                let (a, b) = ((lo / m).ceil(), (hi / m).floor());
+                if b < a {
+                    return None;
+                }
+                (a + pick((b - a).min(1000.0))) * m
+            }
+            None if integer || self.chance(40, true) => {
+                let (a, b) = (lo.ceil(), hi.floor());
+                if b < a {
+                    return None;
+                }
+                a + pick((b - a).min(1.0e9))
+            }
+            None => {
+                let fraction = (1 + self.roll(99).unwrap_or(0)) as f64 / 100.0;
+                (lo + pick((hi - lo).floor().min(1.0e9)) + fraction).min(hi)
+            }
+        };
+        let v = json!(if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            json!(v as i64)
+        } else {
+            json!(v)
+        });
+        fits_scalar(flat, &v).then_some(v)
+    }
+
+    /// A seeded string: a format's value varied (times, dates, uuids, e-mails, URLs), a pattern's
+    /// sample at a varied length, else words — within the length bounds. `None` unseeded, or
+    /// when nothing varied fits.
+    fn seeded_string(&self, flat: &Flat) -> Option<String> {
+        self.seeded().then_some(())?;
+        let (min, max) = (flat.min_len, flat.max_len.unwrap_or(usize::MAX));
+        let within = |s: &str| (min..=max).contains(&s.chars().count());
+        let mut r = |n: u64| self.roll(n).unwrap_or(0);
+        if flat.pattern.is_some() && flat.format.is_some() {
+            return None; // both must hold: the unseeded value is made for that
+        }
+        if let Some(pattern) = &flat.pattern {
+            let s = super::pattern::sample(pattern, r(3) as u32)?;
+            return Some(s).filter(|s| within(s));
+        }
+        let hex = |r: &mut dyn FnMut(u64) -> u64, len: usize| -> String {
+            (0..len)
+                .map(|_| char::from_digit(r(16) as u32, 16).unwrap_or('0'))
+                .collect()
+        };
+        let s = match flat.format.as_deref() {
+            Some("date-time" | "dateTime") => format!(
+                "2026-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                1 + r(12),
+                1 + r(28),
+                r(24),
+                r(60),
+                r(60)
+            ),
+            Some("date") => format!("2026-{:02}-{:02}", 1 + r(12), 1 + r(28)),
+            Some("uuid") => format!(
+                "{}-{}-4{}-8{}-{}",
+                hex(&mut r, 8),
+                hex(&mut r, 4),
+                hex(&mut r, 3),
+                hex(&mut r, 3),
+                hex(&mut r, 12)
+            ),
+            Some("email" | "idn-email") => format!("user{}@example.com", r(10_000)),
+            Some("uri" | "url" | "iri") => format!("https://example.com/{}", hex(&mut r, 6)),
+            Some(_) => return None,
+            None => {
+                const WORDS: [&str; 8] = [
+                    "alpha", "bravo", "delta", "echo", "lima", "oscar", "tango", "zulu",
+                ];
+                let mut s = WORDS[r(8) as usize].to_string();
+                if r(2) == 0 {
+                    s.push('-');
+                    s.push_str(&hex(&mut r, 4));
+                }
+                while s.chars().count() < min {
+                    s.push('x');
+                }
+                s.chars().take(max.max(min)).collect()
+            }
+        };
+        Some(s).filter(|s| within(s))
     }
 
     /// The first branch whose value the whole node accepts (the node's own declarations merged
@@ -334,6 +504,30 @@ impl Synth<'_> {
         one: bool,
         depth: usize,
     ) -> Value {
+        match self.try_branches(flat, branches, node, one, depth) {
+            Ok(v) => v,
+            // Seeded data matched more than one `oneOf` branch (a whole number is a `number`
+            // and an `integer`): the unseeded value, made to match one.
+            Err(first) if self.seeded() => {
+                self.steady.set(true);
+                let steady = self.try_branches(flat, branches, node, one, depth);
+                self.steady.set(false);
+                steady.unwrap_or_else(|f| f.or(first).unwrap_or(Value::Null))
+            }
+            Err(first) => first.unwrap_or(Value::Null),
+        }
+    }
+
+    /// The first branch value that fits (and for `oneOf` matches one branch only); else the
+    /// first value made, to serve when nothing fits.
+    fn try_branches(
+        &self,
+        flat: &Flat,
+        branches: &[Place],
+        node: &Place,
+        one: bool,
+        depth: usize,
+    ) -> Result<Value, Option<Value>> {
         let own = (!flat.properties.is_empty() || !flat.required.is_empty())
             .then(|| self.object(flat, depth));
         let mut first = None;
@@ -362,11 +556,11 @@ impl Synth<'_> {
                 );
             }
             if !one || self.only_match(&v, branches, i, node, depth) {
-                return v;
+                return Ok(v);
             }
             first.get_or_insert(v);
         }
-        first.unwrap_or(Value::Null)
+        Err(first)
     }
 
     /// Whether branch `i`'s value matches that branch only, as `oneOf` needs (`anyOf` takes the
@@ -438,7 +632,7 @@ impl Synth<'_> {
             let required = flat.required.contains(name);
             if required {
                 out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
-            } else if optional && !write_only {
+            } else if optional && !write_only && self.chance(70, true) {
                 // An optional property no value can satisfy (an `enum` of strings on
                 // `type: array`, bounds that cross) is left out rather than served broken.
                 let mut inner = Flat::default();
@@ -476,6 +670,16 @@ impl Synth<'_> {
             };
             out.insert(name, value);
         }
+        // A map's keys are data: a seeded body holds a few, keyed by ids.
+        if let (Some((doc, pointer)), true) = (&flat.additional, optional && !flat.keys_limited) {
+            for _ in 0..self.roll(4).unwrap_or(0) {
+                let key = format!("k{:06x}", self.roll(1 << 24).unwrap_or(0));
+                if !out.contains_key(&key) {
+                    let value = self.place(*doc, pointer, depth + 1);
+                    out.insert(key, value);
+                }
+            }
+        }
         Value::Object(out)
     }
 
@@ -486,6 +690,16 @@ impl Synth<'_> {
             .min(flat.max_items.unwrap_or(usize::MAX));
         if depth > MAX_DEPTH {
             n = flat.min_items;
+        }
+        // Seeded: any length from the least allowed to a few, empty and single included.
+        let most = flat
+            .max_items
+            .unwrap_or(usize::MAX)
+            .min(flat.min_items.max(4));
+        if let Some(extra) = self.roll((most.saturating_sub(flat.min_items) + 1) as u64) {
+            if depth <= MAX_DEPTH {
+                n = flat.min_items + extra as usize;
+            }
         }
         let n = n.max(flat.min_items).min(64);
         let mut out: Vec<Value> = flat
@@ -499,12 +713,36 @@ impl Synth<'_> {
                 Some((doc, pointer)) => self.place(*doc, pointer, depth + 1),
                 None => json!("string"),
             };
+            // Seeded, near the top: every element its own value; under `uniqueItems` the
+            // distinct ones (an `enum` of two gives two at most), as many as the list needs.
+            let distinct = self.seeded() && depth < OPTIONAL_DEPTH;
+            if let (Some((doc, pointer)), true) = (&flat.items, distinct && flat.unique) {
+                let mut tries = 0;
+                while out.len() < n && tries < 3 * n {
+                    let v = if tries == 0 {
+                        item.clone()
+                    } else {
+                        self.place(*doc, pointer, depth + 1)
+                    };
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                    tries += 1;
+                }
+                let n = n.min(out.len().max(flat.min_items));
+                while out.len() < n {
+                    out.push(vary(&item, out.len()));
+                }
+                return Value::Array(out);
+            }
             while out.len() < n {
                 let k = out.len();
-                out.push(if flat.unique {
-                    vary(&item, k)
-                } else {
-                    item.clone()
+                out.push(match &flat.items {
+                    Some((doc, pointer)) if distinct && k > 0 => {
+                        self.place(*doc, pointer, depth + 1)
+                    }
+                    _ if flat.unique => vary(&item, k),
+                    _ => item.clone(),
                 });
             }
         }
@@ -726,6 +964,13 @@ fn vary(item: &Value, k: usize) -> Value {
                 && s.is_char_boundary(tail)
                 && s[tail..].bytes().all(|b| b.is_ascii_hexdigit());
             if hex_tail {
+                // A tail already equal to `k` (`tango-8941`, k = 1) would repeat the original:
+                // zeros of its length, which no other variant's tail is, tell it apart.
+                let digits = if s[tail..] == digits {
+                    "0".repeat(digits.len())
+                } else {
+                    digits
+                };
                 json!(format!("{}{digits}", &s[..tail]))
             } else {
                 json!(format!("{s}{k}"))
@@ -797,6 +1042,27 @@ mod tests {
             "AnyOf": {"anyOf": [{"type": "string", "maxLength": 0, "minLength": 1}, {"type": "integer"}]},
             "Time": {"type": "string", "format": "time"}
         });
+        let more = json!({
+            "Stamp": {"type": "string", "format": "date-time"},
+            "Day": {"type": "string", "format": "date"},
+            "Mail": {"type": "string", "format": "email", "maxLength": 30},
+            "Link": {"type": "string", "format": "uri"},
+            "Words": {"type": "string", "minLength": 3, "maxLength": 9},
+            "Steps": {"type": "number", "minimum": -3, "maximum": 3, "multipleOf": 0.5},
+            "Count": {"type": "integer", "minimum": 1, "maximum": 2},
+            "Huge": {"type": "integer", "minimum": -9007199254740991_i64, "maximum": 9007199254740991_i64},
+            "Listed": {"type": "array", "minItems": 2, "maxItems": 3, "items": {"$ref": "#/components/schemas/Cat"}},
+            "Labels": {"type": "object", "additionalProperties": {"type": "integer", "maximum": 5}},
+            "Named": {"type": "object", "maxProperties": 1, "additionalProperties": {"type": "string"}},
+            "Page": {"type": "object", "required": ["data"], "properties": {
+                "data": {"type": "array", "items": {"$ref": "#/components/schemas/Undescribed"}},
+                "next": {"type": "string", "nullable": true, "pattern": "^/p\\?n=\\d+$"},
+                "tags": {"type": "array", "uniqueItems": true, "items": {"$ref": "#/components/schemas/Enum"}, "maxItems": 2}}}
+        });
+        let mut schemas = schemas;
+        if let (Some(all), Some(more)) = (schemas.as_object_mut(), more.as_object()) {
+            all.extend(more.clone());
+        }
         let names: Vec<String> = schemas
             .as_object()
             .map(|m| m.keys().cloned().collect())
@@ -807,15 +1073,87 @@ mod tests {
             crate::spec::source::Documents::from_values(vec![doc]),
         )
         .unwrap_or_else(|e| panic!("{e}"));
+        // Unseeded, and the data of 40 seeds: every value valid.
         for name in names {
             let pointer = format!("#/components/schemas/{name}");
-            let (value, _) = synthesize(&contract, 0, &pointer);
             let validator = contract
                 .schemas()
-                .validator(&SchemaRef { doc: 0, pointer })
+                .validator(&SchemaRef {
+                    doc: 0,
+                    pointer: pointer.clone(),
+                })
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(validator.is_valid(&value), "{name}: {value}");
+            for seed in std::iter::once(None).chain((1..=40).map(Some)) {
+                let (value, _) = synthesize_seeded(&contract, 0, &pointer, seed);
+                assert!(validator.is_valid(&value), "{name} seed {seed:?}: {value}");
+            }
         }
+    }
+
+    // The same seed, the same value; other seeds, other data — values, lengths, optional keys,
+    // nulls, map keys — while documented examples stay as documented.
+    #[test]
+    fn seeds_vary_the_data_not_the_documented_examples() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "Patient": {"type": "object", "required": ["id", "tags"], "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "born": {"type": "string", "format": "date"},
+                    "nick": {"type": "string", "nullable": true},
+                    "weight": {"type": "number"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "plan": {"type": "string", "example": "gold"}}}}}});
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let at = "#/components/schemas/Patient";
+        let of = |seed| synthesize_seeded(&contract, 0, at, seed).0;
+        assert_eq!(of(Some(3)), of(Some(3)));
+        assert_eq!(of(None), synthesize(&contract, 0, at).0);
+        let bodies: Vec<Value> = (1..=30).map(|seed| of(Some(seed))).collect();
+        let distinct = |f: &dyn Fn(&Value) -> Value| {
+            let mut seen: Vec<Value> = bodies.iter().map(f).collect();
+            seen.sort_by_key(Value::to_string);
+            seen.dedup();
+            seen.len()
+        };
+        assert!(distinct(&|b| b["id"].clone()) > 20, "ids vary");
+        assert!(
+            distinct(&|b| json!(b["tags"].as_array().map_or(0, Vec::len))) >= 4,
+            "lengths vary, empty and single too"
+        );
+        assert!(bodies.iter().any(|b| b["tags"] == json!([])));
+        assert!(
+            bodies.iter().any(|b| b.get("born").is_none()),
+            "an optional key left out"
+        );
+        assert!(bodies.iter().any(|b| b.get("born").is_some()));
+        assert!(
+            bodies
+                .iter()
+                .any(|b| b["nick"].is_null() && b.get("nick").is_some()),
+            "null where allowed"
+        );
+        assert!(
+            bodies.iter().any(|b| b["weight"].is_i64())
+                && bodies.iter().any(|b| b["weight"].is_f64()),
+            "whole and fractional"
+        );
+        assert!(
+            distinct(&|b| json!(b["labels"]
+                .as_object()
+                .map(|m| m.keys().cloned().collect::<Vec<_>>())))
+                > 5,
+            "map keys vary"
+        );
+        assert!(
+            bodies
+                .iter()
+                .all(|b| b.get("plan").is_none_or(|p| p == "gold")),
+            "the documented example stays"
+        );
     }
 
     // 40 schemas each `allOf` of the next twice: the body must stay small and come back at once.

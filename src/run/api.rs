@@ -39,6 +39,8 @@ pub struct ApiRun {
     pub paging: crate::paging::PagingConfig,
     /// Credentials that were written into the base URL (`https://user:pass@host`), taken out of it.
     pub url_credentials: Option<UrlCredentials>,
+    /// `mock:SEED`: the embedded mock's data varied by this seed.
+    pub mock_seed: Option<u64>,
 }
 
 impl ApiRun {
@@ -59,6 +61,16 @@ impl ApiRun {
             selectors: Selectors::default(),
             paging: crate::paging::PagingConfig::default(),
             url_credentials: None,
+            mock_seed: None,
+        }
+    }
+
+    /// Where requests go, as reports name it: `mock`, `mock:7`, or the base URL.
+    pub fn target_label(&self) -> String {
+        match (&self.base_url, self.mock_seed) {
+            (BaseUrl::Mock, Some(seed)) => format!("mock:{seed}"),
+            (BaseUrl::Mock, None) => "mock".into(),
+            (BaseUrl::Url(u), _) => u.clone(),
         }
     }
 

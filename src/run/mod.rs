@@ -370,10 +370,7 @@ impl ApiOutcome {
                 || format!("docs: {} page(s)", run.docs.len()),
                 |s| s.display().to_string(),
             ),
-            target: match &run.base_url {
-                BaseUrl::Mock => "mock".into(),
-                BaseUrl::Url(u) => u.clone(),
-            },
+            target: run.target_label(),
             operations_total: 0,
             operations_checked: 0,
             operations_skipped: 0,

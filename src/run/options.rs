@@ -208,9 +208,9 @@ fn api_names(specs: &[PathBuf]) -> Vec<String> {
 }
 
 fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
-    let base_url = match api.base_url.as_deref() {
-        None | Some("mock") => BaseUrl::Mock,
-        Some(url) => BaseUrl::Url(config::interpolate(url)?),
+    let (base_url, mock_seed) = match api.base_url.as_deref() {
+        None => (BaseUrl::Mock, None),
+        Some(url) => parse_base_url(&config::interpolate(url)?)?,
     };
     let auth = api.auth.clone().unwrap_or_default();
     let mut params = ParamValues::default();
@@ -249,6 +249,7 @@ fn from_config(name: &str, api: &ApiConfig) -> anyhow::Result<ApiRun> {
         selectors: Selectors::parse(&api.volatile, &api.pin)?,
         paging: api.pagination.clone(),
         url_credentials: None,
+        mock_seed,
     })
 }
 
@@ -261,21 +262,35 @@ fn scalar(v: &Value) -> anyhow::Result<String> {
     }
 }
 
+/// A base URL as written: `mock`, `mock:SEED` (the embedded mock, its data varied by the seed),
+/// or a URL (checked below).
+fn parse_base_url(url: &str) -> anyhow::Result<(BaseUrl, Option<u64>)> {
+    Ok(match url.strip_prefix("mock") {
+        Some("") => (BaseUrl::Mock, None),
+        Some(rest) if rest.starts_with(':') => {
+            let seed = rest[1..].parse::<u64>().map_err(|_| {
+                anyhow::anyhow!(
+                    "base URL `{}`: the seed of `mock:SEED` must be a whole number (`mock:7`)",
+                    crate::text::escape_control(url, false)
+                )
+            })?;
+            (BaseUrl::Mock, Some(seed))
+        }
+        _ => (BaseUrl::Url(url.to_string()), None),
+    })
+}
+
 fn apply_flags(run: &mut ApiRun, t: &Flags) -> anyhow::Result<()> {
     if !t.docs.is_empty() {
         run.docs.extend(config::expand_globs(&t.docs)?);
     }
     if let Some(url) = t.base_url.as_deref() {
-        run.base_url = if url == "mock" {
-            BaseUrl::Mock
-        } else {
-            BaseUrl::Url(config::interpolate(url)?)
-        };
+        (run.base_url, run.mock_seed) = parse_base_url(&config::interpolate(url)?)?;
     }
     if let BaseUrl::Url(url) = &run.base_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             bail!(
-                "base URL `{}` must start with http:// or https:// (or be `mock`)",
+                "base URL `{}` must start with http:// or https:// (or be `mock` or `mock:SEED`)",
                 crate::text::strip_userinfo(url)
             );
         }

@@ -27,7 +27,8 @@ pub fn build_target(
 ) -> anyhow::Result<ApiTarget> {
     match &run.base_url {
         BaseUrl::Mock => {
-            let mock = MockTransport::new(Arc::new(Mock::new(contract.clone()).compact()));
+            let mock = Mock::new(contract.clone()).compact().seeded(run.mock_seed);
+            let mock = MockTransport::new(Arc::new(mock));
             let base = mock.base_url();
             let transport: Arc<dyn Transport> = Arc::new(mock);
             Ok(ApiTarget {
@@ -37,7 +38,7 @@ pub fn build_target(
                     http: None,
                     credentials: None,
                 }),
-                name: "mock".into(),
+                name: run.target_label(),
                 mock_base: Some(base),
             })
         }

@@ -63,7 +63,7 @@ pub fn translate(docs: &Documents, index: usize, dialect: Dialect, keep: Keep<'_
         index,
         dialect,
     };
-    t.walk(&mut value);
+    t.walk(&mut value, false);
     value
 }
 
@@ -215,17 +215,24 @@ impl Translator<'_> {
         self.dialect != Dialect::OpenApi31
     }
 
-    fn walk(&self, value: &mut Value) {
+    /// Translate the schemas in `value`; `names`: its keys are names (`properties`, `responses`),
+    /// so a key spelled like a keyword (a `default` response, a property named `example`) holds
+    /// a schema or a response like any other, not data.
+    fn walk(&self, value: &mut Value, names: bool) {
         match value {
             Value::Object(map) => {
-                self.object(map);
+                if !names {
+                    self.object(map);
+                }
                 for (k, v) in map.iter_mut() {
-                    if !is_data_key(k) {
-                        self.walk(v);
+                    if names {
+                        self.walk(v, false);
+                    } else if !is_data_key(k) {
+                        self.walk(v, holds_names(k));
                     }
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|v| self.walk(v)),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.walk(v, false)),
             _ => {}
         }
     }
@@ -381,8 +388,39 @@ mod tests {
             index: 0,
             dialect,
         };
-        t.walk(&mut schema);
+        t.walk(&mut schema, false);
         schema
+    }
+
+    // `default` is data in a schema but a response in `responses`, and a property may be named
+    // like a keyword: their schemas were left untranslated, so `null` in a default response's
+    // `nullable` field was reported as drift.
+    #[test]
+    fn schemas_under_names_spelled_like_keywords_are_translated() {
+        let doc = json!({"responses": {"default": {"content": {"application/json": {"schema": {
+            "properties": {
+                "memo": {"type": "string", "nullable": true},
+                "example": {"type": "integer", "nullable": true},
+                "default": {"properties": {"x": {"type": "string", "nullable": true}}}},
+            "default": {"memo": "kept as data", "nullable": true}}}}}}});
+        let s = translated(Dialect::OpenApi30, doc);
+        let schema = &s["responses"]["default"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            schema["properties"]["memo"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(
+            schema["properties"]["example"]["type"],
+            json!(["integer", "null"])
+        );
+        assert_eq!(
+            schema["properties"]["default"]["properties"]["x"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(
+            schema["default"],
+            json!({"memo": "kept as data", "nullable": true})
+        );
     }
 
     #[test]

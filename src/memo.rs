@@ -13,7 +13,7 @@ pub struct Memo<K, V> {
     capacity: usize,
 }
 
-impl<K: Eq + Hash, V: Copy> Memo<K, V> {
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     pub const fn new(capacity: usize) -> Memo<K, V> {
         Memo {
             answers: Mutex::new(None),
@@ -23,7 +23,7 @@ impl<K: Eq + Hash, V: Copy> Memo<K, V> {
 
     /// The answer for `key`, computed by `answer` (outside the lock) when not remembered.
     pub fn get_or(&self, key: K, answer: impl FnOnce(&K) -> V) -> V {
-        if let Some(v) = self.lock().as_ref().and_then(|m| m.get(&key).copied()) {
+        if let Some(v) = self.lock().as_ref().and_then(|m| m.get(&key).cloned()) {
             return v;
         }
         let v = answer(&key);
@@ -32,7 +32,7 @@ impl<K: Eq + Hash, V: Copy> Memo<K, V> {
         if map.len() >= self.capacity {
             map.clear();
         }
-        map.insert(key, v);
+        map.insert(key, v.clone());
         v
     }
 
@@ -48,6 +48,17 @@ pub fn pattern_matches(pattern: &str, sample: &'static str) -> bool {
     KNOWN.get_or((pattern.to_string(), sample), |(p, s)| {
         regex::Regex::new(p).is_ok_and(|r| r.is_match(s))
     })
+}
+
+/// Whether `text` matches `pattern` (`false` for a pattern the engine rejects); each pattern is
+/// compiled once for the run.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    static COMPILED: Memo<String, Option<std::sync::Arc<regex::Regex>>> = Memo::new(4_096);
+    COMPILED
+        .get_or(pattern.to_string(), |p| {
+            regex::Regex::new(p).ok().map(std::sync::Arc::new)
+        })
+        .is_some_and(|r| r.is_match(text))
 }
 
 #[cfg(test)]

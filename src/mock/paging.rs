@@ -49,10 +49,17 @@ pub fn page(
             ..
         }) => documented.len(),
         Some(_) if documented.is_empty() => 0,
-        Some(_) => seeded_total(seed, path, documented.len(), collection_default)
-            .unwrap_or(collection_default * 2 + collection_default / 2)
-            .clamp(documented.len(), MAX_TOTAL)
-            .min(paging.forms.count_max.map_or(MAX_TOTAL, |m| m as usize)),
+        // Without a size parameter a walk finds the end by an empty page, which a list's
+        // `minItems` may forbid: the fixed size then, seeded or not.
+        Some(s) => seeded_total(
+            seed.filter(|_| s.size.is_some()),
+            path,
+            documented.len(),
+            collection_default,
+        )
+        .unwrap_or(collection_default * 2 + collection_default / 2)
+        .clamp(documented.len(), MAX_TOTAL)
+        .min(paging.forms.count_max.map_or(MAX_TOTAL, |m| m as usize)),
     };
     let size = strategy
         .and_then(|s| s.size.as_ref())

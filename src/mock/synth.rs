@@ -78,6 +78,9 @@ struct Flat {
     additional: Option<Place>,
     closed: bool,
     min_properties: usize,
+    /// `null` is valid here for sure: the schema's own node declares its type and `nullable`
+    /// (or `null` among its types), with no `allOf`/`oneOf` parts that might not admit it.
+    null_ok: bool,
     /// `propertyNames`, `patternProperties` or `maxProperties` limit the keys of a map (a seeded
     /// body adds none).
     keys_limited: bool,
@@ -208,8 +211,19 @@ impl Synth<'_> {
             }
             _ => {}
         }
-        flat.nullable |= map.get("nullable") == Some(&Value::Bool(true))
+        let says_nullable = map.get("nullable") == Some(&Value::Bool(true))
             || map.get("x-nullable") == Some(&Value::Bool(true));
+        flat.nullable |= says_nullable;
+        // Where one node both declares its type and admits `null`, with no parts to agree with.
+        let null_typed = match map.get("type") {
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
+            Some(Value::String(_)) => says_nullable,
+            _ => false,
+        };
+        let parts = ["allOf", "anyOf", "oneOf", "not"]
+            .iter()
+            .any(|k| map.contains_key(*k));
+        flat.null_ok |= own && null_typed && !parts;
         if flat.constant.is_none() {
             flat.constant = map.get("const").cloned();
         }
@@ -336,12 +350,18 @@ impl Synth<'_> {
             return v.clone();
         }
         // Live data is sometimes empty where the schema allows it.
-        if flat.nullable && !flat.types.is_empty() && self.chance(15, false) {
+        if flat.null_ok && self.chance(15, false) {
             return Value::Null;
         }
         if let Some(values) = &flat.enumeration {
-            if let Some(i) = self.roll(values.len() as u64) {
-                return values[i as usize].clone();
+            // Only the values the declared type admits (`enum: [TB, null]` on `type: string`
+            // without `nullable` lists a null no validator accepts).
+            let fitting: Vec<&Value> = values.iter().filter(|v| fits(flat, v)).collect();
+            if let Some(i) = self
+                .roll(fitting.len() as u64)
+                .filter(|_| !fitting.is_empty())
+            {
+                return fitting[i as usize].clone();
             }
             if let Some(v) = values.iter().find(|v| !v.is_null()).or(values.first()) {
                 return v.clone();
@@ -448,7 +468,9 @@ impl Synth<'_> {
         }
         if let Some(pattern) = &flat.pattern {
             let s = super::pattern::sample(pattern, r(3) as u32)?;
-            return Some(s).filter(|s| within(s));
+            let fine =
+                (min..=max).contains(&s.chars().count()) && crate::memo::matches(pattern, &s);
+            return fine.then_some(s);
         }
         let hex = |r: &mut dyn FnMut(u64) -> u64, len: usize| -> String {
             (0..len)
@@ -696,8 +718,10 @@ impl Synth<'_> {
             .max_items
             .unwrap_or(usize::MAX)
             .min(flat.min_items.max(4));
+        // (Deep under `uniqueItems`, elements are not drawn distinct: the least length.)
+        let drawn = !flat.unique || depth < OPTIONAL_DEPTH;
         if let Some(extra) = self.roll((most.saturating_sub(flat.min_items) + 1) as u64) {
-            if depth <= MAX_DEPTH {
+            if depth <= MAX_DEPTH && drawn {
                 n = flat.min_items + extra as usize;
             }
         }

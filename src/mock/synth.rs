@@ -654,7 +654,7 @@ impl Synth<'_> {
             let required = flat.required.contains(name);
             if required {
                 out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
-            } else if optional && !write_only && self.chance(70, true) {
+            } else if optional && !write_only && (paging_home(name) || self.chance(70, true)) {
                 // An optional property no value can satisfy (an `enum` of strings on
                 // `type: array`, bounds that cross) is left out rather than served broken.
                 let mut inner = Flat::default();
@@ -772,6 +772,15 @@ impl Synth<'_> {
         }
         Value::Array(out)
     }
+}
+
+/// An object a collection's paging fields live in (`links.next`, `meta.count`): a seeded body
+/// keeps it, or setting the page's link would create it without its required keys.
+fn paging_home(name: &str) -> bool {
+    matches!(
+        name,
+        "links" | "_links" | "meta" | "paging" | "pagination" | "response_metadata"
+    )
 }
 
 /// Whether a schema asks for what no value can be: an `enum` none of whose values has a

@@ -139,9 +139,14 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
     }
     let view = lens.view;
     let (old_sig, new_sig) = (significant(old, view), significant(new, view));
-    let compatible = new_sig
-        .iter()
-        .all(|n| old_sig.contains(n) || (*n == "integer" && old_sig.contains(&"number")));
+    // Types `oneOf`/`anyOf` branches declare side by side: moving between them is allowed.
+    let alternative =
+        |n: &&str| view.is_some_and(|v| v.alternatives.contains(n.split(':').next().unwrap_or(n)));
+    let compatible = new_sig.iter().all(|n| {
+        old_sig.contains(n)
+            || (*n == "integer" && old_sig.contains(&"number"))
+            || (alternative(n) && old_sig.iter().all(alternative))
+    });
     let where_ = if pointer.is_empty() {
         "the body".to_string()
     } else {
@@ -264,7 +269,8 @@ fn objects(
         match of.get(key) {
             Some(old_field) => walk(&old_field.shape, &field.shape, &p, child_lens, out),
             // Declared by the contract (or a key of a map, which is data): not news.
-            None if view.is_some_and(|v| v.declares(key) || v.free_form) => {}
+            // Under a place the view did not read, the key is likely declared: not news either.
+            None if view.is_some_and(|v| v.declares(key) || v.free_form || v.unread) => {}
             // Additive: no client written against the contract breaks; the contract is
             // incomplete. Learned into the shape by the next learning run.
             None => out.push(Change {
@@ -287,8 +293,9 @@ fn objects(
         if view.is_some_and(|v| v.key_is_data(key)) {
             continue; // a key of a map: data
         }
-        // A name in an object the contract says nothing of may go, as an optional key may.
-        let open = view.is_some_and(|v| v.open);
+        // A name in an object the contract says nothing of may go, as an optional key may; so
+        // may a key of a place the contract declares but its view did not read.
+        let open = view.is_some_and(|v| v.open || v.unread);
         let p = format!("{pointer}/{}", crate::text::escape_pointer_token(key));
         // `links.next` is there only when a next page is: its absence is the last page.
         if crate::paging::follows_the_data(&p) {
@@ -382,12 +389,17 @@ pub fn renames(changes: &mut [Change]) {
     if added.is_empty() {
         return;
     }
+    let name = |p: &str| p.rsplit_once('/').map_or(p, |(_, n)| n).to_string();
     for c in changes
         .iter_mut()
         .filter(|c| c.kind == Kind::SnapshotRemoved && c.severity == Severity::Info)
     {
         let at = parent(&c.pointer);
-        if let Some((_, new)) = added.iter().find(|(p, _)| *p == at) {
+        let gone = name(&c.pointer);
+        let renamed = added
+            .iter()
+            .find(|(p, new)| *p == at && alike(&gone, &name(new)));
+        if let Some((_, new)) = renamed {
             c.severity = Severity::Warning;
             c.message
                 .push_str(&format!("; {new} is new beside it: renamed?"));
@@ -395,10 +407,69 @@ pub fn renames(changes: &mut [Change]) {
     }
 }
 
+/// Whether two key names read as one renamed: the same letters and digits but for case and
+/// separators (`nickname`, `nick_name`, `nickName`), one inside the other (`phone`,
+/// `phone_number`), or one edit apart past a few letters (`colour`, `color`). Keys of live data
+/// come and go side by side; only a name that resembles the one gone hints at a rename.
+fn alike(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let (a, b) = (norm(a), norm(b));
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if short.len() < 3 {
+        return a == b;
+    }
+    let inside = long.windows(short.len()).any(|w| w == short.as_slice());
+    inside || (short.len() >= 5 && long.len() - short.len() <= 1 && edits(short, long) <= 1)
+}
+
+/// Levenshtein distance, for short names.
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn names_alike_enough_to_be_a_rename() {
+        for (a, b) in [
+            ("nickname", "nick_name"),
+            ("phone", "phone_number"),
+            ("lastName", "last_name"),
+            ("colour", "color"),
+        ] {
+            assert!(alike(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("special", "quota"),
+            ("folder", "activities"),
+            ("onenote", "accountEnabled"),
+            ("id", "ids2"),
+        ] {
+            assert!(!alike(a, b), "{a} {b}");
+        }
+    }
 
     fn changes(
         old: serde_json::Value,
@@ -533,7 +604,8 @@ mod contract_tests {
                     "details": {"type": "object", "additionalProperties": true},
                     "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                     "extra": {},
-                    "links": {"allOf": [{"$ref": "#/components/schemas/Links"}]}}},
+                    "links": {"allOf": [{"$ref": "#/components/schemas/Links"}]},
+                    "link": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Links"}]}}},
                 "Links": {"type": "object", "properties": {"self": {"type": "string"}, "next": {"type": "string"}}}}}
         });
         let contract = Contract::from_documents(Documents::from_values(vec![doc]))
@@ -600,6 +672,24 @@ mod contract_tests {
                 Severity::Info,
                 "/details/*".to_string()
             )]
+        );
+    }
+
+    // A value moving between the types of `anyOf` branches is what the contract allows.
+    #[test]
+    fn a_value_between_declared_alternatives_is_not_drift() {
+        let as_text = with(json!({"link": "/things/2"}));
+        let as_object = with(json!({"link": {"self": "/things/2"}}));
+        assert_eq!(changes(as_text.clone(), as_object.clone()), vec![]);
+        assert_eq!(changes(as_object, as_text), vec![]);
+        assert_eq!(
+            changes(with(json!({"link": "/x"})), with(json!({"link": 3}))),
+            vec![(
+                "snapshot.type-changed",
+                Severity::Breaking,
+                "/link".to_string()
+            )],
+            "a type no branch declares is still drift"
         );
     }
 

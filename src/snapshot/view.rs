@@ -46,6 +46,13 @@ pub struct SchemaView {
     pub discriminator: Option<String>,
     /// The schema admits one value only (`const`, an `enum` of one).
     pub single: bool,
+    /// The types `oneOf`/`anyOf` branches declare when every branch declares one (a link that is
+    /// a string or an object): a value moving between them is what the contract allows.
+    pub alternatives: Types,
+    /// The contract declares this place but it was not read: past the depth or node budget of
+    /// a view, or where a `$ref` cycle comes round. Its keys are neither declared nor
+    /// undeclared: a key that goes is weighed as an optional one.
+    pub unread: bool,
 }
 
 /// A set of JSON Schema type names, in one byte: names past the seven of JSON Schema (Swagger's
@@ -107,6 +114,29 @@ static UNDECLARED: SchemaView = SchemaView {
     items: None,
     discriminator: None,
     single: false,
+    alternatives: Types(0),
+    unread: false,
+};
+
+/// A place the contract declares but the view did not read (see [`SchemaView::unread`]).
+static UNREAD: SchemaView = SchemaView {
+    types: Types(0),
+    nullable: true,
+    format: false,
+    pattern: None,
+    maximum: None,
+    max_items: None,
+    min_length: None,
+    properties: BTreeMap::new(),
+    required: BTreeSet::new(),
+    free_form: false,
+    open: false,
+    values: None,
+    items: None,
+    discriminator: None,
+    single: false,
+    alternatives: Types(0),
+    unread: true,
 };
 
 /// Deeper than this, a body is compared as undeclared.
@@ -173,13 +203,7 @@ impl SchemaView {
 
     /// The view of a property (undeclared when the schema does not say).
     pub fn property(&self, key: &str) -> SchemaView {
-        if let Some(p) = self.properties.get(key) {
-            return p.clone();
-        }
-        match (&self.values, self.free_form) {
-            (Some(v), _) => (**v).clone(),
-            _ => SchemaView::undeclared(),
-        }
+        self.property_ref(key).clone()
     }
 
     /// [`SchemaView::property`], borrowed.
@@ -189,6 +213,7 @@ impl SchemaView {
         }
         match &self.values {
             Some(v) => v,
+            None if self.unread => &UNREAD,
             None => &UNDECLARED,
         }
     }
@@ -200,7 +225,11 @@ impl SchemaView {
 
     /// [`SchemaView::element`], borrowed.
     pub fn element_ref(&self) -> &SchemaView {
-        self.items.as_deref().unwrap_or(&UNDECLARED)
+        match &self.items {
+            Some(items) => items,
+            None if self.unread => &UNREAD,
+            None => &UNDECLARED,
+        }
     }
 
     /// Which variant an element of an array read through this (the items') view is: the value
@@ -451,7 +480,7 @@ impl<'v> Keywords<'v> {
 impl Builder<'_> {
     fn build(&mut self, doc: usize, node: &Value, depth: usize) -> SchemaView {
         if depth > self.max_depth || self.budget == 0 {
-            return SchemaView::undeclared();
+            return UNREAD.clone();
         }
         self.budget -= 1;
         let Some(map) = node.as_object() else {
@@ -465,7 +494,7 @@ impl Builder<'_> {
             };
             let address: *const Value = target;
             if self.seen.contains(&address) {
-                return SchemaView::undeclared();
+                return UNREAD.clone();
             }
             self.seen.push(address);
             let view = self.build(d, target, depth + 1);
@@ -529,6 +558,9 @@ impl Builder<'_> {
                 .collect();
             if !all_of && view.discriminator.is_none() {
                 view.discriminator = pinned_in_every(&built);
+            }
+            if !all_of && built.len() > 1 && built.iter().all(|b| !b.types.is_empty()) {
+                built.iter().for_each(|b| view.alternatives.extend(b.types));
             }
             for b in built {
                 merge(&mut view, b, all_of);

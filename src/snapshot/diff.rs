@@ -993,6 +993,27 @@ mod variant_tests {
                 .discriminator,
             None
         );
+        // Branches no property tells apart: each element is the branch it fits.
+        let view = items_view(json!({"oneOf": [
+            {"type": "object", "required": ["last4"], "properties": {"last4": {"type": "string"}, "exp": {"type": "string"}}},
+            {"$ref": "#/components/schemas/Bank"}]}));
+        let card = json!({"last4": "4242", "exp": "12/30"});
+        let bank = json!({"kind": "bank", "iban": "NO93"});
+        assert_eq!(view.element_ref().variant_of(&card), Some(("oneOf", "0")));
+        assert_eq!(
+            view.element_ref().variant_of(&bank),
+            Some(("oneOf", "Bank"))
+        );
+        let both = json!([card, bank]);
+        assert!(found(&both, &json!([bank]), &view).is_empty());
+        assert_eq!(
+            found(&both, &json!([{"last4": "4242"}, bank]), &view),
+            vec![(
+                "snapshot.removed",
+                Severity::Breaking,
+                "/*[oneOf=0]/exp".to_string()
+            )]
+        );
         // A JSON:API resource is told apart by `type`, unless the items pin it to one value.
         let patient = json!({"type": "patient", "id": "1", "attributes": {}});
         let typed = |t: Value| items_view(json!({"type": "object", "properties": {"type": t}}));

@@ -44,6 +44,9 @@ pub struct SchemaView {
     /// `discriminator` (OpenAPI's `propertyName`, Swagger 2.0's name), or the one property every
     /// `oneOf`/`anyOf` branch pins to a single value (`const`, an `enum` of one).
     pub discriminator: Option<String>,
+    /// The `oneOf`/`anyOf` branches of objects no property tells apart, each as the keys it
+    /// declares and those it requires: an element's variant is the branch it fits.
+    pub branches: Vec<Branch>,
     /// The schema admits one value only (`const`, an `enum` of one).
     pub single: bool,
     /// The types `oneOf`/`anyOf` branches declare when every branch declares one (a link that is
@@ -113,6 +116,7 @@ static UNDECLARED: SchemaView = SchemaView {
     values: None,
     items: None,
     discriminator: None,
+    branches: Vec::new(),
     single: false,
     alternatives: Types(0),
     unread: false,
@@ -134,6 +138,7 @@ static UNREAD: SchemaView = SchemaView {
     values: None,
     items: None,
     discriminator: None,
+    branches: Vec::new(),
     single: false,
     alternatives: Types(0),
     unread: true,
@@ -237,11 +242,24 @@ impl SchemaView {
     /// with a string `type` and `id`, and `attributes` or `relationships`, where the items schema
     /// does not pin `type` to one value). `None`: the element
     /// is not told apart, and shares the array's one element shape.
-    pub fn variant_of<'v>(&self, item: &'v Value) -> Option<(&'v str, &'v str)> {
+    pub fn variant_of<'a>(&'a self, item: &'a Value) -> Option<(&'a str, &'a str)> {
         let map = item.as_object()?;
         if let Some(by) = &self.discriminator {
             let (name, value) = map.get_key_value(by.as_str())?;
             return Some((name.as_str(), value.as_str()?));
+        }
+        if !self.branches.is_empty() {
+            // The first branch whose required keys the element has and whose declared keys
+            // hold all of its keys; else the first whose required keys it has.
+            let has_required = |b: &&Branch| b.required.iter().all(|k| map.contains_key(k));
+            let fits = |b: &&Branch| map.keys().all(|k| b.properties.contains(k));
+            let branch = self
+                .branches
+                .iter()
+                .filter(has_required)
+                .find(fits)
+                .or_else(|| self.branches.iter().find(has_required))?;
+            return Some(("oneOf", branch.name.as_str()));
         }
         let (name, value) = map.get_key_value("type")?;
         // Items whose `type` the contract pins to one value are all one variant.
@@ -274,6 +292,15 @@ impl SchemaView {
     pub fn number_is_loose(&self) -> bool {
         self.types.is_empty() || self.types.contains("number")
     }
+}
+
+/// An object branch of a `oneOf`/`anyOf`, as [`SchemaView::variant_of`] tells elements apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Branch {
+    /// `Card`, from the branch's `$ref` or `title`; else its position.
+    pub name: String,
+    pub properties: BTreeSet<String>,
+    pub required: BTreeSet<String>,
 }
 
 /// The most variants one array keeps apart; elements of further variants share its one element
@@ -559,6 +586,9 @@ impl Builder<'_> {
             if !all_of && view.discriminator.is_none() {
                 view.discriminator = pinned_in_every(&built);
             }
+            if !all_of && view.discriminator.is_none() && view.branches.is_empty() {
+                view.branches = object_branches(branches.map_or(&[], Vec::as_slice), &built);
+            }
             if !all_of && built.len() > 1 && built.iter().all(|b| !b.types.is_empty()) {
                 built.iter().for_each(|b| view.alternatives.extend(b.types));
             }
@@ -567,8 +597,38 @@ impl Builder<'_> {
             }
         }
         view.open &= view.free_form && view.properties.is_empty() && view.values.is_none();
+        // The budget ran out while this view was built: some of its properties (a later `allOf`
+        // part's) may be missing, so what it does not declare is unread, not undeclared.
+        view.unread |= self.budget == 0;
         view
     }
+}
+
+/// The branches of a `oneOf`/`anyOf` when there are two or more and each is an object with
+/// declared properties, named by their `$ref` (`#/components/schemas/Card` → `Card`), `title`, or
+/// position.
+fn object_branches(nodes: &[Value], built: &[SchemaView]) -> Vec<Branch> {
+    if built.len() < 2 || built.iter().any(|b| b.properties.is_empty()) {
+        return Vec::new();
+    }
+    built
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let node = nodes.get(i);
+            let name = node
+                .and_then(|n| n.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.rsplit('/').next())
+                .or_else(|| node.and_then(|n| n.get("title")).and_then(Value::as_str))
+                .map_or_else(|| i.to_string(), String::from);
+            Branch {
+                name,
+                properties: b.properties.keys().cloned().collect(),
+                required: b.required.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The property every branch (two or more) pins to a single value: what tells them apart.
@@ -623,6 +683,9 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
     }
     if all_of && view.discriminator.is_none() {
         view.discriminator = branch.discriminator;
+    }
+    if all_of && view.branches.is_empty() {
+        view.branches = branch.branches;
     }
 }
 

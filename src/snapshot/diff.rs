@@ -675,6 +675,22 @@ mod contract_tests {
         );
     }
 
+    // A property two `oneOf` branches declare with other types (a variable's `values`: an object
+    // in one variant, an array in another) may move between them.
+    #[test]
+    fn a_property_typed_by_its_variant_may_change_type_with_it() {
+        let view = variant_tests::items_view(json!({"oneOf": [
+            {"type": "object", "properties": {"kind": {"enum": ["map"]}, "values": {"type": "object"}}},
+            {"type": "object", "properties": {"kind": {"enum": ["list"]}, "values": {"type": "array"}}}]}));
+        let element = view.element_ref();
+        let (map, list) = (
+            Shape::of(&json!({"kind": "map", "values": {"a": "1"}})),
+            Shape::of(&json!({"kind": "list", "values": ["1"]})),
+        );
+        assert!(diff_with_contract(&map, &list, element).is_empty());
+        assert!(diff_with_contract(&list, &map, element).is_empty());
+    }
+
     // A value moving between the types of `anyOf` branches is what the contract allows.
     #[test]
     fn a_value_between_declared_alternatives_is_not_drift() {
@@ -940,7 +956,7 @@ mod variant_tests {
     }
 
     /// The items view of `{"type": "array", "items": <items>}`.
-    fn items_view(items: Value) -> SchemaView {
+    pub(super) fn items_view(items: Value) -> SchemaView {
         let doc = json!({
             "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"schemas": {

@@ -654,7 +654,23 @@ fn pinned_in_every(branches: &[SchemaView]) -> Option<String> {
 fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
     let had_props = !view.properties.is_empty();
     for (k, v) in branch.properties {
-        view.properties.entry(k).or_insert(v);
+        match view.properties.entry(k) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(v);
+            }
+            // One property declared by two `oneOf`/`anyOf` branches with other types (a
+            // variable's `values`: an object in one variant, an array in another): each type is
+            // what the contract allows there.
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                let p = slot.get_mut();
+                if !all_of && !p.types.is_empty() && !v.types.is_empty() && p.types != v.types {
+                    let types = p.types;
+                    p.alternatives.extend(types);
+                    p.alternatives.extend(v.types);
+                    p.alternatives.extend(v.alternatives);
+                }
+            }
+        }
     }
     if all_of {
         view.required.extend(branch.required);

@@ -574,3 +574,47 @@ fn a_killed_snapshot_run_leaves_every_file_whole() {
         assert_eq!(whole, 300, "every snapshot is still there");
     }
 }
+
+// A contract that declares one path twice, on templates no request tells apart: the embedded
+// mock answers both with the first operation, so the second's snapshot would hold another
+// operation's shape — and with seeded data, alarm on it. Its answer makes no snapshot.
+#[test]
+fn an_answer_the_mock_gave_as_another_operation_makes_no_snapshot() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("twice.yaml");
+    let body = |name: &str, prop: &str| {
+        format!(
+            "  /countries/{{{name}}}:\n    get:\n      operationId: by_{name}\n      parameters:\n        - {{name: {name}, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, required: [{prop}], properties: {{{prop}: {{type: string}}}}}}\n"
+        )
+    };
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{}{}",
+        body("code2", "alpha"),
+        body("guid", "uuid")
+    );
+    std::fs::write(&spec, text).unwrap_or_else(|e| panic!("{e}"));
+    let snapshots = dir.path().join("snapshots");
+    let (spec, snaps) = (
+        spec.to_string_lossy().to_string(),
+        snapshots.to_string_lossy().to_string(),
+    );
+    for seed in ["mock:1", "mock:2"] {
+        let run = drift(&[
+            "snapshot",
+            "--spec",
+            &spec,
+            "--snapshots",
+            &snaps,
+            "--base-url",
+            seed,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.transcript());
+    }
+    let api = snapshots.join("twice");
+    assert!(api.join("by_code2.json").exists());
+    assert!(
+        !api.join("by_guid.json").exists(),
+        "{:?}",
+        std::fs::read_dir(&api).map(|d| d.count())
+    );
+}

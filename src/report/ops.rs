@@ -221,7 +221,9 @@ pub fn text(view: &OperationsView<'_>, p: Palette) -> String {
             let mut target = r.path.clone();
             if !r.query.is_empty() {
                 let q: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                target = format!("{target}?{}", q.join("&"));
+                // A template with a fixed query (`/rest?method=…`) goes on with `&`.
+                let sep = if target.contains('?') { '&' } else { '?' };
+                target = format!("{target}{sep}{}", q.join("&"));
             }
             let _ = writeln!(s, "{d}       → {}{d:#}", t(&target));
             for b in &r.bindings {

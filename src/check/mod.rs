@@ -333,7 +333,7 @@ impl<'a> Checker<'a> {
         if declared.is_empty() {
             return None;
         }
-        let matched = actual.and_then(|a| declared.iter().find(|m| media::matches(&m.name, a)));
+        let matched = actual.and_then(|a| media::best(declared, |m| m.name.as_str(), a));
         if matched.is_some() {
             return matched;
         }

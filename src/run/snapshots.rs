@@ -310,11 +310,7 @@ fn response_view(
 ) -> Arc<SchemaView> {
     let schema = op.response_for(status).and_then(|r| {
         let media = content_type
-            .and_then(|c| {
-                r.content
-                    .iter()
-                    .find(|m| crate::spec::media::matches(&m.name, c))
-            })
+            .and_then(|c| crate::spec::media::best(&r.content, |m| m.name.as_str(), c))
             .or_else(|| r.content.first());
         media.and_then(|m| m.schema.as_ref())
     });

@@ -18,6 +18,24 @@ pub fn is_json(media: &str) -> bool {
     e.ends_with("/json") || e.ends_with("+json")
 }
 
+/// The declared media type that best covers a received one: the same type first, then a range
+/// (`application/*` before `*/*`), whatever their order in the contract (a download declaring
+/// `*/*` first beside `application/json`).
+pub fn best<'a, T>(declared: &'a [T], name: impl Fn(&T) -> &str, actual: &str) -> Option<&'a T> {
+    let wanted = essence(actual);
+    declared
+        .iter()
+        .find(|m| essence(name(m)) == wanted)
+        .or_else(|| {
+            declared.iter().find(|m| {
+                name(m).trim().ends_with("/*")
+                    && !name(m).trim().starts_with('*')
+                    && matches(name(m), actual)
+            })
+        })
+        .or_else(|| declared.iter().find(|m| matches(name(m), actual)))
+}
+
 /// Whether a declared media type (`*/*` and `type/*` ranges included) covers a received one.
 pub fn matches(declared: &str, actual: &str) -> bool {
     let (d, a) = (essence(declared), essence(actual));
@@ -42,5 +60,17 @@ mod tests {
         assert!(matches("*/*", "text/html"));
         assert!(matches("application/*", "application/xml"));
         assert!(!matches("application/json", "application/vnd.api+json"));
+    }
+
+    // A download declaring `*/*` first beside `application/json`: a JSON answer was read (and
+    // validated) through the `*/*` schema.
+    #[test]
+    fn the_received_type_before_a_range_that_covers_it() {
+        let declared = ["*/*", "application/*", "application/json", "text/plain"];
+        let pick = |actual| best(&declared, |m| m, actual).copied();
+        assert_eq!(pick("application/json; charset=utf-8"), Some("application/json"));
+        assert_eq!(pick("application/xml"), Some("application/*"));
+        assert_eq!(pick("image/png"), Some("*/*"));
+        assert_eq!(best(&["text/plain"], |m| m, "image/png"), None);
     }
 }

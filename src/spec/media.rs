@@ -68,7 +68,10 @@ mod tests {
     fn the_received_type_before_a_range_that_covers_it() {
         let declared = ["*/*", "application/*", "application/json", "text/plain"];
         let pick = |actual| best(&declared, |m| m, actual).copied();
-        assert_eq!(pick("application/json; charset=utf-8"), Some("application/json"));
+        assert_eq!(
+            pick("application/json; charset=utf-8"),
+            Some("application/json")
+        );
         assert_eq!(pick("application/xml"), Some("application/*"));
         assert_eq!(pick("image/png"), Some("*/*"));
         assert_eq!(best(&["text/plain"], |m| m, "image/png"), None);

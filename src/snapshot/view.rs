@@ -101,48 +101,34 @@ impl Types {
 }
 
 /// The view of a place the contract says nothing about.
-static UNDECLARED: SchemaView = SchemaView {
-    types: Types(0),
-    nullable: true,
-    format: false,
-    pattern: None,
-    maximum: None,
-    max_items: None,
-    min_length: None,
-    properties: BTreeMap::new(),
-    required: BTreeSet::new(),
-    free_form: false,
-    open: false,
-    values: None,
-    items: None,
-    discriminator: None,
-    branches: Vec::new(),
-    single: false,
-    alternatives: Types(0),
-    unread: false,
-};
+static UNDECLARED: SchemaView = nothing_declared(false);
 
 /// A place the contract declares but the view did not read (see [`SchemaView::unread`]).
-static UNREAD: SchemaView = SchemaView {
-    types: Types(0),
-    nullable: true,
-    format: false,
-    pattern: None,
-    maximum: None,
-    max_items: None,
-    min_length: None,
-    properties: BTreeMap::new(),
-    required: BTreeSet::new(),
-    free_form: false,
-    open: false,
-    values: None,
-    items: None,
-    discriminator: None,
-    branches: Vec::new(),
-    single: false,
-    alternatives: Types(0),
-    unread: true,
-};
+static UNREAD: SchemaView = nothing_declared(true);
+
+/// A view that declares nothing: any type, `null` admitted, no properties.
+const fn nothing_declared(unread: bool) -> SchemaView {
+    SchemaView {
+        types: Types(0),
+        nullable: true,
+        format: false,
+        pattern: None,
+        maximum: None,
+        max_items: None,
+        min_length: None,
+        properties: BTreeMap::new(),
+        required: BTreeSet::new(),
+        free_form: false,
+        open: false,
+        values: None,
+        items: None,
+        discriminator: None,
+        branches: Vec::new(),
+        single: false,
+        alternatives: Types(0),
+        unread,
+    }
+}
 
 /// Deeper than this, a body is compared as undeclared.
 const MAX_DEPTH: usize = 32;
@@ -153,10 +139,7 @@ const MAX_NODES: usize = 4_000;
 impl SchemaView {
     /// Nothing declared: any type, `null` admitted, no properties.
     pub fn undeclared() -> SchemaView {
-        SchemaView {
-            nullable: true,
-            ..SchemaView::default()
-        }
+        nothing_declared(false)
     }
 
     /// The view of a response schema.

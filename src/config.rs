@@ -207,10 +207,11 @@ fn check_policy(config: &Config, path: &Path) -> Result<(), ConfigError> {
         at: String::new(),
         message,
     };
-    let known = |rule: &str| {
-        let family = rule.strip_suffix(".*").unwrap_or(rule);
-        crate::model::Kind::of_id(rule).is_some()
-            || crate::model::Kind::ALL.iter().any(|k| k.class() == family)
+    let known = |rule: &str| crate::model::Kind::is_family(rule);
+    // A rule of an earlier release names the ones that replaced it.
+    let hint = |rule: &str| match crate::model::Kind::successors(rule) {
+        [] => String::new(),
+        new => format!(" — it became {}", new.join(", ")),
     };
     for (i, r) in config.ignore.iter().enumerate() {
         if r.reason.trim().is_empty() {
@@ -221,8 +222,9 @@ fn check_policy(config: &Config, path: &Path) -> Result<(), ConfigError> {
         }
         if !known(&r.rule) {
             return Err(invalid(format!(
-                "ignore[{i}]: `{}` is not a rule id or family (`drift rules` lists them)",
-                r.rule
+                "ignore[{i}]: `{}` is not a rule id or family (`drift rules` lists them){}",
+                r.rule,
+                hint(&r.rule)
             )));
         }
         if let Some(until) = &r.until {
@@ -242,7 +244,8 @@ fn check_policy(config: &Config, path: &Path) -> Result<(), ConfigError> {
     for rule in config.severity.keys() {
         if !known(rule) {
             return Err(invalid(format!(
-                "severity: `{rule}` is not a rule id or family (`drift rules` lists them)"
+                "severity: `{rule}` is not a rule id or family (`drift rules` lists them){}",
+                hint(rule)
             )));
         }
     }
@@ -817,6 +820,25 @@ mod tests {
         let found = expand_globs(&[format!("{}/**/*.md", docs.display())])
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found, vec![docs.join("sub/a.md")]);
+    }
+
+    #[test]
+    fn rules_of_a_direction_are_families_and_retired_ids_name_their_successors() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("drift.yaml");
+        let write = |policy: &str| {
+            std::fs::write(&path, format!("apis:\n  a:\n    spec: x.yaml\n{policy}"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        };
+        write("severity:\n  spec.response.*: warning\n  spec.request: info\n");
+        assert!(load(&path).is_ok(), "{:?}", load(&path).err());
+        write("severity:\n  spec.type-changed: warning\n");
+        let err = load(&path).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            err.contains("`spec.type-changed` is not a rule id")
+                && err.contains("it became spec.response.type-widened, spec.request.type-narrowed"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -461,69 +461,14 @@ going: other schemas are still checked, and this finding says which one was skip
         doc: "`drift diff`: compatible — no existing client calls it.\n\nExample: `GET /reward_program` appears in v7.60.",
     },
     Rule {
-        kind: Kind::SpecParameterRemoved,
-        summary: "a request parameter is no longer declared",
-        doc: "`drift diff`: clients that still send it are usually ignored by the server; reported so it is not lost.\n\nExample: query `include` removed from `GET /patient`.",
-    },
-    Rule {
-        kind: Kind::SpecRequiredAdded,
-        summary: "a request needs something it did not need before",
-        doc: "`drift diff`, request direction: a new required parameter or body property, an optional one made required, or a body made required — clients written against the old contract do not send it.\n\nExample: query `filter[organization]` becomes required on `GET /group`.",
-    },
-    Rule {
-        kind: Kind::SpecRequiredRemoved,
-        summary: "a response property is no longer guaranteed",
-        doc: "`drift diff`, response direction: a property the old contract required may now be absent; clients that read it unconditionally break. (In a request, relaxing `required` is compatible: info.)\n\nExample: `data.attributes.first_name` no longer required in the `Patient` response.",
-    },
-    Rule {
-        kind: Kind::SpecPropertyRemoved,
-        summary: "a response property is gone",
-        doc: "`drift diff`: in a response, a property the old contract declared is gone (breaking: clients read it); in a request it is compatible (info). A change inside a shared definition is reported at every operation that reaches it, naming the definition.\n\nExample: `nickname` removed from `#/definitions/Patient`.",
-    },
-    Rule {
-        kind: Kind::SpecPropertyAdded,
-        summary: "a new optional property",
-        doc: "`drift diff`: an added optional property is compatible in both directions (a new *required* request property is `spec.required-added`).\n\nExample: `timezone` added to the `Patient` response.",
-    },
-    Rule {
-        kind: Kind::SpecTypeChanged,
-        summary: "a value's type, format or nullability changed incompatibly",
-        doc: "`drift diff`: in a response, a type the client never saw (or `null` newly allowed) breaks it; in a request, a type the client sends that is no longer accepted breaks it. Widening a request (integer → number) or narrowing a response is compatible (info).\n\nExample: `relationships` changes from array to object.",
-    },
-    Rule {
-        kind: Kind::SpecEnumValueAdded,
-        summary: "an enum gained a value",
-        doc: "`drift diff`: in a response, a client that switches over the values meets one it does not know (breaking); in a request it is compatible (info).\n\nExample: `status` gains `paused` in the goal response.",
-    },
-    Rule {
-        kind: Kind::SpecEnumValueRemoved,
-        summary: "an enum lost a value",
-        doc: "`drift diff`: in a request, clients that send the removed value are rejected (breaking); in a response it is compatible (info).\n\nExample: `type` loses `weight` in the `GET /patient_health_metric` filter.",
-    },
-    Rule {
-        kind: Kind::SpecConstraintChanged,
-        summary: "a length, range, pattern or item bound changed incompatibly",
-        doc: "`drift diff`: a tightened constraint breaks requests that were valid; a loosened one breaks response readers that relied on it. The other directions are compatible (info).\n\nExample: `maxLength` of `nickname` drops from 100 to 40 in a request body.",
-    },
-    Rule {
-        kind: Kind::SpecStatusRemoved,
-        summary: "a declared success status or its body is gone",
-        doc: "`drift diff`: a 2xx response (or its body) the old contract declared is gone; clients expecting it break. Other statuses removed are info.\n\nExample: `GET /patient` no longer declares `200` but `206`.",
-    },
-    Rule {
-        kind: Kind::SpecStatusAdded,
-        summary: "a new declared response status",
-        doc: "`drift diff`: compatible, worth knowing: clients may not handle the new status.\n\nExample: `429` declared on every operation.",
-    },
-    Rule {
-        kind: Kind::SpecMediaTypeRemoved,
-        summary: "a request or response media type is gone",
-        doc: "`drift diff`: a media type the old contract declared for a request body or response is gone.\n\nExample: `application/json` dropped, only `application/vnd.api+json` remains.",
-    },
-    Rule {
-        kind: Kind::SpecSecurityChanged,
+        kind: Kind::SpecSecurityNarrowed,
         summary: "an operation's security alternatives no longer accept some clients",
-        doc: "`drift diff`: security requirements are alternatives (any one will do), each a set of schemes (all needed) with their scopes. A client that met an old alternative is locked out when no new alternative asks for a subset of what it has: `[s1] or [s2] → [s1]` (s2 clients), a scope added, a requirement where there was none, or a requirement naming a scheme the contract no longer defines — breaking. Relaxing (`[s1 + s2] → [s1]`, an alternative added, a requirement removed) is info.\n\nExample: `GET /coach` now requires the `OAuth2` scheme.",
+        doc: "`drift diff`: security requirements are alternatives (any one will do), each a set of schemes (all needed) with their scopes. A client that met an old alternative is locked out when no new alternative asks for a subset of what it has: `[s1] or [s2] → [s1]` (s2 clients), a scope added, a requirement where there was none, or a requirement naming a scheme the contract no longer defines.\n\nExample: `GET /coach` now requires the `OAuth2` scheme.",
+    },
+    Rule {
+        kind: Kind::SpecSecurityWidened,
+        summary: "an operation's security accepts every client it accepted, and more",
+        doc: "`drift diff`: the alternatives changed, but every client that met an old one meets a new one: `[s1 + s2] → [s1]`, an alternative added, a scope dropped, a requirement removed. Compatible.\n\nExample: `GET /coach` also accepts an API key.",
     },
     Rule {
         kind: Kind::SpecSecuritySchemeChanged,
@@ -531,24 +476,214 @@ going: other schemas are still checked, and this finding says which one was skip
         doc: "`drift diff`: a scheme operations use changed what a client does with it — its type, where an API key goes (header → query) or its name, the HTTP scheme (basic → bearer), the OAuth2 flows or their URLs (`implicit` → client credentials). Reported once, at the scheme, naming how many operations use it.\n\nExample: `fitbit_oauth` from the implicit flow to client credentials.",
     },
     Rule {
-        kind: Kind::SpecParameterAdded,
-        summary: "an operation takes a new optional parameter",
-        doc: "`drift diff`: a new optional query, header or cookie parameter. Compatible: clients that do not send it are served as before (a new *required* parameter is `spec.required-added`).\n\nExample: `GET /patients` takes `filter[status]`.",
-    },
-    Rule {
-        kind: Kind::SpecRequestBodyRemoved,
-        summary: "an operation no longer declares the request body clients send",
-        doc: "`drift diff`: a required request body removed: clients still send one the server no longer reads (or rejects). Breaking for a required body, info for an optional one.\n\nExample: `POST /goals` no longer declares its JSON body.",
-    },
-    Rule {
-        kind: Kind::SpecResponseHeaderRemoved,
-        summary: "a response header clients read is gone or no longer required",
-        doc: "`drift diff`: a header the old contract declared on a response (`Location`, `X-Rate-Limit-Remaining`, `Link`) is no longer declared, or is no longer required. Clients that read it break.\n\nExample: the 201 of `POST /patients` no longer declares `Location`.",
-    },
-    Rule {
         kind: Kind::SpecVersionNotBumped,
         summary: "a breaking change without a new major version",
         doc: "`drift diff`: the changes include a breaking one and `info.version` is a semantic version whose major part did not change (`2.3.0 → 2.4.0`). Clients pinning a major version get the break anyway.\n\nExample: `1.4.2 → 1.5.0` removes `GET /coach`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestParameterRemoved,
+        summary: "a request parameter is no longer declared",
+        doc: "`drift diff`, request: clients that still send it are usually ignored by the server; reported so it is not lost.\n\nExample: query `include` removed from `GET /patient`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestParameterAdded,
+        summary: "an operation takes a new optional parameter",
+        doc: "`drift diff`, request: a new optional query, header or cookie parameter. Compatible: clients that do not send it are served as before (a new *required* parameter is `spec.request.required-added`).\n\nExample: `GET /patients` takes `filter[status]`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestRequiredAdded,
+        summary: "a request needs something it did not need before",
+        doc: "`drift diff`, request: a new required parameter or body property, an optional one made required, or a body made required — clients written against the old contract do not send it. A new required `readOnly` property is not part of the request.\n\nExample: query `filter[organization]` becomes required on `GET /group`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestRequiredRemoved,
+        summary: "a request property is no longer required",
+        doc: "`drift diff`, request: clients that send it are served as before. Compatible.\n\nExample: `nickname` no longer required in the body of `POST /patients`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestBodyRemoved,
+        summary: "an operation no longer declares the required request body clients send",
+        doc: "`drift diff`, request: clients still send a body the server no longer reads (or rejects).\n\nExample: `POST /goals` no longer declares its JSON body.",
+    },
+    Rule {
+        kind: Kind::SpecRequestOptionalBodyRemoved,
+        summary: "an operation no longer declares its optional request body",
+        doc: "`drift diff`, request: clients that send the body may find it ignored. Reported so it is not lost.\n\nExample: the optional filter body of `POST /search` is gone.",
+    },
+    Rule {
+        kind: Kind::SpecRequestMediaTypeRemoved,
+        summary: "a media type clients send a body in is no longer accepted",
+        doc: "`drift diff`, request: clients that send the body in that media type meet a server that no longer declares it.\n\nExample: `application/x-www-form-urlencoded` dropped from `POST /token`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestPropertyRemoved,
+        summary: "a request body property is no longer declared",
+        doc: "`drift diff`, request: clients that still send it are usually ignored (a closed schema rejecting it is `spec.request.constraint-tightened`). Compatible.\n\nExample: `nickname` removed from the body of `PATCH /patient`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestPropertyAdded,
+        summary: "a request body takes a new optional property",
+        doc: "`drift diff`, request: compatible (a new *required* property is `spec.request.required-added`).\n\nExample: `timezone` accepted by `PATCH /patient`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestTypeNarrowed,
+        summary: "a value clients send may no longer be accepted: type, format or null",
+        doc: "`drift diff`, request: the new type, format or nullability does not admit every value the old one did (a type replaced, `number → integer`, a `format` added or replaced, `null` no longer allowed).\n\nExample: query `limit` from `string` to `integer`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestTypeWidened,
+        summary: "a request value admits more types than before",
+        doc: "`drift diff`, request: every value clients sent is still accepted (`integer → number`, `null` allowed, a `format` dropped). Compatible.\n\nExample: `weight` from `integer` to `number`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestEnumValueRemoved,
+        summary: "a value clients send is no longer in the enum",
+        doc: "`drift diff`, request: clients that send the removed value are rejected. Also an enum added where any value was allowed, and a discriminator value no longer mapped.\n\nExample: `units` no longer accepts `imperial`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestEnumValueAdded,
+        summary: "a request enum accepts a new value",
+        doc: "`drift diff`, request: compatible — clients never send it.\n\nExample: `units` also accepts `metric_uk`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestConstraintTightened,
+        summary: "a request value is held to a tighter constraint",
+        doc: "`drift diff`, request: requests that were valid may be rejected — a length, range, item or property bound tightened (inclusive or exclusive, 3.0 and 3.1 forms read as one), a `multipleOf` that old values do not meet, a `pattern`, `const` or `uniqueItems` added, `additionalProperties: false` added.\n\nExample: `maxLength` of `nickname` drops from 100 to 40.",
+    },
+    Rule {
+        kind: Kind::SpecRequestConstraintLoosened,
+        summary: "a request value is held to a looser constraint",
+        doc: "`drift diff`, request: every request that was valid still is. Compatible.\n\nExample: `maxLength` of `nickname` grows from 40 to 100.",
+    },
+    Rule {
+        kind: Kind::SpecRequestVariantRemoved,
+        summary: "a `oneOf`/`anyOf` variant clients send is gone",
+        doc: "`drift diff`, request: clients that send the removed variant are rejected.\n\nExample: `Reminder` no longer accepts the `SmsReminder` variant.",
+    },
+    Rule {
+        kind: Kind::SpecRequestVariantAdded,
+        summary: "a request `oneOf`/`anyOf` accepts a new variant",
+        doc: "`drift diff`, request: compatible — clients never send it.\n\nExample: `Reminder` also accepts `PushReminder`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestDiscriminatorChanged,
+        summary: "the discriminator of a request body changed",
+        doc: "`drift diff`, request: the discriminator's property was renamed, or a value now maps to another schema — clients send bodies the server reads as something else.\n\nExample: `propertyName` from `kind` to `type`.",
+    },
+    Rule {
+        kind: Kind::SpecRequestUnproven,
+        summary: "a request constraint changed in a way drift cannot prove safe or breaking",
+        doc: "`drift diff`, request: a regex `pattern` replaced by another, or `not`, `if`/`then`/`else`, `contains`, `dependentRequired`, `propertyNames`, `patternProperties`, `unevaluatedProperties`, `prefixItems` or `content*` changed. Whether every old value still passes cannot be proven: check it.\n\nExample: `pattern` `^/group` → `^/groups`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseStatusRemoved,
+        summary: "a declared success status is gone",
+        doc: "`drift diff`, response: a 2xx response the old contract declared is gone; clients expecting it break.\n\nExample: `GET /patient` no longer declares `200` but `206`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseBodyRemoved,
+        summary: "a success response no longer has a body",
+        doc: "`drift diff`, response: the 2xx response is still declared, without the body clients read.\n\nExample: `200` of `PUT /goal` no longer returns the goal.",
+    },
+    Rule {
+        kind: Kind::SpecResponseErrorStatusRemoved,
+        summary: "a declared non-success status is gone",
+        doc: "`drift diff`, response: a 1xx, 3xx, 4xx, 5xx or `default` response is no longer declared. Clients handle unexpected errors anyway: info.\n\nExample: `404` no longer declared on `GET /patients`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseStatusAdded,
+        summary: "a new declared response status",
+        doc: "`drift diff`, response: compatible, worth knowing: clients may not handle the new status.\n\nExample: `429` declared on every operation.",
+    },
+    Rule {
+        kind: Kind::SpecResponseHeaderRemoved,
+        summary: "a success response header clients read is gone or no longer required",
+        doc: "`drift diff`, response: a header the old contract declared on a 2xx response (`Location`, `X-Rate-Limit-Remaining`, `Link`) is no longer declared, or is no longer required. Clients that read it break.\n\nExample: the 201 of `POST /patients` no longer declares `Location`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseErrorHeaderRemoved,
+        summary: "a header of a non-success response is gone or no longer required",
+        doc: "`drift diff`, response: as `spec.response.header-removed`, on an error response. Info.\n\nExample: `Retry-After` no longer declared on `429`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseMediaTypeRemoved,
+        summary: "a media type clients read a response in is gone",
+        doc: "`drift diff`, response: clients that ask for it (`Accept`) or parse it get something else.\n\nExample: `application/json` dropped, only `application/vnd.api+json` remains.",
+    },
+    Rule {
+        kind: Kind::SpecResponsePropertyRemoved,
+        summary: "a response property is gone",
+        doc: "`drift diff`, response: a property the old contract declared is gone; clients read it. A change inside a shared definition is reported once, at the definition, naming the other operations it reaches.\n\nExample: `nickname` removed from `#/definitions/Patient`.",
+    },
+    Rule {
+        kind: Kind::SpecResponsePropertyAdded,
+        summary: "a response has a new property",
+        doc: "`drift diff`, response: compatible — clients ignore keys they do not know.\n\nExample: `timezone` added to the `Patient` response.",
+    },
+    Rule {
+        kind: Kind::SpecResponseRequiredRemoved,
+        summary: "a response property is no longer guaranteed",
+        doc: "`drift diff`, response: a property the old contract required may now be absent; clients that read it unconditionally break.\n\nExample: `data.attributes.first_name` no longer required in the `Patient` response.",
+    },
+    Rule {
+        kind: Kind::SpecResponseRequiredAdded,
+        summary: "a response property is now always present",
+        doc: "`drift diff`, response: compatible — clients that handled its absence still work.\n\nExample: `created_at` now required in the `Patient` response.",
+    },
+    Rule {
+        kind: Kind::SpecResponseTypeWidened,
+        summary: "a response value may have a type, format or null clients never saw",
+        doc: "`drift diff`, response: the new type, format or nullability admits values the old one did not (a type replaced, `integer → number`, `null` newly allowed, a `format` dropped or replaced).\n\nExample: `relationships` changes from array to object.",
+    },
+    Rule {
+        kind: Kind::SpecResponseTypeNarrowed,
+        summary: "a response value admits fewer types than before",
+        doc: "`drift diff`, response: every value clients may now read is one they knew (`number → integer`, `null` no longer allowed, a `format` added). Compatible.\n\nExample: `weight` from `number` to `integer`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseEnumValueAdded,
+        summary: "a response enum gained a value",
+        doc: "`drift diff`, response: a client that switches over the values meets one it does not know. Also an enum dropped (any value now) and a discriminator value newly mapped.\n\nExample: `status` gains `paused` in the goal response.",
+    },
+    Rule {
+        kind: Kind::SpecResponseEnumValueRemoved,
+        summary: "a response enum lost a value",
+        doc: "`drift diff`, response: compatible — clients never meet it again.\n\nExample: `status` no longer returns `archived`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseConstraintLoosened,
+        summary: "a response value is held to a looser constraint clients relied on",
+        doc: "`drift diff`, response: clients may read values the old contract ruled out — a length, range, item or property bound loosened or dropped, a `multipleOf` that new values need not meet, a `pattern`, `const` or `uniqueItems` dropped.\n\nExample: `maxLength` of `nickname` grows from 40 to 100.",
+    },
+    Rule {
+        kind: Kind::SpecResponseConstraintTightened,
+        summary: "a response value is held to a tighter constraint",
+        doc: "`drift diff`, response: every value clients may now read is one they could read before. Compatible.\n\nExample: `maxItems` of `goals` drops from 100 to 50.",
+    },
+    Rule {
+        kind: Kind::SpecResponsePropertiesOpened,
+        summary: "a response object may carry keys it did not declare",
+        doc: "`drift diff`, response: `additionalProperties: false` dropped. Clients ignore keys they do not know: info.\n\nExample: `Patient` no longer closed.",
+    },
+    Rule {
+        kind: Kind::SpecResponseVariantAdded,
+        summary: "a response `oneOf`/`anyOf` has a variant clients never saw",
+        doc: "`drift diff`, response: clients that handle each variant meet one they do not know.\n\nExample: `Reminder` gains the `PushReminder` variant.",
+    },
+    Rule {
+        kind: Kind::SpecResponseVariantRemoved,
+        summary: "a response `oneOf`/`anyOf` variant is gone",
+        doc: "`drift diff`, response: compatible — clients never meet it again (its properties go with it, not reported one by one).\n\nExample: `Reminder` no longer returns `SmsReminder`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseDiscriminatorChanged,
+        summary: "the discriminator of a response changed",
+        doc: "`drift diff`, response: the discriminator's property was renamed, or a value now maps to another schema — clients read bodies as the wrong variant.\n\nExample: `propertyName` from `kind` to `type`.",
+    },
+    Rule {
+        kind: Kind::SpecResponseUnproven,
+        summary: "a response constraint changed in a way drift cannot prove safe or breaking",
+        doc: "`drift diff`, response: a regex `pattern` replaced by another, or `not`, `if`/`then`/`else`, `contains`, `dependentRequired`, `propertyNames`, `patternProperties`, `unevaluatedProperties`, `prefixItems` or `content*` changed. Whether every new value is one clients accept cannot be proven: check it.\n\nExample: `pattern` `^/group` → `^/groups` on a link.",
     },
 ];
 

@@ -68,14 +68,14 @@ fn direction_decides_what_breaks() {
             contract(base_thing(), same.clone()),
             contract(more.clone(), same.clone())
         ),
-        one("breaking", "spec.enum-value-added", "getThing")
+        one("breaking", "spec.response.enum-value-added", "getThing")
     );
     assert_eq!(
         changes(
             contract(same.clone(), base_thing()),
             contract(same.clone(), more.clone())
         ),
-        one("info", "spec.enum-value-added", "createThing")
+        one("info", "spec.request.enum-value-added", "createThing")
     );
     // An enum value removed: the reverse.
     let mut fewer = base_thing();
@@ -85,14 +85,14 @@ fn direction_decides_what_breaks() {
             contract(base_thing(), same.clone()),
             contract(fewer.clone(), same.clone())
         ),
-        one("info", "spec.enum-value-removed", "getThing")
+        one("info", "spec.response.enum-value-removed", "getThing")
     );
     assert_eq!(
         changes(
             contract(same.clone(), base_thing()),
             contract(same.clone(), fewer)
         ),
-        one("breaking", "spec.enum-value-removed", "createThing")
+        one("breaking", "spec.request.enum-value-removed", "createThing")
     );
     // A property removed: breaking in a response, compatible in a request.
     let mut gone = base_thing();
@@ -102,14 +102,14 @@ fn direction_decides_what_breaks() {
             contract(base_thing(), same.clone()),
             contract(gone.clone(), same.clone())
         ),
-        one("breaking", "spec.property-removed", "getThing")
+        one("breaking", "spec.response.property-removed", "getThing")
     );
     assert_eq!(
         changes(
             contract(same.clone(), base_thing()),
             contract(same.clone(), gone)
         ),
-        one("info", "spec.property-removed", "createThing")
+        one("info", "spec.request.property-removed", "createThing")
     );
     // A new required property: breaking in a request; an added optional one is compatible.
     let mut required = base_thing();
@@ -120,7 +120,7 @@ fn direction_decides_what_breaks() {
             contract(same.clone(), base_thing()),
             contract(same.clone(), required)
         ),
-        one("breaking", "spec.required-added", "createThing")
+        one("breaking", "spec.request.required-added", "createThing")
     );
     let mut optional = base_thing();
     optional["properties"]["color"] = json!({"type": "string"});
@@ -129,7 +129,7 @@ fn direction_decides_what_breaks() {
             contract(base_thing(), same.clone()),
             contract(optional, same.clone())
         ),
-        one("info", "spec.property-added", "getThing")
+        one("info", "spec.response.property-added", "getThing")
     );
     // A tightened constraint breaks requests; nullable added breaks responses.
     let mut tighter = base_thing();
@@ -139,7 +139,11 @@ fn direction_decides_what_breaks() {
             contract(same.clone(), base_thing()),
             contract(same.clone(), tighter)
         ),
-        one("breaking", "spec.constraint-changed", "createThing")
+        one(
+            "breaking",
+            "spec.request.constraint-tightened",
+            "createThing"
+        )
     );
     let mut nullable = base_thing();
     nullable["properties"]["nick"]["nullable"] = json!(true);
@@ -148,14 +152,14 @@ fn direction_decides_what_breaks() {
             contract(base_thing(), same.clone()),
             contract(nullable, same.clone())
         ),
-        one("breaking", "spec.type-changed", "getThing")
+        one("breaking", "spec.response.type-widened", "getThing")
     );
     // An array turned into an object.
     let mut object = base_thing();
     object["properties"]["tags"] = json!({"type": "object"});
     assert_eq!(
         changes(contract(base_thing(), same.clone()), contract(object, same)),
-        one("breaking", "spec.type-changed", "getThing")
+        one("breaking", "spec.response.type-widened", "getThing")
     );
 }
 
@@ -263,19 +267,24 @@ fn fitbit_plus_history_pairs() {
     // A documentation-only commit (descriptions rewritten).
     assert!(kinds_of["049-050"].is_empty());
     // An object turned into a string in a shared definition: breaking in the response and the request.
-    assert!(has("065-066", "breaking", "spec.type-changed"));
+    assert!(has("065-066", "breaking", "spec.response.type-widened"));
+    assert!(has("065-066", "breaking", "spec.request.type-narrowed"));
     // Enum values removed from a response: compatible; an enum narrowing a request: breaking.
-    assert!(has("041-042", "info", "spec.enum-value-removed"));
-    assert!(has("062-063", "breaking", "spec.enum-value-removed"));
+    assert!(has("041-042", "info", "spec.response.enum-value-removed"));
+    assert!(has(
+        "062-063",
+        "breaking",
+        "spec.request.enum-value-removed"
+    ));
     // A new optional query parameter only: compatible, and named for what it is.
     assert!(kinds_of["034-035"]
         .iter()
-        .all(|(s, k)| s == "info" && k == "spec.parameter-added"));
-    assert!(has("021-022", "warning", "spec.constraint-changed"));
-    assert!(!has("021-022", "breaking", "spec.constraint-changed"));
-    assert!(has("087-088", "breaking", "spec.security-changed"));
+        .all(|(s, k)| s == "info" && k == "spec.request.parameter-added"));
+    assert!(has("021-022", "warning", "spec.response.unproven-change"));
+    assert!(!kinds_of["021-022"].iter().any(|(s, _)| s == "breaking"));
+    assert!(has("087-088", "breaking", "spec.security-narrowed"));
     // A new security requirement.
-    assert!(has("088-089", "breaking", "spec.security-changed"));
+    assert!(has("088-089", "breaking", "spec.security-narrowed"));
 }
 
 /// The Swagger 2.0 contract against the APIs.guru OpenAPI 3.0 conversion of the same version.
@@ -363,10 +372,16 @@ fn a_git_revision_is_a_side() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     let removed = report["findings"]
         .as_array()
-        .and_then(|f| f.iter().find(|f| f["kind"] == "spec.property-removed"))
+        .and_then(|f| {
+            f.iter()
+                .find(|f| f["kind"] == "spec.response.property-removed")
+        })
         .cloned()
         .unwrap_or_default();
-    assert_eq!(removed["kind"], "spec.property-removed", "{report}");
+    assert_eq!(
+        removed["kind"], "spec.response.property-removed",
+        "{report}"
+    );
     // The old side is named with its revision; annotations name the repository path.
     assert_eq!(
         removed["old_location"]["file"], "HEAD:specs/x.json",

@@ -76,7 +76,12 @@ fn numeric_and_array_constraints_by_direction() {
         json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}),
     );
     assert!(
-        has(&req, "breaking", "spec.constraint-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -87,7 +92,12 @@ fn numeric_and_array_constraints_by_direction() {
         json!({"type": "number", "exclusiveMaximum": 5}),
     );
     assert!(
-        has(&req, "breaking", "spec.constraint-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -104,7 +114,12 @@ fn numeric_and_array_constraints_by_direction() {
         json!({"type": "integer", "multipleOf": 4}),
     );
     assert!(
-        has(&req, "breaking", "spec.constraint-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -115,7 +130,12 @@ fn numeric_and_array_constraints_by_direction() {
     );
     assert!(!breaking(&req), "{req:?}");
     assert!(
-        has(&resp, "breaking", "spec.constraint-changed", "read"),
+        has(
+            &resp,
+            "breaking",
+            "spec.response.constraint-loosened",
+            "read"
+        ),
         "{resp:?}"
     );
     // uniqueItems added to a request.
@@ -125,7 +145,12 @@ fn numeric_and_array_constraints_by_direction() {
         json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true}),
     );
     assert!(
-        has(&req, "breaking", "spec.constraint-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -140,7 +165,12 @@ fn json_schema_2020_12_keywords_are_compared() {
         json!({"type": "string", "const": "a"}),
     );
     assert!(
-        has(&req, "breaking", "spec.constraint-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -170,11 +200,11 @@ fn json_schema_2020_12_keywords_are_compared() {
         b[key] = new;
         let (req, resp) = both_ways("3.1.0", a, b);
         assert!(
-            has(&req, "warning", "spec.constraint-changed", "write"),
+            has(&req, "warning", "spec.request.unproven-change", "write"),
             "{key}: {req:?}"
         );
         assert!(
-            has(&resp, "warning", "spec.constraint-changed", "read"),
+            has(&resp, "warning", "spec.response.unproven-change", "read"),
             "{key}: {resp:?}"
         );
     }
@@ -185,11 +215,11 @@ fn json_schema_2020_12_keywords_are_compared() {
         json!({"type": "string", "pattern": "/groups"}),
     );
     assert!(
-        has(&req, "warning", "spec.constraint-changed", "write") && !breaking(&req),
+        has(&req, "warning", "spec.request.unproven-change", "write") && !breaking(&req),
         "{req:?}"
     );
     assert!(
-        has(&resp, "warning", "spec.constraint-changed", "read") && !breaking(&resp),
+        has(&resp, "warning", "spec.response.unproven-change", "read") && !breaking(&resp),
         "{resp:?}"
     );
 }
@@ -204,19 +234,21 @@ fn composition_variants_by_direction() {
     let (req, resp) = both_ways("3.0.3", one.clone(), two.clone());
     assert!(!breaking(&req), "{req:?}");
     assert!(
-        has(&resp, "breaking", "spec.type-changed", "read"),
+        has(&resp, "breaking", "spec.response.variant-added", "read"),
         "{resp:?}"
     );
     // Removed from a request: a writer's variant is refused. Removed from a response: no
     // "property removed" false alarm.
     let (req, resp) = both_ways("3.0.3", two, one);
     assert!(
-        has(&req, "breaking", "spec.type-changed", "write"),
+        has(&req, "breaking", "spec.request.variant-removed", "write"),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
     assert!(
-        !resp.iter().any(|(_, k, _)| k == "spec.property-removed"),
+        !resp
+            .iter()
+            .any(|(_, k, _)| k.ends_with(".property-removed")),
         "{resp:?}"
     );
 }
@@ -236,11 +268,21 @@ fn discriminators_by_direction() {
         with("type", cat.clone()),
     );
     assert!(
-        has(&req, "breaking", "spec.type-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.discriminator-changed",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(
-        has(&resp, "breaking", "spec.type-changed", "read"),
+        has(
+            &resp,
+            "breaking",
+            "spec.response.discriminator-changed",
+            "read"
+        ),
         "{resp:?}"
     );
     // A value newly mapped: readers may meet it; a value dropped: writers may send it.
@@ -251,12 +293,12 @@ fn discriminators_by_direction() {
     );
     assert!(!breaking(&req), "{req:?}");
     assert!(
-        has(&resp, "breaking", "spec.enum-value-added", "read"),
+        has(&resp, "breaking", "spec.response.enum-value-added", "read"),
         "{resp:?}"
     );
     let (req, resp) = both_ways("3.0.3", with("kind", cat_dog), with("kind", cat));
     assert!(
-        has(&req, "breaking", "spec.enum-value-removed", "write"),
+        has(&req, "breaking", "spec.request.enum-value-removed", "write"),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -277,7 +319,12 @@ fn read_only_and_write_only_in_the_direction_that_matters() {
         json!({"type": "object", "additionalProperties": false}),
     );
     assert!(
-        has(&req, "breaking", "spec.constraint-changed", "write"),
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
         "{req:?}"
     );
     assert!(!breaking(&resp), "{resp:?}");
@@ -298,25 +345,25 @@ fn security_requirements_are_sets_of_alternatives() {
     // [s1] OR [s2] → [s1]: s2 clients are locked out.
     let found = d(json!([{"s1": []}, {"s2": []}]), json!([{"s1": []}]));
     assert!(
-        has(&found, "breaking", "spec.security-changed", "read"),
+        has(&found, "breaking", "spec.security-narrowed", "read"),
         "{found:?}"
     );
     // [[s1, s2]] → [[s1]]: relaxed.
     let found = d(json!([{"s1": [], "s2": []}]), json!([{"s1": []}]));
     assert!(
-        has(&found, "info", "spec.security-changed", "read") && !breaking(&found),
+        has(&found, "info", "spec.security-widened", "read") && !breaking(&found),
         "{found:?}"
     );
     // An added scope.
     let found = d(json!([{"o": ["read"]}]), json!([{"o": ["read", "write"]}]));
     assert!(
-        has(&found, "breaking", "spec.security-changed", "read"),
+        has(&found, "breaking", "spec.security-narrowed", "read"),
         "{found:?}"
     );
     // A requirement naming a scheme no longer defined.
     let found = d(json!([{"s1": []}]), json!([{"gone": []}]));
     assert!(
-        has(&found, "breaking", "spec.security-changed", "read"),
+        has(&found, "breaking", "spec.security-narrowed", "read"),
         "{found:?}"
     );
     // An API key moving from the header to the query; an OAuth2 flow replaced.
@@ -348,7 +395,7 @@ fn headers_bodies_parameters_and_versions() {
         &with(json!({}), true, "1.0.0"),
     );
     assert!(
-        has(&found, "breaking", "spec.response-header-removed", "write"),
+        has(&found, "breaking", "spec.response.header-removed", "write"),
         "{found:?}"
     );
     let found = diff(
@@ -356,7 +403,7 @@ fn headers_bodies_parameters_and_versions() {
         &with(optional, true, "1.0.0"),
     );
     assert!(
-        has(&found, "breaking", "spec.response-header-removed", "write"),
+        has(&found, "breaking", "spec.response.header-removed", "write"),
         "{found:?}"
     );
     let found = diff(
@@ -364,7 +411,7 @@ fn headers_bodies_parameters_and_versions() {
         &with(location.clone(), false, "1.0.0"),
     );
     assert!(
-        has(&found, "breaking", "spec.request-body-removed", "write"),
+        has(&found, "breaking", "spec.request.body-removed", "write"),
         "{found:?}"
     );
     // A breaking change under the same major version is its own finding; a new major is not.
@@ -410,7 +457,12 @@ fn headers_bodies_parameters_and_versions() {
     let mut b = a.clone();
     b["paths"]["/t"]["post"]["parameters"] =
         json!([{"name": "q", "in": "query", "schema": {"type": "string"}}]);
-    assert!(has(&diff(&a, &b), "info", "spec.parameter-added", "write"));
+    assert!(has(
+        &diff(&a, &b),
+        "info",
+        "spec.request.parameter-added",
+        "write"
+    ));
     a["paths"]["/t"]["post"]["parameters"] = json!([]);
 }
 
@@ -481,7 +533,7 @@ fn one_change_in_a_shared_definition_is_one_finding() {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|f| f["kind"] == "spec.property-removed")
+        .filter(|f| f["kind"] == "spec.response.property-removed")
         .collect();
     assert_eq!(removed.len(), 1, "{report}");
     let message = removed[0]["message"].as_str().unwrap_or_default();

@@ -62,7 +62,7 @@ fn a_contract_change_between_runs_is_diffed_and_kept() {
         .flatten()
         .filter_map(|f| f["kind"].as_str())
         .collect();
-    assert_eq!(kinds, ["spec.property-removed"], "{report:#}");
+    assert_eq!(kinds, ["spec.response.property-removed"], "{report:#}");
     let runs = std::fs::read_to_string(history.join("monitored/runs.jsonl")).unwrap_or_default();
     let entries: Vec<Value> = runs
         .lines()
@@ -131,7 +131,7 @@ fn a_vendor_hosted_contract_is_fetched_and_its_changes_reported() {
         .filter_map(|f| f["kind"].as_str().map(String::from))
         .filter(|k| k.starts_with("spec."))
         .collect();
-    assert_eq!(kinds, ["spec.property-removed"]);
+    assert_eq!(kinds, ["spec.response.property-removed"]);
     let versions = std::fs::read_dir(dir.path().join("history/vendor/specs"))
         .map(|d| d.count())
         .unwrap_or(0);

@@ -12,8 +12,11 @@ pub fn run(args: &RulesArgs, console: &mut Console<'_>, p: Palette) -> anyhow::R
         Some(kind) => match rules::find(kind) {
             Some(rule) => vec![rule],
             None => {
+                let renamed = crate::model::Kind::successors(kind);
                 let hints = rules::suggest(kind);
-                let hint = if hints.is_empty() {
+                let hint = if !renamed.is_empty() {
+                    format!("\n  hint: it became {}", renamed.join(", "))
+                } else if hints.is_empty() {
                     String::new()
                 } else {
                     format!("\n  hint: did you mean {}?", hints.join(", "))

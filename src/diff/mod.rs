@@ -44,7 +44,6 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
         match news.get(k) {
             None => d.push(
                 Kind::SpecOperationRemoved,
-                Severity::Breaking,
                 "",
                 None,
                 format!("{} {} is gone", o.method, o.path),
@@ -65,7 +64,6 @@ pub fn diff(api: &str, old: &Contract, new: &Contract) -> Vec<Finding> {
             };
             d.push(
                 Kind::SpecOperationAdded,
-                Severity::Info,
                 "",
                 None,
                 format!("{} {} is new", n.method, n.path),
@@ -270,14 +268,12 @@ impl Differ<'_, '_> {
     fn push(
         &mut self,
         kind: Kind,
-        severity: Severity,
         pointer: &str,
         values: Values,
         message: String,
         place: Place<'_>,
     ) {
         let mut f = Finding::new(self.api, kind, message);
-        f.severity = severity;
         f.operation = Some(OperationRef::from(self.op));
         f.pointer = pointer.to_string();
         if let Some((old, new)) = values {
@@ -294,13 +290,8 @@ impl Differ<'_, '_> {
     }
 
     /// [`Differ::push`] with the exact place in the old contract.
-    fn push_at(
-        &mut self,
-        f: (Kind, Severity, &str, Values, String),
-        place: Place<'_>,
-        old: OldPlace,
-    ) {
-        self.push(f.0, f.1, f.2, f.3, f.4, place);
+    fn push_at(&mut self, f: (Kind, &str, Values, String), place: Place<'_>, old: OldPlace) {
+        self.push(f.0, f.1, f.2, f.3, place);
         if let (Some(last), Some((doc, pointer))) = (self.out.last_mut(), old) {
             last.old_location = Some(self.old.location(doc, &pointer));
         }
@@ -331,8 +322,7 @@ impl Differ<'_, '_> {
             let names: Vec<&str> = undefined.iter().map(|s| s.as_str()).collect();
             let p = Some((self.new, n.doc, n.pointer.clone()));
             self.push(
-                Kind::SpecSecurityChanged,
-                Severity::Breaking,
+                Kind::SpecSecurityNarrowed,
                 "",
                 None,
                 format!(
@@ -346,15 +336,15 @@ impl Differ<'_, '_> {
             return;
         }
         let locked = security::locked_out(&was, &is);
-        let (severity, why) = if locked.is_empty() {
+        let (kind, why) = if locked.is_empty() {
             (
-                Severity::Info,
+                Kind::SpecSecurityWidened,
                 "every client that met an old alternative meets a new one".to_string(),
             )
         } else {
             let shown: Vec<Requirement> = locked.into_iter().cloned().collect();
             (
-                Severity::Breaking,
+                Kind::SpecSecurityNarrowed,
                 format!(
                     "clients with {} meet no new alternative",
                     security::show(&shown)
@@ -364,8 +354,7 @@ impl Differ<'_, '_> {
         let (a, b) = (security::show(&was), security::show(&is));
         let p = Some((self.new, n.doc, n.pointer.clone()));
         self.push(
-            Kind::SpecSecurityChanged,
-            severity,
+            kind,
             "",
             Some((Some(a.clone()), Some(b.clone()))),
             format!("security {a} → {b}: {why}"),
@@ -422,8 +411,7 @@ impl Differ<'_, '_> {
                     None => {
                         let pl = place();
                         self.push(
-                            Kind::SpecParameterRemoved,
-                            Severity::Info,
+                            Kind::SpecRequestParameterRemoved,
                             "",
                             Some((Some(p.name.clone()), None)),
                             format!("{} parameter `{}` removed", loc(p.location), p.name),
@@ -434,8 +422,7 @@ impl Differ<'_, '_> {
                         if q.required && !p.required {
                             let pl = place();
                             self.push(
-                                Kind::SpecRequiredAdded,
-                                Severity::Breaking,
+                                Kind::SpecRequestRequiredAdded,
                                 "",
                                 Some((Some("optional".into()), Some("required".into()))),
                                 format!(
@@ -464,8 +451,7 @@ impl Differ<'_, '_> {
                 let pl = Some((self.new, n.doc, n.pointer.clone()));
                 if q.required {
                     self.push(
-                        Kind::SpecRequiredAdded,
-                        Severity::Breaking,
+                        Kind::SpecRequestRequiredAdded,
                         "",
                         Some((None, Some(q.name.clone()))),
                         format!("new required {} parameter `{}`", loc(q.location), q.name),
@@ -473,8 +459,7 @@ impl Differ<'_, '_> {
                     );
                 } else {
                     self.push(
-                        Kind::SpecParameterAdded,
-                        Kind::SpecParameterAdded.severity(),
+                        Kind::SpecRequestParameterAdded,
                         "",
                         Some((None, Some(q.name.clone()))),
                         format!("new optional {} parameter `{}`", loc(q.location), q.name),
@@ -527,19 +512,17 @@ impl Differ<'_, '_> {
         let place = Some((self.new, n.doc, n.pointer.clone()));
         match (&self.op.request_body, &n.request_body) {
             (None, Some(b)) if b.required => self.push(
-                Kind::SpecRequiredAdded,
-                Severity::Breaking,
+                Kind::SpecRequestRequiredAdded,
                 "",
                 None,
                 "a request body is now required".into(),
                 place,
             ),
             (Some(a), None) => self.push(
-                Kind::SpecRequestBodyRemoved,
                 if a.required {
-                    Kind::SpecRequestBodyRemoved.severity()
+                    Kind::SpecRequestBodyRemoved
                 } else {
-                    Severity::Info
+                    Kind::SpecRequestOptionalBodyRemoved
                 },
                 "",
                 None,
@@ -552,8 +535,7 @@ impl Differ<'_, '_> {
             (Some(a), Some(b)) => {
                 if b.required && !a.required {
                     self.push(
-                        Kind::SpecRequiredAdded,
-                        Severity::Breaking,
+                        Kind::SpecRequestRequiredAdded,
                         "",
                         None,
                         "the request body is now required".into(),
@@ -580,11 +562,10 @@ impl Differ<'_, '_> {
                 || r.status == Status::Range(2);
             match n.responses.iter().find(|x| x.status == r.status) {
                 None => self.push(
-                    Kind::SpecStatusRemoved,
                     if success {
-                        Severity::Breaking
+                        Kind::SpecResponseStatusRemoved
                     } else {
-                        Severity::Info
+                        Kind::SpecResponseErrorStatusRemoved
                     },
                     "",
                     Some((Some(r.status.to_string()), None)),
@@ -596,8 +577,7 @@ impl Differ<'_, '_> {
                     self.response_headers(n, &r.status.to_string(), success);
                     if success && !r.content.is_empty() && x.content.is_empty() {
                         self.push(
-                            Kind::SpecStatusRemoved,
-                            Severity::Breaking,
+                            Kind::SpecResponseBodyRemoved,
                             "",
                             None,
                             format!("{what} no longer has a body"),
@@ -613,8 +593,7 @@ impl Differ<'_, '_> {
             if !self.op.responses.iter().any(|r| r.status == x.status) {
                 let place = Some((self.new, n.doc, n.pointer.clone()));
                 self.push(
-                    Kind::SpecStatusAdded,
-                    Severity::Info,
+                    Kind::SpecResponseStatusAdded,
                     "",
                     Some((None, Some(x.status.to_string()))),
                     format!("response {} is new", x.status),
@@ -664,15 +643,14 @@ impl Differ<'_, '_> {
                 }
                 Some(_) => continue,
             };
-            let severity = if success {
-                Kind::SpecResponseHeaderRemoved.severity()
+            let kind = if success {
+                Kind::SpecResponseHeaderRemoved
             } else {
-                Severity::Info
+                Kind::SpecResponseErrorHeaderRemoved
             };
             let p = Some((self.new, n.doc, n.pointer.clone()));
             self.push(
-                Kind::SpecResponseHeaderRemoved,
-                severity,
+                kind,
                 "",
                 Some((Some(name.clone()), is.get(name).map(|_| "optional".into()))),
                 message,
@@ -700,8 +678,10 @@ impl Differ<'_, '_> {
             let place = Some((self.new, n.doc, n.pointer.clone()));
             let Some(x) = same else {
                 self.push(
-                    Kind::SpecMediaTypeRemoved,
-                    Severity::Breaking,
+                    match dir {
+                        Direction::Request => Kind::SpecRequestMediaTypeRemoved,
+                        Direction::Response => Kind::SpecResponseMediaTypeRemoved,
+                    },
                     "",
                     Some((Some(m.name.clone()), None)),
                     format!("{what}: media type {} is no longer declared", m.name),
@@ -747,7 +727,9 @@ impl Differ<'_, '_> {
             // and at `/included/*`, or inherited through `allOf` by many, is one change. A removal
             // is where it was (the old side), anything else where it is.
             let changed_at = match c.kind {
-                Kind::SpecPropertyRemoved => c.old_at.as_ref().or(c.new_at.as_ref()),
+                Kind::SpecRequestPropertyRemoved | Kind::SpecResponsePropertyRemoved => {
+                    c.old_at.as_ref().or(c.new_at.as_ref())
+                }
                 _ => c.new_at.as_ref().or(c.old_at.as_ref()),
             };
             let named = changed_at.and_then(|(d, p)| schema::definition(p).map(|def| (*d, def)));
@@ -768,13 +750,6 @@ impl Differ<'_, '_> {
                 }
                 self.shared.seen.insert(key, (self.out.len(), Vec::new()));
             }
-            let severity = if c.breaking {
-                Severity::Breaking
-            } else if c.unproven {
-                Severity::Warning
-            } else {
-                Severity::Info
-            };
             let body = if c.path.is_empty() {
                 String::new()
             } else {
@@ -801,7 +776,7 @@ impl Differ<'_, '_> {
                 .map(|(doc, pointer)| (self.new, doc, pointer))
                 .or_else(|| place.clone());
             self.push_at(
-                (c.kind, severity, &c.path, Some((c.old, c.new)), message),
+                (c.kind, &c.path, Some((c.old, c.new)), message),
                 here,
                 c.old_at,
             );

@@ -31,11 +31,8 @@ impl Direction {
 /// One change inside a schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaChange {
+    /// The rule, one per change and direction; the registry gives its severity.
     pub kind: Kind,
-    pub breaking: bool,
-    /// Whether it breaks cannot be proven (a regex `pattern` replaced, `not`, `if`/`then`): a
-    /// warning that says so.
-    pub unproven: bool,
     /// Where in the body (`/data/attributes/first_name`, `*` for array items).
     pub path: String,
     pub old: Option<String>,
@@ -46,6 +43,80 @@ pub struct SchemaChange {
     /// Where it is in the old and the new contract (document, pointer).
     pub old_at: Option<(usize, String)>,
     pub new_at: Option<(usize, String)>,
+}
+
+/// What a change does to the values a schema admits, before its direction makes it a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    PropertyRemoved,
+    PropertyAdded,
+    RequiredAdded,
+    RequiredRemoved,
+    /// Type, format or nullability: some old value is no longer valid (`narrows`), some new
+    /// value was not valid before (`widens`); a type replaced does both.
+    Type {
+        narrows: bool,
+        widens: bool,
+    },
+    /// A length, range, pattern, `const`, `uniqueItems` or `additionalProperties: false`.
+    Constraint {
+        narrows: bool,
+        widens: bool,
+    },
+    EnumAdded,
+    EnumRemoved,
+    VariantAdded,
+    VariantRemoved,
+    /// The discriminator's property renamed, or a value mapped to another schema.
+    Discriminator,
+    /// `additionalProperties: false` dropped.
+    Opened,
+    /// Whether it narrows or widens cannot be proven (a regex `pattern` replaced, `not`,
+    /// `if`/`then`): a warning that says so.
+    Unproven,
+}
+
+impl Change {
+    /// The rule of this change read in `dir`. A request breaks when what clients send is
+    /// narrowed, a response when what clients read is widened.
+    pub fn at(self, dir: Direction) -> Kind {
+        use Change as C;
+        match dir {
+            Direction::Request => match self {
+                C::PropertyRemoved => Kind::SpecRequestPropertyRemoved,
+                C::PropertyAdded => Kind::SpecRequestPropertyAdded,
+                C::RequiredAdded => Kind::SpecRequestRequiredAdded,
+                C::RequiredRemoved => Kind::SpecRequestRequiredRemoved,
+                C::Type { narrows: true, .. } => Kind::SpecRequestTypeNarrowed,
+                C::Type { .. } => Kind::SpecRequestTypeWidened,
+                C::Constraint { narrows: true, .. } => Kind::SpecRequestConstraintTightened,
+                C::Constraint { .. } | C::Opened => Kind::SpecRequestConstraintLoosened,
+                C::EnumAdded => Kind::SpecRequestEnumValueAdded,
+                C::EnumRemoved => Kind::SpecRequestEnumValueRemoved,
+                C::VariantAdded => Kind::SpecRequestVariantAdded,
+                C::VariantRemoved => Kind::SpecRequestVariantRemoved,
+                C::Discriminator => Kind::SpecRequestDiscriminatorChanged,
+                C::Unproven => Kind::SpecRequestUnproven,
+            },
+            Direction::Response => match self {
+                C::PropertyRemoved => Kind::SpecResponsePropertyRemoved,
+                C::PropertyAdded => Kind::SpecResponsePropertyAdded,
+                C::RequiredAdded => Kind::SpecResponseRequiredAdded,
+                C::RequiredRemoved => Kind::SpecResponseRequiredRemoved,
+                C::Type { widens: true, .. } => Kind::SpecResponseTypeWidened,
+                C::Type { .. } => Kind::SpecResponseTypeNarrowed,
+                C::Constraint { widens: true, .. } => Kind::SpecResponseConstraintLoosened,
+                C::Constraint { .. } => Kind::SpecResponseConstraintTightened,
+                C::Opened => Kind::SpecResponsePropertiesOpened,
+                C::EnumAdded => Kind::SpecResponseEnumValueAdded,
+                C::EnumRemoved => Kind::SpecResponseEnumValueRemoved,
+                C::VariantAdded => Kind::SpecResponseVariantAdded,
+                C::VariantRemoved => Kind::SpecResponseVariantRemoved,
+                C::Discriminator => Kind::SpecResponseDiscriminatorChanged,
+                C::Unproven => Kind::SpecResponseUnproven,
+            },
+        }
+    }
 }
 
 /// A schema node: its document, pointer, value.
@@ -193,9 +264,7 @@ impl<'c> Comparer<'c> {
             match n.properties.get(name) {
                 None if with_variant => {}
                 None => out.push(SchemaChange {
-                    kind: Kind::SpecPropertyRemoved,
-                    breaking: dir == Direction::Response,
-                    unproven: false,
+                    kind: Change::PropertyRemoved.at(dir),
                     path,
                     old: Some(name.clone()),
                     new: None,
@@ -209,8 +278,7 @@ impl<'c> Comparer<'c> {
                     let is = n.required.contains(name);
                     if was && !is && dir == Direction::Response {
                         out.push(change(
-                            Kind::SpecRequiredRemoved,
-                            true,
+                            Change::RequiredRemoved.at(dir),
                             &path,
                             "required",
                             "optional",
@@ -218,10 +286,8 @@ impl<'c> Comparer<'c> {
                         ));
                     }
                     if !was && is {
-                        let breaking = dir == Direction::Request;
                         out.push(change(
-                            Kind::SpecRequiredAdded,
-                            breaking,
+                            Change::RequiredAdded.at(dir),
                             &path,
                             "optional",
                             "required",
@@ -254,8 +320,7 @@ impl<'c> Comparer<'c> {
             }
             if required && dir == Direction::Request {
                 out.push(change(
-                    Kind::SpecRequiredAdded,
-                    true,
+                    Change::RequiredAdded.at(dir),
                     &path,
                     "absent",
                     "required",
@@ -263,9 +328,7 @@ impl<'c> Comparer<'c> {
                 ));
             } else {
                 out.push(SchemaChange {
-                    kind: Kind::SpecPropertyAdded,
-                    breaking: false,
-                    unproven: false,
+                    kind: Change::PropertyAdded.at(dir),
                     path,
                     old: None,
                     new: Some(name.clone()),
@@ -321,18 +384,9 @@ impl Comparer<'_> {
     }
 }
 
-fn change(
-    kind: Kind,
-    breaking: bool,
-    path: &str,
-    old: &str,
-    new: &str,
-    message: String,
-) -> SchemaChange {
+fn change(kind: Kind, path: &str, old: &str, new: &str, message: String) -> SchemaChange {
     SchemaChange {
         kind,
-        breaking,
-        unproven: false,
         path: path.to_string(),
         old: Some(old.into()),
         new: Some(new.into()),
@@ -365,15 +419,14 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
                     .all(|t| a.types.contains(t) || (t == "integer" && a.types.contains("number"))))
     };
     if describe(o) != describe(n) {
-        let breaking = match dir {
-            // The client reads: every new value must be one it knew.
-            Direction::Response => !(accepts(o, n) && (o.nullable || !n.nullable)),
-            // The server reads: every value the client sends must still be accepted.
-            Direction::Request => !(accepts(n, o) && (n.nullable || !o.nullable)),
+        let kind = Change::Type {
+            // Some old value is no longer valid (a server stops accepting what clients send).
+            narrows: !(accepts(n, o) && (n.nullable || !o.nullable)),
+            // Some new value was not valid before (a client reads what it never saw).
+            widens: !(accepts(o, n) && (o.nullable || !n.nullable)),
         };
         out.push(change(
-            Kind::SpecTypeChanged,
-            breaking,
+            kind.at(dir),
             "",
             &describe(o),
             &describe(n),
@@ -382,15 +435,13 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
     }
     if o.format != n.format {
         let show = |f: &Option<String>| f.clone().unwrap_or_else(|| "none".into());
-        let breaking = match (dir, &o.format, &n.format) {
-            (_, Some(_), Some(_)) => true,
-            (Direction::Response, Some(_), None) => true, // any string now
-            (Direction::Request, None, Some(_)) => true,  // fewer strings accepted
-            _ => false,
+        // A format added admits fewer strings, dropped any string, replaced other strings.
+        let kind = Change::Type {
+            narrows: n.format.is_some(),
+            widens: o.format.is_some(),
         };
         out.push(change(
-            Kind::SpecTypeChanged,
-            breaking,
+            kind.at(dir),
             "",
             &show(&o.format),
             &show(&n.format),
@@ -403,8 +454,7 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
             let removed: Vec<&String> = a.difference(b).collect();
             if !added.is_empty() {
                 out.push(change(
-                    Kind::SpecEnumValueAdded,
-                    dir == Direction::Response,
+                    Change::EnumAdded.at(dir),
                     "",
                     "",
                     &join(&added),
@@ -413,8 +463,7 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
             }
             if !removed.is_empty() {
                 out.push(change(
-                    Kind::SpecEnumValueRemoved,
-                    dir == Direction::Request,
+                    Change::EnumRemoved.at(dir),
                     "",
                     &join(&removed),
                     "",
@@ -423,16 +472,14 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
             }
         }
         (Some(a), None) => out.push(change(
-            Kind::SpecEnumValueAdded,
-            dir == Direction::Response,
+            Change::EnumAdded.at(dir),
             "",
             &join(&a.iter().collect::<Vec<_>>()),
             "any value",
             "the enum was removed: any value is now allowed".into(),
         )),
         (None, Some(b)) => out.push(change(
-            Kind::SpecEnumValueRemoved,
-            dir == Direction::Request,
+            Change::EnumRemoved.at(dir),
             "",
             "any value",
             &join(&b.iter().collect::<Vec<_>>()),
@@ -462,14 +509,13 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
             }
             (None, None) => continue,
         };
-        let breaking = match dir {
-            Direction::Request => tightened,
-            Direction::Response => !tightened,
+        let kind = Change::Constraint {
+            narrows: tightened,
+            widens: !tightened,
         };
         let show = |v: Option<&f64>| v.map_or("none".to_string(), |v| v.to_string());
         out.push(change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             &show(a),
             &show(b),
@@ -481,38 +527,38 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
         // A pattern added (request) or dropped (response) narrows or widens for sure; one
         // pattern replaced by another cannot be proven either way (`/group` → `/groups`).
         let replaced = o.pattern.is_some() && n.pattern.is_some();
-        let breaking = !replaced
-            && match dir {
-                Direction::Request => n.pattern.is_some(),
-                Direction::Response => o.pattern.is_some(),
-            };
+        let kind = if replaced {
+            Change::Unproven
+        } else {
+            Change::Constraint {
+                narrows: n.pattern.is_some(),
+                widens: o.pattern.is_some(),
+            }
+        };
         let mut c = change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             &show(&o.pattern),
             &show(&n.pattern),
             format!("pattern {} → {}", show(&o.pattern), show(&n.pattern)),
         );
         if replaced {
-            c.unproven = true;
             c.message
                 .push_str(" (whether every value still matches cannot be proven: check it)");
         }
         out.push(c);
     }
     exclusive_and_multiples(o, n, dir, out);
-    unproven_keywords(o, n, out);
+    unproven_keywords(o, n, dir, out);
     if o.constant != n.constant {
         let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "any".into());
         // A constant added narrows; removed (or changed) widens what a reader may get.
-        let breaking = match dir {
-            Direction::Request => n.constant.is_some(),
-            Direction::Response => o.constant.is_some(),
+        let kind = Change::Constraint {
+            narrows: n.constant.is_some(),
+            widens: o.constant.is_some(),
         };
         out.push(change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             &show(&o.constant),
             &show(&n.constant),
@@ -521,13 +567,12 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
     }
     if o.unique != n.unique {
         // uniqueItems added narrows what a server accepts; dropped, a client may read repeats.
-        let breaking = match dir {
-            Direction::Request => n.unique,
-            Direction::Response => o.unique,
+        let kind = Change::Constraint {
+            narrows: n.unique,
+            widens: o.unique,
         };
         out.push(change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             &o.unique.to_string(),
             &n.unique.to_string(),
@@ -535,11 +580,18 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
         ));
     }
     if o.closed != n.closed {
-        // `additionalProperties: false` added: a server rejects what clients may send.
-        let breaking = dir == Direction::Request && n.closed;
+        // `additionalProperties: false` added: a server rejects what clients may send. Dropped,
+        // a response may carry keys clients ignore (readers tolerate unknown keys).
+        let kind = if n.closed {
+            Change::Constraint {
+                narrows: true,
+                widens: false,
+            }
+        } else {
+            Change::Opened
+        };
         out.push(change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             if o.closed { "closed" } else { "open" },
             if n.closed { "closed" } else { "open" },
@@ -563,8 +615,7 @@ fn variants(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChan
     let removed: Vec<&String> = a.difference(b).collect();
     if !added.is_empty() {
         out.push(change(
-            Kind::SpecTypeChanged,
-            dir == Direction::Response,
+            Change::VariantAdded.at(dir),
             "",
             "",
             &join(&added),
@@ -573,8 +624,7 @@ fn variants(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChan
     }
     if !removed.is_empty() {
         out.push(change(
-            Kind::SpecTypeChanged,
-            dir == Direction::Request,
+            Change::VariantRemoved.at(dir),
             "",
             &join(&removed),
             "",
@@ -622,8 +672,7 @@ fn discriminators(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<Sche
     };
     if a != b {
         out.push(change(
-            Kind::SpecTypeChanged,
-            true,
+            Change::Discriminator.at(dir),
             "",
             a,
             b,
@@ -637,32 +686,16 @@ fn discriminators(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<Sche
         .filter(|(k, v)| bm.get(*k).is_some_and(|w| w != *v))
         .map(|(k, _)| k)
         .collect();
-    for (kind, values, breaking, what) in [
-        (
-            Kind::SpecEnumValueRemoved,
-            removed,
-            dir == Direction::Request,
-            "no longer mapped",
-        ),
-        (
-            Kind::SpecEnumValueAdded,
-            added,
-            dir == Direction::Response,
-            "newly mapped",
-        ),
-        (
-            Kind::SpecTypeChanged,
-            moved,
-            true,
-            "mapped to another schema",
-        ),
+    for (kind, values, what) in [
+        (Change::EnumRemoved, removed, "no longer mapped"),
+        (Change::EnumAdded, added, "newly mapped"),
+        (Change::Discriminator, moved, "mapped to another schema"),
     ] {
         if values.is_empty() {
             continue;
         }
         out.push(change(
-            kind,
-            breaking,
+            kind.at(dir),
             "",
             "",
             &join(&values),
@@ -688,9 +721,9 @@ fn exclusive_and_multiples(
             (Some(x), Some(y)) => tighter(y, x, lower),
             (None, None) => continue,
         };
-        let breaking = match dir {
-            Direction::Request => tightened,
-            Direction::Response => !tightened,
+        let kind = Change::Constraint {
+            narrows: tightened,
+            widens: !tightened,
         };
         let key = if lower { "minimum" } else { "maximum" };
         let show = |v: Option<(f64, bool)>| match v {
@@ -699,8 +732,7 @@ fn exclusive_and_multiples(
             Some((v, false)) => v.to_string(),
         };
         out.push(change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             &show(a),
             &show(b),
@@ -714,14 +746,13 @@ fn exclusive_and_multiples(
             (None, Some(_)) => false,
             (Some(a), Some(b)) => b > 0.0 && ((a / b) - (a / b).round()).abs() < 1e-9,
         };
-        let breaking = match dir {
-            Direction::Request => !divides(o.multiple_of, n.multiple_of),
-            Direction::Response => !divides(n.multiple_of, o.multiple_of),
+        let kind = Change::Constraint {
+            narrows: !divides(o.multiple_of, n.multiple_of),
+            widens: !divides(n.multiple_of, o.multiple_of),
         };
         let show = |v: Option<f64>| v.map_or("none".to_string(), |v| v.to_string());
         out.push(change(
-            Kind::SpecConstraintChanged,
-            breaking,
+            kind.at(dir),
             "",
             &show(o.multiple_of),
             &show(n.multiple_of),
@@ -737,7 +768,7 @@ fn exclusive_and_multiples(
 /// JSON Schema keywords whose change drift compares as written but cannot prove the direction
 /// of (`not`, `if`/`then`/`else`, `contains`, `dependentRequired`, `propertyNames`,
 /// `unevaluatedProperties`, `patternProperties`, …): a warning that says so.
-fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, out: &mut Vec<SchemaChange>) {
+fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
     for key in UNPROVEN {
         let (a, b) = (o.other.get(*key).copied(), n.other.get(*key).copied());
         if a == b {
@@ -748,9 +779,8 @@ fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, out: &mut Vec<SchemaChange>) {
                 crate::text::excerpt(&v.to_string(), 120)
             })
         };
-        let mut c = change(
-            Kind::SpecConstraintChanged,
-            false,
+        out.push(change(
+            Change::Unproven.at(dir),
             "",
             &show(a),
             &show(b),
@@ -759,9 +789,7 @@ fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, out: &mut Vec<SchemaChange>) {
                 show(a),
                 show(b)
             ),
-        );
-        c.unproven = true;
-        out.push(c);
+        ));
     }
 }
 

@@ -119,24 +119,51 @@ kinds! {
     LintUnsatisfiable = "lint.unsatisfiable" => Warning,
     SpecOperationRemoved = "spec.operation-removed" => Breaking,
     SpecOperationAdded = "spec.operation-added" => Info,
-    SpecParameterRemoved = "spec.parameter-removed" => Info,
-    SpecRequiredAdded = "spec.required-added" => Breaking,
-    SpecRequiredRemoved = "spec.required-removed" => Breaking,
-    SpecPropertyRemoved = "spec.property-removed" => Breaking,
-    SpecPropertyAdded = "spec.property-added" => Info,
-    SpecTypeChanged = "spec.type-changed" => Breaking,
-    SpecEnumValueAdded = "spec.enum-value-added" => Breaking,
-    SpecEnumValueRemoved = "spec.enum-value-removed" => Breaking,
-    SpecConstraintChanged = "spec.constraint-changed" => Breaking,
-    SpecStatusRemoved = "spec.status-removed" => Breaking,
-    SpecStatusAdded = "spec.status-added" => Info,
-    SpecMediaTypeRemoved = "spec.media-type-removed" => Breaking,
-    SpecSecurityChanged = "spec.security-changed" => Breaking,
+    SpecSecurityNarrowed = "spec.security-narrowed" => Breaking,
+    SpecSecurityWidened = "spec.security-widened" => Info,
     SpecSecuritySchemeChanged = "spec.security-scheme-changed" => Breaking,
-    SpecParameterAdded = "spec.parameter-added" => Info,
-    SpecRequestBodyRemoved = "spec.request-body-removed" => Breaking,
-    SpecResponseHeaderRemoved = "spec.response-header-removed" => Breaking,
     SpecVersionNotBumped = "spec.version-not-bumped" => Warning,
+    SpecRequestParameterRemoved = "spec.request.parameter-removed" => Info,
+    SpecRequestParameterAdded = "spec.request.parameter-added" => Info,
+    SpecRequestRequiredAdded = "spec.request.required-added" => Breaking,
+    SpecRequestRequiredRemoved = "spec.request.required-removed" => Info,
+    SpecRequestBodyRemoved = "spec.request.body-removed" => Breaking,
+    SpecRequestOptionalBodyRemoved = "spec.request.optional-body-removed" => Info,
+    SpecRequestMediaTypeRemoved = "spec.request.media-type-removed" => Breaking,
+    SpecRequestPropertyRemoved = "spec.request.property-removed" => Info,
+    SpecRequestPropertyAdded = "spec.request.property-added" => Info,
+    SpecRequestTypeNarrowed = "spec.request.type-narrowed" => Breaking,
+    SpecRequestTypeWidened = "spec.request.type-widened" => Info,
+    SpecRequestEnumValueRemoved = "spec.request.enum-value-removed" => Breaking,
+    SpecRequestEnumValueAdded = "spec.request.enum-value-added" => Info,
+    SpecRequestConstraintTightened = "spec.request.constraint-tightened" => Breaking,
+    SpecRequestConstraintLoosened = "spec.request.constraint-loosened" => Info,
+    SpecRequestVariantRemoved = "spec.request.variant-removed" => Breaking,
+    SpecRequestVariantAdded = "spec.request.variant-added" => Info,
+    SpecRequestDiscriminatorChanged = "spec.request.discriminator-changed" => Breaking,
+    SpecRequestUnproven = "spec.request.unproven-change" => Warning,
+    SpecResponseStatusRemoved = "spec.response.status-removed" => Breaking,
+    SpecResponseBodyRemoved = "spec.response.body-removed" => Breaking,
+    SpecResponseErrorStatusRemoved = "spec.response.error-status-removed" => Info,
+    SpecResponseStatusAdded = "spec.response.status-added" => Info,
+    SpecResponseHeaderRemoved = "spec.response.header-removed" => Breaking,
+    SpecResponseErrorHeaderRemoved = "spec.response.error-header-removed" => Info,
+    SpecResponseMediaTypeRemoved = "spec.response.media-type-removed" => Breaking,
+    SpecResponsePropertyRemoved = "spec.response.property-removed" => Breaking,
+    SpecResponsePropertyAdded = "spec.response.property-added" => Info,
+    SpecResponseRequiredRemoved = "spec.response.required-removed" => Breaking,
+    SpecResponseRequiredAdded = "spec.response.required-added" => Info,
+    SpecResponseTypeWidened = "spec.response.type-widened" => Breaking,
+    SpecResponseTypeNarrowed = "spec.response.type-narrowed" => Info,
+    SpecResponseEnumValueAdded = "spec.response.enum-value-added" => Breaking,
+    SpecResponseEnumValueRemoved = "spec.response.enum-value-removed" => Info,
+    SpecResponseConstraintLoosened = "spec.response.constraint-loosened" => Breaking,
+    SpecResponseConstraintTightened = "spec.response.constraint-tightened" => Info,
+    SpecResponsePropertiesOpened = "spec.response.properties-opened" => Info,
+    SpecResponseVariantAdded = "spec.response.variant-added" => Breaking,
+    SpecResponseVariantRemoved = "spec.response.variant-removed" => Info,
+    SpecResponseDiscriminatorChanged = "spec.response.discriminator-changed" => Breaking,
+    SpecResponseUnproven = "spec.response.unproven-change" => Warning,
 }
 
 impl Kind {
@@ -158,10 +185,177 @@ impl Kind {
         let id = self.id();
         id.split_once('.').map_or(id, |(class, _)| class)
     }
+
+    /// Whether some kind's id is in `family`: a dotted prefix of it, written `spec.response`,
+    /// `spec.response.*` or `schema`.
+    pub fn is_family(family: &str) -> bool {
+        let family = family.strip_suffix(".*").unwrap_or(family);
+        Kind::of_id(family).is_some()
+            || (!family.is_empty() && Kind::ALL.iter().any(|k| in_family(k.id(), family)))
+    }
+
+    /// The ids that replaced a retired one (the differ's rules became one per direction).
+    pub fn successors(retired: &str) -> &'static [&'static str] {
+        RETIRED
+            .iter()
+            .find(|(old, _)| *old == retired)
+            .map_or(&[], |(_, new)| *new)
+    }
 }
+
+/// Whether id `id` (`schema.required`, `spec.response.type-widened`) is in `family` (`schema`,
+/// `spec.response`, with or without `.*`): the family is the id or a dotted prefix of it.
+pub fn in_family(id: &str, family: &str) -> bool {
+    let family = family.strip_suffix(".*").unwrap_or(family);
+    id == family
+        || id
+            .strip_prefix(family)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Ids of earlier releases and the ones that replaced them.
+const RETIRED: &[(&str, &[&str])] = &[
+    (
+        "spec.security-changed",
+        &["spec.security-narrowed", "spec.security-widened"],
+    ),
+    (
+        "spec.parameter-removed",
+        &["spec.request.parameter-removed"],
+    ),
+    ("spec.parameter-added", &["spec.request.parameter-added"]),
+    (
+        "spec.required-added",
+        &[
+            "spec.request.required-added",
+            "spec.response.required-added",
+        ],
+    ),
+    (
+        "spec.required-removed",
+        &[
+            "spec.response.required-removed",
+            "spec.request.required-removed",
+        ],
+    ),
+    (
+        "spec.request-body-removed",
+        &[
+            "spec.request.body-removed",
+            "spec.request.optional-body-removed",
+        ],
+    ),
+    (
+        "spec.media-type-removed",
+        &[
+            "spec.request.media-type-removed",
+            "spec.response.media-type-removed",
+        ],
+    ),
+    (
+        "spec.property-removed",
+        &[
+            "spec.response.property-removed",
+            "spec.request.property-removed",
+        ],
+    ),
+    (
+        "spec.property-added",
+        &[
+            "spec.response.property-added",
+            "spec.request.property-added",
+        ],
+    ),
+    (
+        "spec.type-changed",
+        &[
+            "spec.response.type-widened",
+            "spec.request.type-narrowed",
+            "spec.response.discriminator-changed",
+            "spec.request.discriminator-changed",
+        ],
+    ),
+    (
+        "spec.enum-value-added",
+        &[
+            "spec.response.enum-value-added",
+            "spec.request.enum-value-added",
+        ],
+    ),
+    (
+        "spec.enum-value-removed",
+        &[
+            "spec.request.enum-value-removed",
+            "spec.response.enum-value-removed",
+        ],
+    ),
+    (
+        "spec.constraint-changed",
+        &[
+            "spec.request.constraint-tightened",
+            "spec.response.constraint-loosened",
+            "spec.request.unproven-change",
+            "spec.response.unproven-change",
+        ],
+    ),
+    (
+        "spec.status-removed",
+        &[
+            "spec.response.status-removed",
+            "spec.response.body-removed",
+            "spec.response.error-status-removed",
+        ],
+    ),
+    ("spec.status-added", &["spec.response.status-added"]),
+    (
+        "spec.response-header-removed",
+        &[
+            "spec.response.header-removed",
+            "spec.response.error-header-removed",
+        ],
+    ),
+];
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_are_dotted_prefixes() {
+        for family in [
+            "spec",
+            "spec.*",
+            "spec.request",
+            "spec.response.*",
+            "schema",
+            "schema.*",
+        ] {
+            assert!(Kind::is_family(family), "{family}");
+        }
+        assert!(Kind::is_family("schema.required"));
+        for not in ["spe", "spec.req", "spec.request.type", "", ".*"] {
+            assert!(!Kind::is_family(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn every_retired_id_names_live_successors() {
+        for (old, new) in RETIRED {
+            assert!(Kind::of_id(old).is_none(), "{old} is live again");
+            assert!(!new.is_empty());
+            for id in *new {
+                assert!(Kind::of_id(id).is_some(), "{old} → {id}: no such rule");
+            }
+        }
+        assert_eq!(
+            Kind::successors("spec.security-changed"),
+            ["spec.security-narrowed", "spec.security-widened"]
+        );
     }
 }

@@ -124,13 +124,18 @@ impl Policy {
 
     /// The override for a kind id: the id itself, else its family.
     fn severity_of(&self, id: &str) -> Option<Severity> {
-        self.severity.get(id).copied().or_else(|| {
-            let family = id.split('.').next().unwrap_or(id);
-            self.severity
-                .get(&format!("{family}.*"))
-                .or_else(|| self.severity.get(family))
-                .copied()
-        })
+        // The id itself, then its families from the narrowest (`spec.response`, then `spec`).
+        let mut family = id;
+        loop {
+            if let Some(s) = self
+                .severity
+                .get(family)
+                .or_else(|| self.severity.get(&format!("{family}.*")))
+            {
+                return Some(*s);
+            }
+            family = family.rsplit_once('.')?.0;
+        }
     }
 }
 
@@ -138,10 +143,7 @@ impl IgnoreRule {
     /// Whether this entry covers a finding.
     pub fn matches(&self, f: &Finding) -> bool {
         let id = f.kind.as_str();
-        let family = id.split('.').next().unwrap_or(id).to_string();
-        let rule_ok = self.rule == id
-            || self.rule == family
-            || self.rule.strip_suffix(".*") == Some(family.as_str());
+        let rule_ok = super::kind::in_family(id, &self.rule);
         let api_ok = self.api.as_deref().is_none_or(|a| a == f.api);
         let operation_ok = self.operation.as_deref().is_none_or(|pattern| {
             f.operation.as_ref().is_some_and(|o| {
@@ -242,5 +244,48 @@ mod tests {
         assert!(r.matches(&f));
         r.pointer = Some("/data/*/meta/**".into());
         assert!(!r.matches(&f));
+    }
+
+    #[test]
+    fn a_direction_of_the_differ_is_a_family() {
+        let f = Finding::new("a", Kind::SpecResponsePropertyRemoved, "x".to_string());
+        let rule = |r: &str| IgnoreRule {
+            rule: r.into(),
+            api: None,
+            operation: None,
+            pointer: None,
+            fingerprint: None,
+            reason: "why".into(),
+            until: None,
+        };
+        for family in ["spec", "spec.*", "spec.response", "spec.response.*"] {
+            assert!(rule(family).matches(&f), "{family}");
+        }
+        for other in [
+            "spec.request",
+            "spec.request.*",
+            "spec.resp",
+            "spec.response.property",
+        ] {
+            assert!(!rule(other).matches(&f), "{other}");
+        }
+        // The narrowest override wins: the id, then `spec.response`, then `spec`.
+        let policy = |pairs: &[(&str, Severity)]| Policy {
+            ignore: Vec::new(),
+            severity: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            source: "drift.yaml".into(),
+        };
+        let id = f.kind.as_str();
+        let both = policy(&[
+            ("spec.*", Severity::Info),
+            ("spec.response", Severity::Warning),
+        ]);
+        assert_eq!(both.severity_of(id), Some(Severity::Warning));
+        let exact = policy(&[(id, Severity::Info), ("spec.response.*", Severity::Warning)]);
+        assert_eq!(exact.severity_of(id), Some(Severity::Info));
+        assert_eq!(
+            policy(&[("spec.request", Severity::Info)]).severity_of(id),
+            None
+        );
     }
 }

@@ -438,14 +438,39 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) 
     }
     writeln!(w)?;
     write_suppressed(w, p, &r.suppressed)?;
+    write_change_classes(w, p, &r.findings)?;
     let s = &r.summary;
     writeln!(
         w,
-        "{b}summary{b:#}: {} change(s): {} breaking, {} compatible",
+        "{b}summary{b:#}: {} change(s): {} breaking, {} to check, {} compatible",
         r.findings.len(),
         s.breaking + s.error,
-        s.warning + s.info
+        s.warning,
+        s.info
     )
+}
+
+/// The closing table of `drift diff`: how many changes of each rule, the most severe first.
+fn write_change_classes(
+    w: &mut dyn Write,
+    p: Palette,
+    findings: &[crate::model::Finding],
+) -> io::Result<()> {
+    let mut by_rule: std::collections::BTreeMap<(crate::model::Severity, &str), usize> =
+        std::collections::BTreeMap::new();
+    for f in findings {
+        *by_rule.entry((f.severity, f.kind.as_str())).or_default() += 1;
+    }
+    if by_rule.is_empty() {
+        return Ok(());
+    }
+    let b = p.bold();
+    writeln!(w, "{b}changes by rule{b:#}")?;
+    for ((severity, rule), n) in &by_rule {
+        let s = p.severity(*severity);
+        writeln!(w, "  {s}{:<8}{s:#} {n:>5}  {}", severity.as_str(), t(rule))?;
+    }
+    Ok(())
 }
 
 /// Findings drift.yaml `ignore:` suppressed: counted by entry reason, never hidden.

@@ -7,6 +7,7 @@
 //! reported at each of them, naming the definition.
 
 use crate::model::Kind;
+use crate::spec::flat::{self, tighter};
 use crate::spec::Contract;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -487,41 +488,7 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
         )),
         (None, None) => {}
     }
-    for (key, lower) in LOWER
-        .iter()
-        .map(|k| (*k, true))
-        .chain(UPPER.iter().map(|k| (*k, false)))
-    {
-        let (a, b) = (o.constraints.get(key), n.constraints.get(key));
-        if a == b {
-            continue;
-        }
-        // Tightened: a new bound, a higher lower bound, a lower upper bound.
-        let tightened = match (a, b) {
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-            (Some(x), Some(y)) => {
-                if lower {
-                    y > x
-                } else {
-                    y < x
-                }
-            }
-            (None, None) => continue,
-        };
-        let kind = Change::Constraint {
-            narrows: tightened,
-            widens: !tightened,
-        };
-        let show = |v: Option<&f64>| v.map_or("none".to_string(), |v| v.to_string());
-        out.push(change(
-            kind.at(dir),
-            "",
-            &show(a),
-            &show(b),
-            format!("{key} {} → {}", show(a), show(b)),
-        ));
-    }
+    bounds(o, n, dir, out);
     if o.pattern != n.pattern {
         let show = |p: &Option<String>| p.clone().unwrap_or_else(|| "none".into());
         // A pattern added (request) or dropped (response) narrows or widens for sure; one
@@ -548,7 +515,7 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
         }
         out.push(c);
     }
-    exclusive_and_multiples(o, n, dir, out);
+    multiples(o, n, dir, out);
     unproven_keywords(o, n, dir, out);
     if o.constant != n.constant {
         let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "any".into());
@@ -633,36 +600,6 @@ fn variants(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChan
     }
 }
 
-/// A numeric bound as (value, exclusive): the tighter of the inclusive and the exclusive one.
-fn bound(
-    map: &serde_json::Map<String, Value>,
-    inclusive: &str,
-    exclusive: &str,
-    lower: bool,
-) -> Option<(f64, bool)> {
-    let at = map.get(inclusive).and_then(Value::as_f64);
-    let boolean = map.get(exclusive) == Some(&Value::Bool(true));
-    let candidates = [
-        match map.get(exclusive) {
-            // 3.0: the inclusive bound made exclusive.
-            Some(Value::Bool(true)) => at.map(|v| (v, true)),
-            Some(Value::Number(n)) => n.as_f64().map(|v| (v, true)),
-            _ => None,
-        },
-        at.filter(|_| !boolean).map(|v| (v, false)),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .reduce(|a, b| if tighter(b, a, lower) { b } else { a })
-}
-
-/// Whether bound `b` admits fewer values than `a`.
-fn tighter(b: (f64, bool), a: (f64, bool), lower: bool) -> bool {
-    let further = if lower { b.0 > a.0 } else { b.0 < a.0 };
-    further || (b.0 == a.0 && b.1 && !a.1)
-}
-
 /// A discriminator's property renamed breaks both sides (writers send the old one, readers look
 /// for it); a mapping value gone breaks writers, a new one readers; a value mapped elsewhere
 /// breaks both.
@@ -704,18 +641,23 @@ fn discriminators(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<Sche
     }
 }
 
-/// Numeric bounds (inclusive and exclusive, 3.0 and 3.1 forms read as one) and `multipleOf`.
-fn exclusive_and_multiples(
-    o: &Flat<'_>,
-    n: &Flat<'_>,
-    dir: Direction,
-    out: &mut Vec<SchemaChange>,
-) {
-    for (lower, a, b) in [(true, o.lower, n.lower), (false, o.upper, n.upper)] {
-        if a == b {
-            continue;
-        }
+/// Every bound, each (value, exclusive): lengths, item and property counts, and numeric bounds
+/// (inclusive and exclusive, 3.0 and 3.1 forms read as one). Tightened: a new bound, a higher
+/// lower bound, a lower upper bound, the same value made exclusive.
+fn bounds(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
+    let count = |f: &Flat<'_>, key: &str| f.constraints.get(key).map(|v| (*v, false));
+    let lengths = LOWER
+        .iter()
+        .map(|k| (*k, true))
+        .chain(UPPER.iter().map(|k| (*k, false)))
+        .map(|(key, lower)| (key, lower, count(o, key), count(n, key)));
+    let numbers = [
+        ("minimum", true, o.lower, n.lower),
+        ("maximum", false, o.upper, n.upper),
+    ];
+    for (key, lower, a, b) in lengths.chain(numbers) {
         let tightened = match (a, b) {
+            _ if a == b => continue,
             (None, Some(_)) => true,
             (Some(_), None) => false,
             (Some(x), Some(y)) => tighter(y, x, lower),
@@ -725,7 +667,6 @@ fn exclusive_and_multiples(
             narrows: tightened,
             widens: !tightened,
         };
-        let key = if lower { "minimum" } else { "maximum" };
         let show = |v: Option<(f64, bool)>| match v {
             None => "none".to_string(),
             Some((v, true)) => format!("{v} (exclusive)"),
@@ -739,6 +680,10 @@ fn exclusive_and_multiples(
             format!("{key} {} → {}", show(a), show(b)),
         ));
     }
+}
+
+/// `multipleOf`: every multiple of the old one still one of the new (or the reverse).
+fn multiples(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
     if o.multiple_of != n.multiple_of {
         // Every multiple of `a` is one of `b` when `a` is a multiple of `b`.
         let divides = |a: Option<f64>, b: Option<f64>| match (a, b) {
@@ -769,7 +714,7 @@ fn exclusive_and_multiples(
 /// of (`not`, `if`/`then`/`else`, `contains`, `dependentRequired`, `propertyNames`,
 /// `unevaluatedProperties`, `patternProperties`, …): a warning that says so.
 fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
-    for key in UNPROVEN {
+    for key in flat::KEYWORDS {
         let (a, b) = (o.other.get(*key).copied(), n.other.get(*key).copied());
         if a == b {
             continue;
@@ -792,28 +737,6 @@ fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<S
         ));
     }
 }
-
-/// Keywords compared as written, their direction unproven.
-const UNPROVEN: &[&str] = &[
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "minContains",
-    "maxContains",
-    "dependentRequired",
-    "dependentSchemas",
-    "dependencies",
-    "propertyNames",
-    "patternProperties",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "prefixItems",
-    "contentEncoding",
-    "contentMediaType",
-    "contentSchema",
-];
 
 /// The named definition a place is in: `#/components/schemas/Patient/properties/x` →
 /// `#/components/schemas/Patient`.
@@ -843,10 +766,9 @@ fn resolve<'a>(c: &'a Contract, at: At<'a>) -> (usize, String, &'a Value) {
 /// is compared on what fits.
 const MAX_FLATTEN_NODES: usize = 10_000;
 
-/// A schema with `allOf` merged (and `anyOf`/`oneOf` properties declared, none required).
-/// Cycle-safe: a schema reached again through its own composition (a base listing its subtypes
-/// in `oneOf`, each subtype `allOf: [base, …]`) is not unfolded again, and a node budget bounds
-/// the rest.
+/// A schema as the differ reads it: the crate's one flattening (`spec::flat`: `$ref`s, `allOf`,
+/// cycles, budget), and the `oneOf`/`anyOf` branches' properties declared (none required), their
+/// types possible ones, their names the variants.
 fn flatten<'a>(
     c: &'a Contract,
     doc: usize,
@@ -854,201 +776,146 @@ fn flatten<'a>(
     node: &'a Value,
     depth: usize,
 ) -> Flat<'a> {
-    let mut walk = Walk {
-        on_path: Vec::new(),
-        budget: MAX_FLATTEN_NODES,
+    let budget = std::cell::Cell::new(MAX_FLATTEN_NODES);
+    let mut unfolding = Vec::new();
+    let node = flat::Node {
+        doc,
+        pointer: pointer.to_string(),
+        value: node,
     };
-    flatten_in(c, doc, pointer, node, depth, &mut walk)
+    read(c, node, depth, &budget, &mut unfolding)
 }
 
-/// The state of one flattening: the places on the current path, the nodes left.
-struct Walk {
-    on_path: Vec<(usize, String)>,
-    budget: usize,
-}
-
-fn flatten_in<'a>(
+fn read<'a>(
     c: &'a Contract,
-    doc: usize,
-    pointer: &str,
-    node: &'a Value,
+    node: flat::Node<'a>,
     depth: usize,
-    walk: &mut Walk,
+    budget: &std::cell::Cell<usize>,
+    unfolding: &mut Vec<(usize, String)>,
 ) -> Flat<'a> {
-    let mut f = Flat::default();
-    let (doc, pointer, node) = match c.documents.deref(doc, pointer, node) {
-        Ok((d, p, v)) => (d, p, v),
-        Err(_) => (doc, pointer.to_string(), node),
+    let mut walk = flat::Walk::new(budget, MAX_DEPTH);
+    let x = flat::flatten(c, node, depth, true, &mut walk);
+    let mut f = Flat {
+        typed: x.typed,
+        nullable: x.nullable,
+        format: x.format.map(String::from),
+        pattern: x.pattern.map(String::from),
+        required: x.required.iter().cloned().collect(),
+        items: x
+            .items
+            .as_ref()
+            .map(|n| (n.doc, n.pointer.clone(), n.value)),
+        read_only: x.read_only,
+        write_only: x.write_only,
+        constant: x.constant.map(Value::to_string),
+        unique: x.unique,
+        closed: x.closed,
+        lower: x.minimum,
+        upper: x.maximum,
+        multiple_of: x.multiple_of,
+        other: x.keywords.iter().copied().collect(),
+        ..Flat::default()
     };
-    let Some(map) = node.as_object() else {
-        return f;
-    };
-    if walk.budget == 0 || walk.on_path.iter().any(|(d, p)| *d == doc && *p == pointer) {
-        return f;
-    }
-    walk.budget -= 1;
-    walk.on_path.push((doc, pointer.clone()));
-    flatten_map(c, doc, &pointer, map, depth, walk, &mut f);
-    walk.on_path.pop();
-    f
-}
-
-/// Fold one schema object (its `$ref` followed) into `f`.
-fn flatten_map<'a>(
-    c: &'a Contract,
-    doc: usize,
-    pointer: &str,
-    map: &'a serde_json::Map<String, Value>,
-    depth: usize,
-    walk: &mut Walk,
-    f: &mut Flat<'a>,
-) {
-    let pointer = pointer.to_string();
-    match map.get("type") {
-        Some(Value::String(t)) => {
-            f.typed = true;
-            if t == "null" {
-                f.nullable = true;
-            } else {
-                f.types.insert(t.clone());
-            }
+    for t in &x.types {
+        if t == "null" {
+            f.nullable = true;
+        } else {
+            f.types.insert(t.clone());
         }
-        Some(Value::Array(ts)) => {
-            f.typed = true;
-            for t in ts.iter().filter_map(Value::as_str) {
-                if t == "null" {
-                    f.nullable = true;
-                } else {
-                    f.types.insert(t.to_string());
-                }
-            }
-        }
-        _ => {}
     }
     // An object is what declares properties, whether or not it says `type: object`.
-    if !f.typed && (map.contains_key("properties") || map.contains_key("additionalProperties")) {
+    if !f.typed && (!x.properties.is_empty() || x.additional.is_some() || x.closed) {
         f.typed = true;
         f.types.insert("object".into());
     }
-    if !f.typed && map.contains_key("items") {
+    if !f.typed && (x.items.is_some() || !x.prefix.is_empty()) {
         f.typed = true;
         f.types.insert("array".into());
     }
-    f.nullable |= map.get("nullable") == Some(&Value::Bool(true))
-        || map.get("x-nullable") == Some(&Value::Bool(true));
-    if let Some(Value::Array(values)) = map.get("enum") {
+    if let Some(values) = x.enumeration {
         let mut set: BTreeSet<String> = values.iter().map(Value::to_string).collect();
         if set.remove("null") {
             f.nullable = true;
         }
         f.enum_ = Some(set);
     }
-    f.format = map.get("format").and_then(Value::as_str).map(String::from);
-    f.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
-    for key in LOWER.iter().chain(UPPER.iter()) {
-        if let Some(v) = map.get(*key).and_then(Value::as_f64) {
-            f.constraints.insert(key, v);
+    let counts = [
+        ("minLength", Some(x.min_len).filter(|n| *n > 0)),
+        ("minItems", Some(x.min_items).filter(|n| *n > 0)),
+        ("minProperties", Some(x.min_properties).filter(|n| *n > 0)),
+        ("maxLength", x.max_len),
+        ("maxItems", x.max_items),
+        ("maxProperties", x.max_properties),
+    ];
+    for (key, n) in counts {
+        if let Some(n) = n {
+            f.constraints.insert(key, n as f64);
         }
     }
-    f.read_only = map.get("readOnly") == Some(&Value::Bool(true));
-    f.write_only = map.get("writeOnly") == Some(&Value::Bool(true));
-    f.constant = map.get("const").map(Value::to_string);
-    f.unique = map.get("uniqueItems") == Some(&Value::Bool(true));
-    f.closed = map.get("additionalProperties") == Some(&Value::Bool(false));
-    f.multiple_of = map.get("multipleOf").and_then(Value::as_f64);
-    f.discriminator = map.get("discriminator").and_then(|d| {
-        // OpenAPI 3 `{propertyName, mapping}`, Swagger 2.0 a bare property name.
-        let name = d.get("propertyName").or(Some(d)).and_then(Value::as_str)?;
-        let mapping = d
-            .get("mapping")
-            .and_then(Value::as_object)
+    for p in &x.properties {
+        f.properties.insert(
+            p.name.clone(),
+            (p.node.doc, p.node.pointer.clone(), p.node.value),
+        );
+    }
+    f.discriminator = x.discriminator.as_ref().map(|(name, mapping)| {
+        let mapping = mapping
+            .as_ref()
+            .and_then(|m| m.value.as_object())
             .into_iter()
             .flatten()
             .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
             .collect();
-        Some((name.to_string(), mapping))
+        (name.clone(), mapping)
     });
-    f.lower = bound(map, "minimum", "exclusiveMinimum", true);
-    f.upper = bound(map, "maximum", "exclusiveMaximum", false);
-    for key in UNPROVEN {
-        if let Some(v) = map.get(*key) {
-            f.other.insert(key, v);
+    let typed_here = f.typed;
+    let mut branch_types: Option<BTreeSet<String>> = Some(BTreeSet::new());
+    for choice in &x.choices {
+        // A base listing its subtypes, each `allOf: [base, …]`: its choice is met again inside
+        // each subtype and unfolded once.
+        let at = (choice.node.doc, choice.node.pointer.clone());
+        if unfolding.contains(&at) || depth >= MAX_DEPTH {
+            continue;
         }
-    }
-    if let Some(Value::Object(props)) = map.get("properties") {
-        for (name, schema) in props {
-            let p =
-                crate::text::pointer_push(&crate::text::pointer_push(&pointer, "properties"), name);
-            f.properties.insert(name.clone(), (doc, p, schema));
-        }
-    }
-    if let Some(Value::Array(req)) = map.get("required") {
-        f.required
-            .extend(req.iter().filter_map(Value::as_str).map(String::from));
-    }
-    if let Some(items) = map.get("items").filter(|i| i.is_object()) {
-        f.items = Some((doc, crate::text::pointer_push(&pointer, "items"), items));
-    }
-    if depth < MAX_DEPTH {
-        for key in ["allOf", "anyOf", "oneOf"] {
-            let Some(Value::Array(branches)) = map.get(key) else {
-                continue;
-            };
-            for (i, b) in branches.iter().enumerate() {
-                let bp = crate::text::pointer_push(
-                    &crate::text::pointer_push(&pointer, key),
-                    &i.to_string(),
-                );
-                let inner = flatten_in(c, doc, &bp, b, depth + 1, walk);
-                if key != "allOf" {
-                    // A variant: named by the definition it refers to, else by its place.
-                    let name = b
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
-                        .unwrap_or_else(|| format!("{key}[{i}]"));
-                    f.variants.get_or_insert_with(BTreeSet::new).insert(name);
-                    for k in inner.properties.keys() {
-                        if !f.properties.contains_key(k) {
-                            f.variant_only.insert(k.clone());
-                        }
-                    }
-                }
-                for (k, v) in inner.properties {
-                    f.properties.entry(k).or_insert(v);
-                }
-                if key == "allOf" {
-                    f.required.extend(inner.required);
-                    if inner.typed {
-                        if f.typed && !f.types.is_empty() && !inner.types.is_empty() {
-                            f.types = f.types.intersection(&inner.types).cloned().collect();
-                        } else if !f.typed || f.types.is_empty() {
-                            f.types.extend(inner.types);
-                        }
-                        f.typed = true;
-                    }
-                    f.enum_ = f.enum_.take().or(inner.enum_);
-                    f.format = f.format.take().or(inner.format);
-                    f.read_only |= inner.read_only;
-                    f.write_only |= inner.write_only;
-                } else {
-                    // Any branch may apply: its types are possible ones (an untyped branch
-                    // leaves any type possible).
-                    if map.get("type").is_none() {
-                        if inner.typed && (i == 0 || f.typed) {
-                            f.types.extend(inner.types);
-                            f.typed = true;
-                        } else {
-                            f.typed = false;
-                            f.types.clear();
-                        }
-                    }
-                    f.nullable |= inner.nullable;
-                }
-                if f.items.is_none() {
-                    f.items = inner.items;
+        unfolding.push(at);
+        let key = if choice.one_of { "oneOf" } else { "anyOf" };
+        for (i, b) in choice.branches.iter().enumerate() {
+            let inner = read(c, b.clone(), depth + 1, budget, unfolding);
+            // A variant: named by the definition it refers to, else by its place.
+            let name = b
+                .value
+                .get("$ref")
+                .and_then(Value::as_str)
+                .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+                .unwrap_or_else(|| format!("{key}[{i}]"));
+            f.variants.get_or_insert_with(BTreeSet::new).insert(name);
+            for (k, v) in inner.properties {
+                if !f.properties.contains_key(&k) {
+                    f.variant_only.insert(k.clone());
+                    f.properties.insert(k, v);
                 }
             }
+            // Any branch may apply: its types are possible ones (an untyped branch leaves any
+            // type possible).
+            branch_types = match branch_types {
+                Some(mut types) if inner.typed => {
+                    types.extend(inner.types);
+                    Some(types)
+                }
+                _ => None,
+            };
+            f.nullable |= inner.nullable;
+            if f.items.is_none() {
+                f.items = inner.items;
+            }
+        }
+        unfolding.pop();
+    }
+    if !typed_here && f.variants.is_some() {
+        if let Some(types) = branch_types.filter(|t| !t.is_empty()) {
+            f.types = types;
+            f.typed = true;
         }
     }
+    f
 }

@@ -11,9 +11,9 @@
 //! validator) — with a discriminator's property set to the branch's name. Deterministic: the same
 //! contract gives the same body. Bounded: optional keys only near the top, a node budget and a depth limit.
 
-use crate::spec::source::{get, RefTarget};
+use crate::spec::flat::{flatten, Flat, Node, Property, Walk};
+use crate::spec::source::get;
 use crate::spec::{Contract, SchemaRef};
-use crate::text::pointer_push;
 use serde_json::{json, Map, Value};
 use std::cell::{Cell, RefCell};
 
@@ -64,46 +64,6 @@ pub fn synthesize_seeded(
 /// A place in the loaded documents.
 type Place = (usize, String);
 
-/// A schema with its `$ref`s followed and its `allOf` parts merged.
-#[derive(Debug, Default)]
-struct Flat {
-    types: Vec<String>,
-    nullable: bool,
-    example: Option<(Value, Place)>,
-    constant: Option<Value>,
-    default: Option<Value>,
-    enumeration: Option<Vec<Value>>,
-    properties: Vec<(String, Place, bool)>,
-    required: Vec<String>,
-    additional: Option<Place>,
-    closed: bool,
-    min_properties: usize,
-    /// `null` is valid here for sure: the schema's own node declares its type and `nullable`
-    /// (or `null` among its types), with no `allOf`/`oneOf` parts that might not admit it.
-    null_ok: bool,
-    /// `propertyNames`, `patternProperties` or `maxProperties` limit the keys of a map (a seeded
-    /// body adds none).
-    keys_limited: bool,
-    items: Option<Place>,
-    prefix: Vec<Place>,
-    min_items: usize,
-    max_items: Option<usize>,
-    unique: bool,
-    min_len: usize,
-    max_len: Option<usize>,
-    pattern: Option<String>,
-    format: Option<String>,
-    minimum: Option<(f64, bool)>,
-    maximum: Option<(f64, bool)>,
-    multiple_of: Option<f64>,
-    /// `oneOf` or `anyOf` branches, the node that holds them, and whether it is `oneOf` (whose
-    /// value must match one branch only, so candidates are validated against the node).
-    choice: Option<(Vec<Place>, Place, bool)>,
-    /// The discriminator's property, and where its `mapping` is (read when a branch is named:
-    /// a mapping can list a thousand subtypes, too many to copy at every node).
-    discriminator: Option<(String, Option<Place>)>,
-}
-
 struct Synth<'a> {
     contract: &'a Contract,
     used: RefCell<Vec<(usize, String)>>,
@@ -116,21 +76,13 @@ struct Synth<'a> {
     steady: Cell<bool>,
 }
 
-impl Synth<'_> {
-    fn node(&self, doc: usize, pointer: &str) -> Option<&Value> {
+impl<'a> Synth<'a> {
+    fn node(&self, doc: usize, pointer: &str) -> Option<&'a Value> {
         self.contract
             .documents
             .docs
             .get(doc)
             .and_then(|d| get(&d.value, pointer))
-    }
-
-    /// Where a `$ref` at (`doc`) leads.
-    fn target(&self, doc: usize, reference: &str) -> Option<Place> {
-        match self.contract.documents.resolve_ref(doc, reference) {
-            Some(RefTarget::Doc(d, p)) => Some((d, p)),
-            _ => None,
-        }
     }
 
     /// Whether this value is seeded (not a steady stretch of a seeded body).
@@ -157,197 +109,34 @@ impl Synth<'_> {
         self.roll(100).map_or(unseeded, |r| r < percent)
     }
 
-    fn spend(&self) -> bool {
-        match self.budget.get().checked_sub(1) {
-            Some(left) => {
-                self.budget.set(left);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// The value of the schema at a place.
     fn place(&self, doc: usize, pointer: &str, depth: usize) -> Value {
-        let mut flat = Flat::default();
-        self.flatten(doc, pointer, &mut flat, depth, true);
+        let flat = self.flat(doc, pointer, depth, true);
         self.produce(&flat, depth)
     }
 
-    /// Fold the schema at a place into `flat`: `$ref`s followed, `allOf` parts merged. Only the
-    /// outermost schema's own `example` counts (a part's example is not the whole's).
-    fn flatten(&self, doc: usize, pointer: &str, flat: &mut Flat, depth: usize, own: bool) {
-        // Past MAX_DEPTH only what validity needs is generated; this is the hard stop.
-        if depth > MAX_DEPTH + 16 || !self.spend() {
-            return;
-        }
-        let Some(map) = self.node(doc, pointer).and_then(Value::as_object) else {
-            return;
+    /// The schema at a place, flattened (`spec::flat`): `$ref`s followed, `allOf` parts merged,
+    /// on this body's node budget. `own`: the place is a whole schema (its example counts).
+    fn flat(&self, doc: usize, pointer: &str, depth: usize, own: bool) -> Flat<'a> {
+        let Some(value) = self.node(doc, pointer) else {
+            return Flat::default();
         };
-        if let Some(r) = map.get("$ref").and_then(Value::as_str) {
-            if let Some((d, p)) = self.target(doc, r) {
-                self.flatten(d, &p, flat, depth + 1, own);
-            }
-            return;
-        }
-        let at = |key: &str| (doc, pointer_push(pointer, key));
-        if own && flat.example.is_none() {
-            if let Some(v) = map.get("example") {
-                flat.example = Some((v.clone(), at("example")));
-            } else if let Some(v) = map
-                .get("examples")
-                .and_then(Value::as_array)
-                .and_then(|e| e.first())
-            {
-                flat.example = Some((v.clone(), (doc, format!("{pointer}/examples/0"))));
-            }
-        }
-        match map.get("type") {
-            Some(Value::String(t)) => merge_types(flat, vec![t.clone()]),
-            Some(Value::Array(ts)) => {
-                flat.nullable |= ts.iter().any(|t| t == "null");
-                let ts = ts.iter().filter_map(Value::as_str).filter(|t| *t != "null");
-                merge_types(flat, ts.map(String::from).collect());
-            }
-            _ => {}
-        }
-        let says_nullable = map.get("nullable") == Some(&Value::Bool(true))
-            || map.get("x-nullable") == Some(&Value::Bool(true));
-        flat.nullable |= says_nullable;
-        // Where one node both declares its type and admits `null`, with no parts to agree with.
-        let null_typed = match map.get("type") {
-            Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
-            Some(Value::String(_)) => says_nullable,
-            _ => false,
+        let node = Node {
+            doc,
+            pointer: pointer.to_string(),
+            value,
         };
-        let parts = ["allOf", "anyOf", "oneOf", "not"]
-            .iter()
-            .any(|k| map.contains_key(*k));
-        flat.null_ok |= own && null_typed && !parts;
-        if flat.constant.is_none() {
-            flat.constant = map.get("const").cloned();
-        }
-        if flat.default.is_none() {
-            flat.default = map.get("default").cloned();
-        }
-        if flat.enumeration.is_none() {
-            flat.enumeration = map.get("enum").and_then(Value::as_array).cloned();
-        }
-        if let Some(props) = map.get("properties").and_then(Value::as_object) {
-            let base = pointer_push(pointer, "properties");
-            // A property an earlier `allOf` part declared keeps its first declaration.
-            let known: std::collections::HashSet<&str> =
-                flat.properties.iter().map(|(n, _, _)| n.as_str()).collect();
-            let added: Vec<(String, Place, bool)> = props
-                .iter()
-                .filter(|(name, schema)| {
-                    *schema != &Value::Bool(false) && !known.contains(name.as_str())
-                })
-                .map(|(name, schema)| {
-                    let write_only = schema.get("writeOnly") == Some(&Value::Bool(true));
-                    (name.clone(), (doc, pointer_push(&base, name)), write_only)
-                })
-                .collect();
-            flat.properties.extend(added);
-        }
-        for r in map
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(r) = r.as_str().filter(|r| !flat.required.iter().any(|x| x == r)) {
-                flat.required.push(r.to_string());
-            }
-        }
-        match map.get("additionalProperties") {
-            Some(Value::Bool(false)) => flat.closed = true,
-            Some(Value::Object(_)) if flat.additional.is_none() => {
-                flat.additional = Some(at("additionalProperties"));
-            }
-            _ => {}
-        }
-        if let Some(items) = map.get("items") {
-            match items {
-                Value::Object(_) if flat.items.is_none() => flat.items = Some(at("items")),
-                Value::Array(tuple) if flat.prefix.is_empty() => {
-                    flat.prefix = (0..tuple.len())
-                        .map(|i| (doc, format!("{pointer}/items/{i}")))
-                        .collect();
-                }
-                _ => {}
-            }
-        }
-        if let Some(Value::Array(tuple)) = map.get("prefixItems") {
-            if flat.prefix.is_empty() {
-                flat.prefix = (0..tuple.len())
-                    .map(|i| (doc, format!("{pointer}/prefixItems/{i}")))
-                    .collect();
-            }
-        }
-        let whole = |k: &str| {
-            map.get(k)
-                .and_then(Value::as_f64)
-                .map(|v| v.max(0.0) as usize)
-        };
-        flat.min_properties = flat.min_properties.max(whole("minProperties").unwrap_or(0));
-        flat.keys_limited |= ["propertyNames", "patternProperties", "maxProperties"]
-            .iter()
-            .any(|k| map.contains_key(*k));
-        flat.min_items = flat.min_items.max(whole("minItems").unwrap_or(0));
-        flat.max_items = min_opt(flat.max_items, whole("maxItems"));
-        flat.unique |= map.get("uniqueItems") == Some(&Value::Bool(true));
-        flat.min_len = flat.min_len.max(whole("minLength").unwrap_or(0));
-        flat.max_len = min_opt(flat.max_len, whole("maxLength"));
-        if flat.pattern.is_none() {
-            flat.pattern = map.get("pattern").and_then(Value::as_str).map(String::from);
-        }
-        if flat.format.is_none() {
-            flat.format = map.get("format").and_then(Value::as_str).map(String::from);
-        }
-        bounds(map, flat);
-        if flat.multiple_of.is_none() {
-            flat.multiple_of = map
-                .get("multipleOf")
-                .and_then(Value::as_f64)
-                .filter(|m| *m > 0.0);
-        }
-        if flat.discriminator.is_none() {
-            let discriminator = map.get("discriminator");
-            // OpenAPI 3 `{propertyName, mapping}`, Swagger 2.0 a bare property name.
-            let name = discriminator
-                .and_then(|d| d.get("propertyName").or(Some(d)))
-                .and_then(Value::as_str);
-            if let Some(name) = name {
-                let mapping = discriminator
-                    .and_then(|d| d.get("mapping"))
-                    .and_then(Value::as_object)
-                    .map(|_| (doc, format!("{pointer}/discriminator/mapping")));
-                flat.discriminator = Some((name.to_string(), mapping));
-            }
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let (None, Some(Value::Array(branches))) = (&flat.choice, map.get(key)) {
-                let places = (0..branches.len().min(MAX_BRANCHES))
-                    .map(|i| (doc, format!("{pointer}/{key}/{i}")))
-                    .collect();
-                flat.choice = Some((places, (doc, pointer.to_string()), key == "oneOf"));
-            }
-        }
-        if let Some(Value::Array(parts)) = map.get("allOf") {
-            for i in 0..parts.len() {
-                self.flatten(doc, &format!("{pointer}/allOf/{i}"), flat, depth + 1, false);
-            }
-        }
+        let mut walk = Walk::new(&self.budget, MAX_DEPTH + 16);
+        flatten(self.contract, node, depth, own, &mut walk)
     }
 
     fn produce(&self, flat: &Flat, depth: usize) -> Value {
-        if let Some((v, place)) = &flat.example {
-            self.used.borrow_mut().push(place.clone());
-            return v.clone();
+        if let Some((v, doc, pointer)) = &flat.example {
+            self.used.borrow_mut().push((*doc, pointer.clone()));
+            return (*v).clone();
         }
         if let Some(v) = &flat.constant {
-            return v.clone();
+            return (*v).clone();
         }
         // Live data is sometimes empty where the schema allows it.
         if flat.null_ok && self.chance(15, false) {
@@ -367,11 +156,18 @@ impl Synth<'_> {
                 return v.clone();
             }
         }
-        if let Some(v) = flat.default.as_ref().filter(|v| fits(flat, v)) {
+        if let Some(v) = flat.default.filter(|v| fits(flat, v)) {
             return v.clone();
         }
-        if let Some((branches, node, one)) = &flat.choice {
-            return self.choose(flat, branches, node, *one, depth);
+        if let Some(choice) = flat.choices.first() {
+            let node = (choice.node.doc, choice.node.pointer.clone());
+            let branches: Vec<Place> = choice
+                .branches
+                .iter()
+                .take(MAX_BRANCHES)
+                .map(|b| (b.doc, b.pointer.clone()))
+                .collect();
+            return self.choose(flat, &branches, &node, choice.one_of, depth);
         }
         self.typed(flat, depth)
     }
@@ -477,7 +273,7 @@ impl Synth<'_> {
                 .map(|_| char::from_digit(r(16) as u32, 16).unwrap_or('0'))
                 .collect()
         };
-        let s = match flat.format.as_deref() {
+        let s = match flat.format {
             Some("date-time" | "dateTime") => format!(
                 "2026-{:02}-{:02}T{:02}:{:02}:{:02}Z",
                 1 + r(12),
@@ -554,8 +350,7 @@ impl Synth<'_> {
             .then(|| self.object(flat, depth));
         let mut first = None;
         for (i, (doc, pointer)) in branches.iter().enumerate() {
-            let mut branch = Flat::default();
-            self.flatten(*doc, pointer, &mut branch, depth + 1, true);
+            let branch = self.flat(*doc, pointer, depth + 1, true);
             let mut v = self.produce(&branch, depth + 1);
             // A branch whose own value breaks it (`minLength` over `maxLength`) is unsatisfiable.
             if !fits_scalar(&branch, &v) {
@@ -568,10 +363,7 @@ impl Synth<'_> {
                 }
             }
             if let (Some((name, mapping)), Value::Object(o)) = (&flat.discriminator, &mut v) {
-                let mapping = mapping
-                    .as_ref()
-                    .and_then(|(d, p)| self.node(*d, p))
-                    .and_then(Value::as_object);
+                let mapping = mapping.as_ref().map(|m| m.value).and_then(Value::as_object);
                 o.insert(
                     name.clone(),
                     json!(self.branch_name(*doc, pointer, mapping)),
@@ -607,9 +399,8 @@ impl Synth<'_> {
                 .enumerate()
                 .filter(|(j, _)| *j != i)
                 .all(|(_, (doc, pointer))| {
-                    let mut other = Flat::default();
-                    self.flatten(*doc, pointer, &mut other, depth + 1, false);
-                    other.choice.is_none() && !fits(&other, v)
+                    let other = self.flat(*doc, pointer, depth + 1, false);
+                    other.choices.is_empty() && !fits(&other, v)
                 });
         if exclusive {
             return true;
@@ -650,15 +441,19 @@ impl Synth<'_> {
     fn object(&self, flat: &Flat, depth: usize) -> Value {
         let mut out = Map::new();
         let optional = depth < OPTIONAL_DEPTH;
-        for (name, (doc, pointer), write_only) in &flat.properties {
+        for Property {
+            name,
+            node: Node { doc, pointer, .. },
+            write_only,
+        } in &flat.properties
+        {
             let required = flat.required.contains(name);
             if required {
                 out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
             } else if optional && !write_only && (paging_home(name) || self.chance(70, true)) {
                 // An optional property no value can satisfy (an `enum` of strings on
                 // `type: array`, bounds that cross) is left out rather than served broken.
-                let mut inner = Flat::default();
-                self.flatten(*doc, pointer, &mut inner, depth + 1, true);
+                let inner = self.flat(*doc, pointer, depth + 1, true);
                 if !contradictory(&inner) {
                     out.insert(name.clone(), self.produce(&inner, depth + 1));
                 }
@@ -673,7 +468,12 @@ impl Synth<'_> {
             .chain((0..flat.min_properties).map(|i| format!("key{i}")))
             .collect();
         // A closed object reaches `minProperties` with its declared keys.
-        for (name, (doc, pointer), _) in &flat.properties {
+        for Property {
+            name,
+            node: Node { doc, pointer, .. },
+            ..
+        } in &flat.properties
+        {
             if out.len() >= flat.min_properties {
                 break;
             }
@@ -687,13 +487,15 @@ impl Synth<'_> {
                 break;
             }
             let value = match &flat.additional {
-                Some((doc, pointer)) => self.place(*doc, pointer, depth + 1),
+                Some(Node { doc, pointer, .. }) => self.place(*doc, pointer, depth + 1),
                 None => json!("string"),
             };
             out.insert(name, value);
         }
         // A map's keys are data: a seeded body holds a few, keyed by ids.
-        if let (Some((doc, pointer)), true) = (&flat.additional, optional && !flat.keys_limited) {
+        if let (Some(Node { doc, pointer, .. }), true) =
+            (&flat.additional, optional && !flat.keys_limited)
+        {
             for _ in 0..self.roll(4).unwrap_or(0) {
                 let key = format!("k{:06x}", self.roll(1 << 24).unwrap_or(0));
                 if !out.contains_key(&key) {
@@ -730,17 +532,18 @@ impl Synth<'_> {
             .prefix
             .iter()
             .take(n)
-            .map(|(doc, pointer)| self.place(*doc, pointer, depth + 1))
+            .map(|n| self.place(n.doc, &n.pointer, depth + 1))
             .collect();
         if out.len() < n {
             let item = match &flat.items {
-                Some((doc, pointer)) => self.place(*doc, pointer, depth + 1),
+                Some(Node { doc, pointer, .. }) => self.place(*doc, pointer, depth + 1),
                 None => json!("string"),
             };
             // Seeded, near the top: every element its own value; under `uniqueItems` the
             // distinct ones (an `enum` of two gives two at most), as many as the list needs.
             let distinct = self.seeded() && depth < OPTIONAL_DEPTH;
-            if let (Some((doc, pointer)), true) = (&flat.items, distinct && flat.unique) {
+            if let (Some(Node { doc, pointer, .. }), true) = (&flat.items, distinct && flat.unique)
+            {
                 let mut tries = 0;
                 while out.len() < n && tries < 3 * n {
                     let v = if tries == 0 {
@@ -762,7 +565,7 @@ impl Synth<'_> {
             while out.len() < n {
                 let k = out.len();
                 out.push(match &flat.items {
-                    Some((doc, pointer)) if distinct && k > 0 => {
+                    Some(Node { doc, pointer, .. }) if distinct && k > 0 => {
                         self.place(*doc, pointer, depth + 1)
                     }
                     _ if flat.unique => vary(&item, k),
@@ -799,59 +602,6 @@ fn contradictory(flat: &Flat) -> bool {
         || crossed(flat.min_len, flat.max_len)
         || crossed(flat.min_items, flat.max_items)
         || bounds_cross
-}
-
-fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// `allOf` parts narrow the type: the first part's types, kept to those the next part shares.
-fn merge_types(flat: &mut Flat, types: Vec<String>) {
-    if flat.types.is_empty() {
-        flat.types = types;
-    } else {
-        let shared: Vec<String> = flat
-            .types
-            .iter()
-            .filter(|t| types.contains(t))
-            .cloned()
-            .collect();
-        if !shared.is_empty() {
-            flat.types = shared;
-        } else if flat.types == ["number"] && types == ["integer"] {
-            // integer ⊂ number: the narrower wins.
-            flat.types = types;
-        }
-    }
-}
-
-/// Numeric bounds, Draft 4 (`exclusiveMinimum: true`) and 2020-12 (`exclusiveMinimum: 5`).
-fn bounds(map: &Map<String, Value>, flat: &mut Flat) {
-    let num = |k: &str| map.get(k).and_then(Value::as_f64);
-    let flag = |k: &str| map.get(k) == Some(&Value::Bool(true));
-    let lower = match (num("minimum"), num("exclusiveMinimum")) {
-        (_, Some(x)) => Some((x, true)),
-        (Some(m), None) => Some((m, flag("exclusiveMinimum"))),
-        _ => None,
-    };
-    let upper = match (num("maximum"), num("exclusiveMaximum")) {
-        (_, Some(x)) => Some((x, true)),
-        (Some(m), None) => Some((m, flag("exclusiveMaximum"))),
-        _ => None,
-    };
-    if let Some(l) = lower {
-        if flat.minimum.is_none_or(|(m, _)| l.0 > m) {
-            flat.minimum = Some(l);
-        }
-    }
-    if let Some(u) = upper {
-        if flat.maximum.is_none_or(|(m, _)| u.0 < m) {
-            flat.maximum = Some(u);
-        }
-    }
 }
 
 /// A number within the bounds and a multiple of `multipleOf`, as near 1 as the bounds allow.
@@ -894,7 +644,7 @@ fn number(flat: &Flat, integer: bool) -> Value {
 fn string(flat: &Flat) -> String {
     let (min, max) = (flat.min_len, flat.max_len.unwrap_or(usize::MAX));
     let within = |s: &str| (min..=max).contains(&s.chars().count());
-    let format = flat.format.as_deref().and_then(format_sample);
+    let format = flat.format.and_then(format_sample);
     if let (Some(f), Some(pattern)) = (format, &flat.pattern) {
         if crate::memo::pattern_matches(pattern, f) {
             return f.to_string();
@@ -961,7 +711,7 @@ fn fits(flat: &Flat, v: &Value) -> bool {
 /// Whether a value meets a schema's own scalar constraints: its type, `enum`, `const`, string
 /// lengths and numeric bounds (objects and arrays are built to their schema's shape).
 fn fits_scalar(flat: &Flat, v: &Value) -> bool {
-    let listed = |values: &Option<Vec<Value>>| values.as_ref().is_none_or(|e| e.contains(v));
+    let listed = |values: Option<&Vec<Value>>| values.is_none_or(|e| e.contains(v));
     let within = match v {
         Value::String(s) => {
             let n = s.chars().count();
@@ -976,10 +726,7 @@ fn fits_scalar(flat: &Flat, v: &Value) -> bool {
         }),
         _ => true,
     };
-    fits(flat, v)
-        && within
-        && listed(&flat.enumeration)
-        && flat.constant.as_ref().is_none_or(|c| c == v)
+    fits(flat, v) && within && listed(flat.enumeration) && flat.constant.is_none_or(|c| c == v)
 }
 
 /// The `k`-th distinct variant of an array item (`uniqueItems`).

@@ -8,6 +8,7 @@
 pub mod dialect;
 pub mod error;
 pub mod fanout;
+pub mod flat;
 pub mod locate;
 pub mod media;
 pub mod model;

@@ -139,28 +139,15 @@ impl FailOn {
     }
 }
 
-/// The contract of `--spec FILE` and the API name reports use (`--api`, or from the file name).
-/// A contract given by URL is fetched first (within its origin, capped by `--max-spec-bytes`),
-/// as `drift check` and `drift diff` do.
+/// The contract of `--spec FILE` (a path or a URL) and the API name reports use (`--api`, or
+/// from the file name).
 fn load_spec(spec: &args::SpecArgs) -> anyhow::Result<(crate::spec::Contract, String)> {
-    let file = if crate::spec::remote::is_url(&spec.spec) {
-        let url = spec.spec.to_string_lossy().into_owned();
-        crate::spec::remote::fetch_with(
-            &url,
-            &crate::spec::remote::cache_dir(&url),
-            &crate::replay::auth::AuthConfig::None,
-            spec.max_spec_bytes,
-        )
-        .map_err(anyhow::Error::msg)?
-    } else {
-        spec.spec.clone()
-    };
-    let contract = crate::spec::load(&file)?;
-    let api = spec
-        .api
-        .clone()
-        .unwrap_or_else(|| crate::run::api::default_api_name(&spec.spec));
-    Ok((contract, api))
+    let contract = crate::spec::remote::load(&spec.spec, spec.max_spec_bytes)?;
+    let api = spec.api.clone();
+    Ok((
+        contract,
+        api.unwrap_or_else(|| crate::run::api::default_api_name(&spec.spec)),
+    ))
 }
 
 /// When no API of a run could start, say why on standard error (as for any usage error) and
@@ -207,14 +194,8 @@ fn write_outputs(
             Some(r) => r.redact(&String::from_utf8_lossy(&buf)).into_bytes(),
             None => buf,
         };
-        // The Actions log reads standard output for commands: only `--format github` writes them.
-        if output.path.is_none()
-            && output.format != crate::report::Format::Github
-            && crate::report::github::in_github_actions()
-        {
-            text = crate::text::defang_workflow_commands(&String::from_utf8_lossy(&text))
-                .into_owned()
-                .into_bytes();
+        if output.path.is_none() && output.format != crate::report::Format::Github {
+            text = crate::report::github::for_stdout(text);
         }
         emit(console, output.path.as_deref(), &text)?;
     }

@@ -2,9 +2,7 @@
 
 use super::args::ReportArgs;
 use super::{write_outputs, Console, ExitStatus};
-use crate::history::History;
 use crate::report::{terminal::Palette, Format, View};
-use anyhow::{bail, Context};
 
 pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     if !args.merge.is_empty() {
@@ -21,28 +19,12 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
         &Format::rendering(View::Timeline),
     )?;
     let dir = crate::config::history_folder(args.history.as_deref(), args.config.as_deref())?;
-    if !dir.is_dir() {
-        bail!(
-            "{}: no such history folder (record runs with `drift check --history {}`)",
-            dir.display(),
-            dir.display()
-        );
-    }
     let started = std::time::Instant::now();
-    let timeline = History::new(&dir)
-        .timeline()
-        .with_context(|| format!("cannot read the history in {}", dir.display()))?;
+    let timeline = crate::history::timeline_in(&dir)?;
     let built_at = crate::text::rfc3339(std::time::SystemTime::now());
-    for w in timeline
-        .warnings
-        .iter()
-        .chain(timeline.apis.iter().flat_map(|a| a.warnings.iter()))
-    {
-        writeln!(
-            console.err,
-            "warning: {}",
-            crate::text::escape_control(w, false)
-        )?;
+    for w in timeline.all_warnings() {
+        let w = crate::text::escape_control(w, false);
+        writeln!(console.err, "warning: {w}")?;
     }
     write_outputs(console, &outputs, p, None, |r, _, w| {
         r.timeline(w, &timeline, &built_at)

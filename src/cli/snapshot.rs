@@ -4,7 +4,7 @@ use super::args::{ReviewArgs, SnapshotArgs};
 use super::progress::ProgressLine;
 use super::{options, write_outputs, Console, ExitStatus};
 use crate::report::{terminal::Palette, View};
-use crate::run::{RunOptions, SnapshotMode};
+use crate::run::RunOptions;
 use crate::snapshot::review::{self, Choice};
 use crate::snapshot::store::Store;
 use std::io::{BufRead, IsTerminal};
@@ -15,19 +15,8 @@ pub fn record(
     p: Palette,
 ) -> anyhow::Result<ExitStatus> {
     let outputs = args.out.outputs(View::Record)?;
-    let resolved = options::resolve(&args.target)?;
-    let dir = resolved
-        .snapshots
-        .unwrap_or_else(|| std::path::PathBuf::from("snapshots"));
-    let options = RunOptions {
-        apis: resolved.runs,
-        policy: resolved.policy,
-        snapshots: Some(dir.clone()),
-        history: None,
-        mode: SnapshotMode::Record {
-            accept: args.accept,
-        },
-    };
+    let options = RunOptions::recording(options::resolve(&args.target)?, args.accept);
+    let dir = options.snapshots.clone().unwrap_or_default();
     let result = {
         let mut progress = ProgressLine::new(console.err, console.err_is_tty);
         crate::run::run(&options, &mut progress)?
@@ -80,16 +69,7 @@ pub fn review(
         return Ok(ExitStatus::Success);
     }
     if !std::io::stdin().is_terminal() {
-        writeln!(
-            console.out,
-            "{} pending snapshot change(s) in {}:",
-            pending.len(),
-            dir.display()
-        )?;
-        for f in &pending {
-            writeln!(console.out, "  {}", f.display())?;
-        }
-        writeln!(console.out, "accept them all with `drift review --accept-all` (or reject: --reject-all); run `drift review` in a terminal to choose one by one")?;
+        crate::report::snapshots::write_pending_list(console.out, &dir, &pending)?;
         return Ok(ExitStatus::Failure);
     }
     let stdin = std::io::stdin();

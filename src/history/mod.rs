@@ -194,6 +194,21 @@ impl History {
     }
 }
 
+/// The timeline of the history in `dir`, which must exist (`drift report`).
+pub fn timeline_in(dir: &std::path::Path) -> anyhow::Result<Timeline> {
+    use anyhow::Context;
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: no such history folder (record runs with `drift check --history {}`)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    History::new(dir)
+        .timeline()
+        .with_context(|| format!("cannot read the history in {}", dir.display()))
+}
+
 /// A stored report's findings by API, or why it could not be read.
 type ReportFindings = Result<std::collections::HashMap<String, Vec<Finding>>, String>;
 

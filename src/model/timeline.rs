@@ -32,6 +32,14 @@ pub struct Timeline {
     pub warnings: Vec<String>,
 }
 
+impl Timeline {
+    /// The history's warnings, then each API's.
+    pub fn all_warnings(&self) -> impl Iterator<Item = &String> {
+        let apis = self.apis.iter().flat_map(|a| a.warnings.iter());
+        self.warnings.iter().chain(apis)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Clean,

@@ -31,6 +31,17 @@ impl Default for GithubReporter {
 }
 
 /// Running as a GitHub Actions step (`GITHUB_ACTIONS=true`): colours allowed, no progress redraws.
+/// Output for standard output: in a GitHub Actions step, whose log reads standard output for
+/// workflow commands, with none left in it (only `--format github` writes them).
+pub fn for_stdout(text: Vec<u8>) -> Vec<u8> {
+    if !in_github_actions() {
+        return text;
+    }
+    crate::text::defang_workflow_commands(&String::from_utf8_lossy(&text))
+        .into_owned()
+        .into_bytes()
+}
+
 pub fn in_github_actions() -> bool {
     std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }

@@ -98,6 +98,24 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, old: &str, new: &str) -> std::i
     Ok(())
 }
 
+/// The pending changes, listed for a reader who cannot answer one by one (no terminal).
+pub fn write_pending_list(
+    w: &mut dyn Write,
+    dir: &Path,
+    pending: &[std::path::PathBuf],
+) -> io::Result<()> {
+    writeln!(
+        w,
+        "{} pending snapshot change(s) in {}:",
+        pending.len(),
+        dir.display()
+    )?;
+    for f in pending {
+        writeln!(w, "  {}", f.display())?;
+    }
+    writeln!(w, "accept them all with `drift review --accept-all` (or reject: --reject-all); run `drift review` in a terminal to choose one by one")
+}
+
 /// `[2/5] snapshots/coaching/fetchCoach.json` and the coloured diff of its pending change.
 pub fn write_pending_change(
     out: &mut dyn Write,

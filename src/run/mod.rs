@@ -81,6 +81,24 @@ pub struct RunOptions {
     pub policy: crate::model::suppress::Policy,
 }
 
+impl RunOptions {
+    /// `drift snapshot`: record the resolved runs' answers as baselines (into `snapshots/` when
+    /// neither a flag nor drift.yaml names a folder); `accept`: over pending changes too.
+    pub fn recording(resolved: options::Resolved, accept: bool) -> RunOptions {
+        RunOptions {
+            apis: resolved.runs,
+            policy: resolved.policy,
+            snapshots: Some(
+                resolved
+                    .snapshots
+                    .unwrap_or_else(|| PathBuf::from("snapshots")),
+            ),
+            history: None,
+            mode: SnapshotMode::Record { accept },
+        }
+    }
+}
+
 /// A finished run.
 pub struct RunResult {
     pub report: CheckReport,

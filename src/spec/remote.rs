@@ -17,6 +17,18 @@ pub fn fetch(url: &str, dir: &Path, max_bytes: usize) -> Result<PathBuf, String>
     fetch_with(url, dir, &crate::replay::auth::AuthConfig::None, max_bytes)
 }
 
+/// The contract at `spec`: a file, or a URL fetched first (within its origin, capped at
+/// `max_bytes`, cached).
+pub fn load(spec: &Path, max_bytes: usize) -> anyhow::Result<super::Contract> {
+    let file = if is_url(spec) {
+        let url = spec.to_string_lossy().into_owned();
+        fetch(&url, &cache_dir(&url), max_bytes).map_err(anyhow::Error::msg)?
+    } else {
+        spec.to_path_buf()
+    };
+    Ok(super::load(&file)?)
+}
+
 /// [`fetch`] with an API's credentials (read from their environment variables), sent as the
 /// checks send them.
 pub fn fetch_with(

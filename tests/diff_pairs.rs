@@ -19,8 +19,15 @@ fn api(version: &str, request: Value, response: Value) -> Value {
 /// (severity, kind, operation) of every change.
 type Found = Vec<(String, String, String)>;
 
-/// (severity, kind, operation) of every change, sorted.
+/// (severity, kind, operation) of every change but the version policy's, sorted.
 fn diff(old: &Value, new: &Value) -> Found {
+    let mut found = diff_all(old, new);
+    found.retain(|(_, k, _)| k != "spec.version-not-bumped");
+    found
+}
+
+/// (severity, kind, operation) of every change, sorted.
+fn diff_all(old: &Value, new: &Value) -> Found {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (a, b) = (dir.path().join("old.json"), dir.path().join("new.json"));
     std::fs::write(&a, old.to_string()).unwrap_or_else(|e| panic!("{e}"));
@@ -37,7 +44,6 @@ fn diff(old: &Value, new: &Value) -> Found {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|f| f["kind"] != "spec.version-not-bumped")
         .map(|f| {
             let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
             (s("severity"), s("kind"), s("operation_id"))
@@ -251,6 +257,44 @@ fn composition_variants_by_direction() {
             .any(|(_, k, _)| k.ends_with(".property-removed")),
         "{resp:?}"
     );
+}
+
+#[test]
+fn required_pair_turned_into_one_of_either() {
+    let props = json!({"a": {"type": "string"}, "b": {"type": "string"}});
+    let both = json!({"type": "object", "properties": props, "required": ["a", "b"]});
+    let either = json!({"type": "object", "properties": props,
+        "oneOf": [{"required": ["a"]}, {"required": ["b"]}]});
+    // A client sending both is refused; a reader may get only one.
+    let (req, resp) = both_ways("3.0.3", both.clone(), either.clone());
+    assert!(
+        has(
+            &req,
+            "breaking",
+            "spec.request.constraint-tightened",
+            "write"
+        ),
+        "{req:?}"
+    );
+    assert!(
+        has(&resp, "breaking", "spec.response.required-removed", "read"),
+        "{resp:?}"
+    );
+    // The way back: the composition dropped loosens a request, but both keys are now required.
+    let (req, _) = both_ways("3.0.3", either, both);
+    assert!(
+        has(&req, "info", "spec.request.constraint-loosened", "write"),
+        "{req:?}"
+    );
+    assert!(
+        has(&req, "breaking", "spec.request.required-added", "write"),
+        "{req:?}"
+    );
+    // A `oneOf` of one `$ref` wraps it: no composition added.
+    let pet = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+    let wrapped = json!({"oneOf": [pet.clone()]});
+    let (req, resp) = both_ways("3.0.3", pet, wrapped);
+    assert!(req.is_empty() && resp.is_empty(), "{req:?} {resp:?}");
 }
 
 #[test]
@@ -544,4 +588,358 @@ fn one_change_in_a_shared_definition_is_one_finding() {
         "{message}"
     );
     assert_eq!(removed[0]["severity"], "breaking");
+    assert_eq!(
+        removed[0]["reaches"],
+        json!([
+            "GET /a [response]",
+            "GET /b [response]",
+            "GET /c [response]"
+        ])
+    );
+    // The terminal shows it once, under the definition, naming the operations it reaches.
+    let text = drift(&["diff", &a.to_string_lossy(), &b.to_string_lossy()]).stdout;
+    let heading =
+        "#/components/schemas/Thing  shared definition, reached from GET /a, GET /b, GET /c";
+    assert_eq!(text.matches(heading).count(), 1, "{text}");
+    assert_eq!(text.matches("property `name` removed").count(), 1, "{text}");
+    assert!(!text.contains("\n  GET /a"), "{text}");
+}
+
+/// [`api`] 3.0 with `extra` merged in: `version`, top-level keys, and keys of the `get` and
+/// `post` operations (`null` removes one).
+fn contract(request: Value, response: Value, extra: Value) -> Value {
+    let mut c = api("3.0.3", request, response);
+    if let Some(m) = extra.as_object() {
+        for (k, v) in m {
+            match k.as_str() {
+                "version" => c["info"]["version"] = v.clone(),
+                "get" | "post" => {
+                    let op = &mut c["paths"]["/t"][k.as_str()];
+                    for (k2, v2) in v.as_object().into_iter().flatten() {
+                        match (v2, op.as_object_mut()) {
+                            (Value::Null, Some(op)) => {
+                                op.remove(k2);
+                            }
+                            _ => op[k2] = v2.clone(),
+                        }
+                    }
+                }
+                _ => c[k] = v.clone(),
+            }
+        }
+    }
+    c
+}
+
+/// Every `spec.*` rule the registry lists, each from one minimal OLD/NEW pair, with the
+/// registry's severity — and the pairs whose rules are compatible break nothing.
+#[test]
+fn every_diff_rule_comes_from_a_minimal_pair() {
+    let s = json!({"type": "string"});
+    let obj = |props: Value, required: Value| json!({"type": "object", "properties": props, "required": required});
+    let cat = json!({"type": "object", "properties": {"meow": s}});
+    let dog = json!({"type": "object", "properties": {"bark": s}});
+    let disc = |p: &str| json!({"type": "object", "properties": {"kind": s, "type": s}, "discriminator": {"propertyName": p}});
+    let plain = |req: Value, resp: Value| contract(req, resp, json!({}));
+    let r = |resp: Value| plain(json!({}), resp);
+    let q = |req: Value| plain(req, json!({}));
+    let with = |extra: Value| contract(json!({}), json!({}), extra);
+    let param = |required: bool| json!({"post": {"parameters": [{"name": "q", "in": "query", "required": required, "schema": s}]}});
+    let body = |required: bool, media: Value| json!({"post": {"requestBody": {"required": required, "content": media}}});
+    let json_body = json!({"application/json": {"schema": {}}});
+    let two_media = json!({"application/json": {"schema": {}}, "application/xml": {"schema": {}}});
+    let responses = |r: Value| json!({"get": {"responses": r}});
+    let ok_body = json!({"description": "ok", "content": {"application/json": {"schema": {}}}});
+    let header = |status: &str, h: Value| {
+        responses(json!({"200": ok_body, status: {"description": "x", "headers": h}}))
+    };
+    let x_rate = json!({"X-Rate": {"required": true, "schema": s}});
+    let schemes = json!({"k": {"type": "apiKey", "in": "header", "name": "X-Key"}});
+    let security = |req: Value, schemes: Value| json!({"components": {"securitySchemes": schemes}, "get": {"security": req}});
+    let unsecured = security(json!([]), schemes.clone());
+    let keyed = security(json!([{"k": []}]), schemes.clone());
+    let in_query = security(
+        json!([{"k": []}]),
+        json!({"k": {"type": "apiKey", "in": "query", "name": "key"}}),
+    );
+    let mut pairs: Vec<(String, Value, Value)> = Vec::new();
+    let mut add = |rule: &str, old: Value, new: Value| pairs.push((rule.to_string(), old, new));
+    // Whole operations, security, versions.
+    add(
+        "spec.operation-removed",
+        r(json!({})),
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "2.0.0"}, "paths": {}}),
+    );
+    add(
+        "spec.operation-added",
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1.0.0"}, "paths": {}}),
+        r(json!({})),
+    );
+    add(
+        "spec.security-narrowed",
+        with(unsecured.clone()),
+        with(keyed.clone()),
+    );
+    add(
+        "spec.security-widened",
+        with(keyed.clone()),
+        with(unsecured),
+    );
+    add("spec.security-scheme-changed", with(keyed), with(in_query));
+    add(
+        "spec.version-not-bumped",
+        r(obj(json!({"a": s}), json!([]))),
+        contract(
+            json!({}),
+            obj(json!({}), json!([])),
+            json!({"version": "1.1.0"}),
+        ),
+    );
+    // What a client sends.
+    add(
+        "spec.request.parameter-removed",
+        with(param(false)),
+        with(json!({})),
+    );
+    add(
+        "spec.request.parameter-added",
+        with(json!({})),
+        with(param(false)),
+    );
+    add(
+        "spec.request.required-added",
+        with(param(false)),
+        with(param(true)),
+    );
+    add(
+        "spec.request.required-removed",
+        q(obj(json!({"a": s}), json!(["a"]))),
+        q(obj(json!({"a": s}), json!([]))),
+    );
+    add(
+        "spec.request.body-removed",
+        with(body(true, json_body.clone())),
+        contract(json!({}), json!({}), json!({"post": {"requestBody": null}})),
+    );
+    add(
+        "spec.request.optional-body-removed",
+        with(body(false, json_body.clone())),
+        contract(json!({}), json!({}), json!({"post": {"requestBody": null}})),
+    );
+    add(
+        "spec.request.media-type-removed",
+        with(body(true, two_media.clone())),
+        with(body(true, json_body.clone())),
+    );
+    add(
+        "spec.request.property-removed",
+        q(obj(json!({"a": s}), json!([]))),
+        q(obj(json!({}), json!([]))),
+    );
+    add(
+        "spec.request.property-added",
+        q(obj(json!({}), json!([]))),
+        q(obj(json!({"a": s}), json!([]))),
+    );
+    add(
+        "spec.request.type-narrowed",
+        q(json!({"type": "number"})),
+        q(json!({"type": "integer"})),
+    );
+    add(
+        "spec.request.type-widened",
+        q(json!({"type": "integer"})),
+        q(json!({"type": "number"})),
+    );
+    add(
+        "spec.request.enum-value-removed",
+        q(json!({"enum": ["a", "b"]})),
+        q(json!({"enum": ["a"]})),
+    );
+    add(
+        "spec.request.enum-value-added",
+        q(json!({"enum": ["a"]})),
+        q(json!({"enum": ["a", "b"]})),
+    );
+    add(
+        "spec.request.constraint-tightened",
+        q(json!({"type": "string", "maxLength": 10})),
+        q(json!({"type": "string", "maxLength": 5})),
+    );
+    add(
+        "spec.request.constraint-loosened",
+        q(json!({"type": "string", "maxLength": 5})),
+        q(json!({"type": "string", "maxLength": 10})),
+    );
+    add(
+        "spec.request.variant-removed",
+        q(json!({"oneOf": [cat, dog]})),
+        q(json!({"oneOf": [cat]})),
+    );
+    add(
+        "spec.request.variant-added",
+        q(json!({"oneOf": [cat]})),
+        q(json!({"oneOf": [cat, dog]})),
+    );
+    add(
+        "spec.request.discriminator-changed",
+        q(disc("kind")),
+        q(disc("type")),
+    );
+    add(
+        "spec.request.unproven-change",
+        q(json!({"type": "string", "pattern": "^a"})),
+        q(json!({"type": "string", "pattern": "^b"})),
+    );
+    // What a client reads.
+    add(
+        "spec.response.status-removed",
+        with(responses(json!({"200": ok_body}))),
+        with(responses(json!({"202": ok_body}))),
+    );
+    add(
+        "spec.response.body-removed",
+        with(responses(json!({"200": ok_body}))),
+        with(responses(json!({"200": {"description": "ok"}}))),
+    );
+    add(
+        "spec.response.error-status-removed",
+        with(responses(
+            json!({"200": ok_body, "404": {"description": "x"}}),
+        )),
+        with(responses(json!({"200": ok_body}))),
+    );
+    add(
+        "spec.response.status-added",
+        with(responses(json!({"200": ok_body}))),
+        with(responses(
+            json!({"200": ok_body, "404": {"description": "x"}}),
+        )),
+    );
+    add(
+        "spec.response.header-removed",
+        with(header("201", x_rate.clone())),
+        with(header("201", json!({}))),
+    );
+    add(
+        "spec.response.error-header-removed",
+        with(header("429", x_rate.clone())),
+        with(header("429", json!({}))),
+    );
+    add(
+        "spec.response.media-type-removed",
+        with(responses(
+            json!({"200": {"description": "ok", "content": two_media}}),
+        )),
+        with(responses(json!({"200": ok_body}))),
+    );
+    add(
+        "spec.response.property-removed",
+        r(obj(json!({"a": s}), json!([]))),
+        r(obj(json!({}), json!([]))),
+    );
+    add(
+        "spec.response.property-added",
+        r(obj(json!({}), json!([]))),
+        r(obj(json!({"a": s}), json!([]))),
+    );
+    add(
+        "spec.response.required-removed",
+        r(obj(json!({"a": s}), json!(["a"]))),
+        r(obj(json!({"a": s}), json!([]))),
+    );
+    add(
+        "spec.response.required-added",
+        r(obj(json!({"a": s}), json!([]))),
+        r(obj(json!({"a": s}), json!(["a"]))),
+    );
+    add(
+        "spec.response.type-widened",
+        r(json!({"type": "string"})),
+        r(json!({"type": "string", "nullable": true})),
+    );
+    add(
+        "spec.response.type-narrowed",
+        r(json!({"type": "number"})),
+        r(json!({"type": "integer"})),
+    );
+    add(
+        "spec.response.enum-value-added",
+        r(json!({"enum": ["a"]})),
+        r(json!({"enum": ["a", "b"]})),
+    );
+    add(
+        "spec.response.enum-value-removed",
+        r(json!({"enum": ["a", "b"]})),
+        r(json!({"enum": ["a"]})),
+    );
+    add(
+        "spec.response.constraint-loosened",
+        r(json!({"type": "integer", "maximum": 5})),
+        r(json!({"type": "integer"})),
+    );
+    add(
+        "spec.response.constraint-tightened",
+        r(json!({"type": "integer"})),
+        r(json!({"type": "integer", "maximum": 5})),
+    );
+    add(
+        "spec.response.properties-opened",
+        r(json!({"type": "object", "additionalProperties": false})),
+        r(json!({"type": "object"})),
+    );
+    add(
+        "spec.response.variant-added",
+        r(json!({"oneOf": [cat]})),
+        r(json!({"oneOf": [cat, dog]})),
+    );
+    add(
+        "spec.response.variant-removed",
+        r(json!({"oneOf": [cat, dog]})),
+        r(json!({"oneOf": [cat]})),
+    );
+    add(
+        "spec.response.discriminator-changed",
+        r(disc("kind")),
+        r(disc("type")),
+    );
+    add(
+        "spec.response.unproven-change",
+        r(json!({"not": {"type": "null"}})),
+        r(json!({"not": {"type": "string"}})),
+    );
+    let rules = json(&drift(&["rules", "--format", "json"]));
+    let registry: std::collections::BTreeMap<String, String> = rules["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            Some((
+                r["id"].as_str()?.to_string(),
+                r["severity"].as_str()?.to_string(),
+            ))
+        })
+        .filter(|(id, _)| id.starts_with("spec."))
+        .collect();
+    let mut failures = Vec::new();
+    let mut table = Vec::new();
+    for (rule, old, new) in &pairs {
+        let started = std::time::Instant::now();
+        let found = diff_all(old, new);
+        let elapsed = started.elapsed();
+        let severity = registry.get(rule).cloned().unwrap_or_default();
+        let hit = found.iter().any(|(s, k, _)| s == &severity && k == rule);
+        // A compatible change comes alone: nothing in its pair breaks.
+        let quiet = severity != "info" || !found.iter().any(|(s, _, _)| s == "breaking");
+        if !hit || !quiet {
+            failures.push(format!("{rule} ({severity}): {found:?}"));
+        }
+        table.push(format!("{severity:<8} {rule:<40} {elapsed:>8.1?}"));
+    }
+    println!("{}", table.join("\n"));
+    let covered: std::collections::BTreeSet<&String> = pairs.iter().map(|(r, _, _)| r).collect();
+    let missing: Vec<&String> = registry.keys().filter(|id| !covered.contains(id)).collect();
+    assert!(registry.len() > 40, "{rules}");
+    assert!(missing.is_empty(), "rules without a pair: {missing:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod security;
 pub mod sides;
 
+use crate::model::finding::definition;
 use crate::model::Kind;
 use crate::model::{Finding, OperationRef, Severity};
 use crate::spec::{Contract, MediaType, Operation, ParamIn, Parameter, Status};
@@ -212,27 +213,30 @@ struct Differ<'a, 'o> {
 /// carries the finding, the others are named in it.
 #[derive(Default)]
 struct Shared {
-    /// (definition, the place in it, kind, message, direction) → the finding's index and the other
-    /// operations (with the direction) that reach it.
+    /// (definition, the place in it, kind, message, direction) → the finding's index and the
+    /// operations (with the direction) that reach it, its own first.
     seen: std::collections::HashMap<SharedKey, (usize, Vec<String>)>,
 }
 
 /// A change in a definition: (definition, the place in it, kind, message, direction).
 type SharedKey = (String, String, Kind, String, &'static str);
 
-/// The most other operations a shared change names one by one.
+/// The most other operations a shared change's message names one by one.
 const OTHERS_NAMED: usize = 10;
+/// The most operations a shared change lists in `reaches` (its message has the count).
+const MAX_REACHES: usize = 500;
 
 impl Shared {
     /// Append to each shared change the other operations it reaches.
     fn name_the_others(self, out: &mut [Finding]) {
-        for (_, (index, others)) in self.seen {
-            if others.is_empty() {
+        for (_, (index, reaches)) in self.seen {
+            let Some((_, others)) = reaches.split_first().filter(|(_, o)| !o.is_empty()) else {
                 continue;
-            }
+            };
             let Some(f) = out.get_mut(index) else {
                 continue;
             };
+            f.reaches = reaches.iter().take(MAX_REACHES).cloned().collect();
             let mut named: Vec<&str> = others
                 .iter()
                 .take(OTHERS_NAMED)
@@ -732,7 +736,7 @@ impl Differ<'_, '_> {
                 }
                 _ => c.new_at.as_ref().or(c.old_at.as_ref()),
             };
-            let named = changed_at.and_then(|(d, p)| schema::definition(p).map(|def| (*d, def)));
+            let named = changed_at.and_then(|(d, p)| definition(p).map(|def| (*d, def)));
             if let (Some((d, definition)), Some((_, p))) = (&named, changed_at) {
                 let key = (
                     format!("{d}{definition}"),
@@ -742,13 +746,13 @@ impl Differ<'_, '_> {
                     dir.name(),
                 );
                 let here = format!("{} {} [{}]", self.op.method, self.op.path, dir.name());
-                if let Some((_, others)) = self.shared.seen.get_mut(&key) {
-                    if !others.contains(&here) {
-                        others.push(here);
+                if let Some((_, reaches)) = self.shared.seen.get_mut(&key) {
+                    if !reaches.contains(&here) {
+                        reaches.push(here);
                     }
                     continue;
                 }
-                self.shared.seen.insert(key, (self.out.len(), Vec::new()));
+                self.shared.seen.insert(key, (self.out.len(), vec![here]));
             }
             let body = if c.path.is_empty() {
                 String::new()

@@ -6,6 +6,7 @@
 //! definition costs one comparison however many operations use it — and its changes are
 //! reported at each of them, naming the definition.
 
+use crate::model::finding::definition;
 use crate::model::Kind;
 use crate::spec::flat::{self, tighter};
 use crate::spec::Contract;
@@ -277,7 +278,7 @@ impl<'c> Comparer<'c> {
                 Some((nd2, np2, nv2)) => {
                     let was = o.required.contains(name);
                     let is = n.required.contains(name);
-                    if was && !is && dir == Direction::Response {
+                    if was && !is {
                         out.push(change(
                             Change::RequiredRemoved.at(dir),
                             &path,
@@ -573,8 +574,47 @@ fn scalars(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChang
 
 /// `oneOf`/`anyOf` variants added or removed: a reader may get a variant it does not know (an
 /// added response variant breaks), a writer may send one the server no longer takes (a removed
-/// request variant breaks); the other directions are compatible.
+/// request variant breaks); the other directions are compatible. A composition of two or more
+/// variants added where there was none narrows what is valid (`required: [a, b]` turned into
+/// `oneOf: [{required: [a]}, {required: [b]}]`: a client sending both is refused); one dropped
+/// widens it. A single-branch `oneOf` wraps a `$ref` and is no composition.
 fn variants(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<SchemaChange>) {
+    fn several(v: &Option<BTreeSet<String>>) -> Option<&BTreeSet<String>> {
+        v.as_ref().filter(|v| v.len() > 1)
+    }
+    match (several(&o.variants), several(&n.variants)) {
+        (None, Some(b)) if o.variants.is_none() => {
+            let shown = join(&b.iter().collect::<Vec<_>>());
+            let kind = Change::Constraint {
+                narrows: true,
+                widens: false,
+            };
+            out.push(change(
+                kind.at(dir),
+                "",
+                "any",
+                &shown,
+                format!("oneOf/anyOf added: a value must now match {shown}"),
+            ));
+            return;
+        }
+        (Some(a), None) if n.variants.is_none() => {
+            let shown = join(&a.iter().collect::<Vec<_>>());
+            let kind = Change::Constraint {
+                narrows: false,
+                widens: true,
+            };
+            out.push(change(
+                kind.at(dir),
+                "",
+                &shown,
+                "any",
+                format!("oneOf/anyOf removed: a value no longer has to match {shown}"),
+            ));
+            return;
+        }
+        _ => {}
+    }
     let (Some(a), Some(b)) = (&o.variants, &n.variants) else {
         return;
     };
@@ -736,18 +776,6 @@ fn unproven_keywords(o: &Flat<'_>, n: &Flat<'_>, dir: Direction, out: &mut Vec<S
             ),
         ));
     }
-}
-
-/// The named definition a place is in: `#/components/schemas/Patient/properties/x` →
-/// `#/components/schemas/Patient`.
-pub fn definition(pointer: &str) -> Option<String> {
-    for prefix in ["#/components/schemas/", "#/definitions/"] {
-        if let Some(rest) = pointer.strip_prefix(prefix) {
-            let name = rest.split('/').next().unwrap_or(rest);
-            return Some(format!("{prefix}{name}"));
-        }
-    }
-    None
 }
 
 fn join(v: &[&String]) -> String {

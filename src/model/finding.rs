@@ -108,6 +108,18 @@ pub struct OperationRef {
     pub path: String,
 }
 
+/// The named definition a place in a contract is in: `#/components/schemas/Patient/properties/x`
+/// → `#/components/schemas/Patient` (OpenAPI 3) or `#/definitions/Patient` (Swagger 2.0).
+pub fn definition(pointer: &str) -> Option<String> {
+    for prefix in ["#/components/schemas/", "#/definitions/"] {
+        if let Some(rest) = pointer.strip_prefix(prefix) {
+            let name = rest.split('/').next().unwrap_or(rest);
+            return Some(format!("{prefix}{name}"));
+        }
+    }
+    None
+}
+
 /// The longest message a finding keeps (a longer one is cut, with a note of the rest's length).
 pub const MAX_MESSAGE_BYTES: usize = 1_000;
 /// The longest `expected` / `actual` value a finding keeps.
@@ -134,6 +146,9 @@ pub struct Finding {
     pub actual: Option<String>,
     pub message: String,
     pub reproduce: Option<String>,
+    /// For a change inside a shared definition (`drift diff`): every operation it reaches, with
+    /// the direction (`GET /patients [response]`), the finding's own first. Empty otherwise.
+    pub reaches: Vec<String>,
 }
 
 impl Finding {
@@ -161,6 +176,7 @@ impl Finding {
             actual: None,
             message,
             reproduce: None,
+            reaches: Vec::new(),
         }
     }
 
@@ -249,6 +265,8 @@ struct FindingV1 {
     actual: Option<String>,
     message: String,
     reproduce: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reaches: Vec<String>,
 }
 
 impl From<Finding> for FindingV1 {
@@ -272,6 +290,7 @@ impl From<Finding> for FindingV1 {
             actual: f.actual,
             message: f.message,
             reproduce: f.reproduce,
+            reaches: f.reaches,
         }
     }
 }
@@ -295,6 +314,7 @@ impl From<FindingV1> for Finding {
             actual: f.actual,
             message: f.message,
             reproduce: f.reproduce,
+            reaches: f.reaches,
         }
     }
 }

@@ -403,8 +403,10 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) 
             writeln!(w, "  {d}{}{d:#}", t(note))?;
         }
     }
+    // Changes at one operation under it; a change in a shared definition once, under the
+    // definition, naming the operations it reaches.
     let mut current: Option<(&str, &str)> = None;
-    for f in &r.findings {
+    for f in r.findings.iter().filter(|f| f.reaches.is_empty()) {
         let op = f
             .operation
             .as_ref()
@@ -421,19 +423,38 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) 
             }
             current = op;
         }
-        write_head(w, p, f, 4)?;
-        writeln!(w)?;
-        writeln!(w, "      {}", t(&f.message))?;
-        let place = |loc: &crate::model::SpecLocation| {
-            let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
-            format!("{}{line}", t(&loc.file))
+        write_change(w, p, f)?;
+    }
+    let mut shared: std::collections::BTreeMap<String, Vec<&crate::model::Finding>> =
+        std::collections::BTreeMap::new();
+    for f in r.findings.iter().filter(|f| !f.reaches.is_empty()) {
+        let at = f.spec_location.as_ref().map(|l| l.pointer.as_str());
+        let name = at.and_then(crate::model::finding::definition);
+        shared.entry(name.unwrap_or_default()).or_default().push(f);
+    }
+    for (definition, changes) in &shared {
+        let mut reached: Vec<&str> = changes
+            .iter()
+            .flat_map(|f| f.reaches.iter())
+            .map(|r| r.rsplit_once(" [").map_or(r.as_str(), |(op, _)| op))
+            .collect();
+        reached.sort_unstable();
+        reached.dedup();
+        let more = reached.len().saturating_sub(SHARED_NAMED);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
         };
-        match (&f.spec_location, &f.old_location) {
-            (Some(new), Some(old)) => {
-                writeln!(w, "      {d}new {}  old {}{d:#}", place(new), place(old))?
-            }
-            (Some(loc), None) | (None, Some(loc)) => writeln!(w, "      {d}{}{d:#}", place(loc))?,
-            (None, None) => {}
+        let named: Vec<&str> = reached.iter().take(SHARED_NAMED).copied().collect();
+        writeln!(
+            w,
+            "\n  {b}{}{b:#}  {d}shared definition, reached from {}{more}{d:#}",
+            t(definition),
+            t(&named.join(", "))
+        )?;
+        for f in changes {
+            write_change(w, p, f)?;
         }
     }
     writeln!(w)?;
@@ -448,6 +469,28 @@ pub fn write_diff(w: &mut dyn Write, p: Palette, r: &crate::model::CheckReport) 
         s.warning,
         s.info
     )
+}
+
+/// The most operations a shared definition's heading names.
+const SHARED_NAMED: usize = 5;
+
+/// One change of `drift diff`: its rule, its message, its places in the new and the old contract.
+fn write_change(w: &mut dyn Write, p: Palette, f: &crate::model::Finding) -> io::Result<()> {
+    let d = p.dim();
+    write_head(w, p, f, 4)?;
+    writeln!(w)?;
+    writeln!(w, "      {}", t(&f.message))?;
+    let place = |loc: &crate::model::SpecLocation| {
+        let line = loc.line.map(|l| format!(":{l}")).unwrap_or_default();
+        format!("{}{line}", t(&loc.file))
+    };
+    match (&f.spec_location, &f.old_location) {
+        (Some(new), Some(old)) => {
+            writeln!(w, "      {d}new {}  old {}{d:#}", place(new), place(old))
+        }
+        (Some(loc), None) | (None, Some(loc)) => writeln!(w, "      {d}{}{d:#}", place(loc)),
+        (None, None) => Ok(()),
+    }
 }
 
 /// The closing table of `drift diff`: how many changes of each rule, the most severe first.

@@ -427,6 +427,55 @@ fn the_terminal_says_why_an_api_stopped_on_authentication() {
     assert!(text.contains("auth.failed"), "{text}");
     assert!(text.contains("invalid_client"), "{text}");
     assert!(!text.contains("canary-pty-secret"), "{text}");
+    // In the history that night is "credentials refused", not a clean night.
+    let history = dir.path().join("history");
+    let history_arg = history.to_string_lossy().into_owned();
+    for _ in 0..2 {
+        let run = common::drift_env(
+            &[
+                "check",
+                "--spec",
+                &spec,
+                "--base-url",
+                &server.url(),
+                "--auth",
+                "oauth2-client-credentials",
+                "--client-id-env",
+                "LIVE_ID",
+                "--client-secret-env",
+                "LIVE_SECRET",
+                "--retries",
+                "0",
+                "--history",
+                &history_arg,
+            ],
+            &[
+                ("LIVE_ID", "client-7"),
+                ("LIVE_SECRET", "canary-pty-secret"),
+            ],
+        );
+        assert_eq!(run.code, 4, "{}", run.transcript());
+    }
+    let report = json(&common::drift(&[
+        "report",
+        "--history",
+        &history_arg,
+        "--format",
+        "json",
+    ]));
+    let api = &report["apis"][0];
+    assert_eq!(api["status"], "credentials refused", "{report}");
+    let nights: Vec<&str> = api["nights"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["status"].as_str())
+        .collect();
+    assert_eq!(
+        nights,
+        ["credentials refused", "credentials refused"],
+        "{report}"
+    );
 }
 
 // A base URL one segment off: list endpoints answered an undeclared 404 (drift), item endpoints

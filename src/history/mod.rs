@@ -390,6 +390,7 @@ mod tests {
             },
             counts: Summary::default(),
             unreachable: false,
+            auth_failed: false,
             error: None,
             checked: vec!["op".into()],
             findings: Vec::new(),

@@ -31,9 +31,10 @@ impl Event {
     }
 }
 
-/// Whether a run says nothing about drift (the target was unreachable, or the API could not run).
+/// Whether a run says nothing about drift (the target was unreachable, refused the credentials,
+/// or the API could not run).
 pub fn is_gap(e: &Entry) -> bool {
-    e.unreachable || e.error.is_some()
+    e.unreachable || e.auth_failed || e.error.is_some()
 }
 
 /// The events of one API's entries (oldest first), ordered by first seen.
@@ -111,6 +112,7 @@ mod tests {
             },
             counts: Summary::default(),
             unreachable,
+            auth_failed: false,
             error: None,
             checked: if unreachable {
                 Vec::new()

@@ -75,6 +75,10 @@ pub struct Entry {
     pub counts: Summary,
     /// The target could not be reached at all: a gap in the timeline, not a clean run.
     pub unreachable: bool,
+    /// The API refused the configured credentials (`auth.failed`): a gap too, and a secret to
+    /// check.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auth_failed: bool,
     /// The API could not run (its contract did not load, a credential was missing).
     #[serde(default)]
     pub error: Option<String>,
@@ -177,6 +181,7 @@ pub fn entry(
         },
         counts: Summary::of(findings.iter().copied()),
         unreachable: attempted > 0 && checked.is_empty() && api.error.is_none(),
+        auth_failed: findings.iter().any(|f| f.kind == super::Kind::AuthFailed),
         error: api.error.clone(),
         checked,
         findings: findings.iter().map(|f| Fingerprint::of(f)).collect(),

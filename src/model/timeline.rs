@@ -46,17 +46,36 @@ pub enum Status {
     Warning,
     Breaking,
     Unreachable,
+    AuthFailed,
     Error,
     NoRuns,
 }
 
 impl Status {
+    /// The status of one run.
+    pub fn of(e: &Entry) -> Status {
+        if e.error.is_some() {
+            Status::Error
+        } else if e.auth_failed {
+            Status::AuthFailed
+        } else if e.unreachable {
+            Status::Unreachable
+        } else if e.counts.breaking > 0 {
+            Status::Breaking
+        } else if e.counts.warning > 0 {
+            Status::Warning
+        } else {
+            Status::Clean
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Clean => "clean",
             Status::Warning => "warnings",
             Status::Breaking => "breaking drift",
             Status::Unreachable => "unreachable",
+            Status::AuthFailed => "credentials refused",
             Status::Error => "could not run",
             Status::NoRuns => "no runs",
         }
@@ -68,15 +87,16 @@ impl ApiTimeline {
         self.entries.last()
     }
 
+    /// The message of an event's finding in the latest run's report.
+    pub fn message_of(&self, event: &Event) -> Option<&str> {
+        self.current
+            .iter()
+            .find(|f| f.fingerprint() == event.id)
+            .map(|f| f.message.as_str())
+    }
+
     pub fn status(&self) -> Status {
-        match self.latest() {
-            None => Status::NoRuns,
-            Some(e) if e.error.is_some() => Status::Error,
-            Some(e) if e.unreachable => Status::Unreachable,
-            Some(e) if e.counts.breaking > 0 => Status::Breaking,
-            Some(e) if e.counts.warning > 0 => Status::Warning,
-            Some(_) => Status::Clean,
-        }
+        self.latest().map_or(Status::NoRuns, Status::of)
     }
 
     /// The trust score after the first `upto` entries.
@@ -205,6 +225,7 @@ mod tests {
                 ..Summary::default()
             },
             unreachable,
+            auth_failed: false,
             error: None,
             checked: if unreachable {
                 Vec::new()
@@ -259,6 +280,26 @@ mod tests {
             night(2, "h", false, true),
         ]);
         assert_eq!(unreachable.status(), Status::Unreachable);
+    }
+
+    // A night whose credentials were refused is its own status, and a gap: it neither resolves
+    // nor confirms drift, and the trust score stands on the last run that checked something.
+    #[test]
+    fn a_refused_night_is_a_gap_with_its_own_status() {
+        let mut refused = night(3, "h", false, false);
+        refused.auth_failed = true;
+        refused.checked.clear();
+        refused.counts.error = 1;
+        let a = api(vec![
+            night(1, "h", false, false),
+            night(2, "h", true, false),
+            refused,
+        ]);
+        assert_eq!(a.status(), Status::AuthFailed);
+        assert_eq!(a.status().label(), "credentials refused");
+        assert!(crate::model::events::is_gap(&a.entries[2]));
+        assert!(a.events[0].is_open(), "a refused night resolves nothing");
+        assert_eq!(a.trust(), a.trust_at(2));
     }
 
     #[test]

@@ -41,7 +41,7 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eceff4;vertical-a
 th{color:#5b6475;font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
 .clean{background:#2e8b57}.warnings{background:#c98a00}.breaking{background:#c0392b}
-.unreachable,.error,.none{background:#7a8294}
+.unreachable,.error,.none{background:#7a8294}.auth{background:#8e44ad}
 .score{font-weight:700;font-size:15px}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 pre{background:#f3f5f8;padding:6px 8px;border-radius:4px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
@@ -58,6 +58,7 @@ fn badge(status: Status) -> String {
         Status::Warning => "warnings",
         Status::Breaking => "breaking",
         Status::Unreachable => "unreachable",
+        Status::AuthFailed => "auth",
         Status::Error => "error",
         Status::NoRuns => "none",
     };
@@ -117,7 +118,9 @@ fn timeline_chart(api: &ApiTimeline) -> String {
             e.counts.breaking,
             e.counts.warning,
             e.counts.info,
-            if is_gap(e) {
+            if e.auth_failed {
+                " (credentials refused: a gap)"
+            } else if is_gap(e) {
                 " (not reached: a gap)"
             } else {
                 ""

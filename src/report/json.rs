@@ -126,6 +126,7 @@ impl super::Reporter for JsonReporter {
 /// score, latest run and drift events — what a workflow needs to decide whether to open an issue
 /// (`first_seen == latest` and `state == "open"` is a new event).
 pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> serde_json::Value {
+    use crate::model::timeline::Status;
     use serde_json::json;
     let apis: Vec<serde_json::Value> = t
         .apis
@@ -135,13 +136,25 @@ pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> serde_j
                 .events
                 .iter()
                 .map(|e| {
+                    // An open event's finding in the latest run says what it is.
+                    let message = e.is_open().then(|| api.message_of(e)).flatten();
                     json!({
                         "id": e.id, "operation": e.operation, "kind": e.kind, "pointer": e.pointer,
                         "severity": e.severity, "first_seen": e.first_seen, "last_seen": e.last_seen,
                         "runs": e.runs, "state": if e.is_open() { "open" } else { "resolved" },
-                        "resolved": e.resolved,
+                        "resolved": e.resolved, "message": message,
                     })
                 })
+                .collect();
+            // The last runs' statuses, oldest first: how many nights in a row an API was
+            // unreachable or refused the credentials.
+            let nights: Vec<serde_json::Value> = api
+                .entries
+                .iter()
+                .rev()
+                .take(crate::model::timeline::WINDOW)
+                .rev()
+                .map(|e| json!({"time": e.time, "status": Status::of(e).label()}))
                 .collect();
             json!({
                 "name": api.name,
@@ -149,6 +162,7 @@ pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> serde_j
                 "trust": api.trust(),
                 "runs": api.entries.len(),
                 "latest": api.latest().map(|e| e.time.clone()),
+                "nights": nights,
                 "events": events,
             })
         })

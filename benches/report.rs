@@ -53,6 +53,7 @@ fn fixture(history: &History) {
                     ..Summary::default()
                 },
                 unreachable: n == 25 && a % 7 == 0,
+                auth_failed: false,
                 error: None,
                 checked,
                 findings,

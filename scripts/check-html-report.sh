@@ -63,7 +63,9 @@ for run in $(seq 1 $runs); do
   sleep 1
 done
 started=$(date +%s%N)
-"$drift" report --history "$h" --format "html=$work/report.html"
+mkdir -p "$work/site"
+"$drift" report --history "$h" --format "html=$work/site/index.html"
+cp "$work/site/index.html" "$work/report.html"
 echo "report built in $(( ($(date +%s%N) - started) / 1000000 )) ms, $(wc -c <"$work/report.html") bytes"
 "$drift" report --history "$h" >"$work/report.md"
 
@@ -74,6 +76,39 @@ shot=${shot:-$work/report.png}
 timeout 120 "$browser" "${flags[@]}" --window-size=1280,1500 --screenshot="$shot" "file://$work/report.html" >/dev/null 2>&1 \
   || fail "chromium could not take a screenshot"
 [[ -s $shot ]] || fail "empty screenshot"
+# From a phone to a wide screen: the page never scrolls sideways (a wide table scrolls in its
+# own box). The probe is a copy of the page with one script that measures it.
+sed 's#</body>#<script>document.documentElement.setAttribute("data-overflow", document.documentElement.scrollWidth - window.innerWidth)</script></body>#' \
+  "$work/report.html" >"$work/probe.html"
+for width in 360 400 1400; do
+  timeout 120 "$browser" "${flags[@]}" --window-size="$width,900" --dump-dom "file://$work/probe.html" \
+    >"$work/probe-$width.html" 2>/dev/null || fail "chromium could not open the page at $width px"
+  overflow=$(grep -o 'data-overflow="[-0-9]*"' "$work/probe-$width.html" | grep -o '[-0-9]*' || echo missing)
+  [[ $overflow != missing && $overflow -le 0 ]] || fail "at $width px the page is $overflow px wider than the window"
+  timeout 120 "$browser" "${flags[@]}" --window-size="$width,1400" --screenshot="$work/report-$width.png" \
+    "file://$work/report.html" >/dev/null 2>&1 || fail "no screenshot at $width px"
+  echo "at $width px: no horizontal overflow; screenshot $work/report-$width.png"
+done
+[[ -n ${SCREENSHOTS:-} ]] && cp "$work"/report-*.png "$SCREENSHOTS"/
+# The badges and the feed beside the page are well-formed, one badge per API.
+python3 - "$work/site" <<'PY'
+import pathlib, sys, xml.etree.ElementTree as ET
+site = pathlib.Path(sys.argv[1])
+feed = ET.parse(site / "feed.atom").getroot()
+ns = {"a": "http://www.w3.org/2005/Atom"}
+assert feed.tag == "{http://www.w3.org/2005/Atom}feed", feed.tag
+entries = feed.findall("a:entry", ns)
+assert entries and all(e.find("a:id", ns).text.startswith("urn:drift:") for e in entries), "feed entries"
+ids = [e.find("a:id", ns).text for e in entries]
+assert len(set(ids)) == len(ids), "feed ids repeat"
+titles = [e.find("a:title", ns).text for e in entries]
+assert any("drift opened" in t for t in titles) and any("drift resolved" in t for t in titles), titles
+badges = sorted(p.name for p in (site / "badges").glob("*.svg"))
+for b in badges:
+    svg = ET.parse(site / "badges" / b).getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg", b
+print(f"feed: {len(entries)} entries; badges: {', '.join(badges)}")
+PY
 python3 - "$work/dom.html" "$runs" "$hostile" <<'PY'
 import re, sys
 dom = open(sys.argv[1]).read()
@@ -87,7 +122,7 @@ for section in re.split(r'<section id="api-', dom)[1:]:
     points[name] = section.count('<g class="run">')
 assert points["under-armour"] == runs, points
 assert points["coaching"] == runs + 2, points
-assert re.search(r'<td class="score">\d+</td>', dom), "no trust score"
+assert re.search(r'<td class="score">\d+<div class="why">\d+% verified', dom), "no trust score"
 assert "resolved" in dom and "snapshot.removed" in dom or "schema.required" in dom, "the drift event is not shown"
 # Hostile text is text: no element came from it, the title script did not run.
 assert "<img" not in dom, "an <img> element was injected"

@@ -29,6 +29,7 @@ pub fn run(args: &ReportArgs, console: &mut Console<'_>, p: Palette) -> anyhow::
     write_outputs(console, &outputs, p, None, |r, _, w| {
         r.timeline(w, &timeline, &built_at)
     })?;
+    crate::report::feed::write_for(&outputs, &timeline, &built_at)?;
     if console.err_is_tty {
         let runs: usize = timeline.apis.iter().map(|a| a.entries.len()).sum();
         writeln!(

@@ -15,6 +15,42 @@ pub const WINDOW: usize = 30;
 
 pub const TRUST_FORMULA: &str = "trust = verified share of operations in the latest run × share of the last 30 runs without a breaking finding × evidence weight (1 live with credentials, 0.9 live, 0.5 the contract against its own mock) × 100, minus 10 per open breaking drift event";
 
+/// A trust score and what it is made of, to show beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrustParts {
+    pub score: u32,
+    /// The share of operations verified in the latest run that reached the API.
+    pub verified: f64,
+    /// The share of the last runs without a breaking finding.
+    pub clean: f64,
+    /// The weight of the evidence (1 live with credentials, 0.9 live, 0.5 the mock).
+    pub weight: f64,
+    pub open_breaking: usize,
+}
+
+impl TrustParts {
+    /// `62% verified · 100% of runs clean · mock evidence ×0.5`, and open breaking events.
+    pub fn explain(&self) -> String {
+        let mut s = format!(
+            "{:.0}% verified · {:.0}% of runs clean",
+            self.verified * 100.0,
+            self.clean * 100.0
+        );
+        if self.weight < 1.0 {
+            let what = if self.weight <= 0.5 {
+                "mock"
+            } else {
+                "no credentials"
+            };
+            s.push_str(&format!(" · {what} ×{}", self.weight));
+        }
+        if self.open_breaking > 0 {
+            s.push_str(&format!(" · −{} open breaking", 10 * self.open_breaking));
+        }
+        s
+    }
+}
+
 /// One API's history, ready to render.
 pub struct ApiTimeline {
     pub name: String,
@@ -101,6 +137,11 @@ impl ApiTimeline {
 
     /// The trust score after the first `upto` entries.
     pub fn trust_at(&self, upto: usize) -> Option<u32> {
+        self.trust_parts_at(upto).map(|p| p.score)
+    }
+
+    /// The trust score after the first `upto` entries, with the parts it is made of.
+    pub fn trust_parts_at(&self, upto: usize) -> Option<TrustParts> {
         let entries = &self.entries[..upto.min(self.entries.len())];
         let latest = entries.iter().rev().find(|e| !is_gap(e))?;
         let verified = if latest.operations.total == 0 {
@@ -120,9 +161,20 @@ impl ApiTimeline {
         let open_breaking = events::events(entries)
             .iter()
             .filter(|e| e.is_open() && e.severity == Severity::Breaking)
-            .count() as f64;
-        let score = (verified * clean * weight * 100.0).round() - 10.0 * open_breaking;
-        Some(score.clamp(0.0, 100.0) as u32)
+            .count();
+        let score = (verified * clean * weight * 100.0).round() - 10.0 * open_breaking as f64;
+        Some(TrustParts {
+            score: score.clamp(0.0, 100.0) as u32,
+            verified,
+            clean,
+            weight,
+            open_breaking,
+        })
+    }
+
+    /// The latest trust score's parts.
+    pub fn trust_parts(&self) -> Option<TrustParts> {
+        self.trust_parts_at(self.entries.len())
     }
 
     pub fn trust(&self) -> Option<u32> {

@@ -47,6 +47,10 @@ code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 pre{background:#f3f5f8;padding:6px 8px;border-radius:4px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
 .muted{color:#6b7385}.open{color:#c0392b;font-weight:600}.resolved{color:#2e8b57}
 .legend span{display:inline-block;margin-right:12px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
+.scroll{overflow-x:auto}.t{white-space:nowrap}.why{font-weight:400;font-size:11px;color:#6b7385;max-width:16em}
+.chart{width:100%;height:auto;max-width:900px;min-width:520px;display:block}
+@media (max-width:640px){header{padding:12px 14px}main{padding:10px}section{padding:12px;border-radius:6px}
+.wide{display:none}th,td{padding:5px 4px}}
 ";
 
 /// Spec history rows shown besides the runs where the contract changed.
@@ -63,6 +67,14 @@ fn badge(status: Status) -> String {
         Status::NoRuns => "none",
     };
     format!("<span class=\"badge {class}\">{}</span>", status.label())
+}
+
+/// An RFC 3339 time as a reader scans it: `2026-11-21 06:00` (the page says times are UTC).
+fn day_and_time(t: &str) -> String {
+    match (t.get(..10), t.get(11..16)) {
+        (Some(day), Some(hm)) if t.as_bytes().get(10) == Some(&b'T') => format!("{day} {hm}"),
+        _ => t.to_string(),
+    }
 }
 
 /// A small line of the trust score over the last runs.
@@ -87,31 +99,39 @@ fn sparkline(points: &[Option<u32>]) -> String {
     )
 }
 
-/// Findings by severity per run: stacked bars, gaps hatched grey.
+/// Findings by severity per run: stacked bars, gaps grey, a scale of findings on the left and
+/// up to five dates below. The drawing scales to its card's width.
 fn timeline_chart(api: &ApiTimeline) -> String {
     let runs = &api.entries;
-    let (w, h, pad) = (760.0, 140.0, 24.0);
+    let (w, h, left, right, top, bottom) = (760.0, 150.0, 34.0, 10.0, 10.0, 28.0);
     let max = runs
         .iter()
         .map(|e| e.counts.breaking + e.counts.warning + e.counts.info)
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let slot = (w - 2.0 * pad) / runs.len().max(1) as f64;
+    let (plot_w, plot_h) = (w - left - right, h - top - bottom);
+    let base = h - bottom;
+    let slot = plot_w / runs.len().max(1) as f64;
     let bar = (slot * 0.7).clamp(1.0, 18.0);
     let mut s = format!(
-        "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"findings by severity for each of {} runs\">",
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-label=\"findings by severity for each of {} runs\">",
         runs.len()
     );
-    let _ = write!(
-        s,
-        "<line x1=\"{pad}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c9ced8\"/>",
-        h - pad,
-        w - pad,
-        h - pad
-    );
+    // The scale: 0, half and the most findings of one run.
+    for v in [0.0, (max / 2.0).round(), max] {
+        let y = base - v / max * plot_h;
+        let _ = write!(
+            s,
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"{}\"/><text x=\"{}\" y=\"{:.1}\" font-size=\"11\" fill=\"#6b7385\" text-anchor=\"end\">{v}</text>",
+            w - right,
+            if v == 0.0 { "#c9ced8" } else { "#eef0f4" },
+            left - 5.0,
+            y + 4.0
+        );
+    }
     for (i, e) in runs.iter().enumerate() {
-        let x = pad + i as f64 * slot + (slot - bar) / 2.0;
+        let x = left + i as f64 * slot + (slot - bar) / 2.0;
         let title = format!(
             "{}: {} breaking, {} warning, {} info{}",
             e.time,
@@ -130,18 +150,17 @@ fn timeline_chart(api: &ApiTimeline) -> String {
         if is_gap(e) {
             let _ = write!(
                 s,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\" fill=\"#d5d9e0\"/>",
-                h - pad - 12.0,
-                12.0
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"12\" fill=\"#d5d9e0\"/>",
+                base - 12.0
             );
         } else {
-            let mut y = h - pad;
+            let mut y = base;
             for (n, color) in [
                 (e.counts.breaking, "#c0392b"),
                 (e.counts.warning, "#e0a100"),
                 (e.counts.info, "#7fa7e8"),
             ] {
-                let height = n as f64 / max * (h - 2.0 * pad);
+                let height = n as f64 / max * plot_h;
                 if n > 0 {
                     y -= height;
                     let _ = write!(
@@ -154,21 +173,48 @@ fn timeline_chart(api: &ApiTimeline) -> String {
                 let _ = write!(
                     s,
                     "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"2\" fill=\"#2e8b57\"/>",
-                    h - pad - 2.0
+                    base - 2.0
                 );
             }
         }
         s.push_str("</g>");
     }
-    if let (Some(first), Some(last)) = (runs.first(), runs.last()) {
+    // Dates spread along the axis, the first and the last among them, none crowding another.
+    let n = runs.len();
+    let at = |i: usize| left + i as f64 * slot + slot / 2.0;
+    let mut shown: Vec<usize> = Vec::new();
+    for k in 0..n.min(6) {
+        let i = if n < 2 {
+            0
+        } else {
+            k * (n - 1) / (n.min(6) - 1).max(1)
+        };
+        if shown.last().is_none_or(|&j| at(i) - at(j) >= 120.0) {
+            shown.push(i);
+        } else if i + 1 == n {
+            shown.pop();
+            shown.push(i);
+        }
+    }
+    for i in shown {
+        let anchor = if i == 0 && n > 1 {
+            "start"
+        } else if i + 1 == n && n > 1 {
+            "end"
+        } else {
+            "middle"
+        };
+        let x = match anchor {
+            "start" => left,
+            "end" => w - right,
+            _ => at(i),
+        };
+        let day = runs[i].time.get(..10).unwrap_or(&runs[i].time);
         let _ = write!(
             s,
-            "<text x=\"{pad}\" y=\"{}\" font-size=\"11\" fill=\"#6b7385\">{}</text><text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#6b7385\" text-anchor=\"end\">{}</text>",
-            h - 6.0,
-            esc(&first.time),
-            w - pad,
-            h - 6.0,
-            esc(&last.time)
+            "<text x=\"{x:.1}\" y=\"{}\" font-size=\"12\" fill=\"#6b7385\" text-anchor=\"{anchor}\">{}</text>",
+            h - 8.0,
+            esc(day)
         );
     }
     s.push_str("</svg>");
@@ -176,26 +222,30 @@ fn timeline_chart(api: &ApiTimeline) -> String {
 }
 
 fn overview(t: &Timeline, out: &mut String) {
-    out.push_str("<section><h2>APIs</h2><table><tr><th>API</th><th>status</th><th>verified</th><th>last checked</th><th>cadence</th><th>evidence</th><th>trust</th><th>last 30 runs</th></tr>");
+    out.push_str("<section><h2>APIs</h2><div class=\"scroll\"><table><tr><th>API</th><th>status</th><th>trust</th><th>verified</th><th>last checked</th><th class=\"wide\">cadence</th><th class=\"wide\">evidence</th><th class=\"wide\">last 30 runs</th></tr>");
     for api in &t.apis {
         let latest = api.latest();
         let verified = latest.map_or("—".to_string(), |e| {
             format!("{} / {}", e.operations.checked, e.operations.total)
         });
         let evidence = latest.map_or("—", |e| e.evidence.label());
+        // The score with what it is made of: a clean API checked only against its mock reads
+        // as such, not as an alarm.
+        let trust = api.trust_parts().map_or("—".to_string(), |t| {
+            format!("{}<div class=\"why\">{}</div>", t.score, esc(&t.explain()))
+        });
         let _ = write!(
             out,
-            "<tr><td><a href=\"#api-{}\">{}</a></td><td>{}</td><td>{verified}</td><td>{}</td><td>{}</td><td>{evidence}</td><td class=\"score\">{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"#api-{}\">{}</a></td><td>{}</td><td class=\"score\">{trust}</td><td class=\"t\">{verified}</td><td class=\"t\">{}</td><td class=\"wide\">{}</td><td class=\"wide\">{evidence}</td><td class=\"wide\">{}</td></tr>",
             esc(&crate::snapshot::store::file_stem(&api.name)),
             esc(&api.name),
             badge(api.status()),
-            esc(latest.map_or("—", |e| e.time.as_str())),
+            esc(&day_and_time(latest.map_or("—", |e| e.time.as_str()))),
             esc(&api.cadence().unwrap_or_else(|| "—".into())),
-            api.trust().map_or("—".to_string(), |s| s.to_string()),
             sparkline(&api.sparkline())
         );
     }
-    out.push_str("</table>");
+    out.push_str("</table></div>");
     let _ = write!(
         out,
         "<p class=\"muted\">Trust score: {}.</p></section>",
@@ -226,11 +276,13 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         );
     }
     out.push_str("<h3>Drift timeline</h3><div class=\"legend muted\"><span><i class=\"sw\" style=\"background:#c0392b\"></i>breaking</span><span><i class=\"sw\" style=\"background:#e0a100\"></i>warning</span><span><i class=\"sw\" style=\"background:#7fa7e8\"></i>info</span><span><i class=\"sw\" style=\"background:#d5d9e0\"></i>not reached</span></div>");
+    out.push_str("<div class=\"scroll\">");
     out.push_str(&timeline_chart(api));
+    out.push_str("</div>");
     if api.events.is_empty() {
         out.push_str("<p>No drift recorded yet — the spec has held its shape.</p>");
     } else {
-        out.push_str("<table><tr><th>severity</th><th>kind</th><th>operation</th><th>pointer</th><th>first seen</th><th>last seen</th><th>runs</th><th>state</th></tr>");
+        out.push_str("<div class=\"scroll\"><table><tr><th>severity</th><th>kind</th><th>operation</th><th class=\"wide\">pointer</th><th class=\"wide\">first seen</th><th>last seen</th><th class=\"wide\">runs</th><th>state</th></tr>");
         // Open events still in the latest run: their reproduction, from its report.
         let reproduce: std::collections::HashMap<String, &str> = api
             .current
@@ -239,18 +291,21 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
             .collect();
         for e in &api.events {
             let state = match &e.resolved {
-                Some(t) => format!("<span class=\"resolved\">resolved {}</span>", esc(t)),
+                Some(t) => format!(
+                    "<span class=\"resolved\">resolved {}</span>",
+                    esc(&day_and_time(t))
+                ),
                 None => "<span class=\"open\">open</span>".to_string(),
             };
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{state}</td></tr>",
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"wide\"><code>{}</code></td><td class=\"wide t\">{}</td><td class=\"t\">{}</td><td class=\"wide\">{}</td><td>{state}</td></tr>",
                 e.severity,
                 esc(e.kind.as_str()),
                 esc(e.operation.as_deref().unwrap_or("(API)")),
                 esc(&e.pointer),
-                esc(&e.first_seen),
-                esc(&e.last_seen),
+                esc(&day_and_time(&e.first_seen)),
+                esc(&day_and_time(&e.last_seen)),
                 e.runs
             );
             if let (true, Some(r)) = (e.is_open(), reproduce.get(&e.id)) {
@@ -261,9 +316,9 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
                 );
             }
         }
-        out.push_str("</table>");
+        out.push_str("</table></div>");
     }
-    out.push_str("<h3>Spec history</h3><table><tr><th>run</th><th>spec version</th><th>hash</th><th>operations clean / drifted</th><th>unverified</th></tr>");
+    out.push_str("<h3>Spec history</h3><div class=\"scroll\"><table><tr><th>run</th><th>spec version</th><th class=\"wide\">hash</th><th>operations clean / drifted</th><th class=\"wide\">unverified</th></tr>");
     // The latest runs, and every run where the contract changed.
     let latest = api.entries.len().saturating_sub(SPEC_ROWS);
     let shown: Vec<usize> = (0..api.entries.len())
@@ -282,15 +337,15 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
         let drifted = e.operations.checked.saturating_sub(e.operations.passing);
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td><code>{}</code>{changed}</td><td>{} / {drifted}</td><td>{}</td></tr>",
-            esc(&e.time),
+            "<tr><td class=\"t\">{}</td><td>{}{changed}</td><td class=\"wide\"><code>{}</code></td><td>{} / {drifted}</td><td class=\"wide\">{}</td></tr>",
+            esc(&day_and_time(&e.time)),
             esc(e.spec_version.as_deref().unwrap_or("—")),
             esc(&e.spec_hash),
             e.operations.passing,
             e.operations.total.saturating_sub(e.operations.checked)
         );
     }
-    out.push_str("</table>");
+    out.push_str("</table></div>");
     let hidden = api.entries.len() - shown.len();
     if hidden > 0 {
         let _ = write!(
@@ -334,7 +389,7 @@ pub fn render(t: &Timeline, built_at: &str) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>drift report</title><style>{STYLE}</style></head><body><header><h1>drift report</h1><p>{} API(s) · built {}</p></header><main>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>drift report</title><link rel=\"alternate\" type=\"application/atom+xml\" title=\"drift events\" href=\"feed.atom\"><style>{STYLE}</style></head><body><header><h1>drift report</h1><p>{} API(s) · built {} · times in UTC · <a href=\"feed.atom\" style=\"color:#c4cad6\">Atom feed</a></p></header><main>",
         t.apis.len(),
         esc(built_at)
     );

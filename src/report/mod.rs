@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod docs;
+pub mod feed;
 pub mod github;
 pub mod html;
 pub mod json;

@@ -618,3 +618,56 @@ fn an_answer_the_mock_gave_as_another_operation_makes_no_snapshot() {
         std::fs::read_dir(&api).map(|d| d.count())
     );
 }
+
+// `drift review` waited for Enter after each answer; one key answers, as in insta's review.
+#[test]
+fn review_answers_with_one_key_each() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path().to_string_lossy().to_string();
+    let check = drift_env(
+        &[
+            "check",
+            "--spec",
+            "specs/coaching/openapi.json",
+            "--base-url",
+            "mock",
+            "--snapshots",
+            &d,
+        ],
+        &[("CI", "")],
+    );
+    assert!(check.code <= 1, "{}", check.transcript());
+    let pending = |dir: &std::path::Path| -> usize {
+        walk(dir)
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(".json.new"))
+            .count()
+    };
+    let before = pending(dir.path());
+    assert!(before >= 3, "{before} pending");
+    let command = format!(
+        "{} review --snapshots {d} --color never",
+        env!("CARGO_BIN_EXE_drift")
+    );
+    let Some((code, text)) =
+        common::in_pty_typing(&command, "arq", std::time::Duration::from_secs(30))
+    else {
+        panic!("drift review did not finish in a terminal");
+    };
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("1 accepted, 1 rejected, 0 skipped"), "{text}");
+    assert_eq!(pending(dir.path()), before - 2, "{text}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

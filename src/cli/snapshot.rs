@@ -7,7 +7,7 @@ use crate::report::{terminal::Palette, View};
 use crate::run::RunOptions;
 use crate::snapshot::review::{self, Choice};
 use crate::snapshot::store::Store;
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 
 pub fn record(
     args: &SnapshotArgs,
@@ -72,22 +72,22 @@ pub fn review(
         crate::report::snapshots::write_pending_list(console.out, &dir, &pending)?;
         return Ok(ExitStatus::Failure);
     }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    // One key per answer, as insta's review reads them; Ctrl-C, Esc or a closed terminal quits.
+    let term = console::Term::stderr();
     let total = pending.len();
     let out = &mut *console.out;
     let tally = review::review(&pending, |i, file| {
         crate::report::snapshots::write_pending_change(out, p, i, total, file)?;
         loop {
-            write!(
-                out,
-                "accept (a), reject (r), skip (s), accept all (A), reject all (R), quit (q)? "
-            )?;
+            write!(out, "{}", review::PROMPT)?;
             out.flush()?;
-            let Some(line) = lines.next() else {
-                return Ok(Choice::Quit);
+            let key = match term.read_key() {
+                Ok(console::Key::Char(c)) => c,
+                Ok(console::Key::Escape | console::Key::CtrlC) | Err(_) => 'q',
+                Ok(_) => continue,
             };
-            if let Some(choice) = Choice::parse(&line?) {
+            writeln!(out, "{key}")?;
+            if let Some(choice) = Choice::parse(&key.to_string()) {
                 return Ok(choice);
             }
         }

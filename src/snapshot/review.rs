@@ -6,6 +6,10 @@ use super::store;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The question asked for each pending change; one key answers it.
+pub const PROMPT: &str =
+    "accept (a), reject (r), skip (s), accept all (A), reject all (R), quit (q)? ";
+
 /// What to do with one pending change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {

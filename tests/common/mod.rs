@@ -84,15 +84,38 @@ pub fn timeless(mut report: serde_json::Value) -> serde_json::Value {
 /// are a real terminal. Returns the exit code and everything the terminal showed, or `None` when
 /// the command was still running after `limit` (it is killed).
 pub fn in_pty(command: &str, limit: std::time::Duration) -> Option<(i32, String)> {
-    use std::io::Read;
+    in_pty_typing(command, "", limit)
+}
+
+/// [`in_pty`], typing `keys` into the terminal (one at a time, a moment apart, no Enter).
+#[allow(dead_code)]
+pub fn in_pty_typing(
+    command: &str,
+    keys: &str,
+    limit: std::time::Duration,
+) -> Option<(i32, String)> {
+    use std::io::{Read, Write};
     let mut child = Command::new("script")
         .args(["-qec", command, "/dev/null"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::null())
+        .stdin(if keys.is_empty() {
+            std::process::Stdio::null()
+        } else {
+            std::process::Stdio::piped()
+        })
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run `script` (util-linux) for a pseudo-terminal: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        for key in keys.chars() {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            let _ = write!(stdin, "{key}");
+            let _ = stdin.flush();
+        }
+        // Kept open: a closed input would end the terminal before the command reads it.
+        std::mem::forget(stdin);
+    }
     let started = std::time::Instant::now();
     loop {
         match child.try_wait() {

@@ -15,6 +15,41 @@ const TMP_SUFFIX: &str = ".tmp";
 /// only that new file (a snapshot the next run records again; a truncated one is reported as
 /// unreadable), and the first recording of thousands of snapshots does not wait for the disk
 /// thousands of times. A killed process loses nothing either way.
+/// Write `bytes` for `path` into its temp file (`.<name>.<pid>.tmp` beside it) without putting
+/// it in place: [`commit_staged`] renames it over `path` later. A run that stops before then
+/// leaves only the temp file, which [`remove_stale_temp_files`] removes.
+pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
+    // A link planted under the temp file's name is removed, never written through.
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Put a file [`stage`]d for `path` in place.
+pub fn commit_staged(tmp: &Path, path: &Path) -> io::Result<()> {
+    std::fs::rename(tmp, path)
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

@@ -671,3 +671,97 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+// Ctrl-C during `check --learn` left some snapshots learned and others not. A run's snapshot
+// writes are put in place together at its end: stopped half-way, it changes none.
+#[test]
+fn an_interrupted_learning_run_changes_no_snapshot() {
+    let slow = Arc::new(Mutex::new(false));
+    let flag = slow.clone();
+    let server = TestServer::start(move |req, _| {
+        if req.path == "/items2" && flag.lock().map(|s| *s).unwrap_or(false) {
+            std::thread::sleep(std::time::Duration::from_secs(20));
+        }
+        Reply::json(200, r#"{"id": 7}"#)
+    });
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let spec = dir.path().join("api.json");
+    std::fs::write(&spec, common::many_operations_spec(3)).unwrap_or_else(|e| panic!("{e}"));
+    let snaps = dir.path().join("snaps");
+    let (spec, snaps_arg, url) = (
+        spec.to_string_lossy().into_owned(),
+        snaps.to_string_lossy().into_owned(),
+        server.url(),
+    );
+    let learn = [
+        "check",
+        "--spec",
+        &spec,
+        "--base-url",
+        &url,
+        "--snapshots",
+        &snaps_arg,
+        "--learn",
+    ];
+    assert_eq!(
+        drift(&[
+            "snapshot",
+            "--spec",
+            &spec,
+            "--base-url",
+            &url,
+            "--snapshots",
+            &snaps_arg
+        ])
+        .code,
+        0
+    );
+    let files = || -> Vec<(std::path::PathBuf, String)> {
+        let mut all: Vec<_> = walk(&snaps)
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                (p, text)
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let recorded = files();
+    assert_eq!(recorded.len(), 3, "{recorded:?}");
+    // Two operations answer at once, the third hangs; the run is interrupted while it waits.
+    *slow.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
+        .args(learn)
+        .env("CI", "")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    let after: Vec<_> = files()
+        .into_iter()
+        .filter(|(p, _)| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    assert_eq!(after, recorded, "an interrupted run changed snapshots");
+    // The next whole run learns (the evidence of every snapshot grows) and clears the leftovers.
+    *slow.lock().unwrap_or_else(|e| e.into_inner()) = false;
+    let run = drift_env(&learn, &[("CI", "")]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let learned = files();
+    assert_eq!(learned.len(), 3, "{learned:?}");
+    assert!(
+        learned
+            .iter()
+            .zip(&recorded)
+            .all(|(a, b)| a.0 == b.0 && a.1 != b.1),
+        "a whole run learned every snapshot"
+    );
+}

@@ -137,6 +137,8 @@ pub enum RunError {
     Runtime(std::io::Error),
     #[error("cannot append to the history of {api}: {cause}")]
     History { api: String, cause: std::io::Error },
+    #[error("cannot put the run's snapshots in place: {0}")]
+    Snapshots(std::io::Error),
 }
 
 /// Whether this is a CI run (insta's rule: then nothing is written unless asked).
@@ -153,7 +155,9 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         .build()
         .map_err(RunError::Runtime)?;
     let redactor = Redactor::default();
-    let store = options.snapshots.clone().map(Store::new);
+    // Snapshot writes are staged and put in place once every API has finished: a run stopped
+    // half-way (Ctrl-C) learns nothing rather than some snapshots and not others.
+    let store = options.snapshots.clone().map(Store::staging);
     let weights: Vec<u64> = options
         .apis
         .iter()
@@ -209,6 +213,9 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
     for (outcome, fact) in finished {
         totals.add(outcome);
         facts.push(fact);
+    }
+    if let Some(store) = &store {
+        store.commit().map_err(RunError::Snapshots)?;
     }
     let mut result = totals.finish(started_at, t0, redactor);
     result.report = redacted(result.report, &result.redactor);

@@ -10,6 +10,18 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Store {
     pub root: PathBuf,
+    /// A staging store's writes, in order, put in place together by [`Store::commit`]: a run
+    /// interrupted before then changes no snapshot.
+    staged: Option<std::sync::Arc<std::sync::Mutex<Vec<Staged>>>>,
+}
+
+/// A write held back until the run's end.
+#[derive(Debug)]
+enum Staged {
+    /// A temp file to rename over its file.
+    Put { tmp: PathBuf, path: PathBuf },
+    /// A pending file the new stored snapshot replaces.
+    Remove(PathBuf),
 }
 
 /// A file name for an API name or an operation id. Letters, digits, `_`, `-` and inner `.` stay
@@ -53,7 +65,43 @@ fn encoded(name: &str) -> String {
 
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            staged: None,
+        }
+    }
+
+    /// A store whose writes wait for [`Store::commit`]: all of a run's snapshots change, or none.
+    pub fn staging(root: impl Into<PathBuf>) -> Store {
+        Store {
+            staged: Some(std::sync::Arc::default()),
+            ..Store::new(root)
+        }
+    }
+
+    /// Put every staged write in place, in the order made; returns how many files changed.
+    pub fn commit(&self) -> std::io::Result<usize> {
+        let Some(staged) = &self.staged else {
+            return Ok(0);
+        };
+        let ops = std::mem::take(&mut *staged.lock().unwrap_or_else(|e| e.into_inner()));
+        let count = ops.len();
+        for op in ops {
+            match op {
+                Staged::Put { tmp, path } => crate::fsutil::commit_staged(&tmp, &path)?,
+                Staged::Remove(path) => match std::fs::remove_file(path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                },
+            }
+        }
+        Ok(count)
+    }
+
+    fn stage(&self, op: Staged) {
+        if let Some(staged) = &self.staged {
+            staged.lock().unwrap_or_else(|e| e.into_inner()).push(op);
+        }
     }
 
     /// Remove the temp files a killed run left in an API's folder.
@@ -82,6 +130,14 @@ impl Store {
     /// from git, where a link may point anywhere).
     fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         crate::fsutil::refuse_links_below(&self.root, path)?;
+        if self.staged.is_some() {
+            let tmp = crate::fsutil::stage(path, bytes)?;
+            self.stage(Staged::Put {
+                tmp,
+                path: path.to_path_buf(),
+            });
+            return Ok(());
+        }
         write_atomic(path, bytes)
     }
 
@@ -91,6 +147,10 @@ impl Store {
             snapshot.to_pretty().as_bytes(),
         )?;
         let pending = self.pending_path(&snapshot.api, &snapshot.operation.id);
+        if self.staged.is_some() {
+            self.stage(Staged::Remove(pending));
+            return Ok(());
+        }
         match std::fs::remove_file(pending) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),

@@ -52,7 +52,7 @@ cp -r snapshots "$work/snaps"
 set +e
 COACHING_CLIENT_ID=ci-client COACHING_CLIENT_SECRET=ci-secret-value \
   GITHUB_OUTPUT=$work/out GITHUB_STEP_SUMMARY=$work/summary DRIFT_BIN=$drift \
-  DRIFT_REPORT_DIR=$work/drifted \
+  DRIFT_REPORT_DIR=$work/drifted DRIFT_HOME_URL=https://github.com/example/drift \
   DRIFT_ARGS="coaching --base-url http://127.0.0.1:$port/api --snapshots $work/snaps" \
   sh scripts/action-run.sh >"$work/log" 2>&1
 code=$?
@@ -108,6 +108,12 @@ grep -q "Analysis completed successfully" "$work/validate.log" || { cat "$work/v
 if grep -E ": error " "$work/validate.log"; then fail "the SARIF file has errors"; fi
 results=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["runs"][0]["results"]))' "$work/drifted/drift.sarif")
 [[ $results == "$findings" ]] || fail "$results SARIF results for $findings findings"
+python3 - "$work/drifted/drift.sarif" <<'PY'
+import json, sys
+driver = json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]
+assert driver["informationUri"] == "https://github.com/example/drift", driver.get("informationUri")
+assert all(r["helpUri"].startswith("https://github.com/example/drift/blob/HEAD/docs/rules.md#") for r in driver["rules"])
+PY
 echo "ok: valid SARIF 2.1.0, $results results ($(grep -c ': warning ' "$work/validate.log" || true) validator warnings)"
 
 echo "-- actionlint"

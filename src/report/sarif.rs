@@ -19,6 +19,9 @@ pub const SCHEMA: &str =
 pub struct SarifReporter {
     /// The repository root paths are made relative to.
     pub root: Option<PathBuf>,
+    /// drift's home page (`DRIFT_HOME_URL`, which the action sets to its own repository): the
+    /// tool's `informationUri`, and each rule's `helpUri` into its `docs/rules.md`.
+    pub home: Option<String>,
 }
 
 impl SarifReporter {
@@ -26,6 +29,9 @@ impl SarifReporter {
     pub fn new() -> SarifReporter {
         SarifReporter {
             root: repository_root(),
+            home: std::env::var("DRIFT_HOME_URL")
+                .ok()
+                .and_then(|u| home_url(&u)),
         }
     }
 }
@@ -102,6 +108,25 @@ fn revision_path(file: &str) -> Option<&str> {
     (rev.len() > 1 && !path.is_empty() && !path.starts_with(['/', '\\'])).then_some(path)
 }
 
+/// A home URL worth linking: `https://…`, nothing a link could be made odd with.
+fn home_url(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let host = url.strip_prefix("https://")?;
+    let fine = !host.is_empty()
+        && host.contains('/')
+        && url
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~/:".contains(c));
+    fine.then(|| url.to_string())
+}
+
+/// The anchor GitHub gives the heading `` ## `spec.response.type-widened` ``.
+fn anchor(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error | Severity::Breaking => "error",
@@ -131,7 +156,7 @@ impl SarifReporter {
         let rules: Vec<Value> = ids
             .iter()
             .map(|(id, rule)| {
-                json!({
+                let mut r = json!({
                     "id": id,
                     "name": rule_name(id),
                     "shortDescription": {"text": rule.summary},
@@ -142,7 +167,14 @@ impl SarifReporter {
                         "markdown": format!("{}\n\nMore: `drift rules {id}`", rule.doc),
                     },
                     "properties": {"tags": [id.split('.').next().unwrap_or(id)]},
-                })
+                });
+                if let Some(home) = &self.home {
+                    r["helpUri"] = json!(format!(
+                        "{home}/blob/HEAD/docs/rules.md#{}",
+                        anchor(rule.id())
+                    ));
+                }
+                r
             })
             .collect();
         let results: Vec<Value> = report
@@ -150,7 +182,7 @@ impl SarifReporter {
             .iter()
             .map(|f| self.result(f, index.get(f.kind.as_str()).copied()))
             .collect();
-        json!({
+        let mut sarif = json!({
             "$schema": SCHEMA,
             "version": "2.1.0",
             "runs": [{
@@ -164,7 +196,11 @@ impl SarifReporter {
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }],
-        })
+        });
+        if let Some(home) = &self.home {
+            sarif["runs"][0]["tool"]["driver"]["informationUri"] = json!(home);
+        }
+        sarif
     }
 
     fn result(&self, f: &Finding, rule_index: Option<usize>) -> Value {
@@ -236,4 +272,66 @@ fn rule_name(id: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn home_links_only_a_plain_https_url() {
+        assert_eq!(
+            home_url("https://github.com/acme/drift/"),
+            Some("https://github.com/acme/drift".into())
+        );
+        for bad in [
+            "http://github.com/acme/drift",
+            "https://",
+            "https://github.com",
+            "https://github.com/a b",
+            "https://github.com/a\"><x",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(home_url(bad), None, "{bad}");
+        }
+        assert_eq!(
+            anchor("spec.response.type-widened"),
+            "specresponsetype-widened"
+        );
+        assert_eq!(anchor("schema.*"), "schema");
+    }
+
+    #[test]
+    fn rules_link_their_docs_when_drift_has_a_home() {
+        let report: CheckReport = serde_json::from_value(json!({
+            "version": 1, "tool": {"name": "drift", "version": "0.1.0"},
+            "started_at": "2026-12-06T00:00:00Z", "duration_ms": 1, "apis": [], "operations": [],
+            "findings": [], "summary": {"breaking": 0, "warning": 0, "info": 0, "error": 0}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let with = SarifReporter {
+            root: None,
+            home: Some("https://github.com/acme/drift".into()),
+        }
+        .render(&report);
+        let driver = &with["runs"][0]["tool"]["driver"];
+        assert_eq!(driver["informationUri"], "https://github.com/acme/drift");
+        let rule = driver["rules"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["id"] == "status.undeclared"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            rule["helpUri"],
+            "https://github.com/acme/drift/blob/HEAD/docs/rules.md#statusundeclared"
+        );
+        let without = SarifReporter {
+            root: None,
+            home: None,
+        }
+        .render(&report);
+        let driver = &without["runs"][0]["tool"]["driver"];
+        assert!(driver.get("informationUri").is_none());
+        assert!(driver["rules"][0].get("helpUri").is_none());
+    }
 }

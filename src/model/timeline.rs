@@ -123,12 +123,13 @@ impl ApiTimeline {
         self.entries.last()
     }
 
-    /// The message of an event's finding in the latest run's report.
-    pub fn message_of(&self, event: &Event) -> Option<&str> {
+    /// The messages of the latest run's findings, by fingerprint (an event's id): built once,
+    /// read for every event.
+    pub fn messages(&self) -> std::collections::HashMap<String, &str> {
         self.current
             .iter()
-            .find(|f| f.fingerprint() == event.id)
-            .map(|f| f.message.as_str())
+            .map(|f| (f.fingerprint(), f.message.as_str()))
+            .collect()
     }
 
     pub fn status(&self) -> Status {

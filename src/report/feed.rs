@@ -71,6 +71,7 @@ pub fn atom(t: &Timeline, built_at: &str, page: &str) -> String {
     // (time, api, id, title, summary)
     let mut entries: Vec<(&str, &str, String, String, String)> = Vec::new();
     for api in &t.apis {
+        let messages = api.messages();
         for e in &api.events {
             let what = format!(
                 "{} {} at {} {}",
@@ -79,7 +80,7 @@ pub fn atom(t: &Timeline, built_at: &str, page: &str) -> String {
                 e.operation.as_deref().unwrap_or("(API)"),
                 e.pointer
             );
-            let message = api.message_of(e).unwrap_or_default();
+            let message = messages.get(&e.id).copied().unwrap_or_default();
             let stem = crate::snapshot::store::file_stem(&api.name);
             entries.push((
                 &e.first_seen,

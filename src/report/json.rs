@@ -132,12 +132,13 @@ pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> serde_j
         .apis
         .iter()
         .map(|api| {
+            // An open event's finding in the latest run says what it is.
+            let messages = api.messages();
             let events: Vec<serde_json::Value> = api
                 .events
                 .iter()
                 .map(|e| {
-                    // An open event's finding in the latest run says what it is.
-                    let message = e.is_open().then(|| api.message_of(e)).flatten();
+                    let message = e.is_open().then(|| messages.get(&e.id)).flatten();
                     json!({
                         "id": e.id, "operation": e.operation, "kind": e.kind, "pointer": e.pointer,
                         "severity": e.severity, "first_seen": e.first_seen, "last_seen": e.last_seen,

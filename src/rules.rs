@@ -198,8 +198,9 @@ it — see `evidence` in the snapshot file):
 - the contract declares the key `required`: breaking;
 - the contract does not declare it (only the runs say it exists): info after fewer than 3 runs,
   warning from 3, breaking from 8;
-- the contract declares it optional (it is allowed to go): breaking only when at least 8 runs
-  saw it and the odds against luck are 1000 to 1, warning from odds of 50, else info. With `W`
+- the contract declares it optional (it is allowed to go): nothing when it appeared after the
+  snapshot's first run and fewer than 3 runs saw it, breaking only when at least 8 runs saw it
+  and the odds against luck are 1000 to 1, warning from odds of 50, else info. With `W`
   objects seen that all had the key and `m` objects now without it, the odds are `(W+2)^m`
   (Laplace's rule of succession): a list of many items gets there in days, a single resource
   needs many runs.

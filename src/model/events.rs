@@ -37,6 +37,41 @@ pub fn is_gap(e: &Entry) -> bool {
     e.unreachable || e.auth_failed || e.error.is_some()
 }
 
+/// How many breaking events are open after `entries` (oldest first): as [`events`] would count
+/// them, without building every event — only the findings that were ever breaking are followed
+/// (a trust score is computed per run, over histories of a hundred thousand findings a night).
+pub fn open_breaking(entries: &[Entry]) -> usize {
+    let live = || entries.iter().filter(|e| !is_gap(e));
+    let ever: HashSet<&str> = live()
+        .flat_map(|e| e.findings.iter())
+        .filter(|f| f.severity == crate::model::Severity::Breaking)
+        .map(|f| f.id.as_str())
+        .collect();
+    if ever.is_empty() {
+        return 0;
+    }
+    // id → its operation, while open.
+    let mut open: std::collections::HashMap<&str, Option<&str>> = Default::default();
+    for entry in live() {
+        let present: HashSet<&str> = entry
+            .findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .filter(|id| ever.contains(id))
+            .collect();
+        for f in entry
+            .findings
+            .iter()
+            .filter(|f| present.contains(f.id.as_str()))
+        {
+            open.entry(f.id.as_str()).or_insert(f.operation.as_deref());
+        }
+        let checked: HashSet<&str> = entry.checked.iter().map(String::as_str).collect();
+        open.retain(|id, op| present.contains(id) || op.is_some_and(|op| !checked.contains(op)));
+    }
+    open.len()
+}
+
 /// The events of one API's entries (oldest first), ordered by first seen.
 pub fn events(entries: &[Entry]) -> Vec<Event> {
     let mut open: BTreeMap<String, Event> = BTreeMap::new();
@@ -162,5 +197,30 @@ mod tests {
         second.checked = vec!["getB".into()];
         let ev = events(&[night(1, &["fp"], false), second, night(3, &[], false)]);
         assert_eq!(ev[0].resolved.as_deref(), Some("2026-11-03T02:00:00Z"));
+    }
+
+    // The count the trust score uses agrees with the events, night by night, through gaps,
+    // unchecked operations, and a finding that grows from info to breaking.
+    #[test]
+    fn open_breaking_agrees_with_the_events() {
+        let mut nights: Vec<Entry> = (1..=10)
+            .map(|n| match n {
+                3 | 4 | 6 | 9 | 10 => night(n, &["fp1", "fp2"], false),
+                5 => night(n, &[], true),
+                7 => night(n, &["fp2", "fp3"], false),
+                _ => night(n, &["fp3"], false),
+            })
+            .collect();
+        for f in &mut nights[7].findings {
+            f.severity = Severity::Info; // fp3 on night 8: info
+        }
+        nights[7].checked = vec!["getB".into()];
+        for upto in 0..=nights.len() {
+            let want = events(&nights[..upto])
+                .iter()
+                .filter(|e| e.is_open() && e.severity == Severity::Breaking)
+                .count();
+            assert_eq!(open_breaking(&nights[..upto]), want, "after {upto} nights");
+        }
     }
 }

@@ -8,7 +8,7 @@
 
 use super::events::{self, is_gap, Event};
 use super::history::Entry;
-use super::{Finding, Severity};
+use super::Finding;
 
 /// Runs the trust score and the sparkline look back over.
 pub const WINDOW: usize = 30;
@@ -159,10 +159,7 @@ impl ApiTimeline {
         let clean = window.iter().filter(|e| e.counts.breaking == 0).count() as f64
             / window.len().max(1) as f64;
         let weight = latest.evidence.weight();
-        let open_breaking = events::events(entries)
-            .iter()
-            .filter(|e| e.is_open() && e.severity == Severity::Breaking)
-            .count();
+        let open_breaking = events::open_breaking(entries);
         let score = (verified * clean * weight * 100.0).round() - 10.0 * open_breaking as f64;
         Some(TrustParts {
             score: score.clamp(0.0, 100.0) as u32,
@@ -243,7 +240,7 @@ fn seconds(t: &str) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::model::history::{Fingerprint, Operations};
-    use crate::model::Summary;
+    use crate::model::{Severity, Summary};
 
     fn night(n: u32, hash: &str, breaking: bool, unreachable: bool) -> Entry {
         let findings = if breaking {

@@ -55,6 +55,8 @@ pre{background:#f3f5f8;padding:6px 8px;border-radius:4px;white-space:pre-wrap;wo
 
 /// Spec history rows shown besides the runs where the contract changed.
 const SPEC_ROWS: usize = 10;
+/// Drift events shown per API.
+const EVENT_ROWS: usize = 50;
 
 fn badge(status: Status) -> String {
     let class = match status {
@@ -289,7 +291,19 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
             .iter()
             .filter_map(|f| Some((f.fingerprint(), f.reproduce.as_deref()?)))
             .collect();
-        for e in &api.events {
+        // The open breaking and warning events first, then the latest: a page of thousands of
+        // APIs stays one a browser opens (every event is in `--format json`).
+        let mut shown: Vec<&crate::model::events::Event> = api.events.iter().collect();
+        shown.sort_by_key(|e| {
+            let alarm = e.is_open() && e.severity <= Severity::Warning;
+            (
+                std::cmp::Reverse(alarm),
+                std::cmp::Reverse(e.last_seen.clone()),
+            )
+        });
+        let hidden = shown.len().saturating_sub(EVENT_ROWS);
+        shown.truncate(EVENT_ROWS);
+        for e in shown {
             let state = match &e.resolved {
                 Some(t) => format!(
                     "<span class=\"resolved\">resolved {}</span>",
@@ -317,6 +331,12 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
             }
         }
         out.push_str("</table></div>");
+        if hidden > 0 {
+            let _ = write!(
+                out,
+                "<p class=\"muted\">{hidden} more event(s), older or resolved: all are in <code>drift report --format json</code>.</p>"
+            );
+        }
     }
     out.push_str("<h3>Spec history</h3><div class=\"scroll\"><table><tr><th>run</th><th>spec version</th><th class=\"wide\">hash</th><th>operations clean / drifted</th><th class=\"wide\">unverified</th></tr>");
     // The latest runs, and every run where the contract changed.

@@ -72,7 +72,8 @@ impl super::Reporter for JsonReporter {
         t: &crate::model::timeline::Timeline,
         built_at: &str,
     ) -> Result<(), super::ReportError> {
-        write_json(w, &timeline(t, built_at))
+        serde_json::to_writer_pretty(&mut *w, &timeline(t, built_at))?;
+        Ok(writeln!(w)?)
     }
 
     fn check(
@@ -123,50 +124,100 @@ impl super::Reporter for JsonReporter {
 }
 
 /// The `drift report --format json` document (its own version 1): per API its status, trust
-/// score, latest run and drift events — what a workflow needs to decide whether to open an issue
-/// (`first_seen == latest` and `state == "open"` is a new event).
-pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> serde_json::Value {
+/// score, latest run, recent nights and drift events — what a workflow needs to decide whether to
+/// open an issue (`first_seen == latest` and `state == "open"` is a new event). Borrowed from the
+/// timeline and written as it is serialized: a corpus-scale history has half a million events.
+#[derive(serde::Serialize)]
+pub struct TimelineDoc<'a> {
+    drift_report: u32,
+    built_at: &'a str,
+    apis: Vec<ApiDoc<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ApiDoc<'a> {
+    name: &'a str,
+    status: &'static str,
+    trust: Option<u32>,
+    runs: usize,
+    latest: Option<&'a str>,
+    /// The last runs' statuses, oldest first: how many nights in a row an API was unreachable
+    /// or refused the credentials.
+    nights: Vec<NightDoc<'a>>,
+    events: Vec<EventDoc<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct NightDoc<'a> {
+    time: &'a str,
+    status: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct EventDoc<'a> {
+    id: &'a str,
+    operation: Option<&'a str>,
+    kind: &'a crate::model::FindingKind,
+    pointer: &'a str,
+    severity: crate::model::Severity,
+    first_seen: &'a str,
+    last_seen: &'a str,
+    runs: usize,
+    state: &'static str,
+    resolved: Option<&'a str>,
+    /// An open event's finding in the latest run says what it is.
+    message: Option<&'a str>,
+}
+
+pub fn timeline<'a>(t: &'a crate::model::timeline::Timeline, built_at: &'a str) -> TimelineDoc<'a> {
     use crate::model::timeline::Status;
-    use serde_json::json;
-    let apis: Vec<serde_json::Value> = t
+    let apis = t
         .apis
         .iter()
         .map(|api| {
-            // An open event's finding in the latest run says what it is.
             let messages = api.messages();
-            let events: Vec<serde_json::Value> = api
+            let events = api
                 .events
                 .iter()
-                .map(|e| {
-                    let message = e.is_open().then(|| messages.get(&e.id)).flatten();
-                    json!({
-                        "id": e.id, "operation": e.operation, "kind": e.kind, "pointer": e.pointer,
-                        "severity": e.severity, "first_seen": e.first_seen, "last_seen": e.last_seen,
-                        "runs": e.runs, "state": if e.is_open() { "open" } else { "resolved" },
-                        "resolved": e.resolved, "message": message,
-                    })
+                .map(|e| EventDoc {
+                    id: &e.id,
+                    operation: e.operation.as_deref(),
+                    kind: &e.kind,
+                    pointer: &e.pointer,
+                    severity: e.severity,
+                    first_seen: &e.first_seen,
+                    last_seen: &e.last_seen,
+                    runs: e.runs,
+                    state: if e.is_open() { "open" } else { "resolved" },
+                    resolved: e.resolved.as_deref(),
+                    message: e.is_open().then(|| messages.get(&e.id).copied()).flatten(),
                 })
                 .collect();
-            // The last runs' statuses, oldest first: how many nights in a row an API was
-            // unreachable or refused the credentials.
-            let nights: Vec<serde_json::Value> = api
+            let nights = api
                 .entries
                 .iter()
                 .rev()
                 .take(crate::model::timeline::WINDOW)
                 .rev()
-                .map(|e| json!({"time": e.time, "status": Status::of(e).label()}))
+                .map(|e| NightDoc {
+                    time: &e.time,
+                    status: Status::of(e).label(),
+                })
                 .collect();
-            json!({
-                "name": api.name,
-                "status": api.status().label(),
-                "trust": api.trust(),
-                "runs": api.entries.len(),
-                "latest": api.latest().map(|e| e.time.clone()),
-                "nights": nights,
-                "events": events,
-            })
+            ApiDoc {
+                name: &api.name,
+                status: api.status().label(),
+                trust: api.trust(),
+                runs: api.entries.len(),
+                latest: api.latest().map(|e| e.time.as_str()),
+                nights,
+                events,
+            }
         })
         .collect();
-    json!({"drift_report": 1, "built_at": built_at, "apis": apis})
+    TimelineDoc {
+        drift_report: 1,
+        built_at,
+        apis,
+    }
 }

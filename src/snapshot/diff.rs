@@ -324,7 +324,7 @@ fn objects(
                 let declared = open || view.is_some_and(|v| v.declares(key));
                 let required = view.is_some_and(|v| v.required.contains(key));
                 let now = lens.tonight.map_or(1, |o| o.objects_at(pointer));
-                match evidence::removal(ev.keys.get(&p), now, declared, required) {
+                match evidence::removal(ev.keys.get(&p), now, declared, required, ev.runs) {
                     Some(r) => r,
                     None => continue, // occasional: it came and went before
                 }

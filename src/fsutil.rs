@@ -26,6 +26,9 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
+    // As in `write_atomic`: synced when it will replace a file, so a crash after the rename
+    // cannot leave an empty one.
+    let replacing = std::fs::symlink_metadata(path).is_ok();
     // A link planted under the temp file's name is removed, never written through.
     let _ = std::fs::remove_file(&tmp);
     let result = (|| {
@@ -34,7 +37,10 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
             .create_new(true)
             .open(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()
+        if replacing {
+            file.sync_all()?;
+        }
+        Ok(())
     })();
     match result {
         Ok(()) => Ok(tmp),

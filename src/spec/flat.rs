@@ -265,12 +265,15 @@ fn own_keywords<'a>(node: &Node<'a>, map: &'a Map<String, Value>, flat: &mut Fla
         .or(map.get("enum").and_then(Value::as_array));
     if let Some(props) = map.get("properties").and_then(Value::as_object) {
         let base = node.child("properties");
+        // A property an earlier `allOf` part declared keeps its first declaration.
+        let known: std::collections::HashSet<&str> =
+            flat.properties.iter().map(|p| p.name.as_str()).collect();
+        let mut added = Vec::new();
         for (name, schema) in props {
-            // A property an earlier `allOf` part declared keeps its first declaration.
-            if schema == &Value::Bool(false) || flat.properties.iter().any(|p| p.name == *name) {
+            if schema == &Value::Bool(false) || known.contains(name.as_str()) {
                 continue;
             }
-            flat.properties.push(Property {
+            added.push(Property {
                 name: name.clone(),
                 node: Node {
                     doc: node.doc,
@@ -280,6 +283,7 @@ fn own_keywords<'a>(node: &Node<'a>, map: &'a Map<String, Value>, flat: &mut Fla
                 write_only: schema.get("writeOnly") == Some(&Value::Bool(true)),
             });
         }
+        flat.properties.extend(added);
     }
     for r in map
         .get("required")

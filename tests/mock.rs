@@ -457,6 +457,13 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
             // A required text link on a collection with no paging parameter (Azure's
             // `nextLink`): `""` on its one page.
             "/required-next-link": op("requiredNextLink", &serde_json::json!([]), link_list),
+            // GitHub: the count in the body, the next page only in a declared `Link` header.
+            "/link-header": {"get": {"operationId": "linkHeader", "parameters": page_params,
+                "responses": {"200": {"description": "ok",
+                    "headers": {"Link": {"schema": {"type": "string"}}},
+                    "content": {"application/json": {"schema": list(
+                        serde_json::json!({"total_count": {"type": "integer"}}),
+                        serde_json::json!({"type": "string"}))}}}}}},
             "/required-link": op("requiredLink", &page_params, list(serde_json::json!({"links": {
                 "type": "object", "required": ["next"], "properties": {"next": {"type": "object",
                     "additionalProperties": false, "properties": {"href": {"type": "string"}}}}}}),
@@ -482,6 +489,7 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
         "requiredCursor",
         "requiredLink",
         "linkMap",
+        "linkHeader",
     ] {
         let walk = report["operations"]
             .as_array()
@@ -498,6 +506,30 @@ fn the_mock_pages_collections_in_the_forms_their_schemas_declare() {
     }
     // The count written as a string is read as the count.
     assert!(report.to_string().contains("10 item(s) of 10"));
+    // The next page of a header-paged collection is in its `Link` header, and the last page has
+    // none.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("api.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let contract = std::sync::Arc::new(drift::spec::load(&path).unwrap_or_else(|e| panic!("{e}")));
+    let mock = drift::mock::Mock::new(contract);
+    let link = |query: &str| {
+        let resp = mock.respond(&drift::mock::MockRequest {
+            method: "GET".into(),
+            path: format!("/link-header{query}"),
+            headers: vec![],
+        });
+        resp.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("link"))
+            .map(|(_, v)| v.clone())
+    };
+    let first = link("?per_page=4").unwrap_or_default();
+    assert!(
+        first.starts_with('<') && first.contains("page=2") && first.ends_with("; rel=\"next\""),
+        "{first}"
+    );
+    assert_eq!(link("?per_page=4&page=3"), None);
 }
 
 /// `drift check --base-url mock --format json` of a contract written to a temporary folder: the

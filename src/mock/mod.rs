@@ -371,6 +371,10 @@ impl Mock {
                 let at = format!("{}{}", req.origin, req.path);
                 paging::page(paging, &base, &at, &req.query, self.seed)
             });
+        let (paged, next_header) = match paged {
+            Some(page) => (Some(page.body), page.next_header),
+            None => (None, None),
+        };
         let body: &Value = paged.as_ref().unwrap_or(&base);
         let content_type = served_type(media);
         let json_type = crate::spec::media::is_json(&content_type);
@@ -396,6 +400,8 @@ impl Mock {
         if unsatisfied {
             headers.push((UNSATISFIED_HEADER.to_string(), "true".to_string()));
         }
+        // A collection whose contract names the next page in a header (GitHub's `Link`).
+        headers.extend(next_header);
         MockResponse {
             status,
             content_type: Some(content_type),

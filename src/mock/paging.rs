@@ -17,6 +17,13 @@ const URL_KEYS: [&str; 4] = ["href", "link", "url", "uri"];
 /// The largest collection the mock makes.
 const MAX_TOTAL: usize = 250;
 
+/// A page of a collection: its body, and the response header naming the next page when the
+/// contract declares one (`Link: <…>; rel="next"`, GitHub's way) and the body names none.
+pub struct Page {
+    pub body: Value,
+    pub next_header: Option<(String, String)>,
+}
+
 /// The page `query` asks for at `path` of a collection body; `None` when the body has no item
 /// list where the paging says (it is served as it is).
 pub fn page(
@@ -25,7 +32,29 @@ pub fn page(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
-) -> Option<Value> {
+) -> Option<Page> {
+    let (body, next) = page_body(paging, base, path, query, seed)?;
+    let next_header = match (&paging.next_header, &paging.next) {
+        (Some(name), None) => next.map(|url| {
+            let value = match name.as_str() {
+                "link" => format!("<{url}>; rel=\"next\""),
+                _ => url,
+            };
+            (name.clone(), value)
+        }),
+        _ => None,
+    };
+    Some(Page { body, next_header })
+}
+
+/// The page body [`page`] serves, and the next page's URL.
+fn page_body(
+    paging: &Paging,
+    base: &Value,
+    path: &str,
+    query: &[(String, String)],
+    seed: Option<u64>,
+) -> Option<(Value, Option<String>)> {
     let Some(Value::Array(documented)) = base.pointer(&paging.items) else {
         return None;
     };
@@ -104,7 +133,7 @@ pub fn page(
         set(&mut body, count, total);
     }
     let Some(strategy) = strategy else {
-        return Some(body);
+        return Some((body, None));
     };
     let link = |at: usize| {
         Some(Target {
@@ -122,6 +151,7 @@ pub fn page(
         _ if size == 0 || end >= total => None,
         _ => link(end),
     };
+    let next_url = next.as_ref().map(|t| t.url.clone());
     let mut relations = vec![(paging.next.clone(), next.clone())];
     if strategy.style != Style::Cursor {
         for (relation, pointer) in &paging.relations {
@@ -168,7 +198,7 @@ pub fn page(
             None => no_more(&mut body, &pointer, was, end),
         }
     }
-    Some(body)
+    Some((body, next_url))
 }
 
 /// A seeded collection's size, the same for every page of it: as many items as documented (or

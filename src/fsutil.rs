@@ -15,9 +15,19 @@ const TMP_SUFFIX: &str = ".tmp";
 /// only that new file (a snapshot the next run records again; a truncated one is reported as
 /// unreadable), and the first recording of thousands of snapshots does not wait for the disk
 /// thousands of times. A killed process loses nothing either way.
-/// Write `bytes` for `path` into its temp file (`.<name>.<pid>.tmp` beside it) without putting
-/// it in place: [`commit_staged`] renames it over `path` later. A run that stops before then
-/// leaves only the temp file, which [`remove_stale_temp_files`] removes.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = stage(path, bytes)?;
+    let result = commit_staged(&tmp, path);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The first half of [`write_atomic`]: `bytes` written for `path` into its temp file
+/// (`.<name>.<pid>.tmp` beside it, flushed to the disk when it will replace a file), not yet in
+/// place. [`commit_staged`] renames it over `path`; a run that stops before then leaves only the
+/// temp file, which [`remove_stale_temp_files`] removes.
 pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -26,8 +36,6 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
-    // As in `write_atomic`: synced when it will replace a file, so a crash after the rename
-    // cannot leave an empty one.
     let replacing = std::fs::symlink_metadata(path).is_ok();
     // A link planted under the temp file's name is removed, never written through.
     let _ = std::fs::remove_file(&tmp);
@@ -51,37 +59,9 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     }
 }
 
-/// Put a file [`stage`]d for `path` in place.
+/// The second half of [`write_atomic`]: a file [`stage`]d for `path` put in place.
 pub fn commit_staged(tmp: &Path, path: &Path) -> io::Result<()> {
     std::fs::rename(tmp, path)
-}
-
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.{}{TMP_SUFFIX}", std::process::id()));
-    let replacing = std::fs::symlink_metadata(path).is_ok();
-    // A link planted under the temp file's name is removed, never written through.
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        if replacing {
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Refuse a path under `root` that goes through a symbolic link (a folder or the file itself):

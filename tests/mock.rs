@@ -550,3 +550,51 @@ fn check_against_mock(spec: &serde_json::Value) -> (common::Run, serde_json::Val
     let report = json(&run);
     (run, report)
 }
+
+/// Bitbucket's shapes, seeded: a base `object` whose `type` a subtype narrows to an `enum`, and
+/// a paged `uniqueItems` list of items no `id` tells apart. Every seed's bodies are valid.
+#[test]
+fn seeded_bodies_keep_narrowed_properties_and_unique_pages() {
+    let spec = serde_json::json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/repositories": {"get": {
+            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
+                {"name": "pagelen", "in": "query", "schema": {"type": "integer", "default": 3}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "next": {"type": "string", "format": "uri"},
+                    "values": {"type": "array", "uniqueItems": true,
+                        "items": {"$ref": "#/components/schemas/repository"}}}}}}}}}}},
+        "components": {"schemas": {
+            "object": {"type": "object", "required": ["type"], "discriminator": {"propertyName": "type"},
+                "properties": {"type": {"type": "string"}}},
+            "repository": {"allOf": [{"$ref": "#/components/schemas/object"}, {"type": "object",
+                "properties": {"name": {"type": "string"}, "uuid": {"type": "string"},
+                    "selector": {"$ref": "#/components/schemas/selector"}}}]},
+            "selector": {"allOf": [{"$ref": "#/components/schemas/object"}, {"type": "object",
+                "properties": {"type": {"type": "string", "enum": ["branches", "tags", "default"]}}}]}}}
+    });
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, spec.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    for seed in 1..=16 {
+        let target = format!("mock:{seed}");
+        let path = path.to_string_lossy();
+        let run = drift(&[
+            "check",
+            "--spec",
+            &path,
+            "--base-url",
+            &target,
+            "--format",
+            "json",
+        ]);
+        let report = json(&run);
+        assert_eq!(
+            report["findings"],
+            serde_json::json!([]),
+            "seed {seed}: {}",
+            run.stdout
+        );
+    }
+}

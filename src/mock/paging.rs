@@ -78,6 +78,10 @@ fn page_body(
             ..
         }) => documented.len(),
         Some(_) if documented.is_empty() => 0,
+        // A `uniqueItems` list of items no `id` tells apart: a repeat would be a duplicate.
+        Some(_) if paging.forms.unique && !documented.iter().all(|v| id_key(v).is_some()) => {
+            documented.len()
+        }
         // Without a size parameter a walk finds the end by an empty page, which a list's
         // `minItems` may forbid: the fixed size then, seeded or not.
         Some(s) => seeded_total(

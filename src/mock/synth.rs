@@ -390,7 +390,7 @@ impl<'a> Synth<'a> {
         node: &Place,
         depth: usize,
     ) -> bool {
-        if depth >= OPTIONAL_DEPTH {
+        if depth >= OPTIONAL_DEPTH && !self.seeded() {
             return true;
         }
         let exclusive =
@@ -402,8 +402,10 @@ impl<'a> Synth<'a> {
                     let other = self.flat(*doc, pointer, depth + 1, false);
                     other.choices.is_empty() && !fits(&other, v)
                 });
-        if exclusive {
-            return true;
+        // Deep down, seeded data not proven to match one branch (GeoJSON's `coordinates`: an
+        // empty list is a position list and a list of them) gives way to the unseeded value.
+        if exclusive || depth >= OPTIONAL_DEPTH {
+            return exclusive;
         }
         let mut validators = self.validators.borrow_mut();
         let validator = validators.entry(node.clone()).or_insert_with(|| {
@@ -837,7 +839,17 @@ mod tests {
             "Page": {"type": "object", "required": ["data"], "properties": {
                 "data": {"type": "array", "items": {"$ref": "#/components/schemas/Undescribed"}},
                 "next": {"type": "string", "nullable": true, "pattern": "^/p\\?n=\\d+$"},
-                "tags": {"type": "array", "uniqueItems": true, "items": {"$ref": "#/components/schemas/Enum"}, "maxItems": 2}}}
+                "tags": {"type": "array", "uniqueItems": true, "items": {"$ref": "#/components/schemas/Enum"}, "maxItems": 2}}},
+            // GeoJSON deep in a tracking answer: an empty `coordinates` list is both a position
+            // and a list of positions, which `oneOf` refuses.
+            "Tracking": {"type": "object", "required": ["events"], "properties": {"events": {
+                "type": "array", "minItems": 1, "items": {"type": "object", "required": ["at"], "properties": {
+                    "at": {"$ref": "#/components/schemas/Feature"}}}}}},
+            "Feature": {"type": "object", "required": ["geometry"], "properties": {"geometry": {
+                "type": "object", "required": ["coordinates"], "properties": {"coordinates": {"oneOf": [
+                    {"type": "array", "items": {"$ref": "#/components/schemas/Position"}},
+                    {"$ref": "#/components/schemas/Position"}]}}}}},
+            "Position": {"type": "array", "items": {"type": "number"}}
         });
         let mut schemas = schemas;
         if let (Some(all), Some(more)) = (schemas.as_object_mut(), more.as_object()) {

@@ -111,6 +111,8 @@ pub struct Forms {
     pub count_max: Option<u64>,
     /// The item list's declared `maxItems`: no page is larger.
     pub page_max: Option<u64>,
+    /// The item list is `uniqueItems`: items no `id` tells apart are not repeated.
+    pub unique: bool,
     /// How each of `relations` shows there is no such page (`prev` on the first page).
     pub relation_ends: Vec<EndMark>,
     /// The `minLength` of the cursor field: the mock's cursors are padded to it (`c04`).
@@ -422,6 +424,7 @@ pub fn detect(contract: &Contract, op: &Operation) -> Option<Paging> {
             .and_then(|p| view_at(&view, p))
             .and_then(|v| v.maximum),
         page_max: view_at(&view, &items).and_then(|v| v.max_items),
+        unique: view_at(&view, &items).is_some_and(|v| v.unique),
         relation_ends: relations.iter().map(|(_, p)| end_of(&view, p)).collect(),
         cursor_min_len: cursor
             .as_deref()

@@ -26,6 +26,8 @@ pub struct SchemaView {
     /// The declared `maximum` of a whole number, and `maxItems` of an array.
     pub maximum: Option<u64>,
     pub max_items: Option<u64>,
+    /// `uniqueItems: true`.
+    pub unique: bool,
     /// The declared `minLength` of a string.
     pub min_length: Option<u64>,
     pub properties: BTreeMap<String, SchemaView>,
@@ -115,6 +117,7 @@ const fn nothing_declared(unread: bool) -> SchemaView {
         pattern: None,
         maximum: None,
         max_items: None,
+        unique: false,
         min_length: None,
         properties: BTreeMap::new(),
         required: BTreeSet::new(),
@@ -436,6 +439,7 @@ struct Keywords<'v> {
     pattern: Option<&'v str>,
     maximum: Option<u64>,
     max_items: Option<u64>,
+    unique: bool,
     min_length: Option<u64>,
     required: Option<&'v Vec<Value>>,
     properties: Option<&'v serde_json::Map<String, Value>>,
@@ -472,6 +476,7 @@ impl<'v> Keywords<'v> {
                 "pattern" => k.pattern = value.as_str(),
                 "maximum" => k.maximum = value.as_u64(),
                 "maxItems" => k.max_items = value.as_u64(),
+                "uniqueItems" => k.unique = value == &Value::Bool(true),
                 "minLength" => k.min_length = value.as_u64(),
                 "required" => k.required = value.as_array(),
                 "properties" => k.properties = value.as_object(),
@@ -528,6 +533,7 @@ impl Builder<'_> {
         view.pattern = k.pattern.map(String::from);
         view.maximum = k.maximum;
         view.max_items = k.max_items;
+        view.unique = k.unique;
         view.min_length = k.min_length;
         if let Some(req) = k.required {
             view.required
@@ -669,6 +675,7 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
     view.pattern = view.pattern.take().or(branch.pattern);
     view.maximum = view.maximum.or(branch.maximum);
     view.max_items = view.max_items.or(branch.max_items);
+    view.unique |= branch.unique;
     view.min_length = view.min_length.or(branch.min_length);
     if branch.free_form && (branch.values.is_some() || !all_of) {
         view.free_form = true;

@@ -265,15 +265,22 @@ fn own_keywords<'a>(node: &Node<'a>, map: &'a Map<String, Value>, flat: &mut Fla
         .or(map.get("enum").and_then(Value::as_array));
     if let Some(props) = map.get("properties").and_then(Value::as_object) {
         let base = node.child("properties");
-        // A property an earlier `allOf` part declared keeps its first declaration.
-        let known: std::collections::HashSet<&str> =
-            flat.properties.iter().map(|p| p.name.as_str()).collect();
+        // A property an earlier `allOf` part declared keeps its first declaration, unless the
+        // later one says all it says and more: a base's `type: {type: string}` that a subtype
+        // narrows to an `enum` (both apply, and the later alone is both).
+        let known: std::collections::HashMap<&str, usize> = flat
+            .properties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
         let mut added = Vec::new();
+        let mut narrowed = Vec::new();
         for (name, schema) in props {
-            if schema == &Value::Bool(false) || known.contains(name.as_str()) {
+            if schema == &Value::Bool(false) {
                 continue;
             }
-            added.push(Property {
+            let property = Property {
                 name: name.clone(),
                 node: Node {
                     doc: node.doc,
@@ -281,7 +288,17 @@ fn own_keywords<'a>(node: &Node<'a>, map: &'a Map<String, Value>, flat: &mut Fla
                     value: schema,
                 },
                 write_only: schema.get("writeOnly") == Some(&Value::Bool(true)),
-            });
+            };
+            match known.get(name.as_str()) {
+                None => added.push(property),
+                Some(&i) if implies(schema, flat.properties[i].node.value) => {
+                    narrowed.push((i, property))
+                }
+                Some(_) => {}
+            }
+        }
+        for (i, property) in narrowed {
+            flat.properties[i] = property;
         }
         flat.properties.extend(added);
     }
@@ -426,6 +443,27 @@ pub const KEYWORDS: &[&str] = &[
     "contentSchema",
 ];
 
+/// Whether schema `later` holds every constraint of `earlier` as written (annotations aside),
+/// so a value valid under `later` is valid under both.
+fn implies(later: &Value, earlier: &Value) -> bool {
+    let (Some(later), Some(earlier)) = (later.as_object(), earlier.as_object()) else {
+        return false;
+    };
+    let annotation = |k: &str| {
+        k.starts_with("x-")
+            || matches!(
+                k,
+                "description" | "title" | "example" | "examples" | "deprecated" | "externalDocs"
+            )
+    };
+    let constraints = |m: &Map<String, Value>| m.keys().filter(|k| !annotation(k)).count();
+    constraints(later) > constraints(earlier)
+        && earlier
+            .iter()
+            .filter(|(k, _)| !annotation(k))
+            .all(|(k, v)| later.get(k) == Some(v))
+}
+
 fn min_opt(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -509,6 +547,34 @@ mod tests {
             value,
         };
         flatten(c, node, 0, true, &mut Walk::new(budget, 48))
+    }
+
+    /// A base's discriminating `type` that a part narrows to an `enum` is read as the enum:
+    /// both apply, and the narrower alone says both (Bitbucket's `pipeline_selector`).
+    #[test]
+    fn a_property_a_later_part_narrows_is_read_narrowed() {
+        let c = contract(json!({
+            "object": {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string"}, "name": {"type": "string", "maxLength": 9}}},
+            "selector": {"allOf": [{"$ref": "#/components/schemas/object"}, {"properties": {
+                "type": {"type": "string", "enum": ["branches", "tags"], "description": "kind"},
+                "name": {"type": "integer"}}}]}
+        }));
+        let budget = Cell::new(1000);
+        let f = flat_of(&c, "selector", &budget);
+        let of = |name: &str| {
+            f.properties
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.node.value.clone())
+        };
+        assert_eq!(
+            of("type").and_then(|t| t.get("enum").cloned()),
+            Some(json!(["branches", "tags"]))
+        );
+        // A redeclaration that drops a constraint is not the narrower one: the first stays.
+        assert_eq!(of("name"), Some(json!({"type": "string", "maxLength": 9})));
+        assert_eq!(f.properties.len(), 2);
     }
 
     #[test]

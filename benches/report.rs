@@ -55,8 +55,8 @@ fn fixture(history: &History) {
                 unreachable: n == 25 && a % 7 == 0,
                 auth_failed: false,
                 error: None,
-                checked,
-                findings,
+                checked: checked.into_iter().map(Into::into).collect(),
+                findings: findings.into_iter().map(std::sync::Arc::new).collect(),
                 report: None,
                 spec_change: None,
             };

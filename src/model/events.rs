@@ -4,23 +4,23 @@
 //! it neither resolves nor opens anything. A finding that comes back after being resolved is a new
 //! event.
 
-use super::history::Entry;
+use super::history::{Entry, Fingerprint};
 use crate::model::Severity;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    pub id: String,
-    pub api: String,
-    pub operation: Option<String>,
-    pub kind: crate::model::FindingKind,
-    pub pointer: String,
+    /// The finding as the run that opened the event saw it (its id, operation, kind and
+    /// pointer), shared with the history's entries.
+    pub finding: Arc<Fingerprint>,
+    pub api: Arc<str>,
     /// The most severe it has been.
     pub severity: Severity,
-    pub first_seen: String,
-    pub last_seen: String,
+    pub first_seen: Arc<str>,
+    pub last_seen: Arc<str>,
     /// The time of the run that no longer had it; `None` while open.
-    pub resolved: Option<String>,
+    pub resolved: Option<Arc<str>>,
     /// Runs that had it.
     pub runs: usize,
 }
@@ -66,59 +66,89 @@ pub fn open_breaking(entries: &[Entry]) -> usize {
         {
             open.entry(f.id.as_str()).or_insert(f.operation.as_deref());
         }
-        let checked: HashSet<&str> = entry.checked.iter().map(String::as_str).collect();
+        let checked: HashSet<&str> = entry.checked.iter().map(|op| &**op).collect();
         open.retain(|id, op| present.contains(id) || op.is_some_and(|op| !checked.contains(op)));
     }
     open.len()
 }
 
+/// [`open_breaking`] after each entry (oldest first), in one pass: what a trust score per run
+/// needs, without following the history again for every run.
+pub fn open_breaking_after_each(entries: &[Entry]) -> Vec<usize> {
+    let mut ever: HashSet<&str> = HashSet::new();
+    // id → its operation, while open (every finding is followed: one may turn breaking later).
+    let mut open: std::collections::HashMap<&str, Option<&str>> = Default::default();
+    let mut counts = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if !is_gap(entry) {
+            let present: HashSet<&str> = entry.findings.iter().map(|f| f.id.as_str()).collect();
+            for f in &entry.findings {
+                if f.severity == Severity::Breaking {
+                    ever.insert(&f.id);
+                }
+                open.entry(f.id.as_str()).or_insert(f.operation.as_deref());
+            }
+            let checked: HashSet<&str> = entry.checked.iter().map(|op| &**op).collect();
+            open.retain(|id, op| {
+                present.contains(id) || op.is_some_and(|op| !checked.contains(op))
+            });
+        }
+        counts.push(open.keys().filter(|id| ever.contains(*id)).count());
+    }
+    counts
+}
+
 /// The events of one API's entries (oldest first), ordered by first seen.
 pub fn events(entries: &[Entry]) -> Vec<Event> {
-    let mut open: BTreeMap<String, Event> = BTreeMap::new();
+    let mut open: BTreeMap<&str, Event> = BTreeMap::new();
     let mut closed = Vec::new();
+    let Some(api) = entries.first().map(|e| Arc::<str>::from(e.api.as_str())) else {
+        return closed;
+    };
     for entry in entries {
         if is_gap(entry) {
             continue;
         }
+        let time: Arc<str> = entry.time.as_str().into();
         let mut present = HashSet::new();
         for f in &entry.findings {
-            if !present.insert(f.id.clone()) {
+            if !present.insert(f.id.as_str()) {
                 continue;
             }
-            let e = open.entry(f.id.clone()).or_insert_with(|| Event {
-                id: f.id.clone(),
-                api: entry.api.clone(),
-                operation: f.operation.clone(),
-                kind: f.kind.clone(),
-                pointer: f.pointer.clone(),
+            let e = open.entry(f.id.as_str()).or_insert_with(|| Event {
+                finding: f.clone(),
+                api: api.clone(),
                 severity: f.severity,
-                first_seen: entry.time.clone(),
-                last_seen: entry.time.clone(),
+                first_seen: time.clone(),
+                last_seen: time.clone(),
                 resolved: None,
                 runs: 0,
             });
-            e.last_seen = entry.time.clone();
+            e.last_seen = time.clone();
             e.runs += 1;
             e.severity = e.severity.min(f.severity);
         }
-        let checked: HashSet<&str> = entry.checked.iter().map(String::as_str).collect();
-        let gone: Vec<String> = open
+        let checked: HashSet<&str> = entry.checked.iter().map(|op| &**op).collect();
+        let gone: Vec<&str> = open
             .iter()
             .filter(|(id, e)| {
                 !present.contains(*id)
-                    && e.operation.as_deref().is_none_or(|op| checked.contains(op))
+                    && e.finding
+                        .operation
+                        .as_deref()
+                        .is_none_or(|op| checked.contains(op))
             })
-            .map(|(id, _)| id.clone())
+            .map(|(id, _)| *id)
             .collect();
         for id in gone {
-            if let Some(mut e) = open.remove(&id) {
-                e.resolved = Some(entry.time.clone());
+            if let Some(mut e) = open.remove(id) {
+                e.resolved = Some(time.clone());
                 closed.push(e);
             }
         }
     }
     closed.extend(open.into_values());
-    closed.sort_by(|a, b| (&a.first_seen, &a.id).cmp(&(&b.first_seen, &b.id)));
+    closed.sort_by(|a, b| (&a.first_seen, &a.finding.id).cmp(&(&b.first_seen, &b.finding.id)));
     closed
 }
 
@@ -156,12 +186,14 @@ mod tests {
             },
             findings: findings
                 .iter()
-                .map(|id| Fingerprint {
-                    id: id.to_string(),
-                    operation: Some("getA".into()),
-                    kind: crate::model::Kind::SnapshotRemoved.into(),
-                    pointer: "/x".into(),
-                    severity: Severity::Breaking,
+                .map(|id| {
+                    Arc::new(Fingerprint {
+                        id: id.to_string(),
+                        operation: Some("getA".into()),
+                        kind: crate::model::Kind::SnapshotRemoved.into(),
+                        pointer: "/x".into(),
+                        severity: Severity::Breaking,
+                    })
                 })
                 .collect(),
             report: None,
@@ -182,11 +214,11 @@ mod tests {
             .collect();
         let ev = events(&nights);
         assert_eq!(ev.len(), 2, "{ev:#?}");
-        assert_eq!(ev[0].first_seen, "2026-11-03T02:00:00Z");
-        assert_eq!(ev[0].last_seen, "2026-11-06T02:00:00Z");
+        assert_eq!(&*ev[0].first_seen, "2026-11-03T02:00:00Z");
+        assert_eq!(&*ev[0].last_seen, "2026-11-06T02:00:00Z");
         assert_eq!(ev[0].resolved.as_deref(), Some("2026-11-07T02:00:00Z"));
         assert_eq!(ev[0].runs, 3, "the gap night does not count");
-        assert_eq!(ev[1].first_seen, "2026-11-09T02:00:00Z");
+        assert_eq!(&*ev[1].first_seen, "2026-11-09T02:00:00Z");
         assert!(ev[1].is_open());
     }
 
@@ -212,7 +244,7 @@ mod tests {
             })
             .collect();
         for f in &mut nights[7].findings {
-            f.severity = Severity::Info; // fp3 on night 8: info
+            Arc::make_mut(f).severity = Severity::Info; // fp3 on night 8: info
         }
         nights[7].checked = vec!["getB".into()];
         for upto in 0..=nights.len() {
@@ -221,6 +253,14 @@ mod tests {
                 .filter(|e| e.is_open() && e.severity == Severity::Breaking)
                 .count();
             assert_eq!(open_breaking(&nights[..upto]), want, "after {upto} nights");
+        }
+        let each = open_breaking_after_each(&nights);
+        for upto in 1..=nights.len() {
+            assert_eq!(
+                each[upto - 1],
+                open_breaking(&nights[..upto]),
+                "after {upto}"
+            );
         }
     }
 }

@@ -83,8 +83,10 @@ pub struct Entry {
     #[serde(default)]
     pub error: Option<String>,
     /// The operations that were checked (an event is resolved only by a run that checked it).
-    pub checked: Vec<String>,
-    pub findings: Vec<Fingerprint>,
+    /// Shared: a history read back holds each id and fingerprint once, however many runs
+    /// repeat it ([`crate::history`]).
+    pub checked: Vec<std::sync::Arc<str>>,
+    pub findings: Vec<std::sync::Arc<Fingerprint>>,
     /// The file of the run's full report, under `reports/`.
     #[serde(default)]
     pub report: Option<String>,
@@ -113,7 +115,7 @@ pub struct Operations {
 
 /// What identifies a finding across runs: API, operation, kind and the body pointer with array
 /// indexes generalised (`id` is a hash of those, stable across runs).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprint {
     pub id: String,
     pub operation: Option<String>,
@@ -183,8 +185,11 @@ pub fn entry(
         unreachable: attempted > 0 && checked.is_empty() && api.error.is_none(),
         auth_failed: findings.iter().any(|f| f.kind == super::Kind::AuthFailed),
         error: api.error.clone(),
-        checked,
-        findings: findings.iter().map(|f| Fingerprint::of(f)).collect(),
+        checked: checked.into_iter().map(Into::into).collect(),
+        findings: findings
+            .iter()
+            .map(|f| std::sync::Arc::new(Fingerprint::of(f)))
+            .collect(),
         report: None,
         spec_change: None,
     }

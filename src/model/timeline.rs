@@ -144,6 +144,17 @@ impl ApiTimeline {
     /// The trust score after the first `upto` entries, with the parts it is made of.
     pub fn trust_parts_at(&self, upto: usize) -> Option<TrustParts> {
         let entries = &self.entries[..upto.min(self.entries.len())];
+        self.trust_parts_with(upto, || events::open_breaking(entries))
+    }
+
+    /// The trust score after the first `upto` entries, given how many breaking events are
+    /// open then.
+    fn trust_parts_with(
+        &self,
+        upto: usize,
+        open_breaking: impl FnOnce() -> usize,
+    ) -> Option<TrustParts> {
+        let entries = &self.entries[..upto.min(self.entries.len())];
         let latest = entries.iter().rev().find(|e| !is_gap(e))?;
         let verified = if latest.operations.total == 0 {
             0.0
@@ -159,7 +170,7 @@ impl ApiTimeline {
         let clean = window.iter().filter(|e| e.counts.breaking == 0).count() as f64
             / window.len().max(1) as f64;
         let weight = latest.evidence.weight();
-        let open_breaking = events::open_breaking(entries);
+        let open_breaking = open_breaking();
         let score = (verified * clean * weight * 100.0).round() - 10.0 * open_breaking as f64;
         Some(TrustParts {
             score: score.clamp(0.0, 100.0) as u32,
@@ -182,8 +193,12 @@ impl ApiTimeline {
     /// The trust score after each of the last [`WINDOW`] runs.
     pub fn sparkline(&self) -> Vec<Option<u32>> {
         let n = self.entries.len();
+        let open = events::open_breaking_after_each(&self.entries);
         (n.saturating_sub(WINDOW) + 1..=n)
-            .map(|i| self.trust_at(i))
+            .map(|i| {
+                let open = open.get(i.wrapping_sub(1)).copied().unwrap_or(0);
+                self.trust_parts_with(i, || open).map(|p| p.score)
+            })
             .collect()
     }
 
@@ -282,7 +297,7 @@ mod tests {
             } else {
                 vec!["getA".into()]
             },
-            findings,
+            findings: findings.into_iter().map(std::sync::Arc::new).collect(),
             report: None,
             spec_change: None,
         }

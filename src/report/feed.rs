@@ -68,37 +68,59 @@ pub fn badge(api: &ApiTimeline) -> String {
 /// The Atom feed of drift events: one entry when an event opens and one when it resolves, the
 /// latest first. `page` is the report's address relative to the feed (`index.html`).
 pub fn atom(t: &Timeline, built_at: &str, page: &str) -> String {
+    // Every opening and resolution as (time, API, event, resolved), cheap to gather; only the
+    // latest (and those tied with the last of them) are written out and ordered exactly: a
+    // corpus's thirty nights have millions.
+    let mut all: Vec<(&str, usize, usize, bool)> = Vec::new();
+    for (a, api) in t.apis.iter().enumerate() {
+        for (i, e) in api.events.iter().enumerate() {
+            all.push((&e.first_seen, a, i, false));
+            if let Some(resolved) = &e.resolved {
+                all.push((resolved, a, i, true));
+            }
+        }
+    }
+    all.sort_unstable_by(|a, b| b.0.cmp(a.0));
+    if let Some(last) = all.get(MAX_FEED_ENTRIES.saturating_sub(1)).map(|e| e.0) {
+        all.retain(|e| e.0 >= last);
+    }
     // (time, api, id, title, summary)
     let mut entries: Vec<(&str, &str, String, String, String)> = Vec::new();
-    for api in &t.apis {
-        let messages = api.messages();
-        for e in &api.events {
-            let what = format!(
-                "{} {} at {} {}",
-                e.severity,
-                e.kind,
-                e.operation.as_deref().unwrap_or("(API)"),
-                e.pointer
-            );
-            let message = messages.get(&e.id).copied().unwrap_or_default();
-            let stem = crate::snapshot::store::file_stem(&api.name);
+    let mut messages = std::collections::HashMap::new();
+    for (time, a, i, resolved) in all {
+        let api = &t.apis[a];
+        let e = &api.events[i];
+        let what = format!(
+            "{} {} at {} {}",
+            e.severity,
+            e.finding.kind,
+            e.finding.operation.as_deref().unwrap_or("(API)"),
+            e.finding.pointer
+        );
+        let stem = crate::snapshot::store::file_stem(&api.name);
+        if resolved {
             entries.push((
-                &e.first_seen,
+                time,
+                &api.name,
+                format!("{stem}:{}:resolved:{time}", e.finding.id),
+                format!("{}: drift resolved — {what}", api.name),
+                format!("seen in {} run(s) since {}", e.runs, e.first_seen),
+            ));
+        } else {
+            let message = messages
+                .entry(a)
+                .or_insert_with(|| api.messages())
+                .get(&e.finding.id)
+                .copied()
+                .unwrap_or_default();
+            entries.push((
+                time,
                 &api.name,
                 // An event can open again after it resolved: the time tells them apart.
-                format!("{stem}:{}:opened:{}", e.id, e.first_seen),
+                format!("{stem}:{}:opened:{time}", e.finding.id),
                 format!("{}: drift opened — {what}", api.name),
                 message.to_string(),
             ));
-            if let Some(resolved) = &e.resolved {
-                entries.push((
-                    resolved,
-                    &api.name,
-                    format!("{stem}:{}:resolved:{resolved}", e.id),
-                    format!("{}: drift resolved — {what}", api.name),
-                    format!("seen in {} run(s) since {}", e.runs, e.first_seen),
-                ));
-            }
         }
     }
     entries.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.2.cmp(&b.2)));

@@ -315,14 +315,14 @@ fn api_section(api: &ApiTimeline, out: &mut String) {
                 out,
                 "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"wide\"><code>{}</code></td><td class=\"wide t\">{}</td><td class=\"t\">{}</td><td class=\"wide\">{}</td><td>{state}</td></tr>",
                 e.severity,
-                esc(e.kind.as_str()),
-                esc(e.operation.as_deref().unwrap_or("(API)")),
-                esc(&e.pointer),
+                esc(e.finding.kind.as_str()),
+                esc(e.finding.operation.as_deref().unwrap_or("(API)")),
+                esc(&e.finding.pointer),
                 esc(&day_and_time(&e.first_seen)),
                 esc(&day_and_time(&e.last_seen)),
                 e.runs
             );
-            if let (true, Some(r)) = (e.is_open(), reproduce.get(&e.id)) {
+            if let (true, Some(r)) = (e.is_open(), reproduce.get(&e.finding.id)) {
                 let _ = write!(
                     out,
                     "<tr><td></td><td colspan=\"7\"><pre>{}</pre></td></tr>",

@@ -144,8 +144,16 @@ struct ApiDoc<'a> {
     /// The last runs' statuses, oldest first: how many nights in a row an API was unreachable
     /// or refused the credentials.
     nights: Vec<NightDoc<'a>>,
+    /// Every open event, and the latest [`RESOLVED_KEPT`] resolved ones, by first seen.
     events: Vec<EventDoc<'a>>,
+    /// The resolved events left out of `events`.
+    resolved_omitted: usize,
 }
+
+/// The resolved events an API's document lists: the latest ones. Thirty nights of a corpus
+/// resolve millions of events (an optional key of a churning collection comes and goes);
+/// listed whole, they made the document 840 MB.
+pub const RESOLVED_KEPT: usize = 100;
 
 #[derive(serde::Serialize)]
 struct NightDoc<'a> {
@@ -176,21 +184,33 @@ pub fn timeline<'a>(t: &'a crate::model::timeline::Timeline, built_at: &'a str) 
         .iter()
         .map(|api| {
             let messages = api.messages();
-            let events = api
-                .events
+            let mut resolved: Vec<(&str, usize)> = (api.events.iter().enumerate())
+                .filter_map(|(i, e)| Some((e.resolved.as_deref()?, i)))
+                .collect();
+            let resolved_omitted = resolved.len().saturating_sub(RESOLVED_KEPT);
+            resolved.sort_unstable_by(|a, b| b.cmp(a));
+            let kept: std::collections::HashSet<usize> = resolved
                 .iter()
-                .map(|e| EventDoc {
-                    id: &e.id,
-                    operation: e.operation.as_deref(),
-                    kind: &e.kind,
-                    pointer: &e.pointer,
+                .take(RESOLVED_KEPT)
+                .map(|(_, i)| *i)
+                .collect();
+            let events = (api.events.iter().enumerate())
+                .filter(|(i, e)| e.is_open() || kept.contains(i))
+                .map(|(_, e)| EventDoc {
+                    id: &e.finding.id,
+                    operation: e.finding.operation.as_deref(),
+                    kind: &e.finding.kind,
+                    pointer: &e.finding.pointer,
                     severity: e.severity,
                     first_seen: &e.first_seen,
                     last_seen: &e.last_seen,
                     runs: e.runs,
                     state: if e.is_open() { "open" } else { "resolved" },
                     resolved: e.resolved.as_deref(),
-                    message: e.is_open().then(|| messages.get(&e.id).copied()).flatten(),
+                    message: e
+                        .is_open()
+                        .then(|| messages.get(&e.finding.id).copied())
+                        .flatten(),
                 })
                 .collect();
             let nights = api
@@ -212,6 +232,7 @@ pub fn timeline<'a>(t: &'a crate::model::timeline::Timeline, built_at: &'a str) 
                 latest: api.latest().map(|e| e.time.as_str()),
                 nights,
                 events,
+                resolved_omitted,
             }
         })
         .collect();

@@ -240,9 +240,9 @@ pub fn timeline(t: &crate::model::timeline::Timeline, built_at: &str) -> String 
                 out,
                 "| {} | <code>{}</code> | {} | <code>{}</code> | {} | {} | {} |",
                 e.severity,
-                code(e.kind.as_str()),
-                md(e.operation.as_deref().unwrap_or("(API)")),
-                code(&e.pointer),
+                code(e.finding.kind.as_str()),
+                md(e.finding.operation.as_deref().unwrap_or("(API)")),
+                code(&e.finding.pointer),
                 md(&e.first_seen),
                 md(&e.last_seen),
                 e.resolved

@@ -18,8 +18,12 @@ pub struct Store {
 /// A write held back until the run's end.
 #[derive(Debug)]
 enum Staged {
-    /// A temp file to rename over its file.
-    Put { tmp: PathBuf, path: PathBuf },
+    /// A temp file to rename over its file, and whether a file is there to replace.
+    Put {
+        tmp: PathBuf,
+        path: PathBuf,
+        replacing: bool,
+    },
     /// A pending file the new stored snapshot replaces.
     Remove(PathBuf),
 }
@@ -86,9 +90,21 @@ impl Store {
         };
         let ops = std::mem::take(&mut *staged.lock().unwrap_or_else(|e| e.into_inner()));
         let count = ops.len();
+        let replacing: Vec<PathBuf> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Staged::Put {
+                    tmp,
+                    replacing: true,
+                    ..
+                } => Some(tmp.clone()),
+                _ => None,
+            })
+            .collect();
+        crate::fsutil::flush_staged(&replacing)?;
         for op in ops {
             match op {
-                Staged::Put { tmp, path } => crate::fsutil::commit_staged(&tmp, &path)?,
+                Staged::Put { tmp, path, .. } => crate::fsutil::commit_staged(&tmp, &path)?,
                 Staged::Remove(path) => match std::fs::remove_file(path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
                     _ => {}
@@ -131,10 +147,11 @@ impl Store {
     fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         crate::fsutil::refuse_links_below(&self.root, path)?;
         if self.staged.is_some() {
-            let tmp = crate::fsutil::stage(path, bytes)?;
+            let (tmp, replacing) = crate::fsutil::stage_unflushed(path, bytes)?;
             self.stage(Staged::Put {
                 tmp,
                 path: path.to_path_buf(),
+                replacing,
             });
             return Ok(());
         }
@@ -148,7 +165,9 @@ impl Store {
         )?;
         let pending = self.pending_path(&snapshot.api, &snapshot.operation.id);
         if self.staged.is_some() {
-            self.stage(Staged::Remove(pending));
+            if std::fs::symlink_metadata(&pending).is_ok() {
+                self.stage(Staged::Remove(pending));
+            }
             return Ok(());
         }
         match std::fs::remove_file(pending) {

@@ -118,6 +118,32 @@ pub fn percent_decode(s: &str) -> String {
         .into_owned()
 }
 
+/// Whether some URL in `text` carries userinfo (`https://user:pass@host`), which
+/// [`strip_userinfo`] would remove.
+pub fn has_userinfo(text: &str) -> bool {
+    if !text.contains('@') {
+        return false;
+    }
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let tail = &rest[i + 3..];
+        let end = authority_end(tail);
+        if tail[..end].contains('@') {
+            return true;
+        }
+        rest = &tail[end..];
+    }
+    false
+}
+
+/// Where the authority at the start of `tail` (what follows `://`) ends.
+fn authority_end(tail: &str) -> usize {
+    tail.find(|c: char| {
+        matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`' | '\\') || c.is_whitespace()
+    })
+    .unwrap_or(tail.len())
+}
+
 /// Remove `user:password@` from every `scheme://user:password@host` in a text.
 pub fn strip_userinfo(text: &str) -> String {
     if !text.contains("://") || !text.contains('@') {
@@ -128,12 +154,7 @@ pub fn strip_userinfo(text: &str) -> String {
     while let Some(i) = rest.find("://") {
         let (head, tail) = rest.split_at(i + 3);
         out.push_str(head);
-        let end = tail
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '`' | '\\')
-                    || c.is_whitespace()
-            })
-            .unwrap_or(tail.len());
+        let end = authority_end(tail);
         let authority = &tail[..end];
         match authority.rfind('@') {
             Some(at) => {

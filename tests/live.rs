@@ -69,24 +69,9 @@ fn a_refused_token_request_stops_the_api_with_one_explained_finding() {
         }
     });
     let started = std::time::Instant::now();
+    let url = server.url();
     let run = drift_env(
-        &[
-            "check",
-            "--spec",
-            &spec,
-            "--base-url",
-            &server.url(),
-            "--auth",
-            "oauth2-client-credentials",
-            "--client-id-env",
-            "LIVE_ID",
-            "--client-secret-env",
-            "LIVE_SECRET",
-            "--format",
-            "json",
-            "--retries",
-            "0",
-        ],
+        &oauth_check(&spec, &url, &["--format", "json"]),
         &[
             ("LIVE_ID", "client-7"),
             ("LIVE_SECRET", "canary-live-secret"),
@@ -430,25 +415,10 @@ fn the_terminal_says_why_an_api_stopped_on_authentication() {
     // In the history that night is "credentials refused", not a clean night.
     let history = dir.path().join("history");
     let history_arg = history.to_string_lossy().into_owned();
+    let url = server.url();
     for _ in 0..2 {
         let run = common::drift_env(
-            &[
-                "check",
-                "--spec",
-                &spec,
-                "--base-url",
-                &server.url(),
-                "--auth",
-                "oauth2-client-credentials",
-                "--client-id-env",
-                "LIVE_ID",
-                "--client-secret-env",
-                "LIVE_SECRET",
-                "--retries",
-                "0",
-                "--history",
-                &history_arg,
-            ],
+            &oauth_check(&spec, &url, &["--history", &history_arg]),
             &[
                 ("LIVE_ID", "client-7"),
                 ("LIVE_SECRET", "canary-pty-secret"),
@@ -502,4 +472,26 @@ fn a_wrong_base_url_is_named_even_where_404_is_declared() {
             && message.contains("is the base URL right?"),
         "{message}"
     );
+}
+
+/// `drift check` of `spec` against `url` with the client-credentials flow (its id and secret in
+/// `LIVE_ID` and `LIVE_SECRET`) and no retries, then `extra`.
+fn oauth_check<'a>(spec: &'a str, url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "check",
+        "--spec",
+        spec,
+        "--base-url",
+        url,
+        "--auth",
+        "oauth2-client-credentials",
+        "--client-id-env",
+        "LIVE_ID",
+        "--client-secret-env",
+        "LIVE_SECRET",
+        "--retries",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    args
 }

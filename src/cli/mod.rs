@@ -190,10 +190,7 @@ fn write_outputs(
         let reporter = crate::report::reporter(output.format, settings.with_palette(palette));
         let mut buf = Vec::new();
         render(reporter.as_ref(), palette, &mut buf)?;
-        let mut text = match redactor {
-            Some(r) => r.redact(&String::from_utf8_lossy(&buf)).into_bytes(),
-            None => buf,
-        };
+        let mut text = crate::replay::auth::Redactor::redact_output(redactor, buf);
         if output.path.is_none() && output.format != crate::report::Format::Github {
             text = crate::report::github::for_stdout(text);
         }

@@ -82,7 +82,11 @@ pub struct Mock {
     /// Data varied by this seed (`mock:SEED`, `drift mock --seed`): see
     /// [`synth::synthesize_seeded`].
     seed: Option<u64>,
+    /// The optional keys of each seeded collection's items, by schema and list.
+    optional: std::sync::Mutex<OptionalKeys>,
 }
+
+type OptionalKeys = std::collections::HashMap<(crate::spec::SchemaRef, String), Arc<Vec<String>>>;
 
 /// The most bytes of synthesized bodies the mock keeps. Past it the cache starts over, so a
 /// client walking every operation of a contract of 10,000 (Microsoft Graph) holds the mock's
@@ -219,6 +223,7 @@ impl Mock {
             paging,
             compact: false,
             synthesized: std::sync::Mutex::default(),
+            optional: std::sync::Mutex::default(),
             seed: None,
         }
     }
@@ -432,7 +437,13 @@ impl Mock {
             })
             .and_then(|(paging, req)| {
                 let at = format!("{}{}", req.origin, req.path);
-                paging::page(paging, &base, &at, &req.query, self.seed)
+                let vary = match (&media.schema, self.seed) {
+                    (Some(schema), Some(_)) if served.is_empty() => {
+                        self.optional_item_keys(schema, &paging.items)
+                    }
+                    _ => Arc::default(),
+                };
+                paging::page(paging, &base, &at, &req.query, self.seed, &vary)
             });
         let (paged, next_header) = match paged {
             Some(page) => (Some(page.body), page.next_header),
@@ -517,6 +528,20 @@ impl Mock {
             cache.insert(schema.clone(), (value.clone(), used.clone(), unsatisfied));
         }
         (Body::Shared(value), used, unsatisfied)
+    }
+
+    /// The keys a seeded collection's copies of an item may go without (see
+    /// [`synth::optional_item_keys`]), worked out once per schema and list.
+    fn optional_item_keys(&self, schema: &crate::spec::SchemaRef, items: &str) -> Arc<Vec<String>> {
+        let key = (schema.clone(), items.to_string());
+        if let Some(keys) = self.optional.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return keys;
+        }
+        let keys = Arc::new(synth::optional_item_keys(&self.contract, schema, items));
+        if let Ok(mut m) = self.optional.lock() {
+            m.insert(key, keys.clone());
+        }
+        keys
     }
 
     /// A 404/405: the contract's own example for that status when one is declared anywhere,

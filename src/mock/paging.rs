@@ -32,8 +32,9 @@ pub fn page(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
+    vary: &[String],
 ) -> Option<Page> {
-    let (body, next) = page_body(paging, base, path, query, seed)?;
+    let (body, next) = page_body(paging, base, path, query, seed, vary)?;
     let next_header = match (&paging.next_header, &paging.next) {
         (Some(name), None) => next.map(|url| {
             let value = match name.as_str() {
@@ -54,6 +55,7 @@ fn page_body(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
+    vary: &[String],
 ) -> Option<(Value, Option<String>)> {
     let Some(Value::Array(documented)) = base.pointer(&paging.items) else {
         return None;
@@ -126,7 +128,16 @@ fn page_body(
         .filter_map(|v| v.get("id").and_then(Value::as_u64))
         .max()
         .unwrap_or(0);
-    let items = collection(documented, start, end, total, top);
+    let mut items = collection(documented, start, end, total, top);
+    // Seeded, each copy of an item goes without some of its optional keys, as a live
+    // collection's items differ: a key is not there in every item just because one was made.
+    if let Some(seed) = seed.filter(|_| !vary.is_empty()) {
+        for (i, item) in (start..).zip(items.iter_mut()) {
+            if i >= documented.len() {
+                leave_out(item, vary, seed, i);
+            }
+        }
+    }
     let documented_links = base;
     set(&mut body, &paging.items, Value::Array(items));
     if let Some(count) = &paging.count {
@@ -336,6 +347,19 @@ fn collection(
         }
     }
     items
+}
+
+/// Leave about a third of `keys` (pointers into `item`) out of the `i`-th item, by `seed`.
+fn leave_out(item: &mut Value, keys: &[String], seed: u64, i: usize) {
+    for key in keys {
+        let mut h = seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        for b in key.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+        }
+        if (h >> 32) % 10 < 3 {
+            remove(item, key);
+        }
+    }
 }
 
 /// The `id` of item `i` of the collection, before repeats are resolved: the documented items'

@@ -61,6 +61,67 @@ pub fn synthesize_seeded(
     (value, synth.used.into_inner())
 }
 
+/// The keys an item of a collection may go without, as pointers into an item: declared and not
+/// required, in plain objects (no `oneOf`/`anyOf`, `minProperties` or other rule on the whole
+/// object), three levels deep at most; never the item's `id`/`uuid`. `schema` is the response's,
+/// `items` where its list is in a body (`/data`; empty: the body is the list). A seeded mock
+/// leaves some out of each copy of an item, as a live collection's items differ.
+pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) -> Vec<String> {
+    let budget = Cell::new(4_000);
+    let mut walk = Walk::new(&budget, MAX_DEPTH);
+    let node = |doc: usize, pointer: &str| {
+        let value = contract
+            .documents
+            .docs
+            .get(doc)
+            .and_then(|d| get(&d.value, pointer))?;
+        Some(Node {
+            doc,
+            pointer: pointer.to_string(),
+            value,
+        })
+    };
+    let Some(mut at) = node(schema.doc, &schema.pointer) else {
+        return Vec::new();
+    };
+    for token in crate::text::pointer_tokens(items) {
+        let flat = flatten(contract, at, 0, true, &mut walk);
+        match flat.properties.into_iter().find(|p| p.name == token) {
+            Some(p) => at = p.node,
+            None => return Vec::new(),
+        }
+    }
+    let Some(item) = flatten(contract, at, 0, true, &mut walk).items else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    optional_keys(contract, item, "", 0, &mut walk, &mut out);
+    out
+}
+
+fn optional_keys<'a>(
+    contract: &'a Contract,
+    node: Node<'a>,
+    at: &str,
+    depth: usize,
+    walk: &mut Walk<'_>,
+    out: &mut Vec<String>,
+) {
+    let flat = flatten(contract, node, depth, true, walk);
+    let plain = flat.choices.is_empty() && flat.min_properties == 0 && flat.keywords.is_empty();
+    if !plain || depth > 2 || out.len() >= 64 {
+        return;
+    }
+    for p in flat.properties {
+        let here = crate::text::pointer_push(at, &p.name);
+        let identity = depth == 0 && matches!(p.name.as_str(), "id" | "uuid");
+        if !identity && !flat.required.contains(&p.name) {
+            out.push(here.clone());
+        }
+        optional_keys(contract, p.node, &here, depth + 1, walk, out);
+    }
+}
+
 /// A place in the loaded documents.
 type Place = (usize, String);
 

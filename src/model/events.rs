@@ -6,7 +6,7 @@
 
 use super::history::{Entry, Fingerprint};
 use crate::model::Severity;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub fn open_breaking(entries: &[Entry]) -> usize {
         return 0;
     }
     // id → its operation, while open.
-    let mut open: std::collections::HashMap<&str, Option<&str>> = Default::default();
+    let mut open: HashMap<&str, Option<&str>> = HashMap::new();
     for entry in live() {
         let present: HashSet<&str> = entry
             .findings
@@ -77,7 +77,7 @@ pub fn open_breaking(entries: &[Entry]) -> usize {
 pub fn open_breaking_after_each(entries: &[Entry]) -> Vec<usize> {
     let mut ever: HashSet<&str> = HashSet::new();
     // id → its operation, while open (every finding is followed: one may turn breaking later).
-    let mut open: std::collections::HashMap<&str, Option<&str>> = Default::default();
+    let mut open: HashMap<&str, Option<&str>> = HashMap::new();
     let mut counts = Vec::with_capacity(entries.len());
     for entry in entries {
         if !is_gap(entry) {
@@ -100,7 +100,8 @@ pub fn open_breaking_after_each(entries: &[Entry]) -> Vec<usize> {
 
 /// The events of one API's entries (oldest first), ordered by first seen.
 pub fn events(entries: &[Entry]) -> Vec<Event> {
-    let mut open: BTreeMap<&str, Event> = BTreeMap::new();
+    // Open events by id (the order they close in does not matter: the result is sorted).
+    let mut open: HashMap<&str, Event> = HashMap::new();
     let mut closed = Vec::new();
     let Some(api) = entries.first().map(|e| Arc::<str>::from(e.api.as_str())) else {
         return closed;

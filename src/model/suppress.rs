@@ -216,6 +216,19 @@ mod tests {
         assert!(glob("", ""));
     }
 
+    /// An entry ignoring `r` everywhere.
+    fn rule(r: &str) -> IgnoreRule {
+        IgnoreRule {
+            rule: r.into(),
+            api: None,
+            operation: None,
+            pointer: None,
+            fingerprint: None,
+            reason: "why".into(),
+            until: None,
+        }
+    }
+
     #[test]
     fn entries_match_by_rule_family_operation_and_pointer() {
         let mut f = Finding::new("a", Kind::SnapshotAdded, "x".to_string());
@@ -225,15 +238,6 @@ mod tests {
             path: "/patients".into(),
         });
         f.pointer = "/data/*/attributes/nick".into();
-        let rule = |r: &str| IgnoreRule {
-            rule: r.into(),
-            api: None,
-            operation: None,
-            pointer: None,
-            fingerprint: None,
-            reason: "why".into(),
-            until: None,
-        };
         assert!(rule("snapshot.added").matches(&f));
         assert!(rule("snapshot.*").matches(&f));
         assert!(rule("snapshot").matches(&f));
@@ -249,15 +253,6 @@ mod tests {
     #[test]
     fn a_direction_of_the_differ_is_a_family() {
         let f = Finding::new("a", Kind::SpecResponsePropertyRemoved, "x".to_string());
-        let rule = |r: &str| IgnoreRule {
-            rule: r.into(),
-            api: None,
-            operation: None,
-            pointer: None,
-            fingerprint: None,
-            reason: "why".into(),
-            until: None,
-        };
         for family in ["spec", "spec.*", "spec.response", "spec.response.*"] {
             assert!(rule(family).matches(&f), "{family}");
         }

@@ -81,6 +81,31 @@ impl Redactor {
         s.sort_by_key(|x| std::cmp::Reverse(x.len()));
     }
 
+    /// A rendered output, redacted when there is a redactor: returned as it is, without a
+    /// copy, when there is nothing to redact (a night's report runs to hundreds of megabytes).
+    pub fn redact_output(redactor: Option<&Redactor>, output: Vec<u8>) -> Vec<u8> {
+        let Some(r) = redactor else {
+            return output;
+        };
+        let text = match String::from_utf8(output) {
+            Ok(text) => text,
+            Err(e) => {
+                return r
+                    .redact(&String::from_utf8_lossy(e.as_bytes()))
+                    .into_bytes()
+            }
+        };
+        let secret = r
+            .secrets
+            .lock()
+            .map_or(true, |s| s.iter().any(|x| text.contains(x.as_str())));
+        if secret || crate::text::has_userinfo(&text) {
+            r.redact(&text).into_bytes()
+        } else {
+            text.into_bytes()
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
         let mut out = crate::text::strip_userinfo(text);
         let Ok(secrets) = self.secrets.lock() else {
@@ -600,6 +625,26 @@ mod tests {
         let r = Redactor::default();
         r.add("canary-7f3a");
         assert_eq!(r.redact("token canary-7f3a rejected"), "token *** rejected");
+    }
+
+    // A rendered report is redacted whole, and kept without a copy when nothing needs it.
+    #[test]
+    fn outputs_are_redacted_only_where_needed() {
+        let r = Redactor::default();
+        r.add("canary-7f3a");
+        let out = |text: &str| {
+            String::from_utf8(Redactor::redact_output(Some(&r), text.as_bytes().to_vec()))
+                .unwrap_or_default()
+        };
+        let plain = "mail a@example.com via https://h.example/x?y=1";
+        assert_eq!(out(plain), plain);
+        assert_eq!(out("sent canary-7f3a"), "sent ***");
+        assert_eq!(
+            out("GET https://me:pw@h.example/x, a@b.example"),
+            "GET https://h.example/x, a@b.example"
+        );
+        assert!(!crate::text::has_userinfo(plain));
+        assert!(crate::text::has_userinfo("x https://u@h/"));
     }
 
     // A query API key with `+ / =` leaked percent-encoded through every transport error.

@@ -144,14 +144,15 @@ struct ApiDoc<'a> {
     /// The last runs' statuses, oldest first: how many nights in a row an API was unreachable
     /// or refused the credentials.
     nights: Vec<NightDoc<'a>>,
-    /// Every open event, and the latest [`RESOLVED_KEPT`] resolved ones, by first seen.
+    /// Every open event, every resolved warning or breaking one, and the latest
+    /// [`RESOLVED_KEPT`] resolved `info` ones, by first seen.
     events: Vec<EventDoc<'a>>,
-    /// The resolved events left out of `events`.
+    /// The resolved `info` events left out of `events`.
     resolved_omitted: usize,
 }
 
-/// The resolved events an API's document lists: the latest ones. Thirty nights of a corpus
-/// resolve millions of events (an optional key of a churning collection comes and goes);
+/// The resolved `info` events an API's document lists: the latest ones. Thirty nights of a
+/// corpus resolve millions of them (an optional key of a churning collection comes and goes);
 /// listed whole, they made the document 840 MB.
 pub const RESOLVED_KEPT: usize = 100;
 
@@ -185,6 +186,7 @@ pub fn timeline<'a>(t: &'a crate::model::timeline::Timeline, built_at: &'a str) 
         .map(|api| {
             let messages = api.messages();
             let mut resolved: Vec<(&str, usize)> = (api.events.iter().enumerate())
+                .filter(|(_, e)| e.severity == crate::model::Severity::Info)
                 .filter_map(|(i, e)| Some((e.resolved.as_deref()?, i)))
                 .collect();
             let resolved_omitted = resolved.len().saturating_sub(RESOLVED_KEPT);
@@ -195,7 +197,9 @@ pub fn timeline<'a>(t: &'a crate::model::timeline::Timeline, built_at: &'a str) 
                 .map(|(_, i)| *i)
                 .collect();
             let events = (api.events.iter().enumerate())
-                .filter(|(i, e)| e.is_open() || kept.contains(i))
+                .filter(|(i, e)| {
+                    e.is_open() || e.severity != crate::model::Severity::Info || kept.contains(i)
+                })
                 .map(|(_, e)| EventDoc {
                     id: &e.finding.id,
                     operation: e.finding.operation.as_deref(),

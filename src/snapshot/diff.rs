@@ -605,7 +605,10 @@ mod contract_tests {
                     "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                     "extra": {},
                     "links": {"allOf": [{"$ref": "#/components/schemas/Links"}]},
-                    "link": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Links"}]}}},
+                    "link": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Links"}]},
+                    "coordinates": {"oneOf": [{"type": "array", "items": {"$ref": "#/components/schemas/Position"}},
+                        {"$ref": "#/components/schemas/Position"}]}}},
+                "Position": {"type": "array", "items": {"type": "number"}},
                 "Links": {"type": "object", "properties": {"self": {"type": "string"}, "next": {"type": "string"}}}}}
         });
         let contract = Contract::from_documents(Documents::from_values(vec![doc]))
@@ -707,6 +710,11 @@ mod contract_tests {
             )],
             "a type no branch declares is still drift"
         );
+        // GeoJSON: a line's positions tonight, a point's numbers tomorrow.
+        let line = with(json!({"coordinates": [[1.5, 2.5], [3.5, 4.5]]}));
+        let point = with(json!({"coordinates": [1.5, 2.5]}));
+        assert_eq!(changes(line.clone(), point.clone()), vec![]);
+        assert_eq!(changes(point, line), vec![]);
     }
 
     /// What the contract leaves variable is quiet.

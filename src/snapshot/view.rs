@@ -638,6 +638,17 @@ fn pinned_in_every(branches: &[SchemaView]) -> Option<String> {
         .cloned()
 }
 
+/// One place that two `oneOf`/`anyOf` branches declare with other types (a variable's `values`:
+/// an object in one variant, an array in another): each type is what the contract allows there.
+fn alternatives(mine: &mut SchemaView, theirs: &SchemaView) {
+    if !mine.types.is_empty() && !theirs.types.is_empty() && mine.types != theirs.types {
+        let types = mine.types;
+        mine.alternatives.extend(types);
+        mine.alternatives.extend(theirs.types);
+        mine.alternatives.extend(theirs.alternatives);
+    }
+}
+
 /// Fold a combined branch into a view: its properties are declared; with `allOf` its required
 /// keys are required, with `anyOf`/`oneOf` they are not (another branch may apply).
 fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
@@ -650,15 +661,10 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
             // One property declared by two `oneOf`/`anyOf` branches with other types (a
             // variable's `values`: an object in one variant, an array in another): each type is
             // what the contract allows there.
-            std::collections::btree_map::Entry::Occupied(mut slot) => {
-                let p = slot.get_mut();
-                if !all_of && !p.types.is_empty() && !v.types.is_empty() && p.types != v.types {
-                    let types = p.types;
-                    p.alternatives.extend(types);
-                    p.alternatives.extend(v.types);
-                    p.alternatives.extend(v.alternatives);
-                }
+            std::collections::btree_map::Entry::Occupied(mut slot) if !all_of => {
+                alternatives(slot.get_mut(), &v);
             }
+            std::collections::btree_map::Entry::Occupied(_) => {}
         }
     }
     if all_of {
@@ -684,8 +690,12 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
         // Properties came from the branches: the object is not free-form after all.
         view.free_form = false;
     }
-    if view.items.is_none() {
-        view.items = branch.items;
+    match (&mut view.items, branch.items) {
+        (None, items) => view.items = items,
+        // Items of other types in two `oneOf`/`anyOf` branches (GeoJSON's `coordinates`: a
+        // list of positions, or one position's numbers).
+        (Some(mine), Some(theirs)) if !all_of => alternatives(mine, &theirs),
+        _ => {}
     }
     if all_of && view.discriminator.is_none() {
         view.discriminator = branch.discriminator;

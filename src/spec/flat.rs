@@ -325,32 +325,25 @@ fn own_keywords<'a>(node: &Node<'a>, map: &'a Map<String, Value>, flat: &mut Fla
         }
         _ => {}
     }
+    // A tuple: 2020-12 `prefixItems`, or Draft 4 `items` as a list.
+    let tuple = |key: &str, parts: &'a Vec<Value>| -> Vec<Node<'a>> {
+        let base = node.child(key);
+        (parts.iter().enumerate())
+            .map(|(i, value)| Node {
+                doc: node.doc,
+                pointer: format!("{base}/{i}"),
+                value,
+            })
+            .collect()
+    };
     match map.get("items") {
         Some(v @ Value::Object(_)) if flat.items.is_none() => flat.items = Some(at("items", v)),
-        Some(Value::Array(tuple)) if flat.prefix.is_empty() => {
-            flat.prefix = tuple
-                .iter()
-                .enumerate()
-                .map(|(i, value)| Node {
-                    doc: node.doc,
-                    pointer: format!("{}/items/{i}", node.pointer),
-                    value,
-                })
-                .collect();
-        }
+        Some(Value::Array(parts)) if flat.prefix.is_empty() => flat.prefix = tuple("items", parts),
         _ => {}
     }
-    if let Some(Value::Array(tuple)) = map.get("prefixItems") {
+    if let Some(Value::Array(parts)) = map.get("prefixItems") {
         if flat.prefix.is_empty() {
-            flat.prefix = tuple
-                .iter()
-                .enumerate()
-                .map(|(i, value)| Node {
-                    doc: node.doc,
-                    pointer: format!("{}/prefixItems/{i}", node.pointer),
-                    value,
-                })
-                .collect();
+            flat.prefix = tuple("prefixItems", parts);
         }
     }
     let whole = |k: &str| {

@@ -63,9 +63,10 @@ pub fn synthesize_seeded(
 
 /// The keys an item of a collection may go without, as pointers into an item: declared and not
 /// required, in plain objects (no `oneOf`/`anyOf`, `minProperties` or other rule on the whole
-/// object), three levels deep at most; never the item's `id`/`uuid`. `schema` is the response's,
-/// `items` where its list is in a body (`/data`; empty: the body is the list). A seeded mock
-/// leaves some out of each copy of an item, as a live collection's items differ.
+/// object), three levels deep at most; never the item's `id`/`uuid` or a key inside it. `schema`
+/// is the response's, `items` where its list is in a body (`/data`; empty: the body is the
+/// list). A seeded mock leaves some out of each copy of an item, as a live collection's items
+/// differ.
 pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) -> Vec<String> {
     let budget = Cell::new(4_000);
     let mut walk = Walk::new(&budget, MAX_DEPTH);
@@ -114,8 +115,11 @@ fn optional_keys<'a>(
     }
     for p in flat.properties {
         let here = crate::text::pointer_push(at, &p.name);
-        let identity = depth == 0 && matches!(p.name.as_str(), "id" | "uuid");
-        if !identity && !flat.required.contains(&p.name) {
+        // What tells items apart stays whole (YouTube's `id` is an object of optional keys).
+        if depth == 0 && matches!(p.name.as_str(), "id" | "uuid") {
+            continue;
+        }
+        if !flat.required.contains(&p.name) {
             out.push(here.clone());
         }
         optional_keys(contract, p.node, &here, depth + 1, walk, out);
@@ -941,6 +945,36 @@ mod tests {
                 assert!(validator.is_valid(&value), "{name} seed {seed:?}: {value}");
             }
         }
+    }
+
+    // The keys a copy of an item may go without: optional ones only, never what tells items
+    // apart (YouTube's `id` is an object of optional keys), nothing under a `oneOf`.
+    #[test]
+    fn optional_item_keys_leave_identity_and_choices_alone() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "List": {"type": "object", "properties": {"items": {"type": "array", "items": {
+                    "type": "object", "required": ["kind"], "properties": {
+                        "kind": {"type": "string"},
+                        "id": {"type": "object", "properties": {"videoId": {"type": "string"}}},
+                        "snippet": {"allOf": [{"$ref": "#/components/schemas/Snippet"}]},
+                        "either": {"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+                            {"type": "string"}]}}}}}},
+                "Snippet": {"type": "object", "required": ["title"], "properties": {
+                    "title": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}}}
+        });
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let schema = SchemaRef {
+            doc: 0,
+            pointer: "#/components/schemas/List".into(),
+        };
+        assert_eq!(
+            optional_item_keys(&contract, &schema, "/items"),
+            vec!["/snippet", "/snippet/tags", "/either"]
+        );
     }
 
     // The same seed, the same value; other seeds, other data — values, lengths, optional keys,

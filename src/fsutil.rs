@@ -29,20 +29,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// place. [`commit_staged`] renames it over `path`; a run that stops before then leaves only the
 /// temp file, which [`remove_stale_temp_files`] removes.
 pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    let (tmp, replacing) = stage_unflushed(path, bytes)?;
-    if replacing {
-        if let Err(e) = std::fs::File::open(&tmp).and_then(|f| f.sync_all()) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    }
-    Ok(tmp)
+    written(path, bytes, true).map(|(tmp, _)| tmp)
 }
 
 /// [`stage`] without the flush: the temp file, and whether it will replace a file (and so must
 /// reach the disk before it does, by [`flush_staged`]). For a run that stages thousands of
 /// files, where one flush of them all costs what one file's did.
 pub fn stage_unflushed(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, bool)> {
+    written(path, bytes, false)
+}
+
+/// `bytes` written to `path`'s temp file, flushed through the same handle when `flush` and it
+/// will replace a file; and whether it will.
+fn written(path: &Path, bytes: &[u8], flush: bool) -> io::Result<(PathBuf, bool)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -58,7 +57,11 @@ pub fn stage_unflushed(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, bool)>
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        file.write_all(bytes)
+        file.write_all(bytes)?;
+        if flush && replacing {
+            file.sync_all()?;
+        }
+        Ok(())
     })();
     match result {
         Ok(()) => Ok((tmp, replacing)),

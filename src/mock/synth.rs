@@ -23,6 +23,9 @@ const OPTIONAL_DEPTH: usize = 4;
 const MAX_DEPTH: usize = 24;
 /// The most schema nodes one synthesized body may visit.
 const MAX_NODES: usize = 20_000;
+/// The most optional keys a copy of an item may go without (Gitea's repository objects, three
+/// levels of them, have a few hundred).
+const MAX_ITEM_KEYS: usize = 512;
 /// `oneOf`/`anyOf` branches tried against the node's validator.
 const MAX_BRANCHES: usize = 8;
 
@@ -110,7 +113,7 @@ fn optional_keys<'a>(
 ) {
     let flat = flatten(contract, node, depth, true, walk);
     let plain = flat.choices.is_empty() && flat.min_properties == 0 && flat.keywords.is_empty();
-    if !plain || depth > 2 || out.len() >= 64 {
+    if !plain || depth > 2 || out.len() >= MAX_ITEM_KEYS {
         return;
     }
     for p in flat.properties {
@@ -177,7 +180,72 @@ impl<'a> Synth<'a> {
     /// The value of the schema at a place.
     fn place(&self, doc: usize, pointer: &str, depth: usize) -> Value {
         let flat = self.flat(doc, pointer, depth, true);
-        self.produce(&flat, depth)
+        self.produce_at(&flat, doc, pointer, depth)
+    }
+
+    /// [`Synth::produce`] for the schema at a place: an object of a type a discriminator tells
+    /// apart (Microsoft Graph's `@odata.type`, inherited from `entity`) names its own type there,
+    /// as a live API's objects do — not a new word every night.
+    fn produce_at(&self, flat: &Flat, doc: usize, pointer: &str, depth: usize) -> Value {
+        let mut v = self.produce(flat, depth);
+        if let (Some((name, mapping)), Value::Object(o), true) = (
+            &flat.discriminator,
+            &mut v,
+            flat.choices.is_empty() && flat.example.is_none(),
+        ) {
+            if o.get(name).is_some_and(Value::is_string) && self.free_text(flat, name, depth) {
+                let mapping = mapping.as_ref().map(|m| m.value).and_then(Value::as_object);
+                if let Some(type_name) = self.type_name(doc, pointer, mapping) {
+                    o.insert(name.clone(), Value::String(type_name));
+                }
+            }
+        }
+        v
+    }
+
+    /// Whether property `name` of `flat` is a string any text satisfies (no `enum`, `const`,
+    /// `pattern`, `format` or length bounds of its own).
+    fn free_text(&self, flat: &Flat, name: &str, depth: usize) -> bool {
+        let Some(p) = flat.properties.iter().find(|p| p.name == name) else {
+            return false;
+        };
+        let own = self.flat(p.node.doc, &p.node.pointer, depth + 1, false);
+        own.enumeration.is_none()
+            && own.constant.is_none()
+            && own.pattern.is_none()
+            && own.format.is_none()
+            && own.min_len == 0
+            && own.max_len.is_none()
+            && own.choices.is_empty()
+            && own.types.iter().all(|t| t == "string")
+    }
+
+    /// The discriminator value of the named schema at a place (a `$ref`, or a component): its
+    /// key in the mapping, else its name. `None` for an inline schema.
+    fn type_name(
+        &self,
+        doc: usize,
+        pointer: &str,
+        mapping: Option<&Map<String, Value>>,
+    ) -> Option<String> {
+        let reference = match self.node(doc, pointer).and_then(|n| n.get("$ref")) {
+            Some(r) => r.as_str()?.to_string(),
+            None if pointer.starts_with("#/components/schemas/")
+                || pointer.starts_with("#/definitions/") =>
+            {
+                pointer.to_string()
+            }
+            None => return None,
+        };
+        let named = mapping
+            .into_iter()
+            .flatten()
+            .find(|(_, v)| v.as_str() == Some(&reference))
+            .map(|(k, _)| k.clone());
+        named.or_else(|| {
+            let last = reference.rsplit('/').next()?;
+            Some(crate::text::unescape_pointer_token(last)).filter(|n| !n.is_empty())
+        })
     }
 
     /// The schema at a place, flattened (`spec::flat`): `$ref`s followed, `allOf` parts merged,
@@ -492,17 +560,7 @@ impl<'a> Synth<'a> {
         pointer: &str,
         mapping: Option<&Map<String, Value>>,
     ) -> String {
-        let reference = self
-            .node(doc, pointer)
-            .and_then(|n| n.get("$ref"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        mapping
-            .into_iter()
-            .flatten()
-            .find(|(_, v)| v.as_str() == Some(reference))
-            .map(|(k, _)| k.clone())
-            .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or("").to_string())
+        self.type_name(doc, pointer, mapping).unwrap_or_default()
     }
 
     fn object(&self, flat: &Flat, depth: usize) -> Value {
@@ -522,7 +580,10 @@ impl<'a> Synth<'a> {
                 // `type: array`, bounds that cross) is left out rather than served broken.
                 let inner = self.flat(*doc, pointer, depth + 1, true);
                 if !contradictory(&inner) {
-                    out.insert(name.clone(), self.produce(&inner, depth + 1));
+                    out.insert(
+                        name.clone(),
+                        self.produce_at(&inner, *doc, pointer, depth + 1),
+                    );
                 }
             }
         }
@@ -1041,6 +1102,50 @@ mod tests {
                 .all(|b| b.get("plan").is_none_or(|p| p == "gold")),
             "the documented example stays"
         );
+    }
+
+    // Microsoft Graph: every type inherits `@odata.type` and the discriminator from `entity`,
+    // with no `oneOf` to choose from. A seeded body names the type it is, night after night.
+    #[test]
+    fn an_inherited_discriminator_names_the_type_whatever_the_seed() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "entity": {"type": "object", "required": ["@odata.type"], "properties": {
+                        "id": {"type": "string"}, "@odata.type": {"type": "string"}},
+                    "discriminator": {"propertyName": "@odata.type", "mapping": {
+                        "#graph.user": "#/components/schemas/user"}}},
+                "user": {"allOf": [{"$ref": "#/components/schemas/entity"},
+                    {"type": "object", "properties": {"@odata.type": {"type": "string"},
+                        "manager": {"$ref": "#/components/schemas/group"}}}]},
+                "group": {"allOf": [{"$ref": "#/components/schemas/entity"}]},
+                "kind": {"type": "object", "required": ["kind"], "properties": {
+                        "kind": {"type": "string", "enum": ["a", "b"]}},
+                    "discriminator": {"propertyName": "kind"}},
+                "users": {"type": "array", "minItems": 3, "items": {"$ref": "#/components/schemas/user"}}}}});
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        for seed in [None, Some(1), Some(2), Some(7)] {
+            let of = |at: &str| synthesize_seeded(&contract, 0, at, seed).0;
+            let users = of("#/components/schemas/users");
+            let items = users.as_array().map_or(&[][..], Vec::as_slice);
+            assert!(items.len() >= 3);
+            for user in items {
+                assert_eq!(
+                    user["@odata.type"], "#graph.user",
+                    "the mapping's key: {user}"
+                );
+                if let Some(manager) = user.get("manager") {
+                    assert_eq!(manager["@odata.type"], "group", "unmapped: its name");
+                }
+            }
+            let kind = of("#/components/schemas/kind");
+            assert!(
+                matches!(kind["kind"].as_str(), Some("a" | "b")),
+                "a property that lists its values keeps them: {kind}"
+            );
+        }
     }
 
     // 40 schemas each `allOf` of the next twice: the body must stay small and come back at once.

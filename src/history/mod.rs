@@ -165,6 +165,31 @@ impl History {
         read_file(&self.runs_file(api), &mut Shared::default())
     }
 
+    /// The spec hash of the API's latest entry that has one. Read from the end of its file: a
+    /// history of many runs of a large contract (megabytes a line) is not parsed whole for it.
+    pub fn last_spec_hash(&self, api: &str) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct Hash {
+            #[serde(default)]
+            spec_hash: String,
+        }
+        let found = |line: &[u8]| {
+            serde_json::from_slice::<Hash>(line)
+                .ok()
+                .map(|h| h.spec_hash)
+                .filter(|h| !h.is_empty())
+        };
+        let path = self.runs_file(api);
+        refuse_link(&path).ok()?;
+        let mut lines = LinesBackward::open(&path).ok()?;
+        while let Some(line) = lines.next_line() {
+            if let Some(hash) = found(&line) {
+                return Some(hash);
+            }
+        }
+        None
+    }
+
     /// Every API with a history, sorted, and their entries.
     pub fn read_all(&self) -> std::io::Result<Vec<(String, Read)>> {
         let mut out = Vec::new();
@@ -262,6 +287,71 @@ impl History {
             });
         }
         Ok(Timeline { apis, warnings })
+    }
+}
+
+/// The lines of a file, last first, read in chunks from its end; lines longer than
+/// [`crate::limits::MAX_HISTORY_LINE_BYTES`] are skipped, and at most
+/// [`LinesBackward::BUDGET`] bytes are read in all.
+struct LinesBackward {
+    file: std::fs::File,
+    /// Where the bytes not yet read end.
+    pos: u64,
+    /// Read bytes not yet given out, in file order: the front may be a partial line.
+    held: Vec<u8>,
+    /// Inside a line too long to keep: its bytes are dropped up to its start.
+    skipping: bool,
+    read: u64,
+}
+
+impl LinesBackward {
+    const CHUNK: u64 = 1 << 20;
+    const BUDGET: u64 = 256 << 20;
+
+    fn open(path: &Path) -> std::io::Result<LinesBackward> {
+        let file = std::fs::File::open(path)?;
+        let pos = file.metadata()?.len();
+        Ok(LinesBackward {
+            file,
+            pos,
+            held: Vec::new(),
+            skipping: false,
+            read: 0,
+        })
+    }
+
+    fn next_line(&mut self) -> Option<Vec<u8>> {
+        use std::io::{Read as _, Seek, SeekFrom};
+        loop {
+            // A whole line: after the last newline of what is held (a final newline aside).
+            while self.held.last() == Some(&b'\n') {
+                self.held.pop();
+            }
+            if let Some(nl) = self.held.iter().rposition(|b| *b == b'\n') {
+                let line = self.held.split_off(nl + 1);
+                self.held.pop();
+                if std::mem::take(&mut self.skipping) || line.is_empty() {
+                    continue;
+                }
+                return Some(line);
+            }
+            if self.pos == 0 || self.read >= Self::BUDGET {
+                let line = std::mem::take(&mut self.held);
+                return (!line.is_empty() && !self.skipping && self.pos == 0).then_some(line);
+            }
+            let take = Self::CHUNK.min(self.pos);
+            self.pos -= take;
+            self.read += take;
+            let mut chunk = vec![0; usize::try_from(take).ok()?];
+            self.file.seek(SeekFrom::Start(self.pos)).ok()?;
+            self.file.read_exact(&mut chunk).ok()?;
+            if self.held.len() > crate::limits::MAX_HISTORY_LINE_BYTES {
+                self.held.clear();
+                self.skipping = true;
+            }
+            chunk.append(&mut self.held);
+            self.held = chunk;
+        }
     }
 }
 
@@ -460,6 +550,41 @@ mod tests {
         let read = h.read("a").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read.entries.len(), 2);
         assert_eq!(read.entries[1].time, "2026-11-03T02:00:00Z");
+    }
+
+    // The previous run's spec hash is read from the end of the file: across lines longer than a
+    // read, past a run without a hash and a torn line, and the same as reading it whole.
+    #[test]
+    fn the_last_spec_hash_is_read_from_the_end() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let h = History::new(dir.path());
+        assert_eq!(h.last_spec_hash("a"), None, "no history yet");
+        let with = |hash: &str, ops: usize| {
+            let mut e = entry("2026-11-01T02:00:00Z");
+            e.spec_hash = hash.into();
+            e.checked = (0..ops)
+                .map(|i| Arc::from(format!("operation{i:08}")))
+                .collect();
+            e
+        };
+        let long = (LinesBackward::CHUNK as usize) / 10;
+        for e in [with("first", 3), with("second", long), with("", long)] {
+            h.append(&e).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let runs = dir.path().join("a/runs.jsonl");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&runs)
+            .unwrap_or_else(|e| panic!("{e}"));
+        f.write_all(br#"{"version":1,"spec_hash":"torn"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(h.last_spec_hash("a").as_deref(), Some("second"));
+        let whole = h.read("a").unwrap_or_else(|e| panic!("{e}"));
+        let last = whole.entries.iter().rev().find(|e| !e.spec_hash.is_empty());
+        assert_eq!(last.map(|e| e.spec_hash.as_str()), Some("second"));
+        h.append(&with("third", 1))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(h.last_spec_hash("a").as_deref(), Some("third"));
     }
 
     #[test]

@@ -280,20 +280,15 @@ fn spec_changes(
 ) -> Vec<Option<crate::model::history::SpecChange>> {
     let mut out = Vec::new();
     for (run, fact) in options.apis.iter().zip(facts) {
-        let previous = history.read(&run.name).ok().and_then(|r| {
-            r.entries
-                .into_iter()
-                .rev()
-                .find(|e| !e.spec_hash.is_empty())
-        });
+        let previous = history.last_spec_hash(&run.name);
         if let Some(file) = &fact.spec_file {
             // A failure to keep a copy only costs the next run its diff.
             let _ = history.keep_spec(&run.name, &fact.spec_hash, file);
         }
         let change = previous
-            .filter(|p| !fact.spec_hash.is_empty() && p.spec_hash != fact.spec_hash)
+            .filter(|p| !fact.spec_hash.is_empty() && *p != fact.spec_hash)
             .and_then(|p| {
-                let old = crate::spec::load(&history.spec_copy(&run.name, &p.spec_hash)?).ok()?;
+                let old = crate::spec::load(&history.spec_copy(&run.name, &p)?).ok()?;
                 let new = crate::spec::load(fact.spec_file.as_ref()?).ok()?;
                 let found = crate::diff::diff(&run.name, &old, &new);
                 let breaking = found
@@ -301,7 +296,7 @@ fn spec_changes(
                     .filter(|f| f.severity == crate::model::Severity::Breaking)
                     .count();
                 let change = crate::model::history::SpecChange {
-                    from: p.spec_hash,
+                    from: p,
                     breaking,
                     compatible: found.len() - breaking,
                 };

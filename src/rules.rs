@@ -203,7 +203,10 @@ it — see `evidence` in the snapshot file):
   and the odds against luck are 1000 to 1, warning from odds of 50, else info. With `W`
   objects seen that all had the key and `m` objects now without it, the odds are `(W+2)^m`
   (Laplace's rule of succession): a list of many items gets there in days, a single resource
-  needs many runs.
+  needs many runs. Where another optional key of the same object came and went, the odds must be
+  1000 times stronger (a million to 1 for breaking, 50,000 for warning): that API's optional keys
+  vary in practice, and among the many it has, one is bound to have been in every object for a
+  while by luck — a key in 70% of objects is in all of 18 about once in 600.
 
 An array missing while a sibling array is empty (`included` on an empty page) is info and does not
 count against the key's evidence. A paging field that follows the data (`links.next`,

@@ -324,7 +324,15 @@ fn objects(
                 let declared = open || view.is_some_and(|v| v.declares(key));
                 let required = view.is_some_and(|v| v.required.contains(key));
                 let now = lens.tonight.map_or(1, |o| o.objects_at(pointer));
-                match evidence::removal(ev.keys.get(&p), now, declared, required, ev.runs) {
+                let optional = |name: &str| {
+                    open || view.is_some_and(|v| v.declares(name) && !v.required.contains(name))
+                };
+                let standing = evidence::Standing {
+                    declared,
+                    required,
+                    siblings_vary: declared && !required && ev.varies_beside(pointer, &p, optional),
+                };
+                match evidence::removal(ev.keys.get(&p), now, standing, ev.runs) {
                     Some(r) => r,
                     None => continue, // occasional: it came and went before
                 }
@@ -1053,5 +1061,65 @@ mod variant_tests {
                 .variant_of(&patient),
             None
         );
+    }
+
+    // A list whose items' optional keys come and go (a key in 70% of them): among its many keys
+    // one is in every item for a while by luck, and its first absence is not drift. Where the
+    // object's other optional keys are always there, the same absence still is.
+    #[test]
+    fn a_lucky_run_of_an_optional_key_among_varying_ones_is_not_drift() {
+        let view = items_view(json!({"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "string"}, "note": {"type": "string"}, "tag": {"type": "string"}}}));
+        let night = |items: &[(bool, bool)]| {
+            let items: Vec<Value> = items
+                .iter()
+                .map(|(note, tag)| {
+                    let mut item = json!({"id": "i"});
+                    if *note {
+                        item["note"] = json!("n");
+                    }
+                    if *tag {
+                        item["tag"] = json!("t");
+                    }
+                    item
+                })
+                .collect();
+            Value::Array(items)
+        };
+        let severity = |tag_varies: bool| {
+            let mut evidence = super::evidence::Evidence::default();
+            let mut stored: Option<Shape> = None;
+            for run in 0..9 {
+                // `note` in every item of every run; `tag` in every item but one, or in all.
+                let missing = tag_varies && run == 4;
+                let body = night(&[(true, true), (true, !missing)]);
+                let obs = super::evidence::Observation::of(&body, &view);
+                evidence.add(&obs, &format!("2026-11-{:02}T02:00:00Z", run + 1));
+                let shape = Shape::read(&body, &view);
+                stored = Some(match stored {
+                    Some(old) => old.merge(shape),
+                    None => shape,
+                });
+            }
+            let tonight = night(&[(false, true), (false, true), (false, false)]);
+            let obs = super::evidence::Observation::of(&tonight, &view);
+            let stored = stored.unwrap_or_else(|| Shape::read(&Value::Null, &view));
+            diff_learned(
+                &stored,
+                &Shape::read(&tonight, &view),
+                &view,
+                Some(&evidence),
+                Some(&obs),
+            )
+            .into_iter()
+            .find(|c| c.pointer == "/*/note")
+            .map(|c| c.severity)
+        };
+        assert_eq!(
+            severity(false),
+            Some(Severity::Breaking),
+            "18 of 18, now 0 of 3"
+        );
+        assert_eq!(severity(true), Some(Severity::Info), "`tag` came and went");
     }
 }

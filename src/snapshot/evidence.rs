@@ -24,6 +24,20 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const BREAKING_RUNS: u32 = 8;
 /// Runs of a stable key the contract does not declare before its disappearance is a warning.
 pub const WARNING_RUNS: u32 = 3;
+/// How much stronger the odds against luck must be for a declared-optional key whose object's
+/// other optional keys come and go (see [`removal`]).
+pub const VARYING_BAR: f64 = 1000.0;
+
+/// What the contract, and the object's other keys, say of a key that vanished.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Standing {
+    /// The contract declares the key.
+    pub declared: bool,
+    /// The contract declares it required.
+    pub required: bool,
+    /// Another optional key the contract declares beside it came and went.
+    pub siblings_vary: bool,
+}
 
 /// What one response showed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -245,6 +259,24 @@ fn parent(key: &str) -> &str {
 }
 
 impl Evidence {
+    /// Whether a key of the object at `object` (`/data/*`) other than `except` (its pointer),
+    /// one `optional` says the contract lets go (by its name), came and went.
+    pub fn varies_beside(
+        &self,
+        object: &str,
+        except: &str,
+        optional: impl Fn(&str) -> bool,
+    ) -> bool {
+        use std::ops::Bound;
+        let prefix = format!("{object}/");
+        self.keys
+            .range::<str, _>((Bound::Excluded(prefix.as_str()), Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, e)| k.as_str() != except && !e.stable())
+            .filter_map(|(k, _)| k.get(prefix.len()..).filter(|t| !t.contains('/')))
+            .any(|token| optional(&crate::text::unescape_pointer_token(token)))
+    }
+
     /// Add one run's observation, made at `time` (RFC 3339).
     pub fn add(&mut self, obs: &Observation, time: &str) {
         self.add_except(obs, time, &[]);
@@ -518,16 +550,23 @@ fn collect_v1(
 /// - declared optional (the contract allows it to go): nothing when it appeared after the
 ///   snapshot's first run and held fewer than [`WARNING_RUNS`] runs, breaking from
 ///   [`BREAKING_RUNS`] runs and odds of 1000, warning from [`BREAKING_RUNS`] runs and odds of
-///   50, else info;
+///   50, else info. Where other optional keys of the same object came and went, the bar is
+///   [`VARYING_BAR`] times higher: this API's optional keys vary in practice, and among the many
+///   it has, one is bound to have been lucky for a while (a key in 70% of objects is in all of
+///   18 about once in 600);
 /// - not declared by the contract (nothing but the runs says it exists): breaking from
 ///   [`BREAKING_RUNS`] runs, warning from [`WARNING_RUNS`] runs, else info.
 pub fn removal(
     evidence: Option<&KeyEvidence>,
     objects_now: u64,
-    declared: bool,
-    required: bool,
+    standing: Standing,
     snapshot_runs: u32,
 ) -> Option<(Severity, String)> {
+    let Standing {
+        declared,
+        required,
+        siblings_vary,
+    } = standing;
     let fallback = KeyEvidence {
         runs: 1,
         present: 1,
@@ -557,9 +596,10 @@ pub fn removal(
     let m = i32::try_from(objects_now.clamp(1, 64)).unwrap_or(64);
     let odds = (e.items_with.max(e.runs.into()) as f64 + 2.0).powi(m);
     let held = e.runs >= BREAKING_RUNS;
+    let bar = if siblings_vary { VARYING_BAR } else { 1.0 };
     let severity = match (declared, held) {
-        (true, true) if odds >= 1000.0 => Severity::Breaking,
-        (true, true) if odds >= 50.0 => Severity::Warning,
+        (true, true) if odds >= 1000.0 * bar => Severity::Breaking,
+        (true, true) if odds >= 50.0 * bar => Severity::Warning,
         (false, true) => Severity::Breaking,
         (false, _) if e.runs >= WARNING_RUNS => Severity::Warning,
         _ => Severity::Info,
@@ -571,6 +611,9 @@ pub fn removal(
     };
     let why = match severity {
         Severity::Breaking => why,
+        _ if declared && siblings_vary => format!(
+            "{why}; the contract allows it to be absent, other optional keys beside it come and go, and the evidence is not yet strong enough to call it drift (odds against luck {odds_text})"
+        ),
         _ if declared => format!(
             "{why}; the contract allows it to be absent and the evidence is not yet strong enough to call it drift (odds against luck {odds_text})"
         ),
@@ -729,8 +772,19 @@ mod tests {
             items_seen: items,
             ..KeyEvidence::default()
         };
+        let with =
+            |e: &KeyEvidence, now, standing| removal(Some(e), now, standing, 100).map(|r| r.0);
         let sev = |e: &KeyEvidence, now, declared, required| {
-            removal(Some(e), now, declared, required, 100).map(|r| r.0)
+            let standing = Standing {
+                declared,
+                required,
+                siblings_vary: false,
+            };
+            with(e, now, standing)
+        };
+        let optional = Standing {
+            declared: true,
+            ..Standing::default()
         };
         // Little evidence: info, whatever the contract says (required aside).
         assert_eq!(sev(&stable(1, 1), 1, false, false), Some(Severity::Info));
@@ -741,7 +795,7 @@ mod tests {
         assert_eq!(sev(&stable(2, 2), 1, true, false), None);
         assert_eq!(sev(&stable(3, 3), 1, true, false), Some(Severity::Info));
         assert_eq!(
-            removal(Some(&stable(1, 1)), 1, true, false, 1).map(|r| r.0),
+            removal(Some(&stable(1, 1)), 1, optional, 1).map(|r| r.0),
             Some(Severity::Info)
         );
         // An undeclared key that held for a few runs: warning; for a week and many items: breaking.
@@ -760,6 +814,19 @@ mod tests {
             sev(&stable(8, 80), 5, true, false),
             Some(Severity::Breaking)
         );
+        // Where the object's other optional keys come and go, a key in 70% of objects is in all
+        // of 18 about once in 600 — among thousands of keys, a lucky run is bound to end
+        // somewhere: the odds must be far stronger.
+        let varying = Standing {
+            siblings_vary: true,
+            ..optional
+        };
+        assert_eq!(with(&stable(8, 18), 2, optional), Some(Severity::Warning));
+        assert_eq!(with(&stable(8, 18), 3, optional), Some(Severity::Breaking));
+        assert_eq!(with(&stable(8, 18), 2, varying), Some(Severity::Info));
+        assert_eq!(with(&stable(8, 18), 3, varying), Some(Severity::Info));
+        assert_eq!(with(&stable(8, 80), 5, varying), Some(Severity::Breaking));
+        assert_eq!(with(&stable(60, 60), 1, varying), Some(Severity::Info));
         let flicker = KeyEvidence {
             runs: 10,
             present: 7,
@@ -767,7 +834,7 @@ mod tests {
             ..KeyEvidence::default()
         };
         assert_eq!(sev(&flicker, 1, false, false), None);
-        let why = removal(Some(&stable(14, 14)), 1, true, false, 14)
+        let why = removal(Some(&stable(14, 14)), 1, optional, 14)
             .map(|r| r.1)
             .unwrap_or_default();
         assert!(

@@ -214,17 +214,37 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         totals.add(outcome);
         facts.push(fact);
     }
-    if let Some(store) = &store {
-        store.commit().map_err(RunError::Snapshots)?;
-    }
+    // Every API has finished: the staged snapshots are put in place (tens of thousands of
+    // renames on a large corpus) while the report is assembled and the history written.
+    std::thread::scope(|scope| {
+        let committing = store.as_ref().map(|store| scope.spawn(|| store.commit()));
+        let result = finish(options, totals, &facts, (started_at, t0), redactor);
+        if let Some(committing) = committing {
+            committing
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the snapshot writer stopped")))
+                .map_err(RunError::Snapshots)?;
+        }
+        result
+    })
+}
+
+/// The run's report from every API's outcome, with its history entries recorded.
+fn finish(
+    options: &RunOptions,
+    totals: Totals,
+    facts: &[ApiFacts],
+    (started_at, t0): (String, Instant),
+    redactor: Redactor,
+) -> Result<RunResult, RunError> {
     let mut result = totals.finish(started_at, t0, redactor);
     result.report = redacted(result.report, &result.redactor);
     let today: String = result.report.started_at.chars().take(10).collect();
     options.policy.apply(&mut result.report, &today);
     if let (Some(dir), SnapshotMode::Compare { .. }) = (&options.history, options.mode) {
         let history = History::new(dir);
-        let changes = spec_changes(&history, options, &facts, &mut result);
-        record_history(&history, options, &facts, &result, &changes)?;
+        let changes = spec_changes(&history, options, facts, &mut result);
+        record_history(&history, options, facts, &result, &changes)?;
     }
     Ok(result)
 }

@@ -112,7 +112,7 @@ pub fn step(
     if !baseline {
         return changes.into_iter().map(|c| maker.change(c)).collect();
     }
-    let write = decide(ctx, &stored, &current, &view, &changes, stats);
+    let write = decide(ctx, stored, &current, &view, &changes, stats);
     let written = match write {
         Write::Nothing => Ok(()),
         Write::Stored(s) => ctx.store.write(&s),
@@ -132,7 +132,7 @@ pub fn step(
 /// What becomes of the snapshot files, from the mode and what the comparison found.
 fn decide(
     ctx: &SnapshotCtx<'_>,
-    stored: &Snapshot,
+    stored: Snapshot,
     current: &Captured,
     view: &SchemaView,
     changes: &[crate::snapshot::diff::Change],
@@ -141,7 +141,7 @@ fn decide(
     let alarming = changes
         .iter()
         .any(|c| c.severity.reaches(Severity::Warning));
-    let learned = || {
+    let learned = |stored: Snapshot| {
         let mut s = stored.learn(current, view, ctx.time);
         if alarming {
             s.reasons = changes.iter().map(reason).collect();
@@ -151,7 +151,7 @@ fn decide(
     match ctx.mode {
         SnapshotMode::Compare { learn: true, .. } if !alarming => {
             stats.learned += 1;
-            Write::Stored(learned())
+            Write::Stored(learned(stored))
         }
         SnapshotMode::Compare { learn: true, .. } => {
             let held: Vec<String> = changes
@@ -161,19 +161,17 @@ fn decide(
                 .collect();
             stats.learned += 1;
             stats.pending += 1;
-            Write::LearnedAndPending(Box::new((
-                stored.with_evidence(current, ctx.time, &held),
-                learned(),
-            )))
+            let kept = stored.with_evidence(current, ctx.time, &held);
+            Write::LearnedAndPending(Box::new((kept, learned(stored))))
         }
         SnapshotMode::Compare { write, learn } if (write || learn) && !changes.is_empty() => {
             stats.pending += 1;
-            Write::Pending(learned())
+            Write::Pending(learned(stored))
         }
         SnapshotMode::Compare { .. } => Write::Nothing,
         SnapshotMode::Record { accept: false } if alarming => {
             stats.pending += 1;
-            Write::Pending(learned())
+            Write::Pending(learned(stored))
         }
         SnapshotMode::Record { accept } => {
             if stored.same_content(&current.snapshot) {
@@ -183,7 +181,7 @@ fn decide(
             } else {
                 stats.learned += 1;
             }
-            Write::Stored(learned())
+            Write::Stored(learned(stored))
         }
     }
 }

@@ -178,19 +178,27 @@ impl Snapshot {
         out
     }
 
-    pub fn learn(&self, current: &Captured, view: &view::SchemaView, time: &str) -> Snapshot {
+    pub fn learn(self, current: &Captured, view: &view::SchemaView, time: &str) -> Snapshot {
         let now = &current.snapshot;
-        let shape = match (&self.shape, &now.shape) {
-            (Some(old), Some(new)) => Some(old.clone().through(view).merge(new.clone())),
-            (old, new) => new.clone().or_else(|| old.clone()),
+        let shape = match (self.shape, &now.shape) {
+            (Some(old), Some(new)) => Some(old.through(view).merge(new.clone())),
+            (old, new) => new.clone().or(old),
         };
-        let mut evidence = self.evidence.clone();
+        let mut evidence = self.evidence;
         evidence.add(&current.observation, time);
+        // The run's metadata; its own shape and evidence were read into the ones above.
         Snapshot {
+            api: now.api.clone(),
+            operation: now.operation.clone(),
+            request: now.request.clone(),
+            spec_hash: now.spec_hash.clone(),
+            drift_version: now.drift_version.clone(),
+            status: now.status,
+            content_type: now.content_type.clone(),
             shape,
+            pinned: now.pinned.clone(),
             evidence,
             reasons: Vec::new(),
-            ..now.clone()
         }
     }
 }

@@ -42,6 +42,15 @@ pub fn stage_unflushed(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, bool)>
 /// `bytes` written to `path`'s temp file, flushed through the same handle when `flush` and it
 /// will replace a file; and whether it will.
 fn written(path: &Path, bytes: &[u8], flush: bool) -> io::Result<(PathBuf, bool)> {
+    written_by(path, flush, |w| w.write_all(bytes))
+}
+
+/// [`written`], the bytes made by `write` as it goes (through a buffer).
+fn written_by(
+    path: &Path,
+    flush: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<(PathBuf, bool)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -53,11 +62,13 @@ fn written(path: &Path, bytes: &[u8], flush: bool) -> io::Result<(PathBuf, bool)
     // A link planted under the temp file's name is removed, never written through.
     let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        file.write_all(bytes)?;
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         if flush && replacing {
             file.sync_all()?;
         }
@@ -190,19 +201,73 @@ impl<R: io::Read> io::Read for Capped<R> {
 /// is replaced atomically; anything else — `/dev/null`, a symlink, a FIFO, `/dev/fd/N` from
 /// process substitution — is written through, never replaced by a regular file.
 pub fn write_output(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_output_by(path, |w| w.write_all(bytes))
+}
+
+/// [`write_output`], the bytes made by `write` as it goes: a report of tens of megabytes is
+/// never held whole.
+pub fn write_output_by(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_file() => write_atomic(path, bytes),
-        Ok(_) => {
-            let mut file = std::fs::OpenOptions::new()
+        Ok(meta) if !meta.file_type().is_file() => {
+            let file = std::fs::OpenOptions::new()
                 .write(true)
                 .truncate(true)
                 .open(path)?;
-            file.write_all(bytes)?;
-            file.flush()
+            let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+            write(&mut out)?;
+            out.flush()
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => write_atomic(path, bytes),
-        Err(e) => Err(e),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => {
+            let (tmp, _) = written_by(path, true, write)?;
+            let result = commit_staged(&tmp, path);
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result
+        }
     }
+}
+
+/// [`write_output`] for many small files at once (a report's badges, one per API): a file that
+/// already holds its bytes is left alone, and those replaced reach the disk with one flush.
+pub fn write_outputs(files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
+    let mut staged: Vec<(PathBuf, bool, &Path)> = Vec::new();
+    let result = (|| {
+        for (path, bytes) in files {
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.file_type().is_file() => {
+                    let same = meta.len() == bytes.len() as u64
+                        && std::fs::read(path).is_ok_and(|old| old == *bytes);
+                    if !same {
+                        let (tmp, replacing) = stage_unflushed(path, bytes)?;
+                        staged.push((tmp, replacing, path));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    let (tmp, replacing) = stage_unflushed(path, bytes)?;
+                    staged.push((tmp, replacing, path));
+                }
+                _ => write_output(path, bytes)?,
+            }
+        }
+        let replacing: Vec<PathBuf> = (staged.iter())
+            .filter(|(_, replacing, _)| *replacing)
+            .map(|(tmp, _, _)| tmp.clone())
+            .collect();
+        flush_staged(&replacing)?;
+        while let Some((tmp, _, path)) = staged.pop() {
+            commit_staged(&tmp, path)?;
+        }
+        Ok(())
+    })();
+    for (tmp, _, _) in staged {
+        let _ = std::fs::remove_file(tmp);
+    }
+    result
 }
 
 /// Remove the temp files of [`write_atomic`] in `dir` that a killed run left behind (their writer
@@ -274,6 +339,42 @@ mod tests {
 
     // `--output` onto a symlink replaced the link with a regular file.
     #[cfg(unix)]
+    // A nightly report's badges: those unchanged are not rewritten, the others are replaced and
+    // the new ones created, and no temp file stays.
+    #[test]
+    fn many_outputs_leave_unchanged_files_alone() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempdir();
+        let (same, changed, new) = (
+            dir.path().join("same.svg"),
+            dir.path().join("changed.svg"),
+            dir.path().join("new.svg"),
+        );
+        for path in [&same, &changed] {
+            write_atomic(path, b"old").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let inode = |p: &Path| std::fs::metadata(p).map(|m| m.ino()).unwrap_or(0);
+        let (same_before, changed_before) = (inode(&same), inode(&changed));
+        let files = vec![
+            (same.clone(), b"old".to_vec()),
+            (changed.clone(), b"new".to_vec()),
+            (new.clone(), b"fresh".to_vec()),
+        ];
+        write_outputs(&files).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inode(&same), same_before, "left alone");
+        assert_ne!(inode(&changed), changed_before, "replaced");
+        assert_eq!(std::fs::read(&changed).ok().as_deref(), Some(&b"new"[..]));
+        assert_eq!(std::fs::read(&new).ok().as_deref(), Some(&b"fresh"[..]));
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(names.len(), 3, "{names:?}");
+    }
+
     #[test]
     fn output_through_a_symlink_keeps_the_link() {
         let dir = tempdir();

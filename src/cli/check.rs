@@ -6,7 +6,6 @@ use super::progress::ProgressLine;
 use super::{write_outputs, Console, ExitStatus};
 use crate::report::{terminal::Palette, Format, View};
 use crate::run::{in_ci, RunOptions, SnapshotMode};
-use std::io::Write;
 
 pub fn run(args: &CheckArgs, console: &mut Console<'_>, p: Palette) -> anyhow::Result<ExitStatus> {
     let outputs = args.out.outputs(View::Check)?;

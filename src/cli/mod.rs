@@ -177,7 +177,7 @@ fn write_outputs(
     render: impl Fn(
         &dyn crate::report::Reporter,
         Palette,
-        &mut Vec<u8>,
+        &mut dyn io::Write,
     ) -> Result<(), crate::report::ReportError>,
 ) -> anyhow::Result<()> {
     let settings = settings.into();
@@ -188,8 +188,14 @@ fn write_outputs(
             settings.palette
         };
         let reporter = crate::report::reporter(output.format, settings.with_palette(palette));
+        let render = |w: &mut dyn io::Write| render(reporter.as_ref(), palette, w);
+        if let (Some(path), true) = (&output.path, redactor.is_none_or(|r| r.is_empty())) {
+            crate::fsutil::write_output_by(path, |w| render(w).map_err(io::Error::other))
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            continue;
+        }
         let mut buf = Vec::new();
-        render(reporter.as_ref(), palette, &mut buf)?;
+        render(&mut buf)?;
         let mut text = crate::replay::auth::Redactor::redact_output(redactor, buf);
         if output.path.is_none() && output.format != crate::report::Format::Github {
             text = crate::report::github::for_stdout(text);
@@ -217,9 +223,8 @@ pub fn emit(
 }
 
 fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        Ok(())
-    } else {
-        Err(e)
+    match e.kind() {
+        io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(e),
     }
 }

@@ -82,6 +82,21 @@ impl History {
     /// A stored report, parsed as it is decompressed (its text is never held whole); at most
     /// [`crate::limits::MAX_REPORT_BYTES`] of JSON are read, however small the compressed file.
     pub fn load_report(&self, name: &str) -> std::io::Result<CheckReport> {
+        self.read_report(name, crate::model::report::read_check_report_from)
+    }
+
+    /// The findings of a report of the folder, the rest of it skipped.
+    pub fn load_findings(&self, name: &str) -> std::io::Result<Vec<Finding>> {
+        self.read_report(name, crate::model::report::read_findings_from)
+    }
+
+    fn read_report<T>(
+        &self,
+        name: &str,
+        read: impl FnOnce(
+            crate::fsutil::Capped<Box<dyn std::io::Read>>,
+        ) -> Result<T, crate::model::report::ReadError>,
+    ) -> std::io::Result<T> {
         if name.contains('/') || name.contains('\\') || name.starts_with('.') {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -93,17 +108,13 @@ impl History {
         let file = std::io::BufReader::new(std::fs::File::open(&path)?);
         let cap = crate::limits::MAX_REPORT_BYTES;
         let what = format!("{} (uncompressed)", path.display());
-        let parsed = if name.ends_with(".gz") {
-            let json = flate2::read::GzDecoder::new(file);
-            crate::model::report::read_check_report_from(crate::fsutil::Capped::new(
-                json, cap, what,
-            ))
+        let json: Box<dyn std::io::Read> = if name.ends_with(".gz") {
+            Box::new(flate2::read::GzDecoder::new(file))
         } else {
-            crate::model::report::read_check_report_from(crate::fsutil::Capped::new(
-                file, cap, what,
-            ))
+            Box::new(file)
         };
-        parsed.map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+        read(crate::fsutil::Capped::new(json, cap, what))
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
     }
 
     /// Keep a copy of a single-file contract, content-addressed (`<api>/specs/<hash>.<ext>`), so
@@ -257,11 +268,11 @@ impl History {
                 Some(file) => {
                     let findings = reports
                         .entry(file.to_string())
-                        .or_insert_with(|| match history.load_report(file) {
-                            Ok(r) => {
+                        .or_insert_with(|| match history.load_findings(file) {
+                            Ok(findings) => {
                                 let mut by_api: std::collections::HashMap<String, Vec<Finding>> =
                                     std::collections::HashMap::new();
-                                for f in r.findings {
+                                for f in findings {
                                     by_api.entry(f.api.clone()).or_default().push(f);
                                 }
                                 Ok(by_api)

@@ -220,12 +220,31 @@ pub fn read_check_report_from(reader: impl std::io::Read) -> Result<CheckReport,
     checked(serde_json::from_reader(std::io::BufReader::new(reader))?)
 }
 
+/// The findings of a report read from a reader: the rest (every operation's result, the
+/// largest part of a corpus run's report) is skipped, not held.
+pub fn read_findings_from(reader: impl std::io::Read) -> Result<Vec<Finding>, ReadError> {
+    #[derive(serde::Deserialize)]
+    struct Findings {
+        version: u32,
+        tool: Tool,
+        findings: Vec<Finding>,
+    }
+    let read: Findings = serde_json::from_reader(std::io::BufReader::new(reader))?;
+    written_by_drift(&read.tool, read.version)?;
+    Ok(read.findings)
+}
+
 fn checked(report: CheckReport) -> Result<CheckReport, ReadError> {
-    if report.tool.name != "drift" {
-        return Err(ReadError::Tool(crate::text::excerpt(&report.tool.name, 80)));
-    }
-    if report.version != REPORT_VERSION {
-        return Err(ReadError::Version(report.version));
-    }
+    written_by_drift(&report.tool, report.version)?;
     Ok(report)
+}
+
+fn written_by_drift(tool: &Tool, version: u32) -> Result<(), ReadError> {
+    if tool.name != "drift" {
+        return Err(ReadError::Tool(crate::text::excerpt(&tool.name, 80)));
+    }
+    if version != REPORT_VERSION {
+        return Err(ReadError::Version(version));
+    }
+    Ok(())
 }

@@ -171,15 +171,15 @@ pub fn write_beside(html: &Path, t: &Timeline, built_at: &str) -> std::io::Resul
         .map_or("index.html".into(), |n| n.to_string_lossy().into_owned());
     let badges = dir.join("badges");
     std::fs::create_dir_all(&badges)?;
-    let mut written = Vec::new();
-    for api in &t.apis {
-        let path = badges.join(format!(
-            "{}.svg",
-            crate::snapshot::store::file_stem(&api.name)
-        ));
-        crate::fsutil::write_output(&path, badge(api).as_bytes())?;
-        written.push(path);
-    }
+    // A nightly report replaces thousands of badges, most of them as they were.
+    let files: Vec<(PathBuf, Vec<u8>)> = (t.apis.iter())
+        .map(|api| {
+            let name = crate::snapshot::store::file_stem(&api.name);
+            (badges.join(format!("{name}.svg")), badge(api).into_bytes())
+        })
+        .collect();
+    crate::fsutil::write_outputs(&files)?;
+    let mut written: Vec<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
     let feed = dir.join("feed.atom");
     crate::fsutil::write_output(&feed, atom(t, built_at, &page).as_bytes())?;
     written.push(feed);

@@ -16,7 +16,15 @@ const TMP_SUFFIX: &str = ".tmp";
 /// unreadable), and the first recording of thousands of snapshots does not wait for the disk
 /// thousands of times. A killed process loses nothing either way.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = stage(path, bytes)?;
+    write_atomic_by(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`], the bytes made by `write` as it goes (through a buffer).
+fn write_atomic_by(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let (tmp, _) = written_by(path, true, write)?;
     let result = commit_staged(&tmp, path);
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -221,14 +229,7 @@ pub fn write_output_by(
             out.flush()
         }
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => {
-            let (tmp, _) = written_by(path, true, write)?;
-            let result = commit_staged(&tmp, path);
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            result
-        }
+        _ => write_atomic_by(path, write),
     }
 }
 

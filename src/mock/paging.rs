@@ -8,6 +8,7 @@
 //! a `format: uri` link validates). Cursors are opaque to clients (`c25`: start at item 25), in
 //! the next link or in the declared cursor field (`nextPageToken`).
 
+use super::synth::ItemKeys;
 use crate::paging::{Paging, Strategy, Style};
 use serde_json::{json, Map, Value};
 
@@ -32,9 +33,10 @@ pub fn page(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
-    vary: &[String],
+    vary: &ItemKeys,
+    valid: &dyn Fn(&Value) -> bool,
 ) -> Option<Page> {
-    let (body, next) = page_body(paging, base, path, query, seed, vary)?;
+    let (body, next) = page_body(paging, base, path, query, seed, vary, valid)?;
     let next_header = match (&paging.next_header, &paging.next) {
         (Some(name), None) => next.map(|url| {
             let value = match name.as_str() {
@@ -55,7 +57,8 @@ fn page_body(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
-    vary: &[String],
+    vary: &ItemKeys,
+    valid: &dyn Fn(&Value) -> bool,
 ) -> Option<(Value, Option<String>)> {
     let Some(Value::Array(documented)) = base.pointer(&paging.items) else {
         return None;
@@ -134,7 +137,7 @@ fn page_body(
     if let Some(seed) = seed.filter(|_| !vary.is_empty()) {
         for (i, item) in (start..).zip(items.iter_mut()) {
             if i >= documented.len() {
-                leave_out(item, vary, seed, i);
+                leave_out(item, vary, seed, i, false);
             }
         }
     }
@@ -212,6 +215,10 @@ fn page_body(
             },
             None => no_more(&mut body, &pointer, was, end),
         }
+    }
+    if let Some(seed) = seed.filter(|_| !vary.is_empty()) {
+        let copies = start.max(documented.len());
+        vary_risky(&mut body, &paging.items, (start, copies), seed, vary, valid);
     }
     Some((body, next_url))
 }
@@ -349,15 +356,87 @@ fn collection(
     items
 }
 
-/// Leave about a third of `keys` (pointers into `item`) out of the `i`-th item, by `seed`.
-fn leave_out(item: &mut Value, keys: &[String], seed: u64, i: usize) {
-    for key in keys {
+/// Leave about a third of the optional `keys` present out of the `i`-th item, by `seed`: those
+/// whose absence cannot break the item, or with `risky`, those whose absence may. The choice of
+/// each key is the same in both passes. Whether any key was left out.
+fn leave_out(item: &mut Value, keys: &ItemKeys, seed: u64, i: usize, risky: bool) -> bool {
+    let Value::Object(o) = item else {
+        return false;
+    };
+    let mut left = false;
+    for (name, key) in &keys.0 {
+        let Some(inner) = o.get_mut(name) else {
+            continue;
+        };
         let mut h = seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        for b in key.bytes() {
+        for b in name.bytes() {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
         }
-        if (h >> 32) % 10 < 3 {
-            remove(item, key);
+        if key.optional && key.risky == risky && (h >> 32) % 10 < 3 {
+            o.remove(name);
+            left = true;
+        } else {
+            match inner {
+                Value::Object(_) => left |= leave_out(inner, &key.inner, h, i, risky),
+                Value::Array(list) => {
+                    for (j, v) in list.iter_mut().enumerate() {
+                        left |= leave_out(v, &key.inner, h ^ j as u64, i, risky);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    left
+}
+
+/// The copies of a page's items also go without keys whose absence may break them, checked
+/// with the page: while the page's schema rejects it, copies are served without them again.
+/// `at` is where the page's items are; `(start, copies)` the number of its first item and of the
+/// first one that is a copy.
+fn vary_risky(
+    body: &mut Value,
+    at: &str,
+    (start, copies): (usize, usize),
+    seed: u64,
+    vary: &ItemKeys,
+    valid: &dyn Fn(&Value) -> bool,
+) {
+    let Some(Value::Array(items)) = body.pointer_mut(at) else {
+        return;
+    };
+    let mut changed = Vec::new();
+    for (i, (j, item)) in (start..).zip(items.iter_mut().enumerate()) {
+        if i < copies {
+            continue;
+        }
+        let mut v = item.clone();
+        if leave_out(&mut v, vary, seed, i, true) {
+            std::mem::swap(item, &mut v);
+            changed.push((j, v));
+        }
+    }
+    if changed.is_empty() || valid(body) {
+        return;
+    }
+    // Rejected: the changes go back, then each is made again where the page stays valid.
+    let Some(Value::Array(items)) = body.pointer_mut(at) else {
+        return;
+    };
+    for (j, v) in &mut changed {
+        if let Some(item) = items.get_mut(*j) {
+            std::mem::swap(item, v);
+        }
+    }
+    for (j, mut v) in changed {
+        let swap = |body: &mut Value, v: &mut Value| {
+            if let Some(item) = body.pointer_mut(at).and_then(|items| items.get_mut(j)) {
+                std::mem::swap(item, v);
+            }
+        };
+        swap(body, &mut v);
+        if !valid(body) {
+            swap(body, &mut v);
         }
     }
 }

@@ -23,9 +23,9 @@ const OPTIONAL_DEPTH: usize = 4;
 const MAX_DEPTH: usize = 24;
 /// The most schema nodes one synthesized body may visit.
 const MAX_NODES: usize = 20_000;
-/// The most optional keys a copy of an item may go without (Gitea's repository objects, three
-/// levels of them, have a few hundred).
-const MAX_ITEM_KEYS: usize = 512;
+/// The most keys of an item a copy's variation looks at (Gitea's repository objects, three
+/// levels of them, have a few hundred; Microsoft Graph's, a few thousand).
+const MAX_ITEM_KEYS: usize = 4_096;
 /// `oneOf`/`anyOf` branches tried against the node's validator.
 const MAX_BRANCHES: usize = 8;
 
@@ -64,14 +64,15 @@ pub fn synthesize_seeded(
     (value, synth.used.into_inner())
 }
 
-/// The keys an item of a collection may go without, as pointers into an item: declared and not
-/// required, in plain objects (no `oneOf`/`anyOf`, `minProperties` or other rule on the whole
-/// object), three levels deep at most; never the item's `id`/`uuid` or a key inside it. `schema`
-/// is the response's, `items` where its list is in a body (`/data`; empty: the body is the
-/// list). A seeded mock leaves some out of each copy of an item, as a live collection's items
+/// The keys an item of a collection may go without, as a tree of its keys: declared and not
+/// required, up to five levels deep, under `oneOf`/`anyOf` branches (a key optional in every
+/// branch that declares it) and in objects with `minProperties` too — those marked `risky`: a copy
+/// without them is checked before it is served. Never the item's `id`/`uuid` or a key inside it.
+/// `schema` is the response's, `items` where its list is in a body (`/data`; empty: the body is
+/// the list). A seeded mock leaves some out of each copy of an item, as a live collection's items
 /// differ.
-pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) -> Vec<String> {
-    let budget = Cell::new(4_000);
+pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) -> ItemKeys {
+    let budget = Cell::new(8_000);
     let mut walk = Walk::new(&budget, MAX_DEPTH);
     let node = |doc: usize, pointer: &str| {
         let value = contract
@@ -85,47 +86,98 @@ pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) 
             value,
         })
     };
+    let mut keys = ItemKeys::default();
     let Some(mut at) = node(schema.doc, &schema.pointer) else {
-        return Vec::new();
+        return keys;
     };
     for token in crate::text::pointer_tokens(items) {
         let flat = flatten(contract, at, 0, true, &mut walk);
         match flat.properties.into_iter().find(|p| p.name == token) {
             Some(p) => at = p.node,
-            None => return Vec::new(),
+            None => return keys,
         }
     }
     let Some(item) = flatten(contract, at, 0, true, &mut walk).items else {
-        return Vec::new();
+        return keys;
     };
-    let mut out = Vec::new();
-    optional_keys(contract, item, "", 0, &mut walk, &mut out);
-    out
+    let mut count = 0;
+    optional_keys(contract, item, 0, false, &mut walk, &mut count, &mut keys);
+    keys
+}
+
+/// The keys of an item a copy may go without (see [`optional_item_keys`]).
+#[derive(Debug, Default, PartialEq)]
+pub struct ItemKeys(pub std::collections::BTreeMap<String, ItemKey>);
+
+#[derive(Debug, Default, PartialEq)]
+pub struct ItemKey {
+    /// The key may be left out.
+    pub optional: bool,
+    /// Leaving it out may break the item (a `oneOf` it is under may then match two branches, a
+    /// `minProperties` go unmet): the copy is checked.
+    pub risky: bool,
+    /// The keys inside it.
+    pub inner: ItemKeys,
+}
+
+impl ItemKeys {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 fn optional_keys<'a>(
     contract: &'a Contract,
     node: Node<'a>,
-    at: &str,
     depth: usize,
+    risky: bool,
     walk: &mut Walk<'_>,
-    out: &mut Vec<String>,
+    count: &mut usize,
+    out: &mut ItemKeys,
 ) {
-    let flat = flatten(contract, node, depth, true, walk);
-    let plain = flat.choices.is_empty() && flat.min_properties == 0 && flat.keywords.is_empty();
-    if !plain || depth > 2 || out.len() >= MAX_ITEM_KEYS {
+    if depth > 4 || *count >= MAX_ITEM_KEYS {
         return;
     }
-    for p in flat.properties {
-        let here = crate::text::pointer_push(at, &p.name);
-        // What tells items apart stays whole (YouTube's `id` is an object of optional keys).
-        if depth == 0 && matches!(p.name.as_str(), "id" | "uuid") {
-            continue;
+    let flat = flatten(contract, node, depth, true, walk);
+    let risky = risky || flat.min_properties > 0 || !flat.keywords.is_empty();
+    // An object's own properties, then its branches'. A key some part requires stays.
+    let mut parts = vec![(flat.properties, flat.required, risky)];
+    for choice in flat.choices.into_iter().take(4) {
+        for branch in choice.branches.into_iter().take(MAX_BRANCHES) {
+            let b = flatten(contract, branch, depth, true, walk);
+            let risky = risky || choice.one_of || b.min_properties > 0 || !b.keywords.is_empty();
+            parts.push((b.properties, b.required, risky));
         }
-        if !flat.required.contains(&p.name) {
-            out.push(here.clone());
+    }
+    for (properties, required, risky) in parts {
+        for p in properties {
+            // What tells items apart stays whole (YouTube's `id` is an object of optional keys).
+            if depth == 0 && matches!(p.name.as_str(), "id" | "uuid") {
+                continue;
+            }
+            let fresh = !out.0.contains_key(&p.name);
+            let key = out.0.entry(p.name.clone()).or_default();
+            let optional = !required.contains(&p.name);
+            key.optional = if fresh {
+                optional
+            } else {
+                key.optional && optional
+            };
+            key.risky |= risky;
+            *count += 1;
+            if *count >= MAX_ITEM_KEYS {
+                return;
+            }
+            optional_keys(
+                contract,
+                p.node,
+                depth + 1,
+                risky,
+                walk,
+                count,
+                &mut key.inner,
+            );
         }
-        optional_keys(contract, p.node, &here, depth + 1, walk, out);
     }
 }
 
@@ -1009,7 +1061,7 @@ mod tests {
     }
 
     // The keys a copy of an item may go without: optional ones only, never what tells items
-    // apart (YouTube's `id` is an object of optional keys), nothing under a `oneOf`.
+    // apart (YouTube's `id` is an object of optional keys); those under a `oneOf` only checked.
     #[test]
     fn optional_item_keys_leave_identity_and_choices_alone() {
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
@@ -1032,9 +1084,31 @@ mod tests {
             doc: 0,
             pointer: "#/components/schemas/List".into(),
         };
+        fn listed(keys: &ItemKeys, at: &str, out: &mut Vec<String>) {
+            for (name, key) in &keys.0 {
+                let here = format!("{at}/{name}");
+                let optional = if key.optional { "optional" } else { "required" };
+                let risky = if key.risky { ", checked" } else { "" };
+                out.push(format!("{here} {optional}{risky}"));
+                listed(&key.inner, &here, out);
+            }
+        }
+        let mut out = Vec::new();
+        listed(
+            &optional_item_keys(&contract, &schema, "/items"),
+            "",
+            &mut out,
+        );
         assert_eq!(
-            optional_item_keys(&contract, &schema, "/items"),
-            vec!["/snippet", "/snippet/tags", "/either"]
+            out,
+            vec![
+                "/either optional",
+                "/either/a optional, checked",
+                "/kind required",
+                "/snippet optional",
+                "/snippet/tags optional",
+                "/snippet/title required",
+            ]
         );
     }
 

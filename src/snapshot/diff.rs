@@ -140,8 +140,14 @@ fn walk(old: &Shape, new: &Shape, pointer: &str, lens: Lens<'_>, out: &mut Vec<C
     let view = lens.view;
     let (old_sig, new_sig) = (significant(old, view), significant(new, view));
     // Types `oneOf`/`anyOf` branches declare side by side: moving between them is allowed.
-    let alternative =
-        |n: &&str| view.is_some_and(|v| v.alternatives.contains(n.split(':').next().unwrap_or(n)));
+    // A whole number is a number (GeoJSON's positions, `[102, 0]`).
+    let alternative = |n: &&str| {
+        let name = n.split(':').next().unwrap_or(n);
+        view.is_some_and(|v| {
+            v.alternatives.contains(name)
+                || (name == "integer" && v.alternatives.contains("number"))
+        })
+    };
     let compatible = new_sig.iter().all(|n| {
         old_sig.contains(n)
             || (*n == "integer" && old_sig.contains(&"number"))
@@ -615,7 +621,12 @@ mod contract_tests {
                     "links": {"allOf": [{"$ref": "#/components/schemas/Links"}]},
                     "link": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Links"}]},
                     "coordinates": {"oneOf": [{"type": "array", "items": {"$ref": "#/components/schemas/Position"}},
-                        {"$ref": "#/components/schemas/Position"}]}}},
+                        {"$ref": "#/components/schemas/Position"}]},
+                    "report": {"oneOf": [
+                        {"type": "object", "properties": {"records": {"type": "array", "items": {
+                            "type": "object", "properties": {"status": {"type": "string"}}}}}},
+                        {"type": "object", "properties": {"records": {"type": "array", "items": {
+                            "type": "object", "properties": {"status": {"type": "integer"}}}}}}]}}},
                 "Position": {"type": "array", "items": {"type": "number"}},
                 "Links": {"type": "object", "properties": {"self": {"type": "string"}, "next": {"type": "string"}}}}}
         });
@@ -723,6 +734,28 @@ mod contract_tests {
         let point = with(json!({"coordinates": [1.5, 2.5]}));
         assert_eq!(changes(line.clone(), point.clone()), vec![]);
         assert_eq!(changes(point, line), vec![]);
+        // Whole numbers are numbers: a point at `[102, 0]`.
+        let line = with(json!({"coordinates": [[1, 2], [3, 4]]}));
+        let point = with(json!({"coordinates": [102, 0]}));
+        assert_eq!(changes(line.clone(), point.clone()), vec![]);
+        assert_eq!(changes(point, line), vec![]);
+        // Deeper down: each branch's records have their own `status` (Nexmo's reports).
+        let text = with(json!({"report": {"records": [{"status": "delivered"}]}}));
+        let code = with(json!({"report": {"records": [{"status": 0}]}}));
+        assert_eq!(changes(text.clone(), code.clone()), vec![]);
+        assert_eq!(changes(code, text.clone()), vec![]);
+        assert_eq!(
+            changes(
+                text,
+                with(json!({"report": {"records": [{"status": true}]}}))
+            ),
+            vec![(
+                "snapshot.type-changed",
+                Severity::Breaking,
+                "/report/records/*/status".to_string()
+            )],
+            "a type no branch declares is still drift"
+        );
     }
 
     /// What the contract leaves variable is quiet.

@@ -640,12 +640,22 @@ fn pinned_in_every(branches: &[SchemaView]) -> Option<String> {
 
 /// One place that two `oneOf`/`anyOf` branches declare with other types (a variable's `values`:
 /// an object in one variant, an array in another): each type is what the contract allows there.
+/// So at every depth the two declare alike (Nexmo's reports: each branch's `records` have their
+/// own `status`, text in one, a number in another).
 fn alternatives(mine: &mut SchemaView, theirs: &SchemaView) {
     if !mine.types.is_empty() && !theirs.types.is_empty() && mine.types != theirs.types {
         let types = mine.types;
         mine.alternatives.extend(types);
         mine.alternatives.extend(theirs.types);
         mine.alternatives.extend(theirs.alternatives);
+    }
+    for (name, theirs) in &theirs.properties {
+        if let Some(mine) = mine.properties.get_mut(name) {
+            alternatives(mine, theirs);
+        }
+    }
+    if let (Some(mine), Some(theirs)) = (&mut mine.items, &theirs.items) {
+        alternatives(mine, theirs);
     }
 }
 

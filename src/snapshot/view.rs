@@ -687,6 +687,10 @@ fn merge(view: &mut SchemaView, branch: SchemaView, all_of: bool) {
             view.types.extend(branch.types);
         }
     }
+    // A part not read (where a `$ref` cycle came round: Bitbucket's `branch` is an `allOf` of
+    // `ref`, which a branch's commit's repository's main branch reaches again) leaves the keys
+    // it would declare unread, not undeclared.
+    view.unread |= branch.unread;
     view.format |= branch.format;
     view.pattern = view.pattern.take().or(branch.pattern);
     view.maximum = view.maximum.or(branch.maximum);
@@ -776,6 +780,33 @@ mod tests {
         let b = views.of(&contract, &at("User"));
         assert!(!Arc::ptr_eq(&a, &b));
         assert_eq!(a, b);
+    }
+
+    // A cycle that comes round inside an `allOf` (Bitbucket: `branch` is `ref` and more, and a
+    // branch's commit's repository names its main branch) leaves the keys `ref` declares unread:
+    // one that goes is weighed as an optional key, not as one the contract never declared.
+    #[test]
+    fn a_cycle_inside_an_all_of_leaves_its_keys_unread() {
+        let doc = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "branch": {"allOf": [{"$ref": "#/components/schemas/ref"},
+                    {"type": "object", "properties": {"merge_strategies": {"type": "array"}}}]},
+                "ref": {"type": "object", "properties": {"name": {"type": "string"},
+                    "target": {"$ref": "#/components/schemas/commit"}}},
+                "commit": {"type": "object", "properties": {"repository": {"type": "object",
+                    "properties": {"mainbranch": {"$ref": "#/components/schemas/branch"}}}}}}}
+        });
+        let contract = Contract::from_documents(Documents::from_values(vec![doc]))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let view = SchemaView::of(&contract, &at("branch"));
+        assert!(view.declares("target") && !view.unread);
+        let again = view
+            .property_ref("target")
+            .property_ref("repository")
+            .property_ref("mainbranch");
+        assert!(again.declares("merge_strategies"));
+        assert!(again.unread, "{again:?}");
     }
 
     #[test]

@@ -33,10 +33,9 @@ pub fn page(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
-    vary: &ItemKeys,
-    valid: &dyn Fn(&Value) -> bool,
+    vary: &Variation<'_>,
 ) -> Option<Page> {
-    let (body, next) = page_body(paging, base, path, query, seed, vary, valid)?;
+    let (body, next) = page_body(paging, base, path, query, seed, vary)?;
     let next_header = match (&paging.next_header, &paging.next) {
         (Some(name), None) => next.map(|url| {
             let value = match name.as_str() {
@@ -57,8 +56,7 @@ fn page_body(
     path: &str,
     query: &[(String, String)],
     seed: Option<u64>,
-    vary: &ItemKeys,
-    valid: &dyn Fn(&Value) -> bool,
+    vary: &Variation<'_>,
 ) -> Option<(Value, Option<String>)> {
     let Some(Value::Array(documented)) = base.pointer(&paging.items) else {
         return None;
@@ -134,10 +132,10 @@ fn page_body(
     let mut items = collection(documented, start, end, total, top);
     // Seeded, each copy of an item goes without some of its optional keys, as a live
     // collection's items differ: a key is not there in every item just because one was made.
-    if let Some(seed) = seed.filter(|_| !vary.is_empty()) {
+    if let Some(seed) = seed.filter(|_| !vary.keys.is_empty()) {
         for (i, item) in (start..).zip(items.iter_mut()) {
             if i >= documented.len() {
-                leave_out(item, vary, seed, i, false);
+                leave_out(item, vary.keys, seed, i, false);
             }
         }
     }
@@ -216,9 +214,9 @@ fn page_body(
             None => no_more(&mut body, &pointer, was, end),
         }
     }
-    if let Some(seed) = seed.filter(|_| !vary.is_empty()) {
+    if let Some(seed) = seed.filter(|_| !vary.keys.is_empty()) {
         let copies = start.max(documented.len());
-        vary_risky(&mut body, &paging.items, (start, copies), seed, vary, valid);
+        vary_risky(&mut body, &paging.items, (start, copies), seed, vary);
     }
     Some((body, next_url))
 }
@@ -390,8 +388,20 @@ fn leave_out(item: &mut Value, keys: &ItemKeys, seed: u64, i: usize, risky: bool
     left
 }
 
+/// How a seeded collection's copies of an item vary.
+pub struct Variation<'a> {
+    /// The keys a copy may go without.
+    pub keys: &'a ItemKeys,
+    /// Whether a page is valid against the response's schema.
+    pub valid: &'a dyn Fn(&Value) -> bool,
+    /// Item `i` made afresh, for a copy that cannot go without a key it holds (`None`: none).
+    pub fresh: &'a dyn Fn(usize) -> Option<Value>,
+}
+
 /// The copies of a page's items also go without keys whose absence may break them, checked
-/// with the page: while the page's schema rejects it, copies are served without them again.
+/// with the page. Where the page's schema rejects a copy so varied (a `oneOf` that two branches
+/// would then match), the copy is made afresh instead, else served without that variation: a
+/// key that stayed in every copy would come and go with the item it was copied from.
 /// `at` is where the page's items are; `(start, copies)` the number of its first item and of the
 /// first one that is a copy.
 fn vary_risky(
@@ -399,8 +409,7 @@ fn vary_risky(
     at: &str,
     (start, copies): (usize, usize),
     seed: u64,
-    vary: &ItemKeys,
-    valid: &dyn Fn(&Value) -> bool,
+    vary: &Variation<'_>,
 ) {
     let Some(Value::Array(items)) = body.pointer_mut(at) else {
         return;
@@ -411,32 +420,52 @@ fn vary_risky(
             continue;
         }
         let mut v = item.clone();
-        if leave_out(&mut v, vary, seed, i, true) {
+        if leave_out(&mut v, vary.keys, seed, i, true) {
             std::mem::swap(item, &mut v);
-            changed.push((j, v));
+            changed.push((i, j, v));
         }
     }
-    if changed.is_empty() || valid(body) {
+    if changed.is_empty() || (vary.valid)(body) {
         return;
     }
     // Rejected: the changes go back, then each is made again where the page stays valid.
     let Some(Value::Array(items)) = body.pointer_mut(at) else {
         return;
     };
-    for (j, v) in &mut changed {
+    for (_, j, v) in &mut changed {
         if let Some(item) = items.get_mut(*j) {
             std::mem::swap(item, v);
         }
     }
-    for (j, mut v) in changed {
-        let swap = |body: &mut Value, v: &mut Value| {
+    for (i, j, mut varied) in changed {
+        let put = |body: &mut Value, v: &mut Value| {
             if let Some(item) = body.pointer_mut(at).and_then(|items| items.get_mut(j)) {
                 std::mem::swap(item, v);
             }
         };
-        swap(body, &mut v);
-        if !valid(body) {
-            swap(body, &mut v);
+        put(body, &mut varied);
+        if (vary.valid)(body) {
+            continue;
+        }
+        put(body, &mut varied);
+        // Made afresh, with the id of the copy it stands for (or none, as that copy).
+        let held = body.pointer(at).and_then(|items| items.get(j));
+        let Some((mut fresh, held)) = (vary.fresh)(i).zip(held) else {
+            continue;
+        };
+        if let Value::Object(o) = &mut fresh {
+            match id_key(held).and_then(|key| Some((key, held.get(key)?.clone()))) {
+                Some((key, id)) => {
+                    o.insert(key.to_string(), id);
+                }
+                None => {
+                    o.remove("id");
+                }
+            }
+        }
+        put(body, &mut fresh);
+        if !(vary.valid)(body) {
+            put(body, &mut fresh);
         }
     }
 }

@@ -105,6 +105,36 @@ pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) 
     keys
 }
 
+/// Where the schema of a collection's items is (`schema` and `items` as for
+/// [`optional_item_keys`]).
+pub fn item_place(contract: &Contract, schema: &SchemaRef, items: &str) -> Option<Place> {
+    let budget = Cell::new(4_000);
+    let mut walk = Walk::new(&budget, MAX_DEPTH);
+    let value = contract
+        .documents
+        .docs
+        .get(schema.doc)
+        .and_then(|d| get(&d.value, &schema.pointer))?;
+    let mut at = Node {
+        doc: schema.doc,
+        pointer: schema.pointer.clone(),
+        value,
+    };
+    for token in crate::text::pointer_tokens(items) {
+        let flat = flatten(contract, at, 0, true, &mut walk);
+        at = flat.properties.into_iter().find(|p| p.name == token)?.node;
+    }
+    let item = flatten(contract, at, 0, true, &mut walk).items?;
+    Some((item.doc, item.pointer))
+}
+
+/// Item `i` of a seeded collection whose items' schema is at `place`, made afresh: a value of its
+/// own, the same for the same seed and `i`.
+pub fn synthesize_copy(contract: &Contract, place: &Place, seed: u64, i: usize) -> Value {
+    let seed = seed ^ (i as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03);
+    synthesize_seeded(contract, place.0, &place.1, Some(seed)).0
+}
+
 /// The keys of an item a copy may go without (see [`optional_item_keys`]).
 #[derive(Debug, Default, PartialEq)]
 pub struct ItemKeys(pub std::collections::BTreeMap<String, ItemKey>);
@@ -182,7 +212,7 @@ fn optional_keys<'a>(
 }
 
 /// A place in the loaded documents.
-type Place = (usize, String);
+pub type Place = (usize, String);
 
 struct Synth<'a> {
     contract: &'a Contract,

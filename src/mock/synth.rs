@@ -74,34 +74,11 @@ pub fn synthesize_seeded(
 pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) -> ItemKeys {
     let budget = Cell::new(8_000);
     let mut walk = Walk::new(&budget, MAX_DEPTH);
-    let node = |doc: usize, pointer: &str| {
-        let value = contract
-            .documents
-            .docs
-            .get(doc)
-            .and_then(|d| get(&d.value, pointer))?;
-        Some(Node {
-            doc,
-            pointer: pointer.to_string(),
-            value,
-        })
-    };
     let mut keys = ItemKeys::default();
-    let Some(mut at) = node(schema.doc, &schema.pointer) else {
-        return keys;
-    };
-    for token in crate::text::pointer_tokens(items) {
-        let flat = flatten(contract, at, 0, true, &mut walk);
-        match flat.properties.into_iter().find(|p| p.name == token) {
-            Some(p) => at = p.node,
-            None => return keys,
-        }
+    if let Some(item) = item_node(contract, schema, items, &mut walk) {
+        let mut count = 0;
+        optional_keys(contract, item, 0, false, &mut walk, &mut count, &mut keys);
     }
-    let Some(item) = flatten(contract, at, 0, true, &mut walk).items else {
-        return keys;
-    };
-    let mut count = 0;
-    optional_keys(contract, item, 0, false, &mut walk, &mut count, &mut keys);
     keys
 }
 
@@ -110,6 +87,18 @@ pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) 
 pub fn item_place(contract: &Contract, schema: &SchemaRef, items: &str) -> Option<Place> {
     let budget = Cell::new(4_000);
     let mut walk = Walk::new(&budget, MAX_DEPTH);
+    let item = item_node(contract, schema, items, &mut walk)?;
+    Some((item.doc, item.pointer))
+}
+
+/// The schema node of a collection's items: `items` followed from `schema` property by property,
+/// then its `items`.
+fn item_node<'a>(
+    contract: &'a Contract,
+    schema: &SchemaRef,
+    items: &str,
+    walk: &mut Walk<'_>,
+) -> Option<Node<'a>> {
     let value = contract
         .documents
         .docs
@@ -121,11 +110,10 @@ pub fn item_place(contract: &Contract, schema: &SchemaRef, items: &str) -> Optio
         value,
     };
     for token in crate::text::pointer_tokens(items) {
-        let flat = flatten(contract, at, 0, true, &mut walk);
+        let flat = flatten(contract, at, 0, true, walk);
         at = flat.properties.into_iter().find(|p| p.name == token)?.node;
     }
-    let item = flatten(contract, at, 0, true, &mut walk).items?;
-    Some((item.doc, item.pointer))
+    flatten(contract, at, 0, true, walk).items
 }
 
 /// Item `i` of a seeded collection whose items' schema is at `place`, made afresh: a value of its

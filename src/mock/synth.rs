@@ -334,7 +334,12 @@ impl<'a> Synth<'a> {
     }
 
     fn produce(&self, flat: &Flat, depth: usize) -> Value {
-        if let Some((v, doc, pointer)) = &flat.example {
+        // An example its own schema rejects (`example: 200` on `type: string`, a value outside
+        // the `enum`) is a contract defect lint reports; the body is synthesized instead, so
+        // it stays valid whichever `oneOf` branch it is read against.
+        if let Some((v, doc, pointer)) =
+            flat.example.as_ref().filter(|(v, ..)| fits_scalar(flat, v))
+        {
             self.used.borrow_mut().push((*doc, pointer.clone()));
             return (*v).clone();
         }
@@ -982,6 +987,37 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
         let (value, _) = synthesize(&contract, 0, "#/components/schemas/T");
         assert_eq!(value, json!({"id": "string"}));
+    }
+
+    // Nexmo's records: `status` is `type: string` with `example: 200`, and `voice` lists an
+    // example outside its `enum`. Served as documented, the body breaks its own branch and a
+    // snapshot records a type the contract never declared.
+    #[test]
+    fn an_example_its_schema_rejects_is_not_served() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"T": {"type": "object", "required": ["status", "voice", "plan"],
+                "properties": {
+                    "status": {"type": "string", "example": 200},
+                    "voice": {"type": "string", "enum": ["answered", "failed"], "example": "started"},
+                    "plan": {"type": "string", "example": "gold"}}}}}});
+        let contract =
+            Contract::from_documents(crate::spec::source::Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let (value, used) = synthesize(&contract, 0, "#/components/schemas/T");
+        assert!(value["status"].is_string(), "{value}");
+        assert!(
+            matches!(value["voice"].as_str(), Some("answered" | "failed")),
+            "{value}"
+        );
+        assert_eq!(
+            value["plan"], "gold",
+            "a fitting example stays as documented"
+        );
+        assert_eq!(
+            used.len(),
+            1,
+            "only the served example is reported as used: {used:?}"
+        );
     }
 
     /// Each schema's synthesized value, checked by the validator drift checks responses with.

@@ -470,10 +470,27 @@ impl Mock {
                         i,
                     ))
                 };
+                let whole = || {
+                    let schema = media.schema.as_ref()?;
+                    let place = synth::item_place(&self.contract, schema, &paging.items)?;
+                    Some(synth::synthesize_whole(&self.contract, &place, self.seed?))
+                };
+                let faults = |page: &Value| match media.schema.as_ref().map(|s| self.check(s)) {
+                    Some(Ok(validator)) => {
+                        let (found, _) = crate::spec::schemas::violations_bounded(&validator, page);
+                        found
+                            .into_iter()
+                            .flat_map(|v| std::iter::once(v.instance_pointer).chain(v.pointers))
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                };
                 let vary = paging::Variation {
                     keys: &vary,
                     valid: &valid,
                     fresh: &fresh,
+                    whole: &whole,
+                    faults: &faults,
                 };
                 paging::page(paging, &base, &at, &req.query, self.seed, &vary)
             });
@@ -1177,6 +1194,85 @@ mod tests {
         assert!(
             left * 6 > kept,
             "copies kept their original's keys {kept} times, left them out {left} times"
+        );
+    }
+
+    // Sinao's invoices: an optional key the held item lacks deep down (`avoid_of`'s recurring
+    // invoice's `currency`) was missing from every copy of it, a whole page at once, which the
+    // snapshot's evidence read as drift. Copies take such keys from an item that has them all.
+    #[test]
+    fn a_key_its_item_lacks_comes_back_in_some_copies() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/invoices": {"get": {"operationId": "list",
+                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
+                               {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 10}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}}}}}}}}},
+            "components": {"schemas": {
+                "Invoice": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "integer"},
+                    "lines": {"type": "array", "items": {"type": "object", "properties": {
+                        "sku": {"type": "string"}, "vat": {"type": "number"}}}},
+                    "avoid_of": {"type": "object", "properties": {
+                        "number": {"type": "string"},
+                        "code_naf": {"type": "string", "pattern": "/^[0-9]{4}[a-z]$/i"},
+                        "recurring": {"type": "object", "additionalProperties": false, "properties": {
+                            "currency": {"type": "string"}, "note": {"type": "string"}}}}}}}}}});
+        let contract = Arc::new(
+            Contract::from_documents(Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let schema = contract.operations[0].responses[0].content[0]
+            .schema
+            .clone();
+        let valid = schema
+            .as_ref()
+            .map(|s| contract.schemas().validator(s))
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("no validator"));
+        let at = schema.as_ref().map_or("", |s| s.pointer.as_str());
+        let keys = [
+            "/avoid_of/recurring/currency",
+            "/avoid_of/number",
+            "/lines/0/vat",
+        ];
+        let (mut gained, mut lacked) = (0, 0);
+        for seed in 1..=24 {
+            let m = Mock::new(contract.clone()).seeded(Some(seed));
+            let held = synth::synthesize_seeded(&contract, 0, at, Some(seed)).0;
+            // A key whose `pattern` the mock cannot meet (a JavaScript literal, `/…/i`) breaks
+            // the body it is in; copies do not take it.
+            let held_valid = valid.is_valid(&held);
+            let held = held.as_array().cloned().unwrap_or_default();
+            let mut items = Vec::new();
+            for page in 1..=3 {
+                let (status, body) = get_json(&m, &format!("/invoices?page={page}"), None);
+                assert_eq!(status, 200);
+                assert!(
+                    valid.is_valid(&body) || !held_valid,
+                    "seed {seed} page {page}: {body}"
+                );
+                items.extend(body.as_array().cloned().unwrap_or_default());
+            }
+            for (i, item) in items.iter().enumerate() {
+                let Some(like) = held.get(i % held.len().max(1)).filter(|_| i >= held.len()) else {
+                    continue;
+                };
+                for key in keys {
+                    let parent = &key[..key.rfind('/').unwrap_or(0)];
+                    if item.pointer(parent).is_some() && like.pointer(key).is_none() {
+                        match item.pointer(key).is_some() {
+                            true => gained += 1,
+                            false => lacked += 1,
+                        }
+                    }
+                }
+            }
+        }
+        // A copy holds a key its item lacks about two times in three (it may leave it out).
+        assert!(
+            gained > lacked,
+            "copies took a key their item lacked {gained} times, went without it {lacked} times"
         );
     }
 

@@ -132,9 +132,17 @@ fn page_body(
     let mut items = collection(documented, start, end, total, top);
     // Seeded, each copy of an item goes without some of its optional keys, as a live
     // collection's items differ: a key is not there in every item just because one was made.
+    // A copy first takes the optional keys its item lacks from an item that has them all, or
+    // a key missing from the item would be missing from every copy of it: absent from a whole
+    // page at once, which a live collection's independent items rarely are.
     if let Some(seed) = seed.filter(|_| !vary.keys.is_empty()) {
+        let mut whole = None;
         for (i, item) in (start..).zip(items.iter_mut()) {
             if i >= documented.len() {
+                let made = || (vary.whole)().and_then(|w| accepted(w, vary, &body, &paging.items));
+                if let Some(whole) = whole.get_or_insert_with(made) {
+                    fill_in(item, whole, vary.keys);
+                }
                 leave_out(item, vary.keys, seed, i, false);
             }
         }
@@ -388,6 +396,85 @@ fn leave_out(item: &mut Value, keys: &ItemKeys, seed: u64, i: usize, risky: bool
     left
 }
 
+/// Put into `item` the keys of `whole` it lacks, at every depth `keys` reaches, but not those
+/// whose presence may break it (`risky`: under a `oneOf`, beside `maxProperties`). Elements of a
+/// list take those of `whole`'s first element.
+fn fill_in(item: &mut Value, whole: &Value, keys: &ItemKeys) {
+    let (Value::Object(o), Value::Object(w)) = (item, whole) else {
+        return;
+    };
+    for (name, key) in keys.0.iter().filter(|(_, k)| !k.risky) {
+        let Some(theirs) = w.get(name) else {
+            continue;
+        };
+        match o.get_mut(name) {
+            None => {
+                o.insert(name.clone(), theirs.clone());
+            }
+            Some(mine @ Value::Object(_)) => fill_in(mine, theirs, &key.inner),
+            Some(Value::Array(list)) => {
+                if let Some(first) = theirs.as_array().and_then(|t| t.first()) {
+                    for v in list {
+                        fill_in(v, first, &key.inner);
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// `whole` without the optional keys the page's schema rejects in it (a `pattern` the mock
+/// cannot meet), found by serving it alone in `body`'s list at `at`; `None` where what is
+/// rejected is not such a key.
+fn accepted(mut whole: Value, vary: &Variation<'_>, body: &Value, at: &str) -> Option<Value> {
+    let mut probe = body.clone();
+    let item = format!("{at}/0");
+    for _ in 0..MAX_PRUNING {
+        set(&mut probe, at, Value::Array(vec![whole]));
+        let faults = (vary.faults)(&probe);
+        whole = probe.pointer_mut(&item).map(Value::take)?;
+        let mut rejected = faults
+            .iter()
+            .filter_map(|f| f.strip_prefix(item.as_str()))
+            .peekable();
+        if rejected.peek().is_none() {
+            return Some(whole);
+        }
+        for fault in rejected {
+            let key = deepest_optional(vary.keys, fault)?;
+            remove(&mut whole, &key);
+        }
+    }
+    None
+}
+
+/// Rounds of [`accepted`]: each takes out the keys the last one found rejected.
+const MAX_PRUNING: usize = 8;
+
+/// The pointer of the deepest key on the way to `fault` (a pointer into an item) that `keys`
+/// says the item may go without.
+fn deepest_optional(keys: &ItemKeys, fault: &str) -> Option<String> {
+    let mut at = keys;
+    let mut pointer = String::new();
+    let mut deepest = None;
+    for token in fault.split('/').skip(1) {
+        pointer.push('/');
+        pointer.push_str(token);
+        if token.bytes().all(|b| b.is_ascii_digit()) && !at.0.contains_key(token) {
+            continue; // an element of a list: its keys are the list's
+        }
+        let Some(key) = at.0.get(&crate::text::unescape_pointer_token(token)) else {
+            break;
+        };
+        if key.optional {
+            deepest = Some(pointer.clone());
+        }
+        at = &key.inner;
+    }
+    deepest
+}
+
 /// How a seeded collection's copies of an item vary.
 pub struct Variation<'a> {
     /// The keys a copy may go without.
@@ -396,6 +483,11 @@ pub struct Variation<'a> {
     pub valid: &'a dyn Fn(&Value) -> bool,
     /// Item `i` made afresh, for a copy that cannot go without a key it holds (`None`: none).
     pub fresh: &'a dyn Fn(usize) -> Option<Value>,
+    /// An item with every optional key it may hold (`synth::synthesize_whole`), made once a
+    /// page has a copy (`None`: none).
+    pub whole: &'a dyn Fn() -> Option<Value>,
+    /// Where a page breaks the response's schema, as pointers into it.
+    pub faults: &'a dyn Fn(&Value) -> Vec<String>,
 }
 
 /// The copies of a page's items also go without keys whose absence may break them, checked

@@ -45,6 +45,16 @@ pub fn synthesize_seeded(
     pointer: &str,
     seed: Option<u64>,
 ) -> (Value, Vec<(usize, String)>) {
+    seeded_body(contract, doc, pointer, seed, false)
+}
+
+fn seeded_body(
+    contract: &Contract,
+    doc: usize,
+    pointer: &str,
+    seed: Option<u64>,
+    whole: bool,
+) -> (Value, Vec<(usize, String)>) {
     let rng = seed.map(|seed| {
         let mut h = seed ^ 0x9E37_79B9_7F4A_7C15 ^ (doc as u64).rotate_left(32);
         for b in pointer.bytes() {
@@ -59,9 +69,19 @@ pub fn synthesize_seeded(
         validators: RefCell::default(),
         rng,
         steady: Cell::new(false),
+        whole,
     };
     let value = synth.place(doc, pointer, 0);
     (value, synth.used.into_inner())
+}
+
+/// An item of a seeded collection whose schema is at `place` with every optional key it may hold
+/// near the top (as deep as a synthesized body holds optional keys) and no `null` where another
+/// value may be: where a copy of an item lacks an optional key, it takes this one's
+/// (`paging::fill_in`), so a copy's keys do not all come from the item it was copied from.
+pub fn synthesize_whole(contract: &Contract, place: &Place, seed: u64) -> Value {
+    let seed = seed ^ 0x2545_F491_4F6C_DD1D;
+    seeded_body(contract, place.0, &place.1, Some(seed), true).0
 }
 
 /// The keys an item of a collection may go without, as a tree of its keys: declared and not
@@ -132,7 +152,7 @@ pub struct ItemKey {
     /// The key may be left out.
     pub optional: bool,
     /// Leaving it out may break the item (a `oneOf` it is under may then match two branches, a
-    /// `minProperties` go unmet): the copy is checked.
+    /// `minProperties` or `maxProperties` go unmet): the copy is checked.
     pub risky: bool,
     /// The keys inside it.
     pub inner: ItemKeys,
@@ -157,13 +177,20 @@ fn optional_keys<'a>(
         return;
     }
     let flat = flatten(contract, node, depth, true, walk);
-    let risky = risky || flat.min_properties > 0 || !flat.keywords.is_empty();
+    let risky = risky
+        || flat.min_properties > 0
+        || flat.max_properties.is_some()
+        || !flat.keywords.is_empty();
     // An object's own properties, then its branches'. A key some part requires stays.
     let mut parts = vec![(flat.properties, flat.required, risky)];
     for choice in flat.choices.into_iter().take(4) {
         for branch in choice.branches.into_iter().take(MAX_BRANCHES) {
             let b = flatten(contract, branch, depth, true, walk);
-            let risky = risky || choice.one_of || b.min_properties > 0 || !b.keywords.is_empty();
+            let risky = risky
+                || choice.one_of
+                || b.min_properties > 0
+                || b.max_properties.is_some()
+                || !b.keywords.is_empty();
             parts.push((b.properties, b.required, risky));
         }
     }
@@ -212,6 +239,9 @@ struct Synth<'a> {
     rng: Option<Cell<u64>>,
     /// Make the unseeded value for now (a `oneOf` whose seeded values matched two branches).
     steady: Cell<bool>,
+    /// Every optional key near the top, and no `null` where another value may be (see
+    /// [`synthesize_whole`]).
+    whole: bool,
 }
 
 impl<'a> Synth<'a> {
@@ -347,7 +377,7 @@ impl<'a> Synth<'a> {
             return (*v).clone();
         }
         // Live data is sometimes empty where the schema allows it.
-        if flat.null_ok && self.chance(15, false) {
+        if flat.null_ok && !self.whole && self.chance(15, false) {
             return Value::Null;
         }
         if let Some(values) = &flat.enumeration {
@@ -650,7 +680,10 @@ impl<'a> Synth<'a> {
             let required = flat.required.contains(name);
             if required {
                 out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
-            } else if optional && !write_only && (paging_home(name) || self.chance(70, true)) {
+            } else if optional
+                && !write_only
+                && (paging_home(name) || self.whole || self.chance(70, true))
+            {
                 // An optional property no value can satisfy (an `enum` of strings on
                 // `type: array`, bounds that cross) is left out rather than served broken.
                 let inner = self.flat(*doc, pointer, depth + 1, true);

@@ -89,7 +89,12 @@ pub struct Mock {
     /// Validators of response schemas, for pages whose copies of items went without keys they
     /// may need; a few at a time.
     checks: std::sync::Mutex<std::collections::HashMap<crate::spec::SchemaRef, Compiled>>,
+    /// Items with every optional key, as the page's schema accepts them (see
+    /// [`paging::Variation::whole`]), by schema and list; a few at a time.
+    wholes: std::sync::Mutex<Wholes>,
 }
+
+type Wholes = std::collections::HashMap<(crate::spec::SchemaRef, String), Option<Arc<Value>>>;
 
 type OptionalKeys = std::collections::HashMap<(crate::spec::SchemaRef, String), Arc<ItemKeys>>;
 
@@ -234,6 +239,7 @@ impl Mock {
             synthesized: std::sync::Mutex::default(),
             optional: std::sync::Mutex::default(),
             checks: std::sync::Mutex::default(),
+            wholes: std::sync::Mutex::default(),
             seed: None,
         }
     }
@@ -470,11 +476,6 @@ impl Mock {
                         i,
                     ))
                 };
-                let whole = || {
-                    let schema = media.schema.as_ref()?;
-                    let place = synth::item_place(&self.contract, schema, &paging.items)?;
-                    Some(synth::synthesize_whole(&self.contract, &place, self.seed?))
-                };
                 let faults = |page: &Value| match media.schema.as_ref().map(|s| self.check(s)) {
                     Some(Ok(validator)) => {
                         let (found, _) = crate::spec::schemas::violations_bounded(&validator, page);
@@ -485,12 +486,31 @@ impl Mock {
                     }
                     _ => Vec::new(),
                 };
+                // Made once per collection: a walk asks for its pages one after another.
+                let whole = |page: &Value| {
+                    let schema = media.schema.as_ref()?;
+                    let key = (schema.clone(), paging.items.clone());
+                    if let Some(hit) = self.wholes.lock().ok().and_then(|m| m.get(&key).cloned()) {
+                        return hit;
+                    }
+                    let made = synth::item_place(&self.contract, schema, &paging.items)
+                        .zip(self.seed)
+                        .map(|(place, seed)| synth::synthesize_whole(&self.contract, &place, seed))
+                        .and_then(|w| paging::accepted(w, &vary, &faults, page, &paging.items))
+                        .map(Arc::new);
+                    if let Ok(mut m) = self.wholes.lock() {
+                        if m.len() >= CHECKS {
+                            m.clear();
+                        }
+                        m.insert(key, made.clone());
+                    }
+                    made
+                };
                 let vary = paging::Variation {
                     keys: &vary,
                     valid: &valid,
                     fresh: &fresh,
                     whole: &whole,
-                    faults: &faults,
                 };
                 paging::page(paging, &base, &at, &req.query, self.seed, &vary)
             });

@@ -11,6 +11,7 @@
 use super::synth::ItemKeys;
 use crate::paging::{Paging, Strategy, Style};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 /// The keys a link object holds its URL in.
 const URL_KEYS: [&str; 4] = ["href", "link", "url", "uri"];
@@ -139,8 +140,7 @@ fn page_body(
         let mut whole = None;
         for (i, item) in (start..).zip(items.iter_mut()) {
             if i >= documented.len() {
-                let made = || (vary.whole)().and_then(|w| accepted(w, vary, &body, &paging.items));
-                if let Some(whole) = whole.get_or_insert_with(made) {
+                if let Some(whole) = whole.get_or_insert_with(|| (vary.whole)(&body)) {
                     fill_in(item, whole, vary.keys);
                 }
                 leave_out(item, vary.keys, seed, i, false);
@@ -424,15 +424,21 @@ fn fill_in(item: &mut Value, whole: &Value, keys: &ItemKeys) {
     }
 }
 
-/// `whole` without the optional keys the page's schema rejects in it (a `pattern` the mock
-/// cannot meet), found by serving it alone in `body`'s list at `at`; `None` where what is
-/// rejected is not such a key.
-fn accepted(mut whole: Value, vary: &Variation<'_>, body: &Value, at: &str) -> Option<Value> {
+/// `whole` without the optional `keys` the page's schema rejects in it (a `pattern` the mock
+/// cannot meet), found by serving it alone in `body`'s list at `at` (`faults`: where a page
+/// breaks the schema, as pointers into it); `None` where what is rejected is not such a key.
+pub fn accepted(
+    mut whole: Value,
+    keys: &ItemKeys,
+    faults: &dyn Fn(&Value) -> Vec<String>,
+    body: &Value,
+    at: &str,
+) -> Option<Value> {
     let mut probe = body.clone();
     let item = format!("{at}/0");
     for _ in 0..MAX_PRUNING {
         set(&mut probe, at, Value::Array(vec![whole]));
-        let faults = (vary.faults)(&probe);
+        let faults = faults(&probe);
         whole = probe.pointer_mut(&item).map(Value::take)?;
         let mut rejected = faults
             .iter()
@@ -442,7 +448,7 @@ fn accepted(mut whole: Value, vary: &Variation<'_>, body: &Value, at: &str) -> O
             return Some(whole);
         }
         for fault in rejected {
-            let key = deepest_optional(vary.keys, fault)?;
+            let key = deepest_optional(keys, fault)?;
             remove(&mut whole, &key);
         }
     }
@@ -483,11 +489,10 @@ pub struct Variation<'a> {
     pub valid: &'a dyn Fn(&Value) -> bool,
     /// Item `i` made afresh, for a copy that cannot go without a key it holds (`None`: none).
     pub fresh: &'a dyn Fn(usize) -> Option<Value>,
-    /// An item with every optional key it may hold (`synth::synthesize_whole`), made once a
+    /// An item with every optional key it may hold (`synth::synthesize_whole`) that the page's
+    /// schema accepts in the page given (its list aside, see [`accepted`]), asked for once a
     /// page has a copy (`None`: none).
-    pub whole: &'a dyn Fn() -> Option<Value>,
-    /// Where a page breaks the response's schema, as pointers into it.
-    pub faults: &'a dyn Fn(&Value) -> Vec<String>,
+    pub whole: &'a dyn Fn(&Value) -> Option<Arc<Value>>,
 }
 
 /// The copies of a page's items also go without keys whose absence may break them, checked

@@ -2,12 +2,32 @@
 
 /// A stable 64-bit FNV-1a hash of some bytes, as 16 hex digits (a contract's `spec_hash`).
 pub fn content_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut h = ContentHash::default();
+    h.update(bytes);
+    h.hex()
+}
+
+/// [`content_hash`] taken piece by piece (FNV-1a, 64 bits).
+#[derive(Debug, Clone, Copy)]
+pub struct ContentHash(u64);
+
+impl Default for ContentHash {
+    fn default() -> Self {
+        ContentHash(0xcbf2_9ce4_8422_2325)
     }
-    format!("{h:016x}")
+}
+
+impl ContentHash {
+    pub fn update(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// Levenshtein distance, for "did you mean …?" suggestions on short identifiers.
@@ -134,6 +154,35 @@ pub fn has_userinfo(text: &str) -> bool {
         rest = &tail[end..];
     }
     false
+}
+
+/// [`has_userinfo`] of a text seen piece by piece (a report as it is serialized).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UserinfoScan {
+    /// How much of `://` the last bytes matched (3: inside an authority).
+    state: u8,
+    pub found: bool,
+}
+
+impl UserinfoScan {
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.state = match (self.state, b) {
+                (3, b'@') => {
+                    self.found = true;
+                    0
+                }
+                (3, b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\') => 0,
+                (3, b) if b.is_ascii_whitespace() => 0,
+                (3, _) => 3,
+                (0, b':') => 1,
+                (1, b'/') => 2,
+                (2, b'/') => 3,
+                (_, b':') => 1,
+                _ => 0,
+            };
+        }
+    }
 }
 
 /// Where the authority at the start of `tail` (what follows `://`) ends.
@@ -607,6 +656,7 @@ pub fn push_json_string(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod pretty_tests {
+    use super::{has_userinfo, UserinfoScan};
     use serde_json::json;
 
     #[test]
@@ -632,5 +682,25 @@ mod pretty_tests {
             serde_json::from_str::<serde_json::Value>(&text).ok(),
             Some(v)
         );
+    }
+
+    // Piece by piece, whatever the cuts, the scan finds what `has_userinfo` finds.
+    #[test]
+    fn userinfo_is_found_across_pieces() {
+        for text in [
+            "see https://bob:pw@api.example.com/v1 now",
+            "https://api.example.com/v1?mail=a@b.c",
+            "mailto:a@b.c and http://x/y",
+            "\"url\":\"http://u@h\"",
+            "::// @",
+            "http:://a@b",
+        ] {
+            for cut in 0..=text.len() {
+                let mut scan = UserinfoScan::default();
+                scan.update(&text.as_bytes()[..cut]);
+                scan.update(&text.as_bytes()[cut..]);
+                assert_eq!(scan.found, has_userinfo(text), "{text:?} cut at {cut}");
+            }
+        }
     }
 }

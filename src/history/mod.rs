@@ -21,6 +21,28 @@ use std::sync::Arc;
 /// Reports larger than this are stored gzip-compressed.
 pub const COMPRESS_ABOVE: usize = 64 * 1024;
 
+/// A writer that hashes and counts what goes through it (see [`History::save_report_of`]).
+struct Hashing<W> {
+    hash: crate::text::ContentHash,
+    len: usize,
+    userinfo: crate::text::UserinfoScan,
+    inner: W,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.userinfo.update(&buf[..n]);
+        self.len += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A history folder.
 #[derive(Debug, Clone)]
 pub struct History {
@@ -66,6 +88,39 @@ impl History {
             self.write(&dir.join(&name), text.as_bytes())?;
             Ok(name)
         }
+    }
+
+    /// [`History::save_report`] of the report as drift serializes it, any `user:password@` of a
+    /// URL removed, without holding its text: serialized once into the compressor, the hash
+    /// that names it taken as it goes (a corpus run's report is a hundred megabytes of text).
+    /// A small report is stored plain, as before.
+    pub fn save_report_of(&self, report: &CheckReport) -> std::io::Result<String> {
+        let mut out = std::io::BufWriter::with_capacity(
+            64 * 1024,
+            Hashing {
+                hash: crate::text::ContentHash::default(),
+                len: 0,
+                userinfo: crate::text::UserinfoScan::default(),
+                inner: flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default()),
+            },
+        );
+        serde_json::to_writer(&mut out, report)?;
+        let hashing = out.into_inner().map_err(|e| e.into_error())?;
+        // Small, or a URL in it holds `user:password@`: stored from its text, stripped.
+        if hashing.len <= COMPRESS_ABOVE || hashing.userinfo.found {
+            let text = serde_json::to_string(report)?;
+            return self.save_report(report, &crate::text::strip_userinfo(&text));
+        }
+        let stamp: String = report
+            .started_at
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let hash = hashing.hash.hex();
+        let name = format!("{stamp}-{}.json.gz", &hash[..8]);
+        let bytes = hashing.inner.finish()?;
+        self.write(&self.root.join("reports").join(&name), &bytes)?;
+        Ok(name)
     }
 
     /// Write a file of the folder atomically, never through a symbolic link (a history cloned
@@ -622,5 +677,40 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(h.load_report(&name).is_err());
         assert!(h.load_report("../x").is_err());
+    }
+
+    // Saved as it is serialized, a report is the file saved from its text: the same name, the
+    // same report read back, a URL's `user:password@` removed in both.
+    #[test]
+    fn a_report_saved_as_serialized_is_the_one_saved_from_its_text() {
+        let small = CheckReport::new("2026-11-01T02:00:00Z".into(), 1, vec![], vec![], vec![]);
+        let mut large = small.clone();
+        large.started_at = format!("2026-11-01T02:00:00Z{}", " ".repeat(COMPRESS_ABOVE));
+        let mut userinfo = large.clone();
+        userinfo
+            .started_at
+            .push_str("https://bob:pw@api.example.com/v1");
+        for report in [small, large, userinfo] {
+            let (a, b) = (tempfile::tempdir(), tempfile::tempdir());
+            let (a, b) = match (a, b) {
+                (Ok(a), Ok(b)) => (a, b),
+                _ => panic!("no temp dir"),
+            };
+            let (by_text, streamed) = (History::new(a.path()), History::new(b.path()));
+            let text = serde_json::to_string(&report).unwrap_or_default();
+            let text = crate::text::strip_userinfo(&text);
+            let name = by_text
+                .save_report(&report, &text)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let same = streamed
+                .save_report_of(&report)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(name, same);
+            let read = streamed
+                .load_report(&same)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(by_text.load_report(&name).ok(), Some(read.clone()));
+            assert!(!read.started_at.contains("bob:pw"), "{}", read.started_at);
+        }
     }
 }

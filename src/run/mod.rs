@@ -343,11 +343,14 @@ fn record_history(
         api: api.to_string(),
         cause,
     };
-    let text = serde_json::to_string(report).unwrap_or_default();
-    let text = result.redactor.redact(&text);
-    let name = history
-        .save_report(report, &text)
-        .map_err(|e| failed("(all)", e))?;
+    // The report's data is redacted already; its text is redacted again when a secret is known.
+    let saved = if result.redactor.is_empty() {
+        history.save_report_of(report)
+    } else {
+        let text = serde_json::to_string(report).unwrap_or_default();
+        history.save_report(report, &result.redactor.redact(&text))
+    };
+    let name = saved.map_err(|e| failed("(all)", e))?;
     // The report lists APIs by name; the options and facts are in run order.
     let by_name: std::collections::HashMap<&str, usize> = options
         .apis

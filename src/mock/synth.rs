@@ -197,7 +197,7 @@ fn optional_keys<'a>(
     for (properties, required, risky) in parts {
         for p in properties {
             // What tells items apart stays whole (YouTube's `id` is an object of optional keys).
-            if depth == 0 && matches!(p.name.as_str(), "id" | "uuid") {
+            if depth == 0 && identity(&p.name) {
                 continue;
             }
             let fresh = !out.0.contains_key(&p.name);
@@ -682,7 +682,7 @@ impl<'a> Synth<'a> {
                 out.insert(name.clone(), self.place(*doc, pointer, depth + 1));
             } else if optional
                 && !write_only
-                && (paging_home(name) || self.whole || self.chance(70, true))
+                && (paging_home(name) || identity(name) || self.whole || self.chance(70, true))
             {
                 // An optional property no value can satisfy (an `enum` of strings on
                 // `type: array`, bounds that cross) is left out rather than served broken.
@@ -811,6 +811,13 @@ impl<'a> Synth<'a> {
         }
         Value::Array(out)
     }
+}
+
+/// A key that names what an object is (`id`, `uuid`): a live API's objects carry it even where
+/// the contract calls it optional (Microsoft Graph's `entity.id`), and a collection's copies of an
+/// item are told apart by it.
+fn identity(name: &str) -> bool {
+    matches!(name, "id" | "uuid")
 }
 
 /// An object a collection's paging fields live in (`links.next`, `meta.count`): a seeded body
@@ -1020,6 +1027,26 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
         let (value, _) = synthesize(&contract, 0, "#/components/schemas/T");
         assert_eq!(value, json!({"id": "string"}));
+    }
+
+    // Microsoft Graph's sites: `id` is optional (every entity inherits it), and a page whose item
+    // had none held copies without one, which the snapshot's evidence read as drift.
+    #[test]
+    fn a_seeded_object_keeps_its_identity() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Site": {"type": "object", "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"}}}}}});
+        let contract =
+            Contract::from_documents(crate::spec::source::Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let sites: Vec<Value> = (1..=40)
+            .map(|seed| synthesize_seeded(&contract, 0, "#/components/schemas/Site", Some(seed)).0)
+            .collect();
+        assert!(sites.iter().all(|s| s.get("id").is_some()), "{sites:?}");
+        assert!(
+            sites.iter().any(|s| s.get("name").is_none()),
+            "other optional keys vary"
+        );
     }
 
     // Nexmo's records: `status` is `type: string` with `example: 200`, and `voice` lists an

@@ -1144,6 +1144,41 @@ mod tests {
         assert!(matches!(valid, Some(Ok(v)) if v.is_valid(&body)), "{body}");
     }
 
+    /// A contract of one collection operation, its response's validator and schema pointer.
+    fn list_contract(doc: Value) -> (Arc<Contract>, crate::spec::schemas::SchemaValidator, String) {
+        let contract = Arc::new(
+            Contract::from_documents(Documents::from_values(vec![doc]))
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let schema = contract.operations[0].responses[0].content[0]
+            .schema
+            .clone();
+        let valid = schema
+            .as_ref()
+            .map(|s| contract.schemas().validator(s))
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("no validator"));
+        let at = schema.as_ref().map_or(String::new(), |s| s.pointer.clone());
+        (contract, valid, at)
+    }
+
+    /// For each copy among a walk's `items` (those past the `held` ones it was copied from) and
+    /// each of `keys` whose parent the copy has: whether the copy has the key, and whether its
+    /// original does.
+    fn copy_keys<'a>(
+        items: &'a [Value],
+        held: &'a [Value],
+        keys: &'a [&'a str],
+    ) -> impl Iterator<Item = (bool, bool)> + 'a {
+        let copies = items.iter().enumerate().skip(held.len());
+        copies.flat_map(move |(i, item)| {
+            let like = held.get(i % held.len().max(1)).unwrap_or(&Value::Null);
+            keys.iter()
+                .filter(move |key| item.pointer(&key[..key.rfind('/').unwrap_or(0)]).is_some())
+                .map(move |key| (item.pointer(key).is_some(), like.pointer(key).is_some()))
+        })
+    }
+
     // Seeded, a copy of an item goes without some of its optional keys: inside a `oneOf` branch
     // or an object with `minProperties` too, and where the body holds the schema's own examples,
     // while every page stays valid and ids distinct.
@@ -1166,19 +1201,8 @@ mod tests {
                     "properties": {"first_name": {"type": "string"}, "civility": {"type": "string"}}},
                 "Company": {"type": "object", "required": ["capital"], "additionalProperties": false,
                     "properties": {"capital": {"type": "integer"}, "national_id": {"type": "string"}}}}}});
-        let contract = Arc::new(
-            Contract::from_documents(Documents::from_values(vec![doc]))
-                .unwrap_or_else(|e| panic!("{e}")),
-        );
-        let schema = contract.operations[0].responses[0].content[0]
-            .schema
-            .clone();
-        let valid = schema
-            .as_ref()
-            .map(|s| contract.schemas().validator(s))
-            .and_then(Result::ok)
-            .unwrap_or_else(|| panic!("no validator"));
-        let at = schema.as_ref().map_or("", |s| s.pointer.as_str());
+        let (contract, valid, at) = list_contract(doc);
+        let at = at.as_str();
         let keys = ["/customer/civility", "/links/plugin"];
         let (mut kept, mut left) = (0, 0);
         for seed in 1..=16 {
@@ -1194,19 +1218,14 @@ mod tests {
                 assert!(valid.is_valid(&body), "seed {seed} page {page}: {body}");
                 items.extend(body.as_array().cloned().unwrap_or_default());
             }
-            for (i, item) in items.iter().enumerate() {
+            for item in &items {
                 assert!(ids.insert(item["id"].to_string()), "a repeated id: {item}");
-                let Some(like) = held.get(i % held.len().max(1)).filter(|_| i >= held.len()) else {
-                    continue;
-                };
-                for key in keys {
-                    let parent = &key[..key.rfind('/').unwrap_or(0)];
-                    if item.pointer(parent).is_some() && like.pointer(key).is_some() {
-                        match item.pointer(key).is_some() {
-                            true => kept += 1,
-                            false => left += 1,
-                        }
-                    }
+            }
+            for (has, original_has) in copy_keys(&items, &held, &keys) {
+                match (original_has, has) {
+                    (true, true) => kept += 1,
+                    (true, false) => left += 1,
+                    _ => {}
                 }
             }
         }
@@ -1238,19 +1257,8 @@ mod tests {
                         "code_naf": {"type": "string", "pattern": "/^[0-9]{4}[a-z]$/i"},
                         "recurring": {"type": "object", "additionalProperties": false, "properties": {
                             "currency": {"type": "string"}, "note": {"type": "string"}}}}}}}}}});
-        let contract = Arc::new(
-            Contract::from_documents(Documents::from_values(vec![doc]))
-                .unwrap_or_else(|e| panic!("{e}")),
-        );
-        let schema = contract.operations[0].responses[0].content[0]
-            .schema
-            .clone();
-        let valid = schema
-            .as_ref()
-            .map(|s| contract.schemas().validator(s))
-            .and_then(Result::ok)
-            .unwrap_or_else(|| panic!("no validator"));
-        let at = schema.as_ref().map_or("", |s| s.pointer.as_str());
+        let (contract, valid, at) = list_contract(doc);
+        let at = at.as_str();
         let keys = [
             "/avoid_of/recurring/currency",
             "/avoid_of/number",
@@ -1274,18 +1282,11 @@ mod tests {
                 );
                 items.extend(body.as_array().cloned().unwrap_or_default());
             }
-            for (i, item) in items.iter().enumerate() {
-                let Some(like) = held.get(i % held.len().max(1)).filter(|_| i >= held.len()) else {
-                    continue;
-                };
-                for key in keys {
-                    let parent = &key[..key.rfind('/').unwrap_or(0)];
-                    if item.pointer(parent).is_some() && like.pointer(key).is_none() {
-                        match item.pointer(key).is_some() {
-                            true => gained += 1,
-                            false => lacked += 1,
-                        }
-                    }
+            for (has, original_has) in copy_keys(&items, &held, &keys) {
+                match (original_has, has) {
+                    (false, true) => gained += 1,
+                    (false, false) => lacked += 1,
+                    _ => {}
                 }
             }
         }

@@ -96,8 +96,7 @@ pub fn optional_item_keys(contract: &Contract, schema: &SchemaRef, items: &str) 
     let mut walk = Walk::new(&budget, MAX_DEPTH);
     let mut keys = ItemKeys::default();
     if let Some(item) = item_node(contract, schema, items, &mut walk) {
-        let mut count = 0;
-        optional_keys(contract, item, 0, false, &mut walk, &mut count, &mut keys);
+        optional_keys(contract, item, &mut walk, &mut keys);
     }
     keys
 }
@@ -164,64 +163,75 @@ impl ItemKeys {
     }
 }
 
+/// The keys of the item schema at `item` into `out`, level by level: every key an item holds
+/// at one depth is taken before any below it, so a large nested object (Graph's `createdByUser`,
+/// a whole user) cannot spend the budget the item's own keys need.
 fn optional_keys<'a>(
     contract: &'a Contract,
-    node: Node<'a>,
-    depth: usize,
-    risky: bool,
+    item: Node<'a>,
     walk: &mut Walk<'_>,
-    count: &mut usize,
     out: &mut ItemKeys,
 ) {
-    if depth > 4 || *count >= MAX_ITEM_KEYS {
-        return;
-    }
-    let flat = flatten(contract, node, depth, true, walk);
-    let risky = risky
-        || flat.min_properties > 0
-        || flat.max_properties.is_some()
-        || !flat.keywords.is_empty();
-    // An object's own properties, then its branches'. A key some part requires stays.
-    let mut parts = vec![(flat.properties, flat.required, risky)];
-    for choice in flat.choices.into_iter().take(4) {
-        for branch in choice.branches.into_iter().take(MAX_BRANCHES) {
-            let b = flatten(contract, branch, depth, true, walk);
-            let risky = risky
-                || choice.one_of
-                || b.min_properties > 0
-                || b.max_properties.is_some()
-                || !b.keywords.is_empty();
-            parts.push((b.properties, b.required, risky));
+    let mut queue = std::collections::VecDeque::from([(item, 0usize, false, Vec::<String>::new())]);
+    let mut count = 0;
+    while let Some((node, depth, risky, path)) = queue.pop_front() {
+        let mut flat = flatten(contract, node, depth, true, walk);
+        let mut risky = risky;
+        // A list's keys are those of its elements (`/activities/*/…`), as a copy's are varied.
+        if flat.properties.is_empty() && flat.choices.is_empty() {
+            if let Some(element) = flat.items.take() {
+                risky |= flat.unique;
+                flat = flatten(contract, element, depth, true, walk);
+            }
         }
-    }
-    for (properties, required, risky) in parts {
-        for p in properties {
-            // What tells items apart stays whole (YouTube's `id` is an object of optional keys).
-            if depth == 0 && identity(&p.name) {
-                continue;
+        let risky = risky
+            || flat.min_properties > 0
+            || flat.max_properties.is_some()
+            || !flat.keywords.is_empty();
+        // An object's own properties, then its branches'. A key some part requires stays.
+        let mut parts = vec![(flat.properties, flat.required, risky)];
+        for choice in flat.choices.into_iter().take(4) {
+            for branch in choice.branches.into_iter().take(MAX_BRANCHES) {
+                let b = flatten(contract, branch, depth, true, walk);
+                let risky = risky
+                    || choice.one_of
+                    || b.min_properties > 0
+                    || b.max_properties.is_some()
+                    || !b.keywords.is_empty();
+                parts.push((b.properties, b.required, risky));
             }
-            let fresh = !out.0.contains_key(&p.name);
-            let key = out.0.entry(p.name.clone()).or_default();
-            let optional = !required.contains(&p.name);
-            key.optional = if fresh {
-                optional
-            } else {
-                key.optional && optional
-            };
-            key.risky |= risky;
-            *count += 1;
-            if *count >= MAX_ITEM_KEYS {
-                return;
+        }
+        let here = path.iter().fold(&mut *out, |keys, name| {
+            &mut keys.0.entry(name.clone()).or_default().inner
+        });
+        for (properties, required, risky) in parts {
+            for p in properties {
+                // What tells items apart stays whole (YouTube's `id` is an object of optional keys).
+                if depth == 0 && identity(&p.name) {
+                    continue;
+                }
+                if count >= MAX_ITEM_KEYS {
+                    return;
+                }
+                count += 1;
+                let optional = !required.contains(&p.name);
+                let key = match here.0.get_mut(&p.name) {
+                    Some(key) => {
+                        key.optional &= optional;
+                        key
+                    }
+                    None => here.0.entry(p.name.clone()).or_insert(ItemKey {
+                        optional,
+                        ..ItemKey::default()
+                    }),
+                };
+                key.risky |= risky;
+                if depth < 4 {
+                    let mut below = path.clone();
+                    below.push(p.name);
+                    queue.push_back((p.node, depth + 1, risky, below));
+                }
             }
-            optional_keys(
-                contract,
-                p.node,
-                depth + 1,
-                risky,
-                walk,
-                count,
-                &mut key.inner,
-            );
         }
     }
 }
@@ -1224,6 +1234,38 @@ mod tests {
                 "/snippet/title required",
             ]
         );
+    }
+
+    // An item's own keys are all varied, however large an object nested in it (Graph's
+    // `createdByUser`, a whole user that holds users): the keys are taken level by level, and
+    // a list's keys are its elements'.
+    #[test]
+    fn a_large_nested_object_leaves_its_items_keys_varied() {
+        let people: Map<String, Value> = (0..20)
+            .map(|i| (format!("p{i}"), json!({"$ref": "#/components/schemas/User"})))
+            .collect();
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "List": {"type": "array", "items": {"type": "object", "properties": {
+                    "author": {"$ref": "#/components/schemas/User"},
+                    "tags": {"type": "array", "items": {"type": "object", "properties": {
+                        "label": {"type": "string"}}}},
+                    "zzz": {"type": "string"}}}},
+                "User": {"type": "object", "properties": people}}}
+        });
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let schema = SchemaRef {
+            doc: 0,
+            pointer: "#/components/schemas/List".into(),
+        };
+        let keys = optional_item_keys(&contract, &schema, "");
+        let names: Vec<&str> = keys.0.keys().map(String::as_str).collect();
+        assert_eq!(names, ["author", "tags", "zzz"]);
+        assert!(keys.0["tags"].inner.0.contains_key("label"));
+        assert_eq!(keys.0["author"].inner.0.len(), 20);
     }
 
     // The same seed, the same value; other seeds, other data — values, lengths, optional keys,

@@ -84,7 +84,9 @@ pub struct Mock {
     /// Data varied by this seed (`mock:SEED`, `drift mock --seed`): see
     /// [`synth::synthesize_seeded`].
     seed: Option<u64>,
-    /// The optional keys of each seeded collection's items, by schema and list.
+    /// The optional keys of each seeded collection's items, by schema and list; a few at a
+    /// time (a walk asks for a collection's pages one after another, and Microsoft Graph's
+    /// items reach thousands of keys each).
     optional: std::sync::Mutex<OptionalKeys>,
     /// Validators of response schemas, for pages whose copies of items went without keys they
     /// may need; a few at a time.
@@ -600,7 +602,8 @@ impl Mock {
     }
 
     /// The keys a seeded collection's copies of an item may go without (see
-    /// [`synth::optional_item_keys`]), worked out once per schema and list.
+    /// [`synth::optional_item_keys`]), worked out once per schema and list, and kept among the
+    /// last few.
     fn optional_item_keys(&self, schema: &crate::spec::SchemaRef, items: &str) -> Arc<ItemKeys> {
         let key = (schema.clone(), items.to_string());
         if let Some(keys) = self.optional.lock().ok().and_then(|m| m.get(&key).cloned()) {
@@ -608,6 +611,9 @@ impl Mock {
         }
         let keys = Arc::new(synth::optional_item_keys(&self.contract, schema, items));
         if let Ok(mut m) = self.optional.lock() {
+            if m.len() >= CHECKS {
+                m.clear();
+            }
             m.insert(key, keys.clone());
         }
         keys

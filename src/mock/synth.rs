@@ -1242,7 +1242,12 @@ mod tests {
     #[test]
     fn a_large_nested_object_leaves_its_items_keys_varied() {
         let people: Map<String, Value> = (0..20)
-            .map(|i| (format!("p{i}"), json!({"$ref": "#/components/schemas/User"})))
+            .map(|i| {
+                (
+                    format!("p{i}"),
+                    json!({"$ref": "#/components/schemas/User"}),
+                )
+            })
             .collect();
         let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"schemas": {

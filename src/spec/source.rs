@@ -55,7 +55,8 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Value, SpecError> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('{');
     if is_json {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
+        if let Ok(mut v) = serde_json::from_str::<Value>(text) {
+            fitted(&mut v);
             return Ok(v);
         }
         // JSON with a defect might still be YAML (a superset); report JSON errors for .json files.
@@ -103,7 +104,33 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Value, SpecError> {
     if text.contains("<<") {
         apply_merge_keys(&mut value);
     }
+    fitted(&mut value);
     Ok(value)
+}
+
+/// `value` with each map and list holding no room beyond its entries. A parser grows them as it
+/// reads, by doubling, and most of a contract's objects hold one to three keys (`{"$ref": …}`):
+/// room for the next entries is a third of a large contract's memory, held for the whole run.
+pub fn fitted(value: &mut Value) {
+    let mut todo = vec![value];
+    while let Some(v) = todo.pop() {
+        match v {
+            Value::Object(map) => {
+                if !map.is_empty() {
+                    let entries = std::mem::take(map);
+                    let mut exact = serde_json::Map::with_capacity(entries.len());
+                    exact.extend(entries);
+                    *map = exact;
+                }
+                todo.extend(map.values_mut());
+            }
+            Value::Array(items) => {
+                items.shrink_to_fit();
+                todo.extend(items.iter_mut());
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The deepest YAML flow nesting (`[[[…`, `{a: {b: …`) a contract may have.
@@ -562,6 +589,17 @@ fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Fitting a parsed contract's maps and lists to their entries keeps every value and the
+    // order of every key (a report lists properties as written).
+    #[test]
+    fn a_fitted_document_is_the_document() {
+        let text =
+            r##"{"z": {"$ref": "#/a"}, "a": [1, {"y": null, "b": [[], {}]}, "s"], "m": {}}"##;
+        let mut v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        fitted(&mut v);
+        assert_eq!(v.to_string(), text.replace(": ", ":").replace(", ", ","));
+    }
 
     #[test]
     fn pointers_are_read_with_their_escapes() {

@@ -1303,6 +1303,47 @@ mod tests {
         );
     }
 
+    // A documented example whose items lack a key their schema requires (Twine Health's patients'
+    // `phone_numbers/*/type`) is copied as it is: were copies to take the key, it would come and
+    // go with the number of copies a page holds, and read as a required key gone.
+    #[test]
+    fn copies_do_not_take_a_required_key_their_item_lacks() {
+        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/patients": {"get": {"operationId": "list",
+                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
+                               {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 10}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Patients"}}}}}}}},
+            "components": {"schemas": {
+                "Patients": {"type": "array", "items": {"$ref": "#/components/schemas/Patient"},
+                    "example": [{"id": 1, "phones": [{"value": "555-1234"}]}]},
+                "Patient": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "integer"},
+                    "phones": {"type": "array", "items": {"type": "object", "required": ["type", "value"],
+                        "properties": {"type": {"type": "string", "enum": ["home", "work"]},
+                            "value": {"type": "string"}, "note": {"type": "string"}}}}}}}}});
+        let (contract, _, _) = list_contract(doc);
+        let (mut copies, mut notes) = (0, 0);
+        for seed in 1..=12 {
+            let m = Mock::new(contract.clone()).seeded(Some(seed));
+            for page in 1..=3 {
+                let (status, body) = get_json(&m, &format!("/patients?page={page}"), None);
+                assert_eq!(status, 200);
+                let phones = body.as_array().into_iter().flatten();
+                for phone in phones.filter_map(|item| item.pointer("/phones/0")) {
+                    copies += 1;
+                    assert!(phone.get("type").is_none(), "seed {seed} page {page}: {body}");
+                    notes += usize::from(phone.get("note").is_some());
+                }
+            }
+        }
+        // The optional keys the item lacks are still taken.
+        assert!(
+            copies > 24 && notes > 0,
+            "{copies} items, {notes} with a note"
+        );
+    }
+
     // Templates no path tells apart are told apart by their parameters' schemas; when several
     // accept the request, the answer says which operation it is.
     #[test]

@@ -396,9 +396,11 @@ fn leave_out(item: &mut Value, keys: &ItemKeys, seed: u64, i: usize, risky: bool
     left
 }
 
-/// Put into `item` the keys of `whole` it lacks, at every depth `keys` reaches, but not those
-/// whose presence may break it (`risky`: under a `oneOf`, beside `maxProperties`). Elements of a
-/// list take those of `whole`'s first element.
+/// Put into `item` the optional keys of `whole` it lacks, at every depth `keys` reaches, but not
+/// those whose presence may break it (`risky`: under a `oneOf`, beside `maxProperties`). Elements
+/// of a list take those of `whole`'s first element. A required key the item lacks (a documented
+/// example that breaks its schema) stays lacking: copies are as the item is, not valid where it
+/// is not, or the key would come and go with the copies a page holds.
 fn fill_in(item: &mut Value, whole: &Value, keys: &ItemKeys) {
     let (Value::Object(o), Value::Object(w)) = (item, whole) else {
         return;
@@ -408,9 +410,10 @@ fn fill_in(item: &mut Value, whole: &Value, keys: &ItemKeys) {
             continue;
         };
         match o.get_mut(name) {
-            None => {
+            None if key.optional => {
                 o.insert(name.clone(), theirs.clone());
             }
+            None => {}
             Some(mine @ Value::Object(_)) => fill_in(mine, theirs, &key.inner),
             Some(Value::Array(list)) => {
                 if let Some(first) = theirs.as_array().and_then(|t| t.first()) {

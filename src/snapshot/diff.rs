@@ -336,7 +336,9 @@ fn objects(
                 let standing = evidence::Standing {
                     declared,
                     required,
-                    siblings_vary: declared && !required && ev.varies_beside(pointer, &p, optional),
+                    siblings_vary: declared
+                        && !required
+                        && (ev.varies_beside(pointer, &p, optional) || ev.varies_above(pointer)),
                 };
                 match evidence::removal(ev.keys.get(&p), now, standing, ev.runs) {
                     Some(r) => r,
@@ -1154,5 +1156,58 @@ mod variant_tests {
             "18 of 18, now 0 of 3"
         );
         assert_eq!(severity(true), Some(Severity::Info), "`tag` came and went");
+    }
+
+    // Keys of the item around an object varying are the same evidence: an object holding one
+    // optional key (Daniweb's webhooks' `event: {action}`) that held for a while in items whose
+    // other keys came and went may have held by luck.
+    #[test]
+    fn a_lucky_run_inside_varying_items_is_not_drift() {
+        let view = items_view(json!({"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "event": {"type": "object", "properties": {"action": {"type": "string"}}}}}));
+        let item = |name: bool, action: bool| {
+            let mut item = json!({"id": "i", "event": {}});
+            if name {
+                item["name"] = json!("n");
+            }
+            if action {
+                item["event"]["action"] = json!("a");
+            }
+            item
+        };
+        let severity = |name_varies: bool| {
+            let mut evidence = super::evidence::Evidence::default();
+            let mut stored: Option<Shape> = None;
+            for run in 0..9 {
+                let body = json!([item(true, true), item(!(name_varies && run == 4), true)]);
+                let obs = super::evidence::Observation::of(&body, &view);
+                evidence.add(&obs, &format!("2026-11-{:02}T02:00:00Z", run + 1));
+                let shape = Shape::read(&body, &view);
+                stored = Some(match stored {
+                    Some(old) => old.merge(shape),
+                    None => shape,
+                });
+            }
+            let tonight = json!([item(true, false), item(true, false), item(true, false)]);
+            let obs = super::evidence::Observation::of(&tonight, &view);
+            let stored = stored.unwrap_or_else(|| Shape::read(&Value::Null, &view));
+            diff_learned(
+                &stored,
+                &Shape::read(&tonight, &view),
+                &view,
+                Some(&evidence),
+                Some(&obs),
+            )
+            .into_iter()
+            .find(|c| c.pointer == "/*/event/action")
+            .map(|c| c.severity)
+        };
+        assert_eq!(
+            severity(false),
+            Some(Severity::Breaking),
+            "18 of 18, now 0 of 3"
+        );
+        assert_eq!(severity(true), Some(Severity::Info), "`name` came and went");
     }
 }

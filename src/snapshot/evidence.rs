@@ -35,7 +35,8 @@ pub struct Standing {
     pub declared: bool,
     /// The contract declares it required.
     pub required: bool,
-    /// Another optional key the contract declares beside it came and went.
+    /// Another optional key the contract declares beside it, or a key of an object enclosing it,
+    /// came and went.
     pub siblings_vary: bool,
 }
 
@@ -275,6 +276,30 @@ impl Evidence {
             .filter(|(k, e)| k.as_str() != except && !e.stable())
             .filter_map(|(k, _)| k.get(prefix.len()..).filter(|t| !t.contains('/')))
             .any(|token| optional(&crate::text::unescape_pointer_token(token)))
+    }
+
+    /// Whether a key of an object enclosing the one at `object` came and went (for `/data/*/event`:
+    /// a key of `/data/*`, or of the body). Those keys are the same API's items: where they vary
+    /// in practice, a key inside them that held for a while may have held by luck.
+    pub fn varies_above(&self, object: &str) -> bool {
+        let mut at = object;
+        while let Some((up, _)) = at.rsplit_once('/') {
+            at = up;
+            let prefix = format!("{at}/");
+            let varies = self
+                .keys
+                .range::<str, _>((
+                    std::ops::Bound::Excluded(prefix.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .filter(|(k, _)| !k[prefix.len()..].contains('/'))
+                .any(|(_, e)| !e.stable());
+            if varies {
+                return true;
+            }
+        }
+        false
     }
 
     /// Add one run's observation, made at `time` (RFC 3339).
@@ -550,7 +575,8 @@ fn collect_v1(
 /// - declared optional (the contract allows it to go): nothing when it appeared after the
 ///   snapshot's first run and held fewer than [`WARNING_RUNS`] runs, breaking from
 ///   [`BREAKING_RUNS`] runs and odds of 1000, warning from [`BREAKING_RUNS`] runs and odds of
-///   50, else info. Where other optional keys of the same object came and went, the bar is
+///   50, else info. Where other optional keys of the same object, or keys of an object enclosing
+///   it, came and went, the bar is
 ///   [`VARYING_BAR`] times higher: this API's optional keys vary in practice, and among the many
 ///   it has, one is bound to have been lucky for a while (a key in 70% of objects is in all of
 ///   18 about once in 600);

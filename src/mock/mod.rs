@@ -1332,7 +1332,10 @@ mod tests {
                 let phones = body.as_array().into_iter().flatten();
                 for phone in phones.filter_map(|item| item.pointer("/phones/0")) {
                     copies += 1;
-                    assert!(phone.get("type").is_none(), "seed {seed} page {page}: {body}");
+                    assert!(
+                        phone.get("type").is_none(),
+                        "seed {seed} page {page}: {body}"
+                    );
                     notes += usize::from(phone.get("note").is_some());
                 }
             }

@@ -761,11 +761,16 @@ impl<'a> Synth<'a> {
         if depth > MAX_DEPTH {
             n = flat.min_items;
         }
-        // Seeded: any length from the least allowed to a few, empty and single included.
+        // Seeded: any length from the least allowed to a few, empty and single included; deeper
+        // down, empty or single. A few at every depth of a recursive schema (BBC's categories,
+        // each with its required `child_categories`) would grow as a few to the power of the
+        // depth: 77 MB for one seed's body, where deeper elements are copies the node budget
+        // does not see.
+        let few = if depth < OPTIONAL_DEPTH { 4 } else { 1 };
         let most = flat
             .max_items
             .unwrap_or(usize::MAX)
-            .min(flat.min_items.max(4));
+            .min(flat.min_items.max(few));
         // (Deep under `uniqueItems`, elements are not drawn distinct: the least length.)
         let drawn = !flat.unique || depth < OPTIONAL_DEPTH;
         if let Some(extra) = self.roll((most.saturating_sub(flat.min_items) + 1) as u64) {
@@ -1381,6 +1386,34 @@ mod tests {
                 "a property that lists its values keeps them: {kind}"
             );
         }
+    }
+
+    // A recursive schema whose every level requires a list of the next (BBC's categories): the
+    // seeded lengths of those lists keep each body small, whatever the seed.
+    #[test]
+    fn a_recursive_list_stays_small_on_every_seed() {
+        let category = json!({"type": "object", "required": ["id", "children"], "properties": {
+            "id": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/definitions/Category"}}}});
+        let doc = json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "definitions": {"Category": category}});
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let largest = (1..=64)
+            .map(|seed| {
+                let (v, _) = synthesize_seeded(&contract, 0, "#/definitions/Category", Some(seed));
+                (v.to_string().len(), seed)
+            })
+            .max()
+            .unwrap_or_default();
+        assert!(
+            largest.0 < 64 * 1024,
+            "seed {}: {} bytes",
+            largest.1,
+            largest.0
+        );
     }
 
     // 40 schemas each `allOf` of the next twice: the body must stay small and come back at once.

@@ -1189,6 +1189,19 @@ mod tests {
         }
     }
 
+    /// The contract of `doc` and its schema `List`.
+    fn list_of(doc: Value) -> (crate::spec::Contract, SchemaRef) {
+        let contract = crate::spec::Contract::from_documents(
+            crate::spec::source::Documents::from_values(vec![doc]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let schema = SchemaRef {
+            doc: 0,
+            pointer: "#/components/schemas/List".into(),
+        };
+        (contract, schema)
+    }
+
     // The keys a copy of an item may go without: optional ones only, never what tells items
     // apart (YouTube's `id` is an object of optional keys); those under a `oneOf` only checked.
     #[test]
@@ -1205,14 +1218,7 @@ mod tests {
                 "Snippet": {"type": "object", "required": ["title"], "properties": {
                     "title": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}}}
         });
-        let contract = crate::spec::Contract::from_documents(
-            crate::spec::source::Documents::from_values(vec![doc]),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let schema = SchemaRef {
-            doc: 0,
-            pointer: "#/components/schemas/List".into(),
-        };
+        let (contract, schema) = list_of(doc);
         fn listed(keys: &ItemKeys, at: &str, out: &mut Vec<String>) {
             for (name, key) in &keys.0 {
                 let here = format!("{at}/{name}");
@@ -1263,14 +1269,7 @@ mod tests {
                     "zzz": {"type": "string"}}}},
                 "User": {"type": "object", "properties": people}}}
         });
-        let contract = crate::spec::Contract::from_documents(
-            crate::spec::source::Documents::from_values(vec![doc]),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let schema = SchemaRef {
-            doc: 0,
-            pointer: "#/components/schemas/List".into(),
-        };
+        let (contract, schema) = list_of(doc);
         let keys = optional_item_keys(&contract, &schema, "");
         let names: Vec<&str> = keys.0.keys().map(String::as_str).collect();
         assert_eq!(names, ["author", "tags", "zzz"]);

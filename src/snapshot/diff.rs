@@ -1098,6 +1098,40 @@ mod variant_tests {
         );
     }
 
+    /// The severity of the change at `pointer` when `tonight` follows nine learned runs of
+    /// `run(0..9)` against `view`.
+    fn after_nine_runs(
+        view: &SchemaView,
+        run: impl Fn(usize) -> Value,
+        tonight: &Value,
+        pointer: &str,
+    ) -> Option<Severity> {
+        let mut evidence = super::evidence::Evidence::default();
+        let mut stored: Option<Shape> = None;
+        for n in 0..9 {
+            let body = run(n);
+            let obs = super::evidence::Observation::of(&body, view);
+            evidence.add(&obs, &format!("2026-11-{:02}T02:00:00Z", n + 1));
+            let shape = Shape::read(&body, view);
+            stored = Some(match stored {
+                Some(old) => old.merge(shape),
+                None => shape,
+            });
+        }
+        let obs = super::evidence::Observation::of(tonight, view);
+        let stored = stored.unwrap_or_else(|| Shape::read(&Value::Null, view));
+        diff_learned(
+            &stored,
+            &Shape::read(tonight, view),
+            view,
+            Some(&evidence),
+            Some(&obs),
+        )
+        .into_iter()
+        .find(|c| c.pointer == pointer)
+        .map(|c| c.severity)
+    }
+
     // A list whose items' optional keys come and go (a key in 70% of them): among its many keys
     // one is in every item for a while by luck, and its first absence is not drift. Where the
     // object's other optional keys are always there, the same absence still is.
@@ -1122,33 +1156,10 @@ mod variant_tests {
             Value::Array(items)
         };
         let severity = |tag_varies: bool| {
-            let mut evidence = super::evidence::Evidence::default();
-            let mut stored: Option<Shape> = None;
-            for run in 0..9 {
-                // `note` in every item of every run; `tag` in every item but one, or in all.
-                let missing = tag_varies && run == 4;
-                let body = night(&[(true, true), (true, !missing)]);
-                let obs = super::evidence::Observation::of(&body, &view);
-                evidence.add(&obs, &format!("2026-11-{:02}T02:00:00Z", run + 1));
-                let shape = Shape::read(&body, &view);
-                stored = Some(match stored {
-                    Some(old) => old.merge(shape),
-                    None => shape,
-                });
-            }
+            // `note` in every item of every run; `tag` in every item but one, or in all.
+            let run = |n: usize| night(&[(true, true), (true, !(tag_varies && n == 4))]);
             let tonight = night(&[(false, true), (false, true), (false, false)]);
-            let obs = super::evidence::Observation::of(&tonight, &view);
-            let stored = stored.unwrap_or_else(|| Shape::read(&Value::Null, &view));
-            diff_learned(
-                &stored,
-                &Shape::read(&tonight, &view),
-                &view,
-                Some(&evidence),
-                Some(&obs),
-            )
-            .into_iter()
-            .find(|c| c.pointer == "/*/note")
-            .map(|c| c.severity)
+            after_nine_runs(&view, run, &tonight, "/*/note")
         };
         assert_eq!(
             severity(false),
@@ -1177,31 +1188,9 @@ mod variant_tests {
             item
         };
         let severity = |name_varies: bool| {
-            let mut evidence = super::evidence::Evidence::default();
-            let mut stored: Option<Shape> = None;
-            for run in 0..9 {
-                let body = json!([item(true, true), item(!(name_varies && run == 4), true)]);
-                let obs = super::evidence::Observation::of(&body, &view);
-                evidence.add(&obs, &format!("2026-11-{:02}T02:00:00Z", run + 1));
-                let shape = Shape::read(&body, &view);
-                stored = Some(match stored {
-                    Some(old) => old.merge(shape),
-                    None => shape,
-                });
-            }
+            let run = |n: usize| json!([item(true, true), item(!(name_varies && n == 4), true)]);
             let tonight = json!([item(true, false), item(true, false), item(true, false)]);
-            let obs = super::evidence::Observation::of(&tonight, &view);
-            let stored = stored.unwrap_or_else(|| Shape::read(&Value::Null, &view));
-            diff_learned(
-                &stored,
-                &Shape::read(&tonight, &view),
-                &view,
-                Some(&evidence),
-                Some(&obs),
-            )
-            .into_iter()
-            .find(|c| c.pointer == "/*/event/action")
-            .map(|c| c.severity)
+            after_nine_runs(&view, run, &tonight, "/*/event/action")
         };
         assert_eq!(
             severity(false),

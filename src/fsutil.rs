@@ -20,7 +20,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// [`write_atomic`], the bytes made by `write` as it goes (through a buffer).
-fn write_atomic_by(
+pub fn write_atomic_by(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
@@ -45,6 +45,14 @@ pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
 /// files, where one flush of them all costs what one file's did.
 pub fn stage_unflushed(path: &Path, bytes: &[u8]) -> io::Result<(PathBuf, bool)> {
     written(path, bytes, false)
+}
+
+/// [`stage_unflushed`], the bytes made by `write` as it goes (through a buffer).
+pub fn stage_unflushed_by(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<(PathBuf, bool)> {
+    written_by(path, false, write)
 }
 
 /// `bytes` written to `path`'s temp file, flushed through the same handle when `flush` and it

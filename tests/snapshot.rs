@@ -171,16 +171,15 @@ fn evidence_keeps_growing_beside_a_pending_change() {
             one("snapshot.removed", "/items", "breaking"),
             "night {night}"
         );
-        let stored = std::fs::read_to_string(&stored_path).unwrap_or_default();
+        let evidence = evidence_of(&dir.path().join("things"), "ok");
         let runs = STABLE_RUNS + night;
-        assert!(
-            stored.contains(&format!("\"runs\": {runs}\n")),
-            "night {night}: the snapshot's runs did not grow: {stored}"
+        assert_eq!(
+            evidence["runs"], runs,
+            "night {night}: the snapshot's runs did not grow: {evidence}"
         );
-        let name = format!("\"/name\": {{\"always\": {runs}, ");
-        assert!(stored.contains(&name), "night {night}: {stored}");
-        let items = format!("\"/items\": {{\"always\": {STABLE_RUNS}, ");
-        assert!(stored.contains(&items), "night {night}: {stored}");
+        assert_eq!(evidence["keys"]["/name"]["always"], runs, "night {night}");
+        assert_eq!(evidence["keys"]["/items"]["always"], STABLE_RUNS);
+        assert!(stored_path.exists());
         assert!(
             dir.path().join("things/ok.json.new").exists(),
             "night {night}"
@@ -309,9 +308,12 @@ fn a_key_that_flickered_stays_silent() {
     set(&without_count);
     let run = drift(&[vec!["check"], args(&url, &d, &["--format", "json"])].concat());
     assert_eq!(snapshot_findings(&json(&run)), vec![]);
-    let stored = std::fs::read_to_string(dir.path().join("things/ok.json")).unwrap_or_default();
-    assert!(stored.contains("\"/count\": {\"always\": 12, "), "{stored}");
-    assert!(stored.contains("\"present\": 12, \"runs\": 13"), "{stored}");
+    let count = &evidence_of(&dir.path().join("things"), "ok")["keys"]["/count"];
+    assert_eq!(
+        (&count["always"], &count["present"], &count["runs"]),
+        (&json!(12), &json!(12), &json!(13)),
+        "{count}"
+    );
 }
 
 #[test]
@@ -728,7 +730,11 @@ fn an_interrupted_learning_run_changes_no_snapshot() {
         all
     };
     let recorded = files();
-    assert_eq!(recorded.len(), 3, "{recorded:?}");
+    assert_eq!(
+        recorded.len(),
+        4,
+        "three snapshots and the evidence: {recorded:?}"
+    );
     // Two operations answer at once, the third hangs; the run is interrupted while it waits.
     *slow.lock().unwrap_or_else(|e| e.into_inner()) = true;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
@@ -751,17 +757,32 @@ fn an_interrupted_learning_run_changes_no_snapshot() {
         })
         .collect();
     assert_eq!(after, recorded, "an interrupted run changed snapshots");
-    // The next whole run learns (the evidence of every snapshot grows) and clears the leftovers.
+    // The next whole run learns (the evidence of every snapshot grows) and clears the leftovers;
+    // the shapes did not change, so neither do their files.
     *slow.lock().unwrap_or_else(|e| e.into_inner()) = false;
     let run = drift_env(&learn, &[("CI", "")]);
     assert_eq!(run.code, 0, "{}", run.transcript());
     let learned = files();
-    assert_eq!(learned.len(), 3, "{learned:?}");
-    assert!(
-        learned
-            .iter()
-            .zip(&recorded)
-            .all(|(a, b)| a.0 == b.0 && a.1 != b.1),
-        "a whole run learned every snapshot"
-    );
+    assert_eq!(learned.len(), 4, "{learned:?}");
+    for ((path, text), (_, before)) in learned.iter().zip(&recorded) {
+        if path.ends_with("evidence.jsonl") {
+            let runs: Vec<Value> = text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+                .map(|e| e["runs"].clone())
+                .collect();
+            assert_eq!(runs, [2, 2, 2], "a whole run learned every snapshot");
+        } else {
+            assert_eq!(text, before, "{}", path.display());
+        }
+    }
+}
+
+/// The evidence of `op` in the API folder's evidence file (`null` when it has none).
+fn evidence_of(api_dir: &std::path::Path, op: &str) -> Value {
+    let text = std::fs::read_to_string(api_dir.join("evidence.jsonl")).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| e["operation"] == op)
+        .unwrap_or(Value::Null)
 }

@@ -793,7 +793,14 @@ fn api_names_cannot_leave_the_snapshot_folder() {
         outside.is_empty(),
         "written outside the snapshot folder: {outside:?}"
     );
-    assert_eq!(files_under(&snaps).len(), 3, "{:?}", files_under(&snaps));
+    // Each API's folder: its snapshot and its evidence file.
+    let inside = files_under(&snaps);
+    let snapshots = inside.iter().filter(|f| f.ends_with(".json")).count();
+    let evidence = inside
+        .iter()
+        .filter(|f| f.ends_with("/evidence.jsonl"))
+        .count();
+    assert_eq!((snapshots, evidence, inside.len()), (3, 3, 6), "{inside:?}");
 }
 
 // 9. A 429 that outlasted the retries was breaking `status.undeclared`; a 5xx was

@@ -137,8 +137,11 @@ pub fn write_pending_change(
     if old.is_empty() {
         writeln!(out, "  (new snapshot)")?;
     }
-    let parse = |text: &str| crate::snapshot::Snapshot::parse(text).ok();
-    let (Some(after), before) = (parse(&new), parse(&old)) else {
+    // The stored snapshot with its evidence, which is in its API's evidence file.
+    let before = crate::snapshot::store::read_stored(&old_path)
+        .ok()
+        .flatten();
+    let (Some(after), before) = (crate::snapshot::Snapshot::parse(&new).ok(), before) else {
         return write_diff(out, p, &old, &new);
     };
     // Why it is pending: the findings of the run that left it, with the evidence behind them.
@@ -282,7 +285,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let stored = dir.path().join("fetchPatient.json");
         let pending = dir.path().join("fetchPatient.json.new");
-        std::fs::write(&stored, before.to_pretty()).unwrap_or_else(|e| panic!("{e}"));
+        // Stored as a run stores it: the shape in its file, the evidence in the API's.
+        std::fs::write(&stored, before.stored_pretty()).unwrap_or_else(|e| panic!("{e}"));
+        let ledger = crate::snapshot::ledger::Ledger::in_folder(dir.path());
+        ledger
+            .put(&before.operation.id, &before.evidence)
+            .and_then(|()| ledger.finish())
+            .unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(&pending, after.to_pretty()).unwrap_or_else(|e| panic!("{e}"));
         let mut out = Vec::new();
         write_pending_change(&mut out, Palette { color: false }, 0, 1, &pending)
@@ -300,5 +309,6 @@ mod tests {
             !text.contains("/included/*[type=coach]/attributes:"),
             "{text}"
         );
+        assert!(text.contains("(was 1)"), "{text}");
     }
 }

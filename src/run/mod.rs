@@ -47,6 +47,7 @@ use crate::model::{Finding, OperationRef, SnapshotStats};
 use crate::plan::{self, Planned, PlannedRequest};
 use crate::replay::auth::AuthConfig;
 use crate::replay::{self, auth::Redactor, transport::HttpRequest};
+use crate::snapshot::ledger::Ledger;
 use crate::snapshot::store::Store;
 use crate::snapshot::view::Views;
 use auth_gate::AuthGate;
@@ -175,28 +176,14 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
                 store.remove_stale_temp_files(&api.name);
             }
             let done = match prepare::prepare(api, &redactor) {
-                Ok(prepared) => {
-                    let snapshots = store.as_ref().map(|store| SnapshotCtx {
-                        store,
-                        mode: options.mode,
-                        spec_hash: &prepared.spec_hash,
-                        redactor: &redactor,
-                        time: &started_at,
-                        views: Default::default(),
-                    });
-                    let facts = ApiFacts {
-                        spec_hash: prepared.spec_hash.clone(),
-                        spec_version: Some(prepared.contract.version.clone())
-                            .filter(|v| !v.is_empty()),
-                        spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
-                        spec_file: prepared
-                            .file
-                            .clone()
-                            .filter(|_| prepared.contract.documents.docs.len() == 1),
-                    };
-                    let outcome = runtime.block_on(check_api(api, &prepared, snapshots, listener));
-                    (outcome, facts)
-                }
+                Ok(prepared) => check_prepared(
+                    api,
+                    &prepared,
+                    store.as_ref(),
+                    (options.mode, &redactor, &started_at),
+                    &runtime,
+                    listener,
+                ),
                 Err(e) => (
                     ApiOutcome::failed(api, &redactor.redact(&e.to_string())),
                     ApiFacts::default(),
@@ -227,6 +214,49 @@ pub fn run(options: &RunOptions, listener: &mut dyn Listener) -> Result<RunResul
         }
         result
     })
+}
+
+/// One prepared API checked: its snapshots compared or recorded, and its evidence file written.
+fn check_prepared(
+    api: &ApiRun,
+    prepared: &Prepared,
+    store: Option<&Store>,
+    (mode, redactor, time): (SnapshotMode, &Redactor, &str),
+    runtime: &tokio::runtime::Runtime,
+    listener: &mut dyn Listener,
+) -> (ApiOutcome, ApiFacts) {
+    let ledger = store.map(|store| Ledger::new(store, &api.name));
+    let snapshots = store
+        .zip(ledger.as_ref())
+        .map(|(store, ledger)| SnapshotCtx {
+            store,
+            ledger,
+            mode,
+            spec_hash: &prepared.spec_hash,
+            redactor,
+            time,
+            views: Default::default(),
+        });
+    let facts = ApiFacts {
+        spec_hash: prepared.spec_hash.clone(),
+        spec_version: Some(prepared.contract.version.clone()).filter(|v| !v.is_empty()),
+        spec_title: Some(prepared.contract.title.clone()).filter(|t| !t.is_empty()),
+        spec_file: prepared
+            .file
+            .clone()
+            .filter(|_| prepared.contract.documents.docs.len() == 1),
+    };
+    let mut outcome = runtime.block_on(check_api(api, prepared, snapshots, listener));
+    if let Some(ledger) = ledger {
+        let path = ledger.path().display().to_string();
+        if let Err(e) = ledger.finish() {
+            let msg = format!("cannot write the evidence file {path}: {e}");
+            outcome
+                .findings
+                .push(Finding::new(&api.name, Kind::SnapshotUnreadable, msg));
+        }
+    }
+    (outcome, facts)
 }
 
 /// The run's report from every API's outcome, with its history entries recorded.

@@ -17,6 +17,7 @@ use crate::model::SnapshotStats;
 use crate::model::{Finding, Severity};
 use crate::replay::auth::Redactor;
 use crate::replay::Exchange;
+use crate::snapshot::ledger::Ledger;
 use crate::snapshot::store::Store;
 use crate::snapshot::view::{SchemaView, Views};
 use crate::snapshot::{self as snap, Captured, Snapshot, SnapshotOperation};
@@ -26,6 +27,8 @@ use std::sync::Arc;
 /// The snapshot folder of a run and what the run does with it.
 pub struct SnapshotCtx<'a> {
     pub store: &'a Store,
+    /// The API's evidence file.
+    pub ledger: &'a Ledger,
     pub mode: SnapshotMode,
     pub spec_hash: &'a str,
     /// Pinned values and requests that hold a credential are stored redacted.
@@ -88,7 +91,7 @@ pub fn step(
     }
     let view = response_view(ctx, contract, op, status, checked.content_type.as_deref());
     let current = capture(ctx, run, op, ex, checked, status, &view);
-    let stored = match ctx.store.read(&run.name, &op.id) {
+    let stored = match ctx.store.read(&run.name, &op.id, ctx.ledger) {
         Ok(s) => s,
         // Re-recording with --accept replaces an unreadable file.
         Err(_) if matches!(ctx.mode, SnapshotMode::Record { accept: true }) => None,
@@ -115,12 +118,12 @@ pub fn step(
     let write = decide(ctx, stored, &current, &view, &changes, stats);
     let written = match write {
         Write::Nothing => Ok(()),
-        Write::Stored(s) => ctx.store.write(&s),
+        Write::Stored(s) => ctx.store.write(&s, ctx.ledger),
         Write::Pending(s) => ctx.store.write_pending(&s),
         // The stored file first: writing it removes a pending file left by an earlier run.
         Write::LearnedAndPending(both) => ctx
             .store
-            .write(&both.0)
+            .write(&both.0, ctx.ledger)
             .and_then(|()| ctx.store.write_pending(&both.1)),
     };
     if let Err(e) = written {
@@ -197,7 +200,7 @@ fn first_snapshot(
     stats: &mut SnapshotStats,
 ) -> Vec<Finding> {
     let (written, counter) = match ctx.mode {
-        SnapshotMode::Record { .. } => (ctx.store.write(&current), &mut stats.recorded),
+        SnapshotMode::Record { .. } => (ctx.store.write(&current, ctx.ledger), &mut stats.recorded),
         SnapshotMode::Compare { write, learn } => {
             let msg = format!(
                 "no snapshot yet at {}",

@@ -469,6 +469,48 @@ impl Evidence {
         out.push('}');
     }
 
+    /// One line of an API's evidence file ([`super::ledger`]): the operation's id first, then
+    /// [`Evidence::to_json`] on one line, keys sorted, with a final newline.
+    pub fn write_line(&self, operation: &str, out: &mut String) {
+        use crate::text::push_json_string;
+        use std::fmt::Write as _;
+        out.push_str("{\"operation\":");
+        push_json_string(out, operation);
+        out.push_str(",\"first_run\":");
+        push_json_string(out, &self.first_run);
+        out.push_str(",\"keys\":{");
+        for (i, (key, e)) in self.keys.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_string(out, key);
+            let _ = write!(out, ":{{\"always\":{},\"first_seen\":", e.always);
+            push_json_string(out, &e.first_seen);
+            let _ = write!(
+                out,
+                ",\"items\":[{},{}],\"last_seen\":",
+                e.items_with, e.items_seen
+            );
+            push_json_string(out, &e.last_seen);
+            let _ = write!(
+                out,
+                ",\"present\":{},\"runs\":{},\"types\":{{",
+                e.present, e.runs
+            );
+            for (j, (t, n)) in e.types.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                push_json_string(out, t);
+                let _ = write!(out, ":{n}");
+            }
+            out.push_str("}}");
+        }
+        out.push_str("},\"last_run\":");
+        push_json_string(out, &self.last_run);
+        let _ = writeln!(out, ",\"runs\":{}}}", self.runs);
+    }
+
     /// Read the file form; `None` when it is not evidence.
     pub fn from_json(v: &Value) -> Option<Evidence> {
         let count = |v: &Value, k: &str| -> Option<u32> {

@@ -48,6 +48,9 @@ struct Operation {
 
 #[derive(Deserialize)]
 struct EvidenceFile {
+    /// Set on a line of an API's evidence file only.
+    #[serde(default)]
+    operation: String,
     runs: u32,
     #[serde(default)]
     first_run: String,
@@ -74,36 +77,16 @@ struct KeyFile {
 /// The snapshot in `text` when it is a current-version file in its usual form.
 pub(super) fn read(text: &str) -> Option<Snapshot> {
     let file: File = serde_json::from_str(text).ok()?;
-    if file.drift_snapshot != SNAPSHOT_VERSION {
+    if !(2..=SNAPSHOT_VERSION).contains(&file.drift_snapshot) {
         return None;
     }
     let shape = match &file.shape {
         None => None,
         Some(sh) => Some(Shape::from_json(sh)?),
     };
-    let evidence = file.evidence.map_or_else(Evidence::default, |e| Evidence {
-        runs: e.runs,
-        first_run: e.first_run,
-        last_run: e.last_run,
-        keys: e
-            .keys
-            .into_iter()
-            .map(|(k, f)| {
-                let item = |i: usize| f.items.get(i).copied().unwrap_or(0);
-                let key = KeyEvidence {
-                    runs: f.runs,
-                    present: f.present,
-                    always: f.always,
-                    items_with: item(0),
-                    items_seen: item(1),
-                    types: f.types,
-                    first_seen: f.first_seen,
-                    last_seen: f.last_seen,
-                };
-                (k, key)
-            })
-            .collect(),
-    });
+    let evidence = file
+        .evidence
+        .map_or_else(Evidence::default, EvidenceFile::into_evidence);
     Some(Snapshot {
         api: file.api,
         operation: SnapshotOperation {
@@ -121,4 +104,54 @@ pub(super) fn read(text: &str) -> Option<Snapshot> {
         evidence,
         reasons: file.pending_because,
     })
+}
+
+impl EvidenceFile {
+    fn into_evidence(self) -> Evidence {
+        Evidence {
+            runs: self.runs,
+            first_run: self.first_run,
+            last_run: self.last_run,
+            keys: self
+                .keys
+                .into_iter()
+                .map(|(k, f)| {
+                    let item = |i: usize| f.items.get(i).copied().unwrap_or(0);
+                    let key = KeyEvidence {
+                        runs: f.runs,
+                        present: f.present,
+                        always: f.always,
+                        items_with: item(0),
+                        items_seen: item(1),
+                        types: f.types,
+                        first_seen: f.first_seen,
+                        last_seen: f.last_seen,
+                    };
+                    (k, key)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One line of an API's evidence file: the operation's id and its evidence; an error that says
+/// what is wrong with it.
+pub(super) fn evidence_line(line: &[u8]) -> Result<(String, Evidence), String> {
+    let mut file: EvidenceFile =
+        serde_json::from_slice(line).map_err(|e| format!("not a line of evidence: {e}"))?;
+    if file.operation.is_empty() {
+        return Err("the line names no `operation`".into());
+    }
+    let operation = std::mem::take(&mut file.operation);
+    Ok((operation, file.into_evidence()))
+}
+
+/// The operation a line of evidence is for, read from its start (where drift writes it) without
+/// reading the rest; `None` when the line does not start that way.
+pub(super) fn line_operation(line: &[u8]) -> Option<String> {
+    let rest = line.strip_prefix(br#"{"operation":"#)?;
+    serde_json::Deserializer::from_slice(rest)
+        .into_iter::<String>()
+        .next()?
+        .ok()
 }

@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod evidence;
 mod file;
+pub mod ledger;
 mod printed;
 pub mod review;
 pub mod select;
@@ -24,8 +25,10 @@ use serde_json::{json, Map, Value};
 use shape::Shape;
 use std::collections::BTreeMap;
 
-/// Version 2 added `evidence`; version 1 files are read as one run.
-pub const SNAPSHOT_VERSION: u64 = 2;
+/// Version 2 added `evidence`; version 3 keeps a stored snapshot's evidence in its API's
+/// evidence file ([`ledger`]), and only a pending file holds its own. Version 1 files are read as
+/// one run; version 2 files keep the evidence inside until the next run learns.
+pub const SNAPSHOT_VERSION: u64 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotOperation {
@@ -320,15 +323,28 @@ impl Snapshot {
     }
 
     /// Pretty JSON with sorted keys and a final newline: small, reviewable diffs. Small objects
-    /// (a leaf shape, the evidence of one key) stay on one line.
+    /// (a leaf shape, the evidence of one key) stay on one line. The form of a pending file,
+    /// which holds its evidence.
     pub fn to_pretty(&self) -> String {
+        self.pretty(true)
+    }
+
+    /// [`Snapshot::to_pretty`] without the evidence: the form of a stored snapshot, whose
+    /// evidence is in its API's evidence file.
+    pub fn stored_pretty(&self) -> String {
+        self.pretty(false)
+    }
+
+    fn pretty(&self, with_evidence: bool) -> String {
         let mut value = self.document(false);
         let Some(map) = value.as_object_mut() else {
             return String::new();
         };
         map.retain(|k, v| k != "pending_because" || !v.is_null());
         // The evidence (most of the file) and the shape are written straight from their types.
-        map.insert("evidence".into(), Value::Null);
+        if with_evidence {
+            map.insert("evidence".into(), Value::Null);
+        }
         let entries = crate::text::sorted_entries(map);
         let mut out = String::with_capacity(4096);
         out.push_str("{\n");
@@ -374,9 +390,9 @@ impl Snapshot {
         let v: Value =
             serde_json::from_str(text).map_err(|e| format!("not a snapshot file: {e}"))?;
         let version = v.get("drift_snapshot").and_then(Value::as_u64);
-        if !matches!(version, Some(1 | SNAPSHOT_VERSION)) {
+        if !matches!(version, Some(1..=SNAPSHOT_VERSION)) {
             return Err(format!(
-                "not a drift snapshot (versions 1 and {SNAPSHOT_VERSION} are read)"
+                "not a drift snapshot (versions 1 to {SNAPSHOT_VERSION} are read)"
             ));
         }
         let s = |k: &str| {

@@ -59,6 +59,7 @@ pub fn review(
 ) -> io::Result<Tally> {
     let mut tally = Tally::default();
     let mut all: Option<Choice> = None;
+    let mut accepting = store::Accepting::default();
     for (i, file) in pending.iter().enumerate() {
         let choice = match all {
             Some(c) => c,
@@ -66,7 +67,7 @@ pub fn review(
         };
         match choice {
             Choice::Accept | Choice::AcceptAll => {
-                store::accept(file)?;
+                accepting.accept(file)?;
                 tally.accepted += 1;
             }
             Choice::Reject | Choice::RejectAll => {
@@ -80,6 +81,7 @@ pub fn review(
             all = Some(choice);
         }
     }
+    accepting.finish()?;
     Ok(tally)
 }
 

@@ -1,7 +1,9 @@
 //! Snapshot files: `<dir>/<api>/<operationId>.json`, pretty, sorted keys, small; a pending change
-//! is `<operationId>.json.new` beside it. Every write is atomic (temp file + rename), so a run
+//! is `<operationId>.json.new` beside it; the evidence of every operation of an API is one file
+//! beside them ([`super::ledger`]). Every write is atomic (temp file + rename), so a run
 //! killed at any moment leaves each file either old or new, never partial.
 
+use super::ledger::Ledger;
 use super::Snapshot;
 use crate::fsutil::write_atomic;
 use std::path::{Path, PathBuf};
@@ -137,17 +139,39 @@ impl Store {
         PathBuf::from(p)
     }
 
-    /// The stored snapshot; `Ok(None)` when there is none; `Err` when the file is unreadable.
-    pub fn read(&self, api: &str, operation_id: &str) -> Result<Option<Snapshot>, String> {
-        read_file(&self.path(api, operation_id))
+    /// The stored snapshot with its evidence from the API's `ledger`; `Ok(None)` when there is
+    /// none; `Err` when a file is unreadable. A file written before evidence had its own file
+    /// keeps its evidence inside until the ledger has a line for it.
+    pub fn read(
+        &self,
+        api: &str,
+        operation_id: &str,
+        ledger: &Ledger,
+    ) -> Result<Option<Snapshot>, String> {
+        let Some(mut snapshot) = read_file(&self.path(api, operation_id))? else {
+            return Ok(None);
+        };
+        if let Some(evidence) = ledger.get(operation_id)? {
+            snapshot.evidence = evidence;
+        }
+        Ok(Some(snapshot))
     }
 
     /// Write a file of the folder atomically, never through a symbolic link (snapshots come
     /// from git, where a link may point anywhere).
     fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_file_by(path, |w| w.write_all(bytes))
+    }
+
+    /// [`Store::write_file`], the bytes made by `write` as it goes.
+    pub(super) fn write_file_by(
+        &self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         crate::fsutil::refuse_links_below(&self.root, path)?;
         if self.staged.is_some() {
-            let (tmp, replacing) = crate::fsutil::stage_unflushed(path, bytes)?;
+            let (tmp, replacing) = crate::fsutil::stage_unflushed_by(path, write)?;
             self.stage(Staged::Put {
                 tmp,
                 path: path.to_path_buf(),
@@ -155,14 +179,18 @@ impl Store {
             });
             return Ok(());
         }
-        write_atomic(path, bytes)
+        crate::fsutil::write_atomic_by(path, write)
     }
 
-    pub fn write(&self, snapshot: &Snapshot) -> std::io::Result<()> {
-        self.write_file(
-            &self.path(&snapshot.api, &snapshot.operation.id),
-            snapshot.to_pretty().as_bytes(),
-        )?;
+    /// Store a snapshot: its evidence goes to the API's `ledger`, the rest to its file, which
+    /// is rewritten only when that changes (most nights, only the evidence grows).
+    pub fn write(&self, snapshot: &Snapshot, ledger: &Ledger) -> std::io::Result<()> {
+        ledger.put(&snapshot.operation.id, &snapshot.evidence)?;
+        let path = self.path(&snapshot.api, &snapshot.operation.id);
+        let text = snapshot.stored_pretty();
+        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+            self.write_file(&path, text.as_bytes())?;
+        }
         let pending = self.pending_path(&snapshot.api, &snapshot.operation.id);
         if self.staged.is_some() {
             if std::fs::symlink_metadata(&pending).is_ok() {
@@ -215,20 +243,62 @@ pub fn read_file(path: &Path) -> Result<Option<Snapshot>, String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Accept a pending file: it replaces the stored snapshot, evidence and all, without the reasons
-/// it was pending for.
-pub fn accept(pending: &Path) -> std::io::Result<()> {
-    let target = PathBuf::from(pending.to_string_lossy().trim_end_matches(".new"));
-    let text = std::fs::read_to_string(pending)?;
-    let mut snapshot = Snapshot::parse(&text).map_err(|e| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("{}: {e}", pending.display()),
-        )
-    })?;
-    snapshot.reasons.clear();
-    write_atomic(&target, snapshot.to_pretty().as_bytes())?;
-    std::fs::remove_file(pending)
+/// The stored snapshot at `path`, with its evidence from its folder's evidence file.
+pub fn read_stored(path: &Path) -> Result<Option<Snapshot>, String> {
+    let Some(mut snapshot) = read_file(path)? else {
+        return Ok(None);
+    };
+    let ledger = Ledger::in_folder(path.parent().unwrap_or(Path::new(".")));
+    if let Some(evidence) = ledger.get(&snapshot.operation.id)? {
+        snapshot.evidence = evidence;
+    }
+    Ok(Some(snapshot))
+}
+
+/// Accepting pending files: each replaces its stored snapshot, evidence and all, without the
+/// reasons it was pending for. The evidence of an API's accepted files is written once, when
+/// the next file is of another API or at [`Accepting::finish`]; only then are those pending
+/// files removed, so an accept cut short leaves them pending.
+#[derive(Default)]
+pub struct Accepting {
+    ledger: Option<Ledger>,
+    accepted: Vec<PathBuf>,
+}
+
+impl Accepting {
+    pub fn accept(&mut self, pending: &Path) -> std::io::Result<()> {
+        let dir = pending.parent().unwrap_or(Path::new("."));
+        if self.ledger.as_ref().and_then(|l| l.path().parent()) != Some(dir) {
+            self.finish()?;
+            self.ledger = Some(Ledger::in_folder(dir));
+        }
+        let target = PathBuf::from(pending.to_string_lossy().trim_end_matches(".new"));
+        let text = std::fs::read_to_string(pending)?;
+        let mut snapshot = Snapshot::parse(&text).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: {e}", pending.display()),
+            )
+        })?;
+        snapshot.reasons.clear();
+        if let Some(ledger) = &self.ledger {
+            ledger.put(&snapshot.operation.id, &snapshot.evidence)?;
+        }
+        write_atomic(&target, snapshot.stored_pretty().as_bytes())?;
+        self.accepted.push(pending.to_path_buf());
+        Ok(())
+    }
+
+    /// Write the evidence of the files accepted so far and remove them.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(ledger) = self.ledger.take() {
+            ledger.finish()?;
+        }
+        for pending in self.accepted.drain(..) {
+            std::fs::remove_file(pending)?;
+        }
+        Ok(())
+    }
 }
 
 /// Reject a pending file: it is deleted.
@@ -239,6 +309,62 @@ pub fn reject(pending: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn snapshot(runs: u32, request: &str) -> Snapshot {
+        Snapshot {
+            api: "api".into(),
+            operation: crate::snapshot::SnapshotOperation {
+                id: "op".into(),
+                method: "GET".into(),
+                path: "/op".into(),
+            },
+            request: request.into(),
+            spec_hash: String::new(),
+            drift_version: String::new(),
+            status: 200,
+            content_type: None,
+            shape: None,
+            pinned: Default::default(),
+            evidence: crate::snapshot::evidence::Evidence {
+                runs,
+                ..Default::default()
+            },
+            reasons: vec!["breaking snapshot.removed: /a".into()],
+        }
+    }
+
+    // Snapshots used to hold their own evidence. A folder written so keeps it until a run
+    // learns; an accepted change puts its evidence in the API's evidence file, not the snapshot.
+    #[test]
+    fn accepted_evidence_goes_to_the_evidence_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let stored = dir.path().join("api/op.json");
+        let pending = dir.path().join("api/op.json.new");
+        let old = snapshot(5, "old").to_pretty().replace(
+            &format!("\"drift_snapshot\": {}", crate::snapshot::SNAPSHOT_VERSION),
+            "\"drift_snapshot\": 2",
+        );
+        write_atomic(&stored, old.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let runs = |p: &Path| read_stored(p).ok().flatten().map(|s| s.evidence.runs);
+        assert_eq!(runs(&stored), Some(5));
+        write_atomic(&pending, snapshot(6, "new").to_pretty().as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut accepting = Accepting::default();
+        accepting.accept(&pending).unwrap_or_else(|e| panic!("{e}"));
+        assert!(pending.exists(), "pending until its evidence is written");
+        accepting.finish().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!pending.exists());
+        let text = std::fs::read_to_string(&stored).unwrap_or_default();
+        assert!(
+            !text.contains("evidence") && !text.contains("pending_because"),
+            "{text}"
+        );
+        assert!(text.contains("\"request\": \"new\""), "{text}");
+        assert_eq!(runs(&stored), Some(6));
+        let ledger = Ledger::in_folder(&dir.path().join("api"));
+        let read = Store::new(dir.path()).read("api", "op", &ledger);
+        assert_eq!(read.map(|s| s.map(|s| s.evidence.runs)), Ok(Some(6)));
+    }
 
     // An API named `..` wrote outside the snapshot folder; `dup/a` and `dup_a` shared one file.
     #[test]

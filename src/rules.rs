@@ -193,7 +193,7 @@ element of an array) is missing from every object of this run. A key that came a
 occasional and may keep doing so without a finding.
 
 The severity grows with the evidence (each snapshot counts, per key, the runs and items that saw
-it — see `evidence` in the snapshot file):
+it — see `evidence.jsonl` in the API's snapshot folder):
 
 - the contract declares the key `required`: breaking;
 - the contract does not declare it (only the runs say it exists): info after fewer than 3 runs,

@@ -735,6 +735,17 @@ fn an_interrupted_learning_run_changes_no_snapshot() {
         4,
         "three snapshots and the evidence: {recorded:?}"
     );
+    // A file rewritten (temp file and rename) gets a new inode.
+    #[cfg(unix)]
+    let inodes = || -> Vec<u64> {
+        use std::os::unix::fs::MetadataExt;
+        recorded
+            .iter()
+            .map(|(p, _)| std::fs::metadata(p).map_or(0, |m| m.ino()))
+            .collect()
+    };
+    #[cfg(unix)]
+    let recorded_inodes = inodes();
     // Two operations answer at once, the third hangs; the run is interrupted while it waits.
     *slow.lock().unwrap_or_else(|e| e.into_inner()) = true;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_drift"))
@@ -775,6 +786,20 @@ fn an_interrupted_learning_run_changes_no_snapshot() {
         } else {
             assert_eq!(text, before, "{}", path.display());
         }
+    }
+    #[cfg(unix)]
+    {
+        let rewritten: Vec<bool> = inodes()
+            .iter()
+            .zip(recorded_inodes)
+            .map(|(now, then)| *now != then)
+            .collect();
+        // Sorted paths: `evidence.jsonl` comes before `getItem0.json`..`getItem2.json`.
+        assert_eq!(
+            rewritten,
+            [true, false, false, false],
+            "only the evidence file is rewritten"
+        );
     }
 }
 

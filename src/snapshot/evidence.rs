@@ -223,6 +223,36 @@ impl KeyEvidence {
         })
     }
 
+    /// [`KeyEvidence::to_json`] on one line, keys sorted, entries parted by `comma` and names
+    /// from values by `colon` (`", "` and `": "` in a snapshot's pretty form, bare in a line of
+    /// an evidence file).
+    fn write_inline(&self, comma: &str, colon: &str, out: &mut String) {
+        use crate::text::push_json_string;
+        use std::fmt::Write as _;
+        let _ = write!(out, "{{\"always\"{colon}{}{comma}", self.always);
+        let _ = write!(out, "\"first_seen\"{colon}");
+        push_json_string(out, &self.first_seen);
+        let _ = write!(
+            out,
+            "{comma}\"items\"{colon}[{}{comma}{}]{comma}\"last_seen\"{colon}",
+            self.items_with, self.items_seen
+        );
+        push_json_string(out, &self.last_seen);
+        let _ = write!(
+            out,
+            "{comma}\"present\"{colon}{}{comma}\"runs\"{colon}{}{comma}\"types\"{colon}{{",
+            self.present, self.runs
+        );
+        for (j, (t, n)) in self.types.iter().enumerate() {
+            if j > 0 {
+                out.push_str(comma);
+            }
+            push_json_string(out, t);
+            let _ = write!(out, "{colon}{n}");
+        }
+        out.push_str("}}");
+    }
+
     /// In every object of every run since it appeared.
     pub fn stable(&self) -> bool {
         self.runs > 0 && self.always == self.runs
@@ -433,27 +463,7 @@ impl Evidence {
             push_json_string(out, key);
             out.push_str(": ");
             let start = out.len();
-            let _ = write!(out, "{{\"always\": {}, \"first_seen\": ", e.always);
-            push_json_string(out, &e.first_seen);
-            let _ = write!(
-                out,
-                ", \"items\": [{}, {}], \"last_seen\": ",
-                e.items_with, e.items_seen
-            );
-            push_json_string(out, &e.last_seen);
-            let _ = write!(
-                out,
-                ", \"present\": {}, \"runs\": {}, \"types\": {{",
-                e.present, e.runs
-            );
-            for (j, (t, n)) in e.types.iter().enumerate() {
-                if j > 0 {
-                    out.push_str(", ");
-                }
-                push_json_string(out, t);
-                let _ = write!(out, ": {n}");
-            }
-            out.push_str("}}");
+            e.write_inline(", ", ": ", out);
             if out.len() - start > INLINE_WIDTH {
                 out.truncate(start);
                 crate::text::pretty_into(&e.to_json(), indent + 2, out);
@@ -484,27 +494,8 @@ impl Evidence {
                 out.push(',');
             }
             push_json_string(out, key);
-            let _ = write!(out, ":{{\"always\":{},\"first_seen\":", e.always);
-            push_json_string(out, &e.first_seen);
-            let _ = write!(
-                out,
-                ",\"items\":[{},{}],\"last_seen\":",
-                e.items_with, e.items_seen
-            );
-            push_json_string(out, &e.last_seen);
-            let _ = write!(
-                out,
-                ",\"present\":{},\"runs\":{},\"types\":{{",
-                e.present, e.runs
-            );
-            for (j, (t, n)) in e.types.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                push_json_string(out, t);
-                let _ = write!(out, ":{n}");
-            }
-            out.push_str("}}");
+            out.push(':');
+            e.write_inline(",", ":", out);
         }
         out.push_str("},\"last_run\":");
         push_json_string(out, &self.last_run);

@@ -285,6 +285,18 @@ mod tests {
     #[test]
     fn a_run_replaces_its_lines_and_keeps_the_others() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        // A line is the evidence's JSON, compact, its operation first.
+        let mut line = String::new();
+        evidence(2).write_line("b", &mut line);
+        let mut expected = evidence(2).to_json();
+        expected["operation"] = "b".into();
+        let read: Option<serde_json::Value> = serde_json::from_str(&line).ok();
+        assert_eq!(read, Some(expected));
+        assert!(
+            line.starts_with(r#"{"operation":"b","#) && !line.contains(": "),
+            "{line}"
+        );
+        assert_eq!(line.matches('\n').count(), 1, "{line}");
         let ledger = Ledger::in_folder(dir.path());
         for (op, runs) in [("b", 1), ("a", 1), ("c", 1)] {
             ledger

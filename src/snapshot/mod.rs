@@ -461,6 +461,31 @@ impl Snapshot {
     }
 }
 
+/// A snapshot of `api`'s `GET /op` with no body: its request, runs of evidence and reasons.
+#[cfg(test)]
+pub(crate) fn bare(request: &str, runs: u32, reasons: Vec<String>) -> Snapshot {
+    Snapshot {
+        api: "api".into(),
+        operation: SnapshotOperation {
+            id: "op".into(),
+            method: "GET".into(),
+            path: "/op".into(),
+        },
+        request: request.into(),
+        spec_hash: String::new(),
+        drift_version: String::new(),
+        status: 200,
+        content_type: None,
+        shape: None,
+        pinned: BTreeMap::new(),
+        evidence: Evidence {
+            runs,
+            ..Evidence::default()
+        },
+        reasons,
+    }
+}
+
 /// Recursively sort object keys (the document model keeps insertion order).
 pub fn sort_keys(v: Value) -> Value {
     match v {

@@ -91,24 +91,7 @@ mod tests {
 
     /// A snapshot file whose request reads `text`.
     fn file(text: &str, reasons: Vec<String>) -> String {
-        let snapshot = crate::snapshot::Snapshot {
-            api: "api".into(),
-            operation: crate::snapshot::SnapshotOperation {
-                id: "op".into(),
-                method: "GET".into(),
-                path: "/op".into(),
-            },
-            request: text.into(),
-            spec_hash: String::new(),
-            drift_version: String::new(),
-            status: 200,
-            content_type: None,
-            shape: None,
-            pinned: Default::default(),
-            evidence: Default::default(),
-            reasons,
-        };
-        snapshot.to_pretty()
+        crate::snapshot::bare(text, 0, reasons).to_pretty()
     }
 
     fn pending(dir: &Path, n: usize) -> Vec<PathBuf> {

@@ -311,26 +311,7 @@ mod tests {
     use super::*;
 
     fn snapshot(runs: u32, request: &str) -> Snapshot {
-        Snapshot {
-            api: "api".into(),
-            operation: crate::snapshot::SnapshotOperation {
-                id: "op".into(),
-                method: "GET".into(),
-                path: "/op".into(),
-            },
-            request: request.into(),
-            spec_hash: String::new(),
-            drift_version: String::new(),
-            status: 200,
-            content_type: None,
-            shape: None,
-            pinned: Default::default(),
-            evidence: crate::snapshot::evidence::Evidence {
-                runs,
-                ..Default::default()
-            },
-            reasons: vec!["breaking snapshot.removed: /a".into()],
-        }
+        crate::snapshot::bare(request, runs, vec!["breaking snapshot.removed: /a".into()])
     }
 
     // Snapshots used to hold their own evidence. A folder written so keeps it until a run

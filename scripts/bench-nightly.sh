@@ -50,10 +50,10 @@ for n in $(seq 2 $((nights + 1))); do
     --base-url "mock:$n" --format "json=$out/night$n.json"
   figures "night$n"
   echo "  history: $(du -sh "$out/history" | cut -f1)"
-  # Nights are a day apart; here they run back to back. Each night rewrites tens of thousands
-  # of snapshot files (temp file + rename), and on ext4 without a journal the next night's file
-  # creations step over the inodes freed in the last five minutes: 20-40 s of system time a
-  # night on this machine that a nightly a day apart does not pay. Written out first, at least.
+  # Nights are a day apart; here they run back to back. Each night rewrites an evidence file
+  # per API and the snapshot files whose shape learned something (temp file + rename), and on
+  # ext4 without a journal the next night's file creations step over the inodes freed in the
+  # last five minutes, a cost a nightly a day apart does not pay. Written out first, at least.
   sync
 done
 /usr/bin/time -f "%e %M" -o "$out/report.time" "$drift" report --history "$out/history" \

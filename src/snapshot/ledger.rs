@@ -2,7 +2,7 @@
 //! sorted by operation id.
 //!
 //! Evidence grows on every learning run while a shape seldom changes. Kept inside the snapshot
-//! files, it made every night rewrite every file (83,000 over the APIs.guru corpus, a temp file
+//! files, it made every night rewrite every file (58,216 over the APIs.guru corpus, a temp file
 //! and a rename each); kept apart, a night rewrites one file per API, and a snapshot file only
 //! when what it stores changes. The file is never read whole (Microsoft Graph's holds 160 MB):
 //! one pass notes where each operation's line is, and a line is read when its operation's

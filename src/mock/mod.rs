@@ -1150,6 +1150,18 @@ mod tests {
         assert!(matches!(valid, Some(Ok(v)) if v.is_valid(&body)), "{body}");
     }
 
+    /// A contract of one paged list (`page`, `per_page` of 10) at `path`, answering `schema`,
+    /// with these component schemas.
+    fn paged_list(path: &str, schema: Value, schemas: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {path: {"get": {"operationId": "list",
+                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
+                               {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 10}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": schema}}}}}}},
+            "components": {"schemas": schemas}})
+    }
+
     /// A contract of one collection operation, its response's validator and schema pointer.
     fn list_contract(doc: Value) -> (Arc<Contract>, crate::spec::schemas::SchemaValidator, String) {
         let contract = Arc::new(
@@ -1190,13 +1202,10 @@ mod tests {
     // while every page stays valid and ids distinct.
     #[test]
     fn a_seeded_collection_s_items_differ_at_every_depth() {
-        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/mandates": {"get": {"operationId": "list",
-                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
-                               {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 10}}],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Mandate"}}}}}}}}},
-            "components": {"schemas": {
+        let doc = paged_list(
+            "/mandates",
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Mandate"}}),
+            json!({
                 "Mandate": {"type": "object", "required": ["id"], "properties": {
                     "id": {"type": "integer", "example": 7},
                     "customer": {"oneOf": [{"$ref": "#/components/schemas/Person"},
@@ -1206,7 +1215,8 @@ mod tests {
                 "Person": {"type": "object", "required": ["first_name"], "additionalProperties": false,
                     "properties": {"first_name": {"type": "string"}, "civility": {"type": "string"}}},
                 "Company": {"type": "object", "required": ["capital"], "additionalProperties": false,
-                    "properties": {"capital": {"type": "integer"}, "national_id": {"type": "string"}}}}}});
+                    "properties": {"capital": {"type": "integer"}, "national_id": {"type": "string"}}}}),
+        );
         let (contract, valid, at) = list_contract(doc);
         let at = at.as_str();
         let keys = ["/customer/civility", "/links/plugin"];
@@ -1247,13 +1257,10 @@ mod tests {
     // snapshot's evidence read as drift. Copies take such keys from an item that has them all.
     #[test]
     fn a_key_its_item_lacks_comes_back_in_some_copies() {
-        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/invoices": {"get": {"operationId": "list",
-                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
-                               {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 10}}],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {
-                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}}}}}}}}},
-            "components": {"schemas": {
+        let doc = paged_list(
+            "/invoices",
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Invoice"}}),
+            json!({
                 "Invoice": {"type": "object", "required": ["id"], "properties": {
                     "id": {"type": "integer"},
                     "lines": {"type": "array", "items": {"type": "object", "properties": {
@@ -1262,7 +1269,8 @@ mod tests {
                         "number": {"type": "string"},
                         "code_naf": {"type": "string", "pattern": "/^[0-9]{4}[a-z]$/i"},
                         "recurring": {"type": "object", "additionalProperties": false, "properties": {
-                            "currency": {"type": "string"}, "note": {"type": "string"}}}}}}}}}});
+                            "currency": {"type": "string"}, "note": {"type": "string"}}}}}}}}),
+        );
         let (contract, valid, at) = list_contract(doc);
         let at = at.as_str();
         let keys = [
@@ -1308,20 +1316,18 @@ mod tests {
     // go with the number of copies a page holds, and read as a required key gone.
     #[test]
     fn copies_do_not_take_a_required_key_their_item_lacks() {
-        let doc = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-            "paths": {"/patients": {"get": {"operationId": "list",
-                "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}},
-                               {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 10}}],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Patients"}}}}}}}},
-            "components": {"schemas": {
+        let doc = paged_list(
+            "/patients",
+            json!({"$ref": "#/components/schemas/Patients"}),
+            json!({
                 "Patients": {"type": "array", "items": {"$ref": "#/components/schemas/Patient"},
                     "example": [{"id": 1, "phones": [{"value": "555-1234"}]}]},
                 "Patient": {"type": "object", "required": ["id"], "properties": {
                     "id": {"type": "integer"},
                     "phones": {"type": "array", "items": {"type": "object", "required": ["type", "value"],
                         "properties": {"type": {"type": "string", "enum": ["home", "work"]},
-                            "value": {"type": "string"}, "note": {"type": "string"}}}}}}}}});
+                            "value": {"type": "string"}, "note": {"type": "string"}}}}}}}),
+        );
         let (contract, _, _) = list_contract(doc);
         let (mut copies, mut notes) = (0, 0);
         for seed in 1..=12 {
